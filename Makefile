@@ -1,0 +1,69 @@
+# Bedrock GenAI Stack — every set-up step lives here, so a fresh clone needs only
+# `make dev` or `make test`.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+# Prefer Python 3.13 (the Lambda runtime); fall back to python3 >= 3.11.
+PYTHON ?= $(shell for p in python3.13 $$(ls -d $${PYENV_ROOT:-$$HOME/.pyenv}/versions/3.13*/bin/python3.13 2>/dev/null | sort -V | tail -1) python3; do \
+	  if [ -n "$$p" ] && $$p -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then echo $$p; break; fi; done)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+CDK := node_modules/.bin/cdk
+PROFILE ?= dev
+STACK ?=
+CDK_CONTEXT := -c profile=$(PROFILE) $(if $(STACK),-c stack_name=$(STACK))
+
+export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
+export CDK_DISABLE_CLI_TELEMETRY := true
+export CDK_DISABLE_VERSION_CHECK := 1
+export PATH := $(CURDIR)/$(BIN):$(PATH)
+
+.PHONY: help venv test test-fast synth deploy destroy diff lint format clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+$(STAMP): requirements.txt requirements-dev.txt constraints.txt lambdas/requirements.txt lambdas/requirements-rag.txt
+	@test -n "$(PYTHON)" || { echo "error: Python >= 3.11 not found (python3.13 preferred)"; exit 1; }
+	@echo "Using $$($(PYTHON) --version) at $$(command -v $(PYTHON) || echo $(PYTHON))"
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt -c constraints.txt
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+venv: $(STAMP) node_modules/.installed ## create .venv and install pinned Python deps and the CDK CLI
+
+test: venv ## run every test (unit, infra, CLI synth)
+	$(BIN)/python -m pytest
+
+synth: venv ## synthesize cdk.out/<stack>.template.json (bundles layers with pip), then cfn-lint it
+	rm -rf cdk.out
+	$(CDK) synth --no-notices --quiet $(CDK_CONTEXT)
+	$(BIN)/python -m infra.report cdk.out
+	$(BIN)/cfn-lint --ignore-checks W3005 -- cdk.out/*.template.json
+
+deploy: venv ## deploy the stack (needs AWS credentials; `cdk bootstrap` once per account/region)
+	$(CDK) deploy --no-notices --require-approval broadening $(CDK_CONTEXT)
+
+diff: venv ## show what a deploy would change
+	$(CDK) diff --no-notices $(CDK_CONTEXT)
+
+destroy: venv ## delete the stack (prod keeps its data: see docs/operations.md)
+	$(CDK) destroy --no-notices $(CDK_CONTEXT)
+
+lint: venv ## ruff + mypy
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+format: venv ## apply ruff's formatting and safe fixes
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+clean: ## remove build output, caches and the virtualenv
+	rm -rf cdk.out $(VENV) node_modules .pytest_cache .mypy_cache .ruff_cache
+	find . -name __pycache__ -type d -prune -exec rm -rf {} +

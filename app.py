@@ -1,0 +1,48 @@
+#!/usr/bin/env python3
+"""CDK entry point: one stack from the typed configuration in cdk.json (no AWS calls at synth)."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import aws_cdk as cdk
+from cdk_nag import AwsSolutionsChecks
+
+from infra.config import ConfigError, load_config
+from infra.deployment import resolve
+from infra.stack import GenAiStack
+
+
+def build_app(app: cdk.App) -> GenAiStack:
+    context = {key: app.node.try_get_context(key) for key in ("profile", "genai:config", "genai:profiles", "config", "stack_name", "region", "account")}
+    config = load_config({k: v for k, v in context.items() if v is not None})
+    region = app.node.try_get_context("region") or os.environ.get("CDK_DEFAULT_REGION") or config.region
+    if not region:
+        raise ConfigError("region: not set; pass -c region=<name>, set CDK_DEFAULT_REGION, or set region in cdk.json")
+    account = config.account or os.environ.get("CDK_DEFAULT_ACCOUNT")
+    deployment = resolve(config, region)
+    stack = GenAiStack(
+        app,
+        config.stack_name,
+        deployment=deployment,
+        env=cdk.Environment(account=account, region=region),
+        description=f"Bedrock GenAI backend: chat, RAG, images ({config.profile} profile)",
+        termination_protection=config.retention.deletion_protection,
+    )
+    cdk.Validations.of(app).add_plugins(AwsSolutionsChecks(app))
+    return stack
+
+
+def main() -> None:
+    app = cdk.App()
+    try:
+        build_app(app)
+    except ConfigError as err:
+        print(f"error: {err}", file=sys.stderr)
+        sys.exit(1)
+    app.synth()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,30 @@
+"""Names shared across constructs: environment keys, metric names, the admin group, outputs."""
+
+# Environment variables the functions read (lambdas/common/settings.py parses them).
+ENV_TABLE_NAME = "TABLE_NAME"
+ENV_DOCUMENTS_BUCKET = "DOCUMENTS_BUCKET"
+ENV_IMAGES_BUCKET = "IMAGES_BUCKET"
+ENV_KNOWLEDGE_BASE_ID = "KNOWLEDGE_BASE_ID"
+ENV_DATA_SOURCE_ID = "DATA_SOURCE_ID"
+ENV_GUARDRAIL_ID = "GUARDRAIL_ID"
+ENV_GUARDRAIL_VERSION = "GUARDRAIL_VERSION"
+ENV_ADMIN_GROUP = "ADMIN_GROUP"
+
+# Powertools.
+METRICS_NAMESPACE = "BedrockGenAi"
+SERVICES = ("chat", "rag", "image", "ingest")
+METRIC_INPUT_TOKENS = "InputTokens"
+METRIC_OUTPUT_TOKENS = "OutputTokens"
+METRIC_GUARDRAIL_INTERVENTIONS = "GuardrailInterventions"
+METRIC_MODEL_LATENCY = "ModelLatency"
+DIMENSION_MODEL = "model_id"
+
+ADMIN_GROUP = "admin"
+
+# Table key design (one table): see infra/constructs/conversations.py.
+TABLE_PK = "pk"
+TABLE_SK = "sk"
+TABLE_GSI_USER = "by_user_updated"
+TABLE_GSI_PK = "gsi1pk"
+TABLE_GSI_SK = "gsi1sk"
+TABLE_TTL_ATTRIBUTE = "expires_at"

@@ -1,0 +1,54 @@
+"""The conversation table.
+
+One table, two item kinds (pk/sk are strings):
+  message       pk = USER#<sub>#CONV#<id>   sk = MSG#<seq:010d>   -> Query(pk, descending, Limit=N)
+                                                                      reads the latest N messages
+  conversation  pk = USER#<sub>#CONV#<id>   sk = META
+                gsi1pk = USER#<sub>         gsi1sk = <updated_at ISO>  -> Query(GSI, descending) lists
+                                                                         a user's conversations newest first
+Every item carries `expires_at` (epoch seconds) for TTL. The user's sub is part of every key,
+so a user can never address another user's conversation.
+"""
+
+from __future__ import annotations
+
+from aws_cdk import RemovalPolicy
+from aws_cdk import aws_dynamodb as dynamodb
+from aws_cdk import aws_iam as iam
+from constructs import Construct
+
+from infra.constants import TABLE_GSI_PK, TABLE_GSI_SK, TABLE_GSI_USER, TABLE_PK, TABLE_SK, TABLE_TTL_ATTRIBUTE
+
+
+class ConversationTable(Construct):
+    def __init__(self, scope: Construct, construct_id: str, *, removal_policy: RemovalPolicy, deletion_protection: bool) -> None:
+        super().__init__(scope, construct_id)
+        string = dynamodb.AttributeType.STRING
+        self.table = dynamodb.TableV2(
+            self,
+            "Table",
+            partition_key=dynamodb.Attribute(name=TABLE_PK, type=string),
+            sort_key=dynamodb.Attribute(name=TABLE_SK, type=string),
+            billing=dynamodb.Billing.on_demand(),
+            encryption=dynamodb.TableEncryptionV2.aws_managed_key(),
+            point_in_time_recovery_specification=dynamodb.PointInTimeRecoverySpecification(point_in_time_recovery_enabled=True),
+            time_to_live_attribute=TABLE_TTL_ATTRIBUTE,
+            deletion_protection=deletion_protection,
+            removal_policy=removal_policy,
+            global_secondary_indexes=[
+                dynamodb.GlobalSecondaryIndexPropsV2(
+                    index_name=TABLE_GSI_USER,
+                    partition_key=dynamodb.Attribute(name=TABLE_GSI_PK, type=string),
+                    sort_key=dynamodb.Attribute(name=TABLE_GSI_SK, type=string),
+                    projection_type=dynamodb.ProjectionType.ALL,
+                )
+            ],
+        )
+
+    def grant(self, grantee: iam.IGrantable, *actions: str) -> None:
+        """`actions` on the table and its user index (by exact ARN, no index wildcard)."""
+        iam.Grant.add_to_principal(
+            grantee=grantee,
+            actions=list(actions),
+            resource_arns=[self.table.table_arn, f"{self.table.table_arn}/index/{TABLE_GSI_USER}"],
+        )

@@ -1,0 +1,124 @@
+"""The configuration resolved against the deploy region: what the constructs build from.
+
+Also renders the runtime configuration the functions read (runtime_config.json): the one
+policy source for models, parameter ranges, memory window, limits and messages.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from infra.catalog import (
+    CHAT_MODELS,
+    CatalogError,
+    EmbeddingModelInfo,
+    ImageModelInfo,
+    ResolvedModel,
+    embedding_model,
+    resolve_chat_model,
+    resolve_image_model,
+)
+from infra.config import AppConfig, ConfigError
+from infra.guardrail_policy import GuardrailProfile, GuardrailRegionError, guardrail_profile
+
+
+@dataclass(frozen=True)
+class Deployment:
+    config: AppConfig
+    region: str
+    chat_models: tuple[ResolvedModel, ...]
+    rag_model: ResolvedModel
+    embedding: EmbeddingModelInfo
+    image_models: tuple[ImageModelInfo, ...]
+    image_region: str
+    guardrail_profile: GuardrailProfile | None
+
+    @property
+    def text_models(self) -> tuple[ResolvedModel, ...]:
+        """Every text model a function may invoke (chat models plus the RAG model)."""
+        seen = {m.requested_id: m for m in (*self.chat_models, self.rag_model)}
+        return tuple(seen.values())
+
+
+def _resolve_chat(key: str, model_id: str, region: str) -> ResolvedModel:
+    try:
+        return resolve_chat_model(model_id, region)
+    except CatalogError as err:
+        raise ConfigError(f"invalid configuration:\n  {key}: {err}") from None
+
+
+def resolve(config: AppConfig, region: str) -> Deployment:
+    """Resolve every model id and the guardrail profile in `region`, or raise ConfigError."""
+    models = config.models
+    chat = tuple(
+        _resolve_chat(f"models.chat.allowed[{i}]", model_id, region) for i, model_id in enumerate(models.chat.allowed)
+    )
+    rag = _resolve_chat("models.rag", models.rag, region)
+    try:
+        embedding = embedding_model(models.embedding.model_id)
+    except CatalogError as err:
+        raise ConfigError(f"invalid configuration:\n  models.embedding.model_id: {err}") from None
+    if models.embedding.dimensions not in embedding.dimensions:
+        raise ConfigError(
+            "invalid configuration:\n  models.embedding.dimensions: "
+            f"{embedding.name} produces vectors of {', '.join(map(str, embedding.dimensions))} dimensions, "
+            f"not {models.embedding.dimensions}"
+        )
+    image_region = models.image.region or region
+    images = []
+    for i, model_id in enumerate(models.image.allowed):
+        try:
+            images.append(resolve_image_model(model_id, image_region))
+        except CatalogError as err:
+            hint = "" if models.image.region else " (set models.image.region to call the image model in another region)"
+            raise ConfigError(f"invalid configuration:\n  models.image.allowed[{i}]: {err}{hint}") from None
+    profile = None
+    if config.guardrail.tier == "STANDARD":
+        try:
+            profile = guardrail_profile(region)
+        except GuardrailRegionError as err:
+            raise ConfigError(f"invalid configuration:\n  {err}") from None
+    return Deployment(config, region, chat, rag, embedding, tuple(images), image_region, profile)
+
+
+def _range(value: Any) -> list[float] | None:
+    return None if value is None else [value.low, value.high]
+
+
+def _chat_model_entry(model: ResolvedModel) -> dict[str, Any]:
+    info = CHAT_MODELS[model.foundation_model_id]
+    return {
+        "id": model.requested_id,
+        "name": info.name,
+        "family": info.family,
+        "max_output_tokens": info.max_output_tokens,
+        "params": {"temperature": _range(info.temperature), "top_p": _range(info.top_p), "top_k": _range(info.top_k)},
+        "temperature_with_top_p": info.temperature_with_top_p,
+        "max_stop_sequences": info.max_stop_sequences,
+        "price": {"input_per_million": info.price_input_per_million, "output_per_million": info.price_output_per_million},
+    }
+
+
+def runtime_config(deployment: Deployment) -> dict[str, Any]:
+    """What the functions need from the configuration (no resource names: those are env vars)."""
+    config = deployment.config
+    return {
+        "chat_models": [_chat_model_entry(m) for m in deployment.chat_models],
+        "default_chat_model": config.models.chat.default,
+        "rag_model": _chat_model_entry(deployment.rag_model),
+        "image_models": [
+            {"id": m.model_id, "name": m.name, "family": m.family, "tasks": list(m.tasks), "price_per_image": m.price_per_image}
+            for m in deployment.image_models
+        ],
+        "default_image_model": config.models.image.default,
+        "image_region": deployment.image_region,
+        "memory": config.memory.model_dump(),
+        "limits": config.limits.model_dump(),
+        "cors_origins": list(config.api.cors_origins),
+        "documents_prefix": config.knowledge_base.inclusion_prefix,
+        "guardrail": {
+            "blocked_input_message": config.guardrail.blocked_input_message,
+            "blocked_output_message": config.guardrail.blocked_output_message,
+        },
+    }

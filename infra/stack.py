@@ -1,0 +1,182 @@
+"""The one stack: composes one construct per concern and wires least-privilege grants."""
+
+from __future__ import annotations
+
+from aws_cdk import CfnOutput, Duration, RemovalPolicy, Stack, Tags
+from aws_cdk import aws_s3 as s3
+from constructs import Construct
+
+from infra import constants as names
+from infra.constructs.api import Api
+from infra.constructs.auth import Auth
+from infra.constructs.buckets import access_logs_bucket, grant_prefix, secure_bucket
+from infra.constructs.conversations import ConversationTable
+from infra.constructs.functions import Functions, FunctionSpec
+from infra.constructs.guardrail import Guardrail
+from infra.constructs.ingestion import Ingestion
+from infra.constructs.knowledge_base import KnowledgeBase
+from infra.constructs.observability import Observability
+from infra.constructs.waf import ApiFirewall
+from infra.deployment import Deployment, runtime_config
+from infra.model_access import grant_image_models, grant_text_models
+from infra.nag import acknowledge_findings
+
+IMAGES_PREFIX = "images/"
+
+
+class GenAiStack(Stack):
+    def __init__(self, scope: Construct, construct_id: str, *, deployment: Deployment, **kwargs: object) -> None:
+        super().__init__(scope, construct_id, **kwargs)  # type: ignore[arg-type]
+        self.deployment = deployment
+        config = deployment.config
+        self.removal_policy = RemovalPolicy[config.retention.removal_policy]
+        for key, value in config.tags.items():
+            Tags.of(self).add(key, value)
+
+        self.auth = Auth(
+            self,
+            "Auth",
+            features=config.features,
+            removal_policy=self.removal_policy,
+            deletion_protection=config.retention.deletion_protection,
+        )
+        self.conversations = ConversationTable(
+            self, "Conversations", removal_policy=self.removal_policy, deletion_protection=config.retention.deletion_protection
+        )
+        self.guardrail = Guardrail(
+            self, "Guardrail", name=f"{construct_id}-guardrail"[:50], policy=config.guardrail, profile=deployment.guardrail_profile
+        )
+        self.access_logs = access_logs_bucket(
+            self, "AccessLogsBucket", removal_policy=self.removal_policy, retention_days=max(config.retention.log_retention_days, 30)
+        )
+        self.knowledge_base = KnowledgeBase(
+            self,
+            "KnowledgeBase",
+            name=construct_id,
+            config=config.knowledge_base,
+            embedding_model_id=deployment.embedding.model_id,
+            dimensions=config.models.embedding.dimensions,
+            removal_policy=self.removal_policy,
+            access_logs=self.access_logs,
+            cors_origins=[o for o in config.api.cors_origins if o != "*"],
+        )
+        self.images_bucket = secure_bucket(
+            self,
+            "ImagesBucket",
+            removal_policy=self.removal_policy,
+            access_logs=self.access_logs,
+            access_logs_prefix="images-bucket/",
+            lifecycle_rules=[
+                s3.LifecycleRule(id="expire-images", prefix=IMAGES_PREFIX, expiration=Duration.days(config.retention.image_retention_days))
+            ],
+        )
+        self.functions = Functions(
+            self,
+            "Functions",
+            runtime_config=runtime_config(deployment),
+            log_retention_days=config.retention.log_retention_days,
+            removal_policy=self.removal_policy,
+            snapstart=config.features.snapstart,
+        )
+        self._build_functions()
+        self.api = Api(
+            self,
+            "Api",
+            name=construct_id,
+            config=config.api,
+            user_pool=self.auth.user_pool,
+            handlers=dict(self.functions.aliases),
+            log_retention_days=config.retention.log_retention_days,
+            removal_policy=self.removal_policy,
+        )
+        if config.features.waf.enabled:
+            ApiFirewall(self, "Firewall", stage_arn=self.api.stage.stage_arn, rate_limit_per_5_min=config.features.waf.rate_limit_per_5_min)
+        self.observability = Observability(
+            self,
+            "Observability",
+            name=construct_id,
+            api=self.api.rest_api,
+            functions=self.functions.functions,
+            dead_letter_queue=self.ingestion.dead_letter_queue,
+            model_ids=[m.requested_id for m in deployment.text_models],
+            alarm_email=config.features.alarm_email,
+        )
+        self._add_outputs()
+        acknowledge_findings(self)
+
+    def _build_functions(self) -> None:
+        deployment, config = self.deployment, self.deployment.config
+        kb, table, guardrail = self.knowledge_base, self.conversations.table, self.guardrail
+        guardrail_env = {names.ENV_GUARDRAIL_ID: guardrail.guardrail_id, names.ENV_GUARDRAIL_VERSION: guardrail.version_number}
+        kb_env = {names.ENV_KNOWLEDGE_BASE_ID: kb.knowledge_base_id, names.ENV_DATA_SOURCE_ID: kb.data_source_id}
+        add = self.functions.add
+        specs = config.functions
+
+        chat = add(
+            FunctionSpec("chat", "chat.handler.handler", specs.chat, ("core",), "Chat with windowed memory on Bedrock Converse."),
+            {names.ENV_TABLE_NAME: table.table_name, **guardrail_env},
+        )
+        rag = add(
+            FunctionSpec("rag", "rag.handler.handler", specs.rag, ("core", "rag"), "Knowledge-base answers with citations; documents."),
+            {
+                names.ENV_TABLE_NAME: table.table_name,
+                names.ENV_DOCUMENTS_BUCKET: kb.documents_bucket.bucket_name,
+                names.ENV_ADMIN_GROUP: names.ADMIN_GROUP,
+                **kb_env,
+                **guardrail_env,
+            },
+        )
+        image = add(
+            FunctionSpec("image", "image.handler.handler", specs.image, ("core",), "Image generation with guardrails, stored in S3."),
+            {names.ENV_IMAGES_BUCKET: self.images_bucket.bucket_name, **guardrail_env},
+        )
+        ingest = add(
+            FunctionSpec("ingest", "rag.ingest_handler.handler", specs.ingest, ("core",), "Starts knowledge-base ingestion for document events."),
+            kb_env,
+            reserved_concurrency=1,
+        )
+        self.ingestion = Ingestion(
+            self,
+            "Ingestion",
+            bucket=kb.documents_bucket,
+            prefix=kb.prefix,
+            function_timeout=Duration.seconds(specs.ingest.timeout_seconds),
+        )
+        self.ingestion.attach(ingest)
+
+        # chat: its models, the guardrail, the conversation table.
+        grant_text_models(self, chat, deployment.chat_models)
+        self.conversations.grant(chat, "dynamodb:Query", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem",
+                                 "dynamodb:DeleteItem", "dynamodb:BatchWriteItem", "dynamodb:ConditionCheckItem")  # fmt: skip
+        # rag: RAG and chat models, retrieve, documents under the prefix, ingestion jobs, reading chat context.
+        grant_text_models(self, rag, deployment.text_models)
+        kb.grant_retrieve(rag)
+        kb.grant_ingestion(rag)
+        grant_prefix(kb.documents_bucket, rag, kb.prefix, ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"], list_objects=True)
+        self.conversations.grant(rag, "dynamodb:Query", "dynamodb:GetItem")
+        # image: image models in their region, its bucket prefix.
+        grant_image_models(image, deployment.image_models, deployment.image_region)
+        grant_prefix(self.images_bucket, image, IMAGES_PREFIX, ["s3:GetObject", "s3:PutObject"])
+        # ingest: ingestion jobs only.
+        kb.grant_ingestion(ingest)
+        for function in (chat, rag, image):
+            guardrail.grant_apply(function)
+
+    def _add_outputs(self) -> None:
+        outputs = {
+            "ApiUrl": self.api.url,
+            "UserPoolId": self.auth.user_pool.user_pool_id,
+            "UserPoolClientId": self.auth.client.user_pool_client_id,
+            "DocumentsBucketName": self.knowledge_base.documents_bucket.bucket_name,
+            "ImagesBucketName": self.images_bucket.bucket_name,
+            "ConversationTableName": self.conversations.table.table_name,
+            "KnowledgeBaseId": self.knowledge_base.knowledge_base_id,
+            "DataSourceId": self.knowledge_base.data_source_id,
+            "GuardrailId": self.guardrail.guardrail_id,
+            "GuardrailVersion": self.guardrail.version_number,
+            "Region": self.region,
+            "DashboardName": self.observability.dashboard.dashboard_name,
+        }
+        for key, value in outputs.items():
+            CfnOutput(self, key, value=value)
+
