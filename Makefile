@@ -37,12 +37,12 @@ node_modules/.installed: package.json package-lock.json
 
 venv: $(STAMP) node_modules/.installed ## create .venv and install pinned Python deps and the CDK CLI
 
-test: venv ## run every test (unit, infra, CLI synth)
+test: venv lint ## lint, then run every test (unit, infra, CLI synth)
 	$(BIN)/python -m pytest
 
 synth: venv ## synthesize cdk.out/<stack>.template.json (bundles layers with pip), then cfn-lint it
 	rm -rf cdk.out
-	$(CDK) synth --no-notices --quiet $(CDK_CONTEXT)
+	time $(CDK) synth --no-notices --quiet $(CDK_CONTEXT)
 	$(BIN)/python -m infra.report cdk.out
 	$(BIN)/cfn-lint --ignore-checks W3005 -- cdk.out/*.template.json
 

@@ -15,9 +15,13 @@ from infra.stack import GenAiStack
 
 
 def build_app(app: cdk.App) -> GenAiStack:
-    context = {key: app.node.try_get_context(key) for key in ("profile", "genai:config", "genai:profiles", "config", "stack_name", "region", "account")}
+    context = {
+        key: app.node.try_get_context(key)
+        for key in ("profile", "genai:config", "genai:profiles", "config", "stack_name", "region", "account")
+    }
     config = load_config({k: v for k, v in context.items() if v is not None})
-    region = app.node.try_get_context("region") or os.environ.get("CDK_DEFAULT_REGION") or config.region
+    # Explicit beats ambient: -c region / cdk.json, then the CLI's CDK_DEFAULT_REGION (which it sets to us-east-1 when unconfigured).
+    region = config.region or os.environ.get("CDK_DEFAULT_REGION")
     if not region:
         raise ConfigError("region: not set; pass -c region=<name>, set CDK_DEFAULT_REGION, or set region in cdk.json")
     account = config.account or os.environ.get("CDK_DEFAULT_ACCOUNT")
@@ -36,6 +40,9 @@ def build_app(app: cdk.App) -> GenAiStack:
 
 def main() -> None:
     app = cdk.App()
+    if str(app.node.try_get_context("skip_bundling")).lower() == "true":
+        # Offline synth checks only (tests, `make check-synth`): assets stay unbuilt. Never deploy this assembly.
+        app.node.set_context("aws:cdk:bundling-stacks", [])
     try:
         build_app(app)
     except ConfigError as err:

@@ -38,9 +38,15 @@ def _read(path: Path) -> str:
     return path.read_text(encoding="utf-8") if path.exists() else ""
 
 
-def pip_command(requirements: Path, target: Path) -> list[str]:
+# Provided by the Lambda Python runtime; a layer that lists its whole closure may rely on them.
+RUNTIME_PROVIDED = frozenset({"boto3", "botocore", "s3transfer", "jmespath", "urllib3", "python-dateutil", "six"})
+
+
+def pip_command(requirements: Path, target: Path, *, no_deps: bool = False) -> list[str]:
     """The pip invocation that installs Lambda-compatible wheels into `target`."""
     command = [sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--no-compile"]
+    if no_deps:
+        command.append("--no-deps")
     for platform in PLATFORMS:
         command += ["--platform", platform]
     command += [
@@ -55,12 +61,13 @@ def pip_command(requirements: Path, target: Path) -> list[str]:
 
 @jsii.implements(ILocalBundling)
 class _PipLayerBundler:
-    def __init__(self, requirements: Path) -> None:
+    def __init__(self, requirements: Path, no_deps: bool) -> None:
         self._requirements = requirements
+        self._no_deps = no_deps
 
     def try_bundle(self, output_dir: str, *, image: Any = None, **_: Any) -> bool:  # noqa: ARG002
         target = Path(output_dir) / "python"
-        subprocess.run(pip_command(self._requirements, target), check=True)
+        subprocess.run(pip_command(self._requirements, target, no_deps=self._no_deps), check=True)
         for cache in target.rglob("__pycache__"):
             shutil.rmtree(cache, ignore_errors=True)
         return True
@@ -99,16 +106,19 @@ def code_asset(runtime_config: dict[str, Any]) -> lambda_.Code:
     )
 
 
-def layer_code(requirements: Path) -> lambda_.Code:
-    """A dependency layer for python3.13/arm64 built with pip's platform options."""
+def layer_code(requirements: Path, *, no_deps: bool = False) -> lambda_.Code:
+    """A dependency layer for python3.13/arm64 built with pip's platform options.
+
+    With no_deps, `requirements` must name its whole closure (less RUNTIME_PROVIDED).
+    """
     return lambda_.Code.from_asset(
         str(requirements.parent),
         asset_hash_type=AssetHashType.SOURCE,
         exclude=["*", f"!{requirements.name}"],
         bundling=BundlingOptions(
             image=_NO_DOCKER,
-            local=_PipLayerBundler(requirements),
+            local=_PipLayerBundler(requirements, no_deps),
             # The source hash sees only the requirements file; the pins it resolves through count too.
-            environment={"CONSTRAINTS_SHA256": _sha256(_read(ROOT / "constraints.txt"))},
+            environment={"CONSTRAINTS_SHA256": _sha256(_read(ROOT / "constraints.txt")), "NO_DEPS": str(no_deps)},
         ),
     )

@@ -41,29 +41,43 @@ class Deployment:
         return tuple(seen.values())
 
 
-def _resolve_chat(key: str, model_id: str, region: str) -> ResolvedModel:
+class _Problems:
+    """Collects every problem so one synth reports them all."""
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+
+    def add(self, key: str, message: object) -> None:
+        self.lines.append(f"  {key}: {message}")
+
+    def raise_if_any(self) -> None:
+        if self.lines:
+            raise ConfigError("invalid configuration:\n" + "\n".join(self.lines))
+
+
+def _chat(problems: _Problems, key: str, model_id: str, region: str) -> ResolvedModel | None:
     try:
         return resolve_chat_model(model_id, region)
     except CatalogError as err:
-        raise ConfigError(f"invalid configuration:\n  {key}: {err}") from None
+        problems.add(key, err)
+        return None
 
 
 def resolve(config: AppConfig, region: str) -> Deployment:
-    """Resolve every model id and the guardrail profile in `region`, or raise ConfigError."""
+    """Resolve every model id and the guardrail profile in `region`, or raise one ConfigError listing all problems."""
+    problems = _Problems()
     models = config.models
-    chat = tuple(
-        _resolve_chat(f"models.chat.allowed[{i}]", model_id, region) for i, model_id in enumerate(models.chat.allowed)
-    )
-    rag = _resolve_chat("models.rag", models.rag, region)
+    chat = [_chat(problems, f"models.chat.allowed[{i}]", model_id, region) for i, model_id in enumerate(models.chat.allowed)]
+    rag = _chat(problems, "models.rag", models.rag, region)
+    embedding = None
     try:
         embedding = embedding_model(models.embedding.model_id)
     except CatalogError as err:
-        raise ConfigError(f"invalid configuration:\n  models.embedding.model_id: {err}") from None
-    if models.embedding.dimensions not in embedding.dimensions:
-        raise ConfigError(
-            "invalid configuration:\n  models.embedding.dimensions: "
-            f"{embedding.name} produces vectors of {', '.join(map(str, embedding.dimensions))} dimensions, "
-            f"not {models.embedding.dimensions}"
+        problems.add("models.embedding.model_id", err)
+    if embedding is not None and models.embedding.dimensions not in embedding.dimensions:
+        sizes = ", ".join(map(str, embedding.dimensions))
+        problems.add(
+            "models.embedding.dimensions", f"{embedding.name} produces vectors of {sizes} dimensions, not {models.embedding.dimensions}"
         )
     image_region = models.image.region or region
     images = []
@@ -72,14 +86,17 @@ def resolve(config: AppConfig, region: str) -> Deployment:
             images.append(resolve_image_model(model_id, image_region))
         except CatalogError as err:
             hint = "" if models.image.region else " (set models.image.region to call the image model in another region)"
-            raise ConfigError(f"invalid configuration:\n  models.image.allowed[{i}]: {err}{hint}") from None
+            problems.add(f"models.image.allowed[{i}]", f"{err}{hint}")
     profile = None
     if config.guardrail.tier == "STANDARD":
         try:
             profile = guardrail_profile(region)
         except GuardrailRegionError as err:
-            raise ConfigError(f"invalid configuration:\n  {err}") from None
-    return Deployment(config, region, chat, rag, embedding, tuple(images), image_region, profile)
+            problems.add("guardrail.tier", err)
+    problems.raise_if_any()
+    assert rag is not None
+    assert embedding is not None
+    return Deployment(config, region, tuple(m for m in chat if m), rag, embedding, tuple(images), image_region, profile)
 
 
 def _range(value: Any) -> list[float] | None:

@@ -53,7 +53,7 @@ def guardrail_profile(region: str) -> GuardrailProfile:
     profile = GUARDRAIL_PROFILES.get(region)
     if profile is None:
         raise GuardrailRegionError(
-            f"guardrail.tier: STANDARD needs a cross-region guardrail profile, and region {region!r} has none; "
+            f"STANDARD needs a cross-region guardrail profile, and region {region!r} has none; "
             f"deploy in one of: {', '.join(sorted(GUARDRAIL_PROFILES))}, or set guardrail.tier to CLASSIC "
             "(CLASSIC does not cover Korean)"
         )

@@ -5,7 +5,10 @@ The README lists them too; an infra test fails if a finding appears that is not 
 
 from __future__ import annotations
 
-from aws_cdk import Acknowledgment, Stack, Validations
+from typing import cast
+
+from aws_cdk import Acknowledgment, CfnElement, Stack, Validations
+from aws_cdk import aws_iam as iam
 from constructs import IConstruct
 
 XRAY = (
@@ -19,7 +22,15 @@ PYTHON_313 = (
 
 
 def _ack(scope: IConstruct, finding: str, reason: str) -> None:
-    Validations.of(scope).acknowledge(Acknowledgment(id=f"AwsSolutions-{finding}", reason=reason))
+    Validations.of(scope).acknowledge(Acknowledgment(id=f"AwsSolutions::AwsSolutions-{finding}", reason=reason))
+
+
+def _default_policy(role: iam.Role) -> IConstruct:
+    return role.node.find_child("DefaultPolicy")
+
+
+def _logical_id(stack: Stack, construct: IConstruct) -> str:
+    return stack.get_logical_id(cast(CfnElement, construct.node.default_child))
 
 
 def acknowledge_findings(stack: Stack) -> None:
@@ -29,21 +40,21 @@ def acknowledge_findings(stack: Stack) -> None:
     config = stack.deployment.config
     functions = stack.functions
 
-    for function in functions.functions.values():
+    for name, function in functions.functions.items():
         _ack(function, "L1", PYTHON_313)
-        _ack(function.role.node.find_child("DefaultPolicy"), "IAM5[Resource::*]", XRAY)  # type: ignore[union-attr]
+        _ack(_default_policy(functions.roles[name]), "IAM5[Resource::*]", XRAY)
 
-    documents = stack.knowledge_base.documents_bucket
+    kb = stack.knowledge_base
+    documents_arn = f"<{_logical_id(stack, kb.documents_bucket)}.Arn>/{kb.prefix}*"
     prefix_reason = (
-        "Object-level permissions are scoped to the documents prefix ({prefix}*); S3 object ARNs under a prefix "
+        f"Object-level permissions are scoped to the documents prefix ({kb.prefix}*); S3 object ARNs under a prefix "
         "can only be named with a trailing wildcard. Listing is limited to the same prefix by condition."
-    ).format(prefix=stack.knowledge_base.prefix)
-    for scope in (functions.functions["rag"].role.node.find_child("DefaultPolicy"), stack.knowledge_base.node.find_child("KnowledgeBasePolicy")):  # type: ignore[union-attr]
-        _ack(scope, f"IAM5[Resource::<{stack.get_logical_id(documents.node.default_child)}.Arn>/{stack.knowledge_base.prefix}*]", prefix_reason)  # type: ignore[arg-type]
-    images_bucket = stack.images_bucket
+    )
+    for scope in (_default_policy(functions.roles["rag"]), kb.node.find_child("KnowledgeBasePolicy")):
+        _ack(scope, f"IAM5[Resource::{documents_arn}]", prefix_reason)
     _ack(
-        functions.functions["image"].role.node.find_child("DefaultPolicy"),  # type: ignore[union-attr]
-        f"IAM5[Resource::<{stack.get_logical_id(images_bucket.node.default_child)}.Arn>/images/*]",  # type: ignore[arg-type]
+        _default_policy(functions.roles["image"]),
+        f"IAM5[Resource::<{_logical_id(stack, stack.images_bucket)}.Arn>/images/*]",
         "Generated images are written and read under the images/ prefix, with one sub-prefix per user chosen by "
         "the function from the caller's verified identity; object ARNs under a prefix need a trailing wildcard.",
     )
@@ -59,8 +70,8 @@ def acknowledge_findings(stack: Stack) -> None:
         _ack(
             stack.api.stage,
             "APIG3",
-            "WAF is an optional feature (features.waf.enabled, on in the prod profile); it carries a fixed monthly "
-            "charge, and the dev profile keeps an idle deployment at zero cost. Cognito auth and stage throttling still apply.",
+            "WAF is an optional feature (features.waf.enabled, on in the prod profile); a web ACL bills a fixed monthly "
+            "charge, which the dev profile avoids. Cognito auth on every method and stage throttling still apply.",
         )
     user_pool = stack.auth.user_pool
     if config.features.mfa != "REQUIRED":

@@ -131,7 +131,9 @@ class GenAiStack(Stack):
             {names.ENV_IMAGES_BUCKET: self.images_bucket.bucket_name, **guardrail_env},
         )
         ingest = add(
-            FunctionSpec("ingest", "rag.ingest_handler.handler", specs.ingest, ("core",), "Starts knowledge-base ingestion for document events."),
+            FunctionSpec(
+                "ingest", "rag.ingest_handler.handler", specs.ingest, ("core",), "Starts knowledge-base ingestion for document events."
+            ),
             kb_env,
             reserved_concurrency=1,
         )
@@ -179,4 +181,3 @@ class GenAiStack(Stack):
         }
         for key, value in outputs.items():
             CfnOutput(self, key, value=value)
-

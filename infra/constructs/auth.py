@@ -13,7 +13,9 @@ _MFA = {"OFF": cognito.Mfa.OFF, "OPTIONAL": cognito.Mfa.OPTIONAL, "REQUIRED": co
 
 
 class Auth(Construct):
-    def __init__(self, scope: Construct, construct_id: str, *, features: Features, removal_policy: RemovalPolicy, deletion_protection: bool) -> None:
+    def __init__(
+        self, scope: Construct, construct_id: str, *, features: Features, removal_policy: RemovalPolicy, deletion_protection: bool
+    ) -> None:
         super().__init__(scope, construct_id)
         self.user_pool = self._build_user_pool(features, removal_policy, deletion_protection)
         self.client = self._build_client()

@@ -55,7 +55,6 @@ def access_logs_bucket(scope: Construct, construct_id: str, *, removal_policy: R
     )
 
 
-
 def grant_prefix(bucket: s3.IBucket, grantee: iam.IGrantable, prefix: str, actions: Sequence[str], *, list_objects: bool = False) -> None:
     """Exactly `actions` on the objects under `prefix` (and, optionally, listing that prefix only)."""
     iam.Grant.add_to_principal(grantee=grantee, actions=list(actions), resource_arns=[bucket.arn_for_objects(f"{prefix}*")])

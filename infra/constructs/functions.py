@@ -52,17 +52,18 @@ class Functions(Construct):
         self._removal_policy = removal_policy
         self._snapstart = snapstart
         self.layers = {
-            "core": self._layer("CoreLayer", "requirements.txt", "Powertools and pydantic for every function"),
-            "rag": self._layer("RagLayer", "requirements-rag.txt", "langchain-aws for the RAG function"),
+            "core": self._layer("CoreLayer", "requirements.txt", "Powertools and pydantic for every function", no_deps=True),
+            "rag": self._layer("RagLayer", "requirements-rag.txt", "langchain-aws for the RAG function", no_deps=False),
         }
         self.functions: dict[str, lambda_.Function] = {}
         self.aliases: dict[str, lambda_.Alias] = {}
+        self.roles: dict[str, iam.Role] = {}
 
-    def _layer(self, construct_id: str, requirements: str, description: str) -> lambda_.LayerVersion:
+    def _layer(self, construct_id: str, requirements: str, description: str, *, no_deps: bool) -> lambda_.LayerVersion:
         return lambda_.LayerVersion(
             self,
             construct_id,
-            code=layer_code(LAMBDAS_DIR / requirements),
+            code=layer_code(LAMBDAS_DIR / requirements, no_deps=no_deps),
             compatible_runtimes=[RUNTIME],
             compatible_architectures=[ARCHITECTURE],
             description=description,
@@ -109,6 +110,7 @@ class Functions(Construct):
         alias = lambda_.Alias(scope, "Live", alias_name="live", version=function.current_version)
         self.functions[spec.name] = function
         self.aliases[spec.name] = alias
+        self.roles[spec.name] = role
         return alias
 
 

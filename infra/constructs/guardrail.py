@@ -14,15 +14,15 @@ from infra.guardrail_policy import CONTENT_FILTER_TYPES, GuardrailProfile
 
 
 class Guardrail(Construct):
-    def __init__(self, scope: Construct, construct_id: str, *, name: str, policy: GuardrailPolicy, profile: GuardrailProfile | None) -> None:
+    def __init__(
+        self, scope: Construct, construct_id: str, *, name: str, policy: GuardrailPolicy, profile: GuardrailProfile | None
+    ) -> None:
         super().__init__(scope, construct_id)
         self._policy = policy
         self.profile = profile
         stack = Stack.of(self)
         self.profile_arn = (
-            None
-            if profile is None
-            else stack.format_arn(service="bedrock", resource="guardrail-profile", resource_name=profile.profile_id)
+            None if profile is None else stack.format_arn(service="bedrock", resource="guardrail-profile", resource_name=profile.profile_id)
         )
         self.guardrail = bedrock.CfnGuardrail(
             self,
@@ -37,7 +37,9 @@ class Guardrail(Construct):
             sensitive_information_policy_config=self._pii_policy(),
             contextual_grounding_policy_config=self._grounding_policy(),
             cross_region_config=(
-                None if self.profile_arn is None else bedrock.CfnGuardrail.GuardrailCrossRegionConfigProperty(guardrail_profile_arn=self.profile_arn)
+                None
+                if self.profile_arn is None
+                else bedrock.CfnGuardrail.GuardrailCrossRegionConfigProperty(guardrail_profile_arn=self.profile_arn)
             ),
         )
         self.version = bedrock.CfnGuardrailVersion(
@@ -123,7 +125,9 @@ class Guardrail(Construct):
         ]
         if not entities and not regexes:
             return None
-        return bedrock.CfnGuardrail.SensitiveInformationPolicyConfigProperty(pii_entities_config=entities or None, regexes_config=regexes or None)
+        return bedrock.CfnGuardrail.SensitiveInformationPolicyConfigProperty(
+            pii_entities_config=entities or None, regexes_config=regexes or None
+        )
 
     def _grounding_policy(self) -> bedrock.CfnGuardrail.ContextualGroundingPolicyConfigProperty | None:
         grounding = self._policy.grounding

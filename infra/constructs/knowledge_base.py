@@ -13,7 +13,8 @@ from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_s3vectors as s3vectors
 from constructs import Construct
 
-from infra.config import Chunking, KnowledgeBase as KnowledgeBaseConfig
+from infra.config import Chunking
+from infra.config import KnowledgeBase as KnowledgeBaseConfig
 from infra.constructs.buckets import secure_bucket
 
 # Bedrock writes these per-vector keys; they exceed the 2 KB filterable-metadata limit.
@@ -40,7 +41,9 @@ class KnowledgeBase(Construct):
         self.documents_bucket = self._build_documents_bucket(removal_policy, access_logs, cors_origins)
         self.vector_bucket, self.index = self._build_vector_store(dimensions)
         stack = Stack.of(self)
-        self.embedding_model_arn = stack.format_arn(service="bedrock", account="", resource="foundation-model", resource_name=embedding_model_id)
+        self.embedding_model_arn = stack.format_arn(
+            service="bedrock", account="", resource="foundation-model", resource_name=embedding_model_id
+        )
         self.role, role_policy = self._build_role()
         self.knowledge_base = bedrock.CfnKnowledgeBase(
             self,
@@ -127,7 +130,9 @@ class KnowledgeBase(Construct):
             data_type="float32",
             dimension=dimensions,
             distance_metric="cosine",
-            metadata_configuration=s3vectors.CfnIndex.MetadataConfigurationProperty(non_filterable_metadata_keys=BEDROCK_NON_FILTERABLE_KEYS),
+            metadata_configuration=s3vectors.CfnIndex.MetadataConfigurationProperty(
+                non_filterable_metadata_keys=BEDROCK_NON_FILTERABLE_KEYS
+            ),
         )
         return vector_bucket, index
 
@@ -199,6 +204,7 @@ def chunking_configuration(chunking: Chunking) -> bedrock.CfnDataSource.Chunking
     f = chunking.fixed_size
     return prop.ChunkingConfigurationProperty(
         chunking_strategy="FIXED_SIZE",
-        fixed_size_chunking_configuration=prop.FixedSizeChunkingConfigurationProperty(max_tokens=f.max_tokens, overlap_percentage=f.overlap_percentage),
+        fixed_size_chunking_configuration=prop.FixedSizeChunkingConfigurationProperty(
+            max_tokens=f.max_tokens, overlap_percentage=f.overlap_percentage
+        ),
     )
-

@@ -105,11 +105,17 @@ class Observability(Construct):
             ),
         )
         dashboard.add_widgets(
-            cloudwatch.GraphWidget(title="Function errors", left=[f.metric_errors(period=PERIOD, label=k) for k, f in functions.items()], width=8),
             cloudwatch.GraphWidget(
-                title="Function duration p90", left=[f.metric_duration(period=PERIOD, statistic="p90", label=k) for k, f in functions.items()], width=8
+                title="Function errors", left=[f.metric_errors(period=PERIOD, label=k) for k, f in functions.items()], width=8
             ),
-            cloudwatch.GraphWidget(title="Function throttles", left=[f.metric_throttles(period=PERIOD, label=k) for k, f in functions.items()], width=8),
+            cloudwatch.GraphWidget(
+                title="Function duration p90",
+                left=[f.metric_duration(period=PERIOD, statistic="p90", label=k) for k, f in functions.items()],
+                width=8,
+            ),
+            cloudwatch.GraphWidget(
+                title="Function throttles", left=[f.metric_throttles(period=PERIOD, label=k) for k, f in functions.items()], width=8
+            ),
         )
         dashboard.add_widgets(
             cloudwatch.GraphWidget(
@@ -121,11 +127,7 @@ class Observability(Construct):
             cloudwatch.GraphWidget(
                 title="Guardrail interventions and DLQ depth",
                 left=[
-                    cloudwatch.MathExpression(
-                        expression=f"SUM(SEARCH('{{{METRICS_NAMESPACE},service}} MetricName=\"{METRIC_GUARDRAIL_INTERVENTIONS}\"', 'Sum', 300))",
-                        label="guardrail interventions",
-                        period=PERIOD,
-                    )
+                    _search_sum(f'{{{METRICS_NAMESPACE},service}} MetricName="{METRIC_GUARDRAIL_INTERVENTIONS}"', "guardrail interventions")
                 ],
                 right=[dlq.metric_approximate_number_of_messages_visible(period=PERIOD, label="DLQ messages")],
                 width=8,
@@ -134,10 +136,12 @@ class Observability(Construct):
         return dashboard
 
 
+def _search_sum(query: str, label: str) -> cloudwatch.IMetric:
+    seconds = int(PERIOD.to_seconds())
+    return cloudwatch.MathExpression(expression=f"SUM(SEARCH('{query}', 'Sum', {seconds}))", label=label, period=PERIOD)
+
+
 def _model_metric(metric_name: str, model_id: str) -> cloudwatch.IMetric:
     # Powertools adds the `service` dimension; SEARCH sums the model's metric across services.
-    return cloudwatch.MathExpression(
-        expression=f"SUM(SEARCH('{{{METRICS_NAMESPACE},service,{DIMENSION_MODEL}}} MetricName=\"{metric_name}\" {DIMENSION_MODEL}=\"{model_id}\"', 'Sum', 300))",
-        label=model_id,
-        period=PERIOD,
-    )
+    schema = f"{{{METRICS_NAMESPACE},service,{DIMENSION_MODEL}}}"
+    return _search_sum(f'{schema} MetricName="{metric_name}" {DIMENSION_MODEL}="{model_id}"', model_id)

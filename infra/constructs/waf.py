@@ -38,7 +38,11 @@ class ApiFirewall(Construct):
         overrides = None
         if name == "AWSManagedRulesCommonRuleSet":
             # Its 8 KB body rule would block base64 images and long prompts; the API enforces its own limits.
-            overrides = [wafv2.CfnWebACL.RuleActionOverrideProperty(name="SizeRestrictions_BODY", action_to_use=wafv2.CfnWebACL.RuleActionProperty(count={}))]
+            overrides = [
+                wafv2.CfnWebACL.RuleActionOverrideProperty(
+                    name="SizeRestrictions_BODY", action_to_use=wafv2.CfnWebACL.RuleActionProperty(count={})
+                )
+            ]
         return wafv2.CfnWebACL.RuleProperty(
             name=name,
             priority=priority,

@@ -7,7 +7,7 @@ import json
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response, content_types
 
-from common.errors import ApiError, NotImplementedYet, error_body
+from common.errors import ApiError, NotBuiltError, error_body
 
 logger = Logger()
 
@@ -41,5 +41,5 @@ def build_resolver() -> APIGatewayRestResolver:
     return app
 
 
-def not_implemented(feature: str) -> NotImplementedYet:
-    return NotImplementedYet(f"{feature} is not implemented yet in this release")
+def not_implemented(feature: str) -> NotBuiltError:
+    return NotBuiltError(f"{feature} is not implemented yet in this release")

@@ -15,12 +15,12 @@ class ApiError(Exception):
         self.details = details
 
 
-class NotFound(ApiError):
+class NotFoundError(ApiError):
     status = 404
     code = "not_found"
 
 
-class NotImplementedYet(ApiError):
+class NotBuiltError(ApiError):
     status = 501
     code = "not_implemented"
 

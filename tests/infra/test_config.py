@@ -1,0 +1,169 @@
+"""Configuration is validated at synth; every error names the key and what is allowed."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import botocore.session
+import pytest
+
+from infra.catalog import resolve_chat_model
+from infra.config import AppConfig, ConfigError, deep_merge, load_config
+from infra.deployment import resolve, runtime_config
+from infra.guardrail_policy import PII_ENTITY_TYPES
+from tests.infra.conftest import cdk_context
+
+
+def _load(profile: str = "dev", **changes) -> tuple[dict, AppConfig]:
+    context = cdk_context(profile)
+    base = context["genai:config"]
+    for path, value in changes.items():
+        node = base
+        *parents, leaf = path.split("__")
+        for part in parents:
+            node = node[part]
+        node[leaf] = value
+    return context, load_config(context)
+
+
+def _error(region: str = "us-west-2", **changes) -> str:
+    _, config = _load(**changes)
+    with pytest.raises(ConfigError) as info:
+        resolve(config, region)
+    return str(info.value)
+
+
+def test_given_defaults_when_loaded_then_dev_and_prod_resolve():
+    for profile in ("dev", "prod"):
+        _, config = _load(profile)
+        deployment = resolve(config, "us-west-2")
+        assert deployment.guardrail_profile is not None
+
+
+def test_given_embedding_dimension_mismatch_then_error_names_key_and_allowed_sizes():
+    message = _error(models__embedding={"model_id": "cohere.embed-multilingual-v3", "dimensions": 512})
+    assert "models.embedding.dimensions" in message
+    assert "1024" in message
+
+
+def test_given_region_without_guardrail_profile_then_error_names_tier_and_supported_regions():
+    message = _error(region="sa-east-1")
+    assert "guardrail.tier: STANDARD needs a cross-region guardrail profile" in message
+    assert "us-west-2" in message
+    # every problem is reported at once, not only the first
+    assert "models.chat.allowed[0]" in message
+    assert "models.image.allowed[0]" in message
+
+
+def test_given_unknown_chat_model_then_error_names_the_key_and_known_models():
+    message = _error(models__chat={"allowed": ["us.anthropic.claude-9"], "default": "us.anthropic.claude-9"})
+    assert "models.chat.allowed[0]" in message
+    assert "anthropic.claude-haiku-4-5-20251001-v1:0" in message
+
+
+def test_given_invalid_filter_strength_then_error_names_the_key_and_strengths():
+    context = cdk_context()
+    context["genai:config"]["guardrail"]["content_filters"]["HATE"]["input"] = "EXTREME"
+    with pytest.raises(ConfigError, match=r"guardrail\.content_filters\.HATE\.input: .*'NONE', 'LOW', 'MEDIUM' or 'HIGH'"):
+        load_config(context)
+
+
+def test_given_default_model_not_allowed_then_error():
+    with pytest.raises(ConfigError, match=r"models\.chat: .*must be one of allowed"):
+        _load(models__chat={"allowed": ["us.amazon.nova-lite-v1:0"], "default": "us.amazon.nova-pro-v1:0"})
+
+
+def test_given_end_of_life_image_model_then_error_tells_the_operator():
+    message = _error(models__image={"allowed": ["amazon.titan-image-generator-v2:0"], "default": "amazon.titan-image-generator-v2:0"})
+    assert "end of life on 2026-06-30" in message
+    assert "stability.sd3-5-large-v1:0" in message
+
+
+def test_given_image_model_not_in_region_then_error_suggests_the_image_region():
+    message = _error(region="us-east-1")
+    assert "models.image.allowed[0]" in message
+    assert "models.image.region" in message
+
+
+def test_given_profile_prefix_not_callable_from_region_then_error_lists_usable_prefixes():
+    with pytest.raises(Exception, match=r"allowed prefixes there: global"):
+        resolve_chat_model("apac.anthropic.claude-haiku-4-5-20251001-v1:0", "ap-northeast-2")
+
+
+def test_given_seoul_with_global_and_apac_profiles_then_resolves_with_image_region():
+    context = cdk_context()
+    override = {
+        "region": "ap-northeast-2",
+        "models": {
+            "chat": {"allowed": ["global.anthropic.claude-haiku-4-5-20251001-v1:0", "apac.amazon.nova-lite-v1:0"],
+                     "default": "global.anthropic.claude-haiku-4-5-20251001-v1:0"},
+            "rag": "global.anthropic.claude-haiku-4-5-20251001-v1:0",
+            "image": {"region": "us-west-2"},
+        },
+    }  # fmt: skip
+    context["genai:config"] = deep_merge(context["genai:config"], override)
+    deployment = resolve(load_config(context), "ap-northeast-2")
+    assert deployment.guardrail_profile is not None
+    assert deployment.guardrail_profile.profile_id == "apac.guardrail.v1:0"
+    assert deployment.image_region == "us-west-2"
+    nova = deployment.chat_models[1]
+    assert "ap-northeast-3" in nova.destination_regions
+
+
+def test_given_unknown_profile_then_error_lists_profiles():
+    with pytest.raises(ConfigError, match=r"profile: 'staging' is not defined; allowed: dev, prod"):
+        load_config(cdk_context("staging"))
+
+
+def test_given_unknown_key_then_error_names_it():
+    context = cdk_context()
+    context["genai:config"]["memory"]["window"] = 3
+    with pytest.raises(ConfigError, match=r"memory\.window: Extra inputs are not permitted"):
+        load_config(context)
+
+
+def test_given_api_function_timeout_over_29s_then_error():
+    context = cdk_context()
+    context["genai:config"]["functions"]["chat"]["timeout_seconds"] = 60
+    with pytest.raises(ConfigError, match=r"functions: .*chat.timeout_seconds must be <= 29"):
+        load_config(context)
+
+
+def test_given_config_file_override_then_merged_last(tmp_path):
+    override = tmp_path / "team.json"
+    override.write_text(json.dumps({"memory": {"window_turns": 4}}), encoding="utf-8")
+    context = cdk_context("prod", config=str(override))
+    config = load_config(context)
+    assert config.memory.window_turns == 4
+    assert config.retention.removal_policy == "RETAIN"
+
+
+def test_given_pii_type_list_then_it_matches_botocores_service_model():
+    model = botocore.session.get_session().get_service_model("bedrock")
+    assert set(PII_ENTITY_TYPES) == set(model.shape_for("GuardrailPiiEntityType").enum)
+
+
+def test_given_unknown_pii_type_then_error_lists_allowed_types():
+    context = cdk_context()
+    context["genai:config"]["guardrail"]["pii_entities"]["KR_RRN"] = "BLOCK"
+    with pytest.raises(ConfigError, match=r"unknown PII entity type\(s\) KR_RRN; allowed: ADDRESS"):
+        load_config(context)
+
+
+def test_given_bad_regex_then_error():
+    context = cdk_context()
+    context["genai:config"]["guardrail"]["regexes"][0]["pattern"] = "([0-9"
+    with pytest.raises(ConfigError, match=r"guardrail\.regexes\.0\.pattern: regex does not compile"):
+        load_config(context)
+
+
+def test_given_runtime_config_then_it_carries_ranges_window_and_korean_messages():
+    _, config = _load()
+    document = runtime_config(resolve(config, "us-west-2"))
+    haiku = document["chat_models"][0]
+    assert haiku["params"]["top_k"] == [1, 500]
+    assert haiku["temperature_with_top_p"] is False
+    assert document["memory"]["window_turns"] == 10
+    assert re.search("[가-힣]", document["guardrail"]["blocked_input_message"])
+    json.dumps(document)  # serializable

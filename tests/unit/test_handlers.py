@@ -1,0 +1,55 @@
+"""What the functions answer today: the model catalog, 501 for unbuilt routes, 404 for unknown ones."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from chat import handler as chat
+from image import handler as image
+from infra.constructs.api import ROUTES
+from rag import handler as rag
+from rag import ingest_handler
+from tests.events import FakeContext, rest_event
+
+HANDLERS = {"chat": chat.handler, "rag": rag.handler, "image": image.handler}
+
+
+def _call(function: str, method: str, path: str, **kwargs):
+    response = HANDLERS[function](rest_event(method, path, **kwargs), FakeContext(function))
+    return response["statusCode"], json.loads(response["body"])
+
+
+def test_given_configured_models_when_listing_then_catalog_with_ranges_and_defaults(runtime_config_file):
+    status, body = _call("chat", "GET", "/models")
+    assert status == 200
+    ids = [m["id"] for m in body["chat_models"]]
+    assert ids == [m["id"] for m in runtime_config_file["chat_models"]]
+    assert body["default_chat_model"] in ids
+    haiku = body["chat_models"][0]
+    assert haiku["params"]["temperature"] == [0.0, 1.0]
+    assert haiku["max_output_tokens"] == 64000
+    assert body["default_image_model"] in [m["id"] for m in body["image_models"]]
+
+
+@pytest.mark.parametrize("route", [r for r in ROUTES if r.path != "/models"], ids=lambda r: f"{r.method} {r.path}")
+def test_given_an_unbuilt_route_when_called_then_501_with_the_error_shape_not_a_fake_success(route):
+    path = route.path.replace("{id}", "c-1").replace("{key+}", "handbook.pdf")
+    status, body = _call(route.function, route.method, path, resource=route.path, body={} if route.json_body else None)
+    assert status == 501
+    assert body["error"]["code"] == "not_implemented"
+    assert route.method in body["error"]["message"]
+    assert body["request_id"]
+
+
+def test_given_an_unknown_route_when_called_then_404_json():
+    status, body = _call("chat", "GET", "/nope")
+    assert status == 404
+    assert body["error"] == {"code": "not_found", "message": "no route GET /nope"}
+
+
+def test_given_document_events_when_ingestion_is_not_built_then_every_message_is_handed_back():
+    event = {"Records": [{"messageId": "m-1", "body": "{}"}, {"messageId": "m-2", "body": "{}"}]}
+    result = ingest_handler.handler(event, FakeContext("ingest"))
+    assert result == {"batchItemFailures": [{"itemIdentifier": "m-1"}, {"itemIdentifier": "m-2"}]}
