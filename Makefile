@@ -12,7 +12,10 @@ STAMP := $(VENV)/.installed
 CDK := node_modules/.bin/cdk
 PROFILE ?= dev
 STACK ?=
-CDK_CONTEXT := -c profile=$(PROFILE) $(if $(STACK),-c stack_name=$(STACK))
+REGION ?=
+CONFIG ?=
+CDK_CONTEXT := -c profile=$(PROFILE) $(if $(STACK),-c stack_name=$(STACK)) $(if $(REGION),-c region=$(REGION)) \
+	$(if $(CONFIG),-c config=$(abspath $(CONFIG)))
 
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 export CDK_DISABLE_CLI_TELEMETRY := true

@@ -167,3 +167,12 @@ def test_given_runtime_config_then_it_carries_ranges_window_and_korean_messages(
     assert document["memory"]["window_turns"] == 10
     assert re.search("[가-힣]", document["guardrail"]["blocked_input_message"])
     json.dumps(document)  # serializable
+
+
+def test_given_the_documented_seoul_override_then_it_synthesizes_clean(tmp_path):
+    from tests.infra.conftest import ROOT, synth
+
+    result = synth(cdk_context("prod", config=str(ROOT / "docs" / "examples" / "seoul.json"), region="ap-northeast-2"), tmp_path)
+    assert result.stack.region == "ap-northeast-2"
+    guardrail = next(iter(result.resources("AWS::Bedrock::Guardrail").values()))["Properties"]
+    assert "apac.guardrail.v1:0" in str(guardrail["CrossRegionConfig"])
