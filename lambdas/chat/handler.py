@@ -1,51 +1,87 @@
-"""Chat function: model catalog now; chat and conversations arrive with the chat release."""
+"""Chat function: thin routes over chat.service (Powertools resolver, validation, errors)."""
 
 from __future__ import annotations
 
-from typing import Any
+from functools import lru_cache
+from typing import Annotated, Any
 
-from aws_lambda_powertools import Logger
+import boto3
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from common.api import build_resolver, not_implemented
+from chat import service
+from chat.memory import ConversationStore
+from chat.models import ChatRequest, ChatResponse, ConversationDetail, ConversationList
+from common.api import build_resolver
+from common.auth import caller_from
+from common.bedrock import runtime_client
+from common.observability import logger, metrics, tracer
 from common.runtime_config import runtime_config
+from common.settings import settings
 
-logger = Logger()
-app = build_resolver()
+CONVERSATION_ID = r"^[A-Za-z0-9_-]{16,64}$"
+
+config = runtime_config()
+app = build_resolver(max_body_bytes=config.limits.max_body_bytes, cors_origins=config.cors_origins)
+
+
+@lru_cache(maxsize=1)
+def _store() -> ConversationStore:
+    return ConversationStore(boto3.client("dynamodb"), settings().required("table_name"), config.memory.conversation_ttl_days)
+
+
+def _deps() -> service.ChatDeps:
+    env = settings()
+    return service.ChatDeps(config, _store(), runtime_client(), env.required("guardrail_id"), env.required("guardrail_version"))
+
+
+def _caller() -> Any:
+    return caller_from(app.current_event.raw_event)
 
 
 @app.get("/models")
 def list_models() -> dict[str, Any]:
-    config = runtime_config()
+    caller_from(app.current_event.raw_event)
     return {
-        "chat_models": config["chat_models"],
-        "default_chat_model": config["default_chat_model"],
-        "image_models": config["image_models"],
-        "default_image_model": config["default_image_model"],
+        "chat_models": [m.model_dump() for m in config.chat_models],
+        "default_chat_model": config.default_chat_model,
+        "image_models": [m.model_dump() for m in config.image_models],
+        "default_image_model": config.default_image_model,
     }
 
 
 @app.post("/chat")
-def chat() -> dict[str, Any]:
-    raise not_implemented("POST /chat")
+def chat(request: ChatRequest) -> ChatResponse:
+    return service.send_message(_caller(), request, _deps())
 
 
 @app.get("/conversations")
-def list_conversations() -> dict[str, Any]:
-    raise not_implemented("GET /conversations")
+def list_conversations(
+    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+    next_token: Annotated[str | None, Query(max_length=2048)] = None,
+) -> ConversationList:
+    return service.list_conversations(_caller(), limit, next_token, _store())
 
 
 @app.get("/conversations/<conversation_id>")
-def get_conversation(conversation_id: str) -> dict[str, Any]:
-    raise not_implemented("GET /conversations/{id}")
+def get_conversation(
+    conversation_id: Annotated[str, Path(pattern=CONVERSATION_ID)],
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    next_token: Annotated[str | None, Query(max_length=2048)] = None,
+) -> ConversationDetail:
+    return service.get_conversation(_caller(), conversation_id, limit, next_token, _store())
 
 
 @app.delete("/conversations/<conversation_id>")
-def delete_conversation(conversation_id: str) -> dict[str, Any]:
-    raise not_implemented("DELETE /conversations/{id}")
+def delete_conversation(conversation_id: Annotated[str, Path(pattern=CONVERSATION_ID)]) -> Response[None]:
+    service.delete_conversation(_caller(), conversation_id, _store())
+    return Response(status_code=204, body=None)
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
+@tracer.capture_lambda_handler
+@metrics.log_metrics
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     return app.resolve(event, context)

@@ -1,45 +1,76 @@
-"""A Powertools REST resolver with the product's error mapping."""
+"""The REST resolver every function uses: validation, one error shape, body limits, CORS."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from functools import partial
+from typing import Any
 
-from aws_lambda_powertools import Logger
-from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response, content_types
+from aws_lambda_powertools.event_handler import APIGatewayRestResolver, CORSConfig, Response, content_types
+from aws_lambda_powertools.event_handler.middlewares import NextMiddleware
+from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
 
-from common.errors import ApiError, NotBuiltError, error_body
+from common.errors import ApiError, NotBuiltError, PayloadTooLargeError, error_body
+from common.observability import ERRORS, MetricUnit, logger, metrics
 
-logger = Logger()
+_serialize = partial(json.dumps, ensure_ascii=False, separators=(",", ":"), default=str)
 
 
-def build_resolver() -> APIGatewayRestResolver:
-    app = APIGatewayRestResolver()
+def _cors(origins: tuple[str, ...]) -> CORSConfig | None:
+    if not origins:
+        return None
+    return CORSConfig(allow_origin=origins[0], extra_origins=list(origins[1:]), allow_headers=["Authorization", "Content-Type"])
 
-    def _request_id() -> str | None:
+
+def _field(loc: tuple[Any, ...]) -> str:
+    parts = [str(p) for p in loc if p not in ("body",)]
+    return ".".join(parts) or "body"
+
+
+def build_resolver(*, max_body_bytes: int, cors_origins: tuple[str, ...] = ()) -> APIGatewayRestResolver:
+    app = APIGatewayRestResolver(enable_validation=True, serializer=_serialize, cors=_cors(cors_origins))
+
+    def request_id() -> str | None:
         return app.current_event.request_context.request_id
+
+    def respond(status: int, code: str, message: str, details: Any = None, headers: dict[str, str] | None = None) -> Response:
+        body = _serialize(error_body(code, message, request_id(), details))
+        return Response(status_code=status, content_type=content_types.APPLICATION_JSON, body=body, headers=headers)
 
     @app.exception_handler(ApiError)
     def _api_error(err: ApiError) -> Response:
         if err.status >= 500:
-            logger.error("request failed", extra={"code": err.code})
-        return Response(
-            status_code=err.status,
-            content_type=content_types.APPLICATION_JSON,
-            body=json.dumps(error_body(err.code, err.message, _request_id(), err.details), ensure_ascii=False),
-        )
+            logger.warning("request failed upstream", extra={"code": err.code, "status": err.status})
+        metrics.add_metric(name=ERRORS, unit=MetricUnit.Count, value=1)
+        return respond(err.status, err.code, err.message, err.details, err.headers)
+
+    @app.exception_handler(RequestValidationError)
+    def _invalid(err: RequestValidationError) -> Response:
+        details = [{"field": _field(tuple(e.get("loc", ()))), "message": e.get("msg", "invalid")} for e in err.errors()]
+        return respond(400, "validation_error", "the request is not valid: see details", details)
 
     @app.not_found
     def _not_found(_: Exception) -> Response:
         event = app.current_event
-        message = f"no route {event.http_method} {event.path}"
-        return Response(
-            status_code=404,
-            content_type=content_types.APPLICATION_JSON,
-            body=json.dumps(error_body("not_found", message, _request_id())),
-        )
+        return respond(404, "not_found", f"no route {event.http_method} {event.path}")
 
+    def body_limit(resolver: APIGatewayRestResolver, next_middleware: NextMiddleware) -> Response:
+        body = resolver.current_event.body or ""
+        size = len(body.encode("utf-8")) if isinstance(body, str) else len(body)
+        if resolver.current_event.is_base64_encoded:
+            size = size * 3 // 4
+        if size > max_body_bytes:
+            error = PayloadTooLargeError(f"request body is {size} bytes; the limit is {max_body_bytes}")
+            return respond(error.status, error.code, error.message)
+        return next_middleware(resolver)
+
+    app.use(middlewares=[body_limit])
     return app
 
 
 def not_implemented(feature: str) -> NotBuiltError:
     return NotBuiltError(f"{feature} is not implemented yet in this release")
+
+
+Handler = Callable[[dict[str, Any], Any], dict[str, Any]]

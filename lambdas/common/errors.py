@@ -1,4 +1,7 @@
-"""Typed errors the API answers with; one JSON body shape for all of them."""
+"""Typed errors the API answers with; one JSON body shape for all of them.
+
+{"error": {"code", "message", "details"?}, "request_id"}
+"""
 
 from __future__ import annotations
 
@@ -9,10 +12,31 @@ class ApiError(Exception):
     status = 500
     code = "internal_error"
 
-    def __init__(self, message: str, *, details: Any = None) -> None:
+    def __init__(self, message: str, *, details: Any = None, headers: dict[str, str] | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.details = details
+        self.headers = headers or {}
+
+
+class BadRequestError(ApiError):
+    status = 400
+    code = "bad_request"
+
+
+class ValidationFailedError(ApiError):
+    status = 400
+    code = "validation_error"
+
+
+class UnauthorizedError(ApiError):
+    status = 401
+    code = "unauthorized"
+
+
+class ForbiddenError(ApiError):
+    status = 403
+    code = "forbidden"
 
 
 class NotFoundError(ApiError):
@@ -20,9 +44,44 @@ class NotFoundError(ApiError):
     code = "not_found"
 
 
+class ConflictError(ApiError):
+    status = 409
+    code = "conflict"
+
+
+class PayloadTooLargeError(ApiError):
+    status = 413
+    code = "payload_too_large"
+
+
+class ThrottledError(ApiError):
+    status = 429
+    code = "throttled"
+
+    def __init__(self, message: str, *, retry_after: int = 2) -> None:
+        super().__init__(message, headers={"Retry-After": str(retry_after)})
+
+
 class NotBuiltError(ApiError):
     status = 501
     code = "not_implemented"
+
+
+class UpstreamUnavailableError(ApiError):
+    status = 503
+    code = "upstream_unavailable"
+
+
+class ModelAccessError(ApiError):
+    """Bedrock refused the model: the operator must enable access or fix the grant."""
+
+    status = 503
+    code = "model_not_enabled"
+
+
+class UpstreamTimeoutError(ApiError):
+    status = 504
+    code = "upstream_timeout"
 
 
 def error_body(code: str, message: str, request_id: str | None, details: Any = None) -> dict[str, Any]:

@@ -1,4 +1,7 @@
-"""The configuration the stack renders into runtime_config.json beside the code (read once)."""
+"""The configuration the stack renders into runtime_config.json beside the code (read once).
+
+Typed here so a malformed file fails at cold start, not in the middle of a request.
+"""
 
 from __future__ import annotations
 
@@ -6,15 +9,82 @@ import json
 import os
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
 
 DEFAULT_PATH = Path(__file__).resolve().parent.parent / "runtime_config.json"
 
 
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+
+class ParamRanges(_Model):
+    temperature: tuple[float, float] | None
+    top_p: tuple[float, float] | None
+    top_k: tuple[int, int] | None
+
+
+class Price(_Model):
+    input_per_million: float
+    output_per_million: float
+
+
+class ChatModelSpec(_Model):
+    id: str
+    name: str
+    family: Literal["anthropic", "nova"]
+    max_output_tokens: int
+    params: ParamRanges
+    temperature_with_top_p: bool
+    max_stop_sequences: int
+    price: Price
+
+
+class ImageModelSpec(_Model):
+    id: str
+    name: str
+    family: str
+    tasks: tuple[str, ...]
+    price_per_image: float
+
+
+class Memory(_Model):
+    window_turns: int
+    max_context_chars: int
+    conversation_ttl_days: int
+
+
+class Limits(_Model):
+    max_message_chars: int
+    max_system_prompt_chars: int
+    max_body_bytes: int
+    max_image_body_bytes: int
+    max_document_bytes: int
+
+
+class GuardrailMessages(_Model):
+    blocked_input_message: str
+    blocked_output_message: str
+
+
+class RuntimeConfig(_Model):
+    chat_models: tuple[ChatModelSpec, ...]
+    default_chat_model: str
+    rag_model: ChatModelSpec
+    image_models: tuple[ImageModelSpec, ...]
+    default_image_model: str
+    image_region: str
+    memory: Memory
+    limits: Limits
+    cors_origins: tuple[str, ...]
+    documents_prefix: str
+    guardrail: GuardrailMessages
+
+
 @lru_cache(maxsize=1)
-def runtime_config() -> dict[str, Any]:
+def runtime_config() -> RuntimeConfig:
     """Parsed once per cold start. RUNTIME_CONFIG_PATH points elsewhere (local stack, tests)."""
     path = Path(os.environ.get("RUNTIME_CONFIG_PATH", DEFAULT_PATH))
-    with path.open(encoding="utf-8") as handle:
-        config: dict[str, Any] = json.load(handle)
-    return config
+    return RuntimeConfig.model_validate(json.loads(path.read_text(encoding="utf-8")))

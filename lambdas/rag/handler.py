@@ -9,9 +9,11 @@ from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from common.api import build_resolver, not_implemented
+from common.runtime_config import runtime_config
 
 logger = Logger()
-app = build_resolver()
+config = runtime_config()
+app = build_resolver(max_body_bytes=config.limits.max_body_bytes, cors_origins=config.cors_origins)
 
 
 @app.post("/rag/query")

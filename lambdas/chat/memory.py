@@ -1,0 +1,301 @@
+"""Conversation memory in DynamoDB (key design: infra/constructs/conversations.py).
+
+Per turn: one Query (summary + latest messages, consistent read) and one TransactWriteItems
+(user message, assistant message, summary) — two requests, whatever the conversation's length.
+Turn keys sort by time and carry a random suffix, so concurrent turns on one conversation
+never overwrite each other; both items of a turn share the key, so they stay adjacent.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import secrets
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Any
+
+from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
+from botocore.exceptions import ClientError
+
+from common.errors import BadRequestError, NotFoundError, ThrottledError, UpstreamUnavailableError
+
+SUMMARY = "SUMMARY"  # sorts after every "MSG#" key: a descending Query reads it first
+MESSAGE = "MSG#"
+INDEX = "by_user_updated"
+BLOCKED_MARKER = "[blocked by the guardrail]"
+_TRANSACTION_ATTEMPTS = 8
+
+
+@dataclass(frozen=True)
+class Turn:
+    user: str
+    assistant: str
+    blocked: bool
+    model_id: str
+    usage: dict[str, int]
+    stop_reason: str
+
+
+@dataclass(frozen=True)
+class Window:
+    summary: dict[str, Any]
+    messages: list[dict[str, str]]  # [{role, content}], oldest first, starting on a user turn
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="milliseconds")
+
+
+def _pk(sub: str, conversation_id: str) -> str:
+    return f"USER#{sub}#CONV#{conversation_id}"
+
+
+def new_conversation_id() -> str:
+    return secrets.token_urlsafe(18)
+
+
+def title_from(message: str, limit: int = 60) -> str:
+    line = " ".join(message.split())
+    return line if len(line) <= limit else line[: limit - 1] + "…"
+
+
+def encode_token(key: dict[str, Any]) -> str:
+    return base64.urlsafe_b64encode(json.dumps(key, ensure_ascii=False).encode()).decode().rstrip("=")
+
+
+def decode_token(token: str, must_match: dict[str, str]) -> dict[str, Any]:
+    try:
+        key = json.loads(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)))
+    except (ValueError, UnicodeDecodeError):
+        raise BadRequestError(
+            "next_token is not valid", details=[{"field": "next_token", "message": "not a token this API issued"}]
+        ) from None
+    if not isinstance(key, dict) or any(key.get(k) != v for k, v in must_match.items()):
+        raise BadRequestError("next_token is not valid", details=[{"field": "next_token", "message": "not a token this API issued"}])
+    return key
+
+
+@contextmanager
+def storage_errors() -> Iterator[None]:
+    try:
+        yield
+    except ClientError as err:
+        code = err.response.get("Error", {}).get("Code", "")
+        if code in ("ProvisionedThroughputExceededException", "ThrottlingException", "RequestLimitExceeded"):
+            raise ThrottledError("conversation storage is busy; retry shortly") from err
+        raise UpstreamUnavailableError(f"conversation storage failed ({code})") from err
+
+
+class ConversationStore:
+    def __init__(self, client: Any, table_name: str, ttl_days: int) -> None:
+        self._db = client
+        self._table = table_name
+        self._ttl_seconds = ttl_days * 86_400
+
+    def _expires(self) -> int:
+        return int(time.time()) + self._ttl_seconds
+
+    # --- the turn path ----------------------------------------------------------------------
+
+    def load_window(self, sub: str, conversation_id: str, turns: int, budget_chars: int, reserve_chars: int) -> Window | None:
+        """The summary and the latest `turns` turns that fit in `budget_chars` (minus the new message)."""
+        with storage_errors():
+            response = self._db.query(
+                TableName=self._table,
+                KeyConditionExpression="pk = :pk AND sk >= :from",
+                ExpressionAttributeValues={":pk": {"S": _pk(sub, conversation_id)}, ":from": {"S": MESSAGE}},
+                ScanIndexForward=False,
+                Limit=2 * turns + 1,
+                ConsistentRead=True,
+            )
+        items = [_plain(i) for i in response.get("Items", [])]
+        if not items or items[0]["sk"] != SUMMARY:
+            return None
+        newest_first = [i for i in items[1:] if not i.get("blocked")]
+        messages = [{"role": i["role"], "content": i["content"]} for i in reversed(newest_first)]
+        while messages and messages[0]["role"] != "user":
+            messages.pop(0)
+        # Keep whole turns, newest first, while they fit in the budget.
+        kept: list[dict[str, str]] = []
+        used = reserve_chars
+        for user, assistant in reversed(list(_pairs(messages))):
+            size = len(user["content"]) + len(assistant["content"])
+            if used + size > budget_chars:
+                break
+            kept[:0] = [user, assistant]
+            used += size
+        return Window(summary=items[0], messages=kept)
+
+    def append_turn(self, sub: str, conversation_id: str, turn: Turn, *, new: bool, title: str, system_prompt: str | None) -> None:
+        """Write the user message, the assistant message and the summary in one transaction."""
+        pk = _pk(sub, conversation_id)
+        now, expires = _now(), self._expires()
+        key = f"{MESSAGE}{time.time_ns():020d}{secrets.token_hex(4)}"
+        base = {"pk": pk, "created_at": now, "expires_at": expires, "model_id": turn.model_id, "blocked": turn.blocked}
+        user_item = {**base, "sk": f"{key}#1", "role": "user", "content": turn.user}
+        assistant_item = {**base, "sk": f"{key}#2", "role": "assistant", "content": turn.assistant,
+                          "usage": turn.usage, "stop_reason": turn.stop_reason}  # fmt: skip
+        writes: list[dict[str, Any]] = [
+            {"Put": {"TableName": self._table, "Item": _typed(user_item), "ConditionExpression": "attribute_not_exists(pk)"}},
+            {"Put": {"TableName": self._table, "Item": _typed(assistant_item), "ConditionExpression": "attribute_not_exists(pk)"}},
+            self._summary_write(sub, conversation_id, turn, new=new, title=title, system_prompt=system_prompt, now=now, expires=expires),
+        ]
+        token = secrets.token_hex(16)  # the same token makes a retried transaction idempotent
+        for attempt in range(_TRANSACTION_ATTEMPTS):
+            try:
+                self._db.transact_write_items(TransactItems=writes, ClientRequestToken=token)
+                return
+            except ClientError as err:
+                if not _is_cancelled(err):
+                    with storage_errors():
+                        raise
+                reasons = [r.get("Code") for r in err.response.get("CancellationReasons", [])]
+                if len(reasons) > 2 and reasons[2] == "ConditionalCheckFailed":
+                    raise NotFoundError("conversation not found (it may have just been deleted)") from None
+                if "TransactionConflict" not in reasons or attempt == _TRANSACTION_ATTEMPTS - 1:
+                    raise UpstreamUnavailableError("conversation storage could not record the turn; retry") from err
+                time.sleep(0.02 * (2**attempt) * (0.5 + secrets.randbelow(100) / 100))
+
+    def _summary_write(self, sub: str, conversation_id: str, turn: Turn, *, new: bool, title: str, system_prompt: str | None,
+                       now: str, expires: int) -> dict[str, Any]:  # fmt: skip
+        pk = _pk(sub, conversation_id)
+        sort_key = f"{now}#{conversation_id}"
+        if new:
+            item = {
+                "pk": pk, "sk": SUMMARY, "conversation_id": conversation_id, "title": title, "model_id": turn.model_id,
+                "created_at": now, "updated_at": now, "turns": 1, "expires_at": expires,
+                "gsi1pk": f"USER#{sub}", "gsi1sk": sort_key,
+            }  # fmt: skip
+            if system_prompt:
+                item["system_prompt"] = system_prompt
+            return {"Put": {"TableName": self._table, "Item": _typed(item), "ConditionExpression": "attribute_not_exists(pk)"}}
+        names = {"#u": "updated_at", "#t": "turns", "#e": "expires_at", "#g": "gsi1sk", "#m": "model_id"}
+        values: dict[str, Any] = {":now": now, ":one": 1, ":zero": 0, ":exp": expires, ":g": sort_key, ":m": turn.model_id}
+        update = "SET #u = :now, #t = if_not_exists(#t, :zero) + :one, #e = :exp, #g = :g, #m = :m"
+        if system_prompt is not None:
+            names["#s"] = "system_prompt"
+            values[":s"] = system_prompt
+            update += ", #s = :s"
+        return {
+            "Update": {
+                "TableName": self._table,
+                "Key": _typed({"pk": pk, "sk": SUMMARY}),
+                "UpdateExpression": update,
+                "ConditionExpression": "attribute_exists(pk)",
+                "ExpressionAttributeNames": names,
+                "ExpressionAttributeValues": _typed(values),
+            }
+        }
+
+    # --- reading and deleting -------------------------------------------------------------
+
+    def list_conversations(self, sub: str, limit: int, token: str | None) -> tuple[list[dict[str, Any]], str | None]:
+        params: dict[str, Any] = {
+            "TableName": self._table,
+            "IndexName": INDEX,
+            "KeyConditionExpression": "gsi1pk = :u",
+            "ExpressionAttributeValues": {":u": {"S": f"USER#{sub}"}},
+            "ScanIndexForward": False,
+            "Limit": limit,
+        }
+        if token:
+            params["ExclusiveStartKey"] = _typed(decode_token(token, {"gsi1pk": f"USER#{sub}"}))
+        with storage_errors():
+            response = self._db.query(**params)
+        last = response.get("LastEvaluatedKey")
+        return [_plain(i) for i in response.get("Items", [])], encode_token(_plain(last)) if last else None
+
+    def get_summary(self, sub: str, conversation_id: str) -> dict[str, Any] | None:
+        with storage_errors():
+            response = self._db.get_item(
+                TableName=self._table, Key=_typed({"pk": _pk(sub, conversation_id), "sk": SUMMARY}), ConsistentRead=True
+            )
+        item = response.get("Item")
+        return _plain(item) if item else None
+
+    def get_messages(self, sub: str, conversation_id: str, limit: int, token: str | None) -> tuple[list[dict[str, Any]], str | None]:
+        pk = _pk(sub, conversation_id)
+        params: dict[str, Any] = {
+            "TableName": self._table,
+            "KeyConditionExpression": "pk = :pk AND begins_with(sk, :m)",
+            "ExpressionAttributeValues": {":pk": {"S": pk}, ":m": {"S": MESSAGE}},
+            "ScanIndexForward": True,
+            "Limit": limit,
+        }
+        if token:
+            params["ExclusiveStartKey"] = _typed(decode_token(token, {"pk": pk}))
+        with storage_errors():
+            response = self._db.query(**params)
+        last = response.get("LastEvaluatedKey")
+        return [_plain(i) for i in response.get("Items", [])], encode_token(_plain(last)) if last else None
+
+    def delete(self, sub: str, conversation_id: str) -> int:
+        """Delete every item of the conversation; 0 when there was none."""
+        pk = _pk(sub, conversation_id)
+        keys: list[dict[str, Any]] = []
+        start: dict[str, Any] | None = None
+        with storage_errors():
+            while True:
+                params: dict[str, Any] = {
+                    "TableName": self._table,
+                    "KeyConditionExpression": "pk = :pk",
+                    "ExpressionAttributeValues": {":pk": {"S": pk}},
+                    "ProjectionExpression": "pk, sk",
+                    "ConsistentRead": True,
+                }
+                if start:
+                    params["ExclusiveStartKey"] = start
+                response = self._db.query(**params)
+                keys += response.get("Items", [])
+                start = response.get("LastEvaluatedKey")
+                if not start:
+                    break
+            for i in range(0, len(keys), 25):
+                pending = [{"DeleteRequest": {"Key": k}} for k in keys[i : i + 25]]
+                for attempt in range(6):
+                    result = self._db.batch_write_item(RequestItems={self._table: pending})
+                    pending = result.get("UnprocessedItems", {}).get(self._table, [])
+                    if not pending:
+                        break
+                    time.sleep(0.05 * (2**attempt))
+                if pending:
+                    raise UpstreamUnavailableError("conversation storage is busy; part of the conversation remains, retry the delete")
+        return len(keys)
+
+
+def _pairs(messages: list[dict[str, str]]) -> Iterator[tuple[dict[str, str], dict[str, str]]]:
+    for i in range(0, len(messages) - 1, 2):
+        if messages[i]["role"] == "user" and messages[i + 1]["role"] == "assistant":
+            yield messages[i], messages[i + 1]
+
+
+def _is_cancelled(err: ClientError) -> bool:
+    return err.response.get("Error", {}).get("Code") == "TransactionCanceledException"
+
+
+_serializer = TypeSerializer()
+_deserializer = TypeDeserializer()
+
+
+def _typed(values: dict[str, Any]) -> dict[str, Any]:
+    """Python values to the low-level client's attribute values (boto3's serializer)."""
+    return {k: _serializer.serialize(v) for k, v in values.items()}
+
+
+def _plain(item: dict[str, Any]) -> dict[str, Any]:
+    return {k: _number(_deserializer.deserialize(v)) for k, v in item.items()}
+
+
+def _number(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, dict):
+        return {k: _number(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_number(v) for v in value]
+    return value

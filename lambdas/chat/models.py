@@ -1,0 +1,74 @@
+"""The chat API's request and response bodies (the published OpenAPI schema comes from these)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from common.params import InferenceParams
+
+ConversationId = Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]{16,64}$", description="Opaque id returned by POST /chat")]
+
+
+class ChatRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    message: Annotated[str, Field(min_length=1, description="The user's message (Korean welcome)")]
+    conversation_id: ConversationId | None = None
+    model_id: Annotated[str, Field(min_length=1, max_length=200)] | None = None
+    system_prompt: str | None = None
+    params: InferenceParams | None = None
+
+
+class Message(BaseModel):
+    role: Literal["user", "assistant"]
+    content: str
+
+
+class Usage(BaseModel):
+    input_tokens: int
+    output_tokens: int
+
+
+class Guardrail(BaseModel):
+    intervened: bool
+    action: Literal["NONE", "ANONYMIZED", "BLOCKED"]
+    policies: list[str]
+    message: str | None
+
+
+class ChatResponse(BaseModel):
+    conversation_id: str
+    message: Message
+    model_id: str
+    stop_reason: str
+    usage: Usage
+    guardrail: Guardrail
+
+
+class ConversationSummary(BaseModel):
+    conversation_id: str
+    title: str
+    model_id: str
+    created_at: str
+    updated_at: str
+    turns: int
+
+
+class ConversationList(BaseModel):
+    conversations: list[ConversationSummary]
+    next_token: str | None
+
+
+class StoredMessage(BaseModel):
+    role: Literal["user", "assistant"]
+    content: str
+    created_at: str
+    blocked: bool = False
+
+
+class ConversationDetail(BaseModel):
+    conversation: ConversationSummary
+    messages: list[StoredMessage]
+    next_token: str | None

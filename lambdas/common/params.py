@@ -1,0 +1,72 @@
+"""The API's inference parameters, and their mapping to each model family's Converse request.
+
+Anthropic: top_k in additionalModelRequestFields["top_k"]; Amazon Nova:
+additionalModelRequestFields["inferenceConfig"]["topK"]. A parameter a model cannot take is a
+400 that says why; nothing a user set is silently dropped.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from common.errors import ValidationFailedError
+from common.runtime_config import ChatModelSpec
+
+DEFAULT_MAX_TOKENS = 2048
+
+StopSequence = Annotated[str, Field(min_length=1, max_length=100)]
+
+
+class InferenceParams(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+    temperature: Annotated[float, Field(ge=0, le=1)] | None = None
+    top_p: Annotated[float, Field(ge=0, le=1)] | None = None
+    top_k: Annotated[int, Field(ge=1, le=500)] | None = None
+    max_tokens: Annotated[int, Field(ge=1)] | None = None
+    stop_sequences: Annotated[list[StopSequence], Field(max_length=4)] | None = None
+
+
+def _problem(field: str, message: str) -> dict[str, str]:
+    return {"field": f"params.{field}", "message": message}
+
+
+def converse_options(params: InferenceParams | None, model: ChatModelSpec) -> dict[str, Any]:
+    """`inferenceConfig` and `additionalModelRequestFields` for a Converse call to `model`."""
+    params = params or InferenceParams()
+    problems = []
+    if params.temperature is not None and params.top_p is not None and not model.temperature_with_top_p:
+        message = f"{model.name} accepts temperature or top_p, not both: send only one"
+        problems += [_problem("temperature", message), _problem("top_p", message)]
+    for name in ("temperature", "top_p", "top_k"):
+        value = getattr(params, name)
+        allowed = getattr(model.params, name)
+        if value is None:
+            continue
+        if allowed is None:
+            problems.append(_problem(name, f"{model.name} does not take {name}"))
+        elif not allowed[0] <= value <= allowed[1]:
+            problems.append(_problem(name, f"must be between {allowed[0]} and {allowed[1]} for {model.name}"))
+    if params.max_tokens is not None and params.max_tokens > model.max_output_tokens:
+        problems.append(_problem("max_tokens", f"must be at most {model.max_output_tokens} for {model.name}"))
+    if params.stop_sequences and len(params.stop_sequences) > model.max_stop_sequences:
+        problems.append(_problem("stop_sequences", f"at most {model.max_stop_sequences} for {model.name}"))
+    if problems:
+        raise ValidationFailedError("invalid inference parameters", details=problems)
+
+    inference: dict[str, Any] = {"maxTokens": params.max_tokens or min(DEFAULT_MAX_TOKENS, model.max_output_tokens)}
+    if params.temperature is not None:
+        inference["temperature"] = params.temperature
+    if params.top_p is not None:
+        inference["topP"] = params.top_p
+    if params.stop_sequences:
+        inference["stopSequences"] = list(params.stop_sequences)
+    options: dict[str, Any] = {"inferenceConfig": inference}
+    if params.top_k is not None:
+        if model.family == "anthropic":
+            options["additionalModelRequestFields"] = {"top_k": params.top_k}
+        else:
+            options["additionalModelRequestFields"] = {"inferenceConfig": {"topK": params.top_k}}
+    return options

@@ -1,0 +1,107 @@
+"""The offline text model: deterministic replies that show exactly what the model was sent."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from itertools import pairwise
+from typing import Any
+
+from infra.catalog import CHAT_MODELS, ChatModelInfo, split_profile
+from local.bedrock_sim.protocol import SimError
+
+
+def tokens(text: str) -> int:
+    """A stable token estimate: about four characters a token (CJK: one character a token)."""
+    cjk = sum(1 for ch in text if ord(ch) >= 0x1100)
+    return max(1, (len(text) - cjk + 3) // 4 + cjk) if text else 0
+
+
+def chat_model(model_id: str) -> ChatModelInfo:
+    prefix, base = split_profile(model_id)
+    info = CHAT_MODELS.get(base)
+    if info is None:
+        raise SimError("ValidationException", "The provided model identifier is invalid.")
+    if prefix is None and not info.in_region:
+        raise SimError(
+            "ValidationException",
+            f"Invocation of model ID {model_id} with on-demand throughput isn't supported. Retry your request with the ID or ARN "
+            "of an inference profile that contains this model.",
+        )
+    return info
+
+
+def check_inference(info: ChatModelInfo, config: dict[str, Any], extra: dict[str, Any] | None) -> None:
+    """Reject what the real model rejects (ranges, sampling combinations, family-specific fields)."""
+    if "temperature" in config and "topP" in config and not info.temperature_with_top_p:
+        raise SimError("ValidationException", "`temperature` and `top_p` cannot both be specified for this model. Please use only one.")
+    max_tokens = config.get("maxTokens")
+    if max_tokens is not None and max_tokens > info.max_output_tokens:
+        raise SimError("ValidationException", f"The maximum tokens you requested exceeds the model limit of {info.max_output_tokens}.")
+    for key, rng in (("temperature", info.temperature), ("topP", info.top_p)):
+        if key in config and rng is not None and not rng.low <= config[key] <= rng.high:
+            raise SimError("ValidationException", f"{key}: {config[key]} is outside [{rng.low}, {rng.high}].")
+    extra = extra or {}
+    if info.family == "anthropic":
+        unknown = set(extra) - {"top_k"}
+        top_k = extra.get("top_k")
+    else:
+        unknown = set(extra) - {"inferenceConfig"}
+        nested = extra.get("inferenceConfig", {})
+        unknown |= {f"inferenceConfig.{k}" for k in nested if k != "topK"}
+        top_k = nested.get("topK")
+    if unknown:
+        raise SimError("ValidationException", f"Malformed input request: extraneous key [{sorted(unknown)[0]}] is not permitted.")
+    if top_k is not None and info.top_k is not None and not info.top_k.low <= top_k <= info.top_k.high:
+        raise SimError("ValidationException", f"top_k: {top_k} is outside [{info.top_k.low}, {info.top_k.high}].")
+
+
+def check_roles(messages: list[dict[str, Any]]) -> None:
+    if not messages or messages[0]["role"] != "user":
+        raise SimError(
+            "ValidationException",
+            "A conversation must start with a user message. Try again with a conversation that starts with a user message.",
+        )
+    for before, after in pairwise(messages):
+        if before["role"] == after["role"]:
+            raise SimError("ValidationException", "A conversation must alternate between user and assistant roles.")
+    if messages[-1]["role"] != "user":
+        raise SimError("ValidationException", "The last message must be a user message.")
+
+
+def text_of(content: list[dict[str, Any]]) -> str:
+    parts = []
+    for block in content:
+        if "text" in block:
+            parts.append(block["text"])
+        elif "guardContent" in block and "text" in block["guardContent"]:
+            parts.append(block["guardContent"]["text"]["text"])
+    return "\n".join(parts)
+
+
+@dataclass
+class Reply:
+    text: str
+    stop_reason: str
+
+
+def generate(model_id: str, system: str, messages: list[dict[str, str]], config: dict[str, Any]) -> Reply:
+    """`messages` are {role, text}; the reply quotes the last user message and counts the context."""
+    last = messages[-1]["text"]
+    turns = sum(1 for m in messages if m["role"] == "user")
+    settings = ", ".join(f"{k}={config[k]}" for k in sorted(config) if k != "stopSequences") or "defaults"
+    text = (
+        f"[offline model {model_id}] You said: «{last}». "
+        f"I received {len(messages)} messages ({turns} user turns), "
+        f"system prompt: {'«' + system[:60] + '»' if system else 'none'}, settings: {settings}."
+    )
+    for stop in config.get("stopSequences", []):
+        index = text.find(stop)
+        if index >= 0:
+            return Reply(text[:index], "stop_sequence")
+    max_tokens = config.get("maxTokens")
+    if max_tokens is not None and tokens(text) > max_tokens:
+        cut = text
+        while cut and tokens(cut) > max_tokens:
+            cut = cut[: max(1, len(cut) * 9 // 10)]
+        return Reply(cut, "max_tokens")
+    return Reply(text, "end_turn")

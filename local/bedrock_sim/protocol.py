@@ -1,0 +1,116 @@
+"""Bedrock's rest-json protocol, read from botocore's service models.
+
+Routes an HTTP request to its operation, turns it into the parameters boto3 sent, and checks
+those (and the simulator's own responses) against the operation's shapes.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import unquote
+
+import botocore.session
+from botocore.model import OperationModel, ServiceModel, Shape
+from botocore.validate import ParamValidator
+
+
+class SimError(Exception):
+    """An error answered the way Bedrock answers it (status from the service model)."""
+
+    def __init__(self, code: str, message: str, status: int | None = None) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.status = status or 400
+
+
+@dataclass(frozen=True)
+class Route:
+    service: str
+    operation: OperationModel
+    pattern: re.Pattern[str]
+
+
+def _pattern(request_uri: str) -> re.Pattern[str]:
+    path = request_uri.split("?")[0]
+    regex = re.sub(r"\\\{(\w+)\\\+\\\}", r"(?P<\1>.+)", re.escape(path))
+    regex = re.sub(r"\\\{(\w+)\\\}", r"(?P<\1>[^/]+)", regex)
+    return re.compile(f"^{regex}$")
+
+
+class Protocol:
+    def __init__(self, services: tuple[str, ...]) -> None:
+        session = botocore.session.get_session()
+        self.models: dict[str, ServiceModel] = {name: session.get_service_model(name) for name in services}
+        self.routes = [
+            Route(name, model.operation_model(op), _pattern(model.operation_model(op).http["requestUri"]))
+            for name, model in self.models.items()
+            for op in model.operation_names
+        ]
+
+    def route(self, method: str, path: str) -> tuple[Route, dict[str, str]]:
+        for route in self.routes:
+            if route.operation.http["method"] != method:
+                continue
+            match = route.pattern.match(path)
+            if match:
+                return route, {k: unquote(v) for k, v in match.groupdict().items()}
+        raise SimError("UnknownOperationException", f"no Bedrock operation for {method} {path}", 404)
+
+    def error_status(self, service: str, code: str) -> int:
+        try:
+            shape = self.models[service].shape_for(code)
+        except Exception:
+            return 400
+        return int(shape.metadata.get("error", {}).get("httpStatusCode", 400))
+
+    @staticmethod
+    def parse(operation: OperationModel, labels: dict[str, str], headers: dict[str, str], body: bytes) -> dict[str, Any]:
+        """The request parameters, as boto3 had them before serializing."""
+        shape = operation.input_shape
+        params: dict[str, Any] = {}
+        lowered = {k.lower(): v for k, v in headers.items()}
+        payload_member = shape.serialization.get("payload") if shape else None
+        for name, member in shape.members.items() if shape else []:
+            location = member.serialization.get("location")
+            if location == "uri":
+                params[name] = labels[member.serialization.get("name", name)]
+            elif location == "header" and member.serialization.get("name", name).lower() in lowered:
+                params[name] = lowered[member.serialization.get("name", name).lower()]
+        if payload_member:
+            params[payload_member] = body
+        elif body:
+            try:
+                document = json.loads(body)
+            except json.JSONDecodeError as err:
+                raise SimError("ValidationException", f"request body is not JSON: {err}") from None
+            params.update(document)
+        return params
+
+    @staticmethod
+    def validate(shape: Shape | None, params: dict[str, Any], what: str) -> None:
+        if shape is None:
+            return
+        report = ParamValidator().validate(_blobs_as_bytes(shape, params), shape)
+        if report.has_errors():
+            raise SimError("ValidationException", f"{what} does not match the service model: {report.generate_report()}")
+
+
+def _blobs_as_bytes(shape: Shape, value: Any) -> Any:
+    """JSON carries blobs as base64 text; the validator wants bytes, as boto3 had them."""
+    if shape.type_name == "blob" and isinstance(value, str):
+        try:
+            return base64.b64decode(value, validate=True)
+        except ValueError:
+            return value
+    if shape.type_name == "structure" and isinstance(value, dict):
+        return {k: _blobs_as_bytes(shape.members[k], v) if k in shape.members else v for k, v in value.items()}
+    if shape.type_name == "list" and isinstance(value, list):
+        return [_blobs_as_bytes(shape.member, v) for v in value]
+    if shape.type_name == "map" and isinstance(value, dict):
+        return {k: _blobs_as_bytes(shape.value, v) for k, v in value.items()}
+    return value

@@ -1,0 +1,318 @@
+"""The simulator's HTTP server and its operations (bedrock-runtime for now)."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+from infra.config import Guardrail as GuardrailPolicy
+from local.bedrock_sim import eventstream
+from local.bedrock_sim.guardrail import GuardrailEngine, Outcome
+from local.bedrock_sim.model import chat_model, check_inference, check_roles, generate, text_of, tokens
+from local.bedrock_sim.protocol import Protocol, SimError
+
+SERVICES = ("bedrock-runtime",)
+
+
+@dataclass
+class Fault:
+    code: str
+    operation: str | None
+    remaining: int
+
+
+@dataclass
+class Recorded:
+    service: str
+    operation: str
+    params: dict[str, Any]
+    at: float = field(default_factory=time.time)
+
+
+class BedrockSimulator:
+    """Start with `start()`; point boto3 at `endpoint_url`. Thread-safe; one instance per process is plenty."""
+
+    def __init__(self, policy: GuardrailPolicy, *, guardrail_id: str = "local-guardrail", guardrail_version: str = "1",
+                 host: str = "127.0.0.1", port: int = 0, latency_ms: int = 0) -> None:  # fmt: skip
+        self.guardrail = GuardrailEngine(policy)
+        self.guardrail_id = guardrail_id
+        self.guardrail_version = guardrail_version
+        self.latency_ms = latency_ms
+        self.protocol = Protocol(SERVICES)
+        self.requests: list[Recorded] = []
+        self._faults: list[Fault] = []
+        self._lock = threading.Lock()
+        self._operations: dict[str, Callable[[dict[str, Any]], tuple[int, dict[str, str], bytes]]] = {
+            "Converse": self.converse,
+            "ConverseStream": self.converse_stream,
+            "InvokeModel": self.invoke_model,
+            "ApplyGuardrail": self.apply_guardrail,
+        }
+        self._server = ThreadingHTTPServer((host, port), _handler_for(self))
+        self._server.daemon_threads = True
+        self._thread: threading.Thread | None = None
+
+    # --- lifecycle and test controls -------------------------------------------------------
+
+    @property
+    def endpoint_url(self) -> str:
+        host, port = self._server.server_address[:2]
+        return f"http://{host!s}:{port}"
+
+    def start(self) -> BedrockSimulator:
+        self._thread = threading.Thread(target=self._server.serve_forever, name="bedrock-sim", daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+    def reset(self) -> None:
+        with self._lock:
+            self.requests.clear()
+            self._faults.clear()
+
+    def inject(self, code: str, *, operation: str | None = None, times: int = 1) -> None:
+        """Answer the next `times` calls (of `operation`, or any) with the error `code`."""
+        with self._lock:
+            self._faults.append(Fault(code, operation, times))
+
+    def recorded(self, operation: str) -> list[dict[str, Any]]:
+        with self._lock:
+            return [r.params for r in self.requests if r.operation == operation]
+
+    # --- dispatch ---------------------------------------------------------------------------
+
+    def handle(self, method: str, path: str, headers: dict[str, str], body: bytes) -> tuple[int, dict[str, str], bytes]:
+        service = "bedrock-runtime"
+        try:
+            route, labels = self.protocol.route(method, path)
+            service = route.service
+            params = self.protocol.parse(route.operation, labels, headers, body)
+            self.protocol.validate(route.operation.input_shape, params, "request")
+            with self._lock:
+                self.requests.append(Recorded(route.service, route.operation.name, params))
+            self._maybe_fail(route.operation.name)
+            if self.latency_ms:
+                time.sleep(self.latency_ms / 1000)
+            operation = self._operations.get(route.operation.name)
+            if operation is None:
+                raise SimError("ValidationException", f"{route.operation.name} is not simulated offline")
+            status, headers, payload = operation(params)
+            output = route.operation.output_shape
+            if headers.get("Content-Type") == "application/json" and output is not None and "payload" not in output.serialization:
+                # Our own answers must match the service model too: a drifted fake is a bug here, not in the client.
+                self.protocol.validate(output, json.loads(payload), "simulator response")
+            return status, headers, payload
+        except SimError as err:
+            status = err.status if err.status != 400 else self.protocol.error_status(service, err.code)
+            payload = json.dumps({"message": err.message}).encode()
+            return status, {"Content-Type": "application/json", "x-amzn-ErrorType": err.code}, payload
+
+    def _maybe_fail(self, operation: str) -> None:
+        with self._lock:
+            for fault in self._faults:
+                if fault.remaining > 0 and fault.operation in (None, operation):
+                    fault.remaining -= 1
+                    raise SimError(fault.code, f"Injected {fault.code} (offline simulator)")
+
+    @staticmethod
+    def _json(document: dict[str, Any]) -> tuple[int, dict[str, str], bytes]:
+        return 200, {"Content-Type": "application/json"}, json.dumps(document, ensure_ascii=False).encode("utf-8")
+
+    # --- guardrail --------------------------------------------------------------------------
+
+    def _check_guardrail(self, identifier: str, version: str) -> None:
+        if identifier not in (self.guardrail_id, f"arn:aws:bedrock:local:000000000000:guardrail/{self.guardrail_id}"):
+            raise SimError("ResourceNotFoundException", f"The guardrail {identifier} was not found.")
+        if version not in (self.guardrail_version, "DRAFT"):
+            raise SimError("ResourceNotFoundException", f"Version {version} of guardrail {identifier} was not found.")
+
+    def apply_guardrail(self, params: dict[str, Any]) -> tuple[int, dict[str, str], bytes]:
+        self._check_guardrail(params["guardrailIdentifier"], params["guardrailVersion"])
+        texts = [block["text"]["text"] for block in params["content"] if "text" in block]
+        outcomes = [self.guardrail.check(text, params["source"]) for text in texts]
+        blocked = next((o for o in outcomes if o.blocked), None)
+        intervened = any(o.intervened for o in outcomes)
+        outputs = [{"text": blocked.text}] if blocked else ([{"text": o.text} for o in outcomes] if intervened else [])
+        usage = outcomes[0].assessment["invocationMetrics"]["usage"] if outcomes else {}
+        document = {
+            "usage": usage or _zero_usage(),
+            "action": "GUARDRAIL_INTERVENED" if intervened else "NONE",
+            "outputs": outputs,
+            "assessments": [o.assessment for o in outcomes],
+            "guardrailCoverage": {"textCharacters": {"guarded": sum(map(len, texts)), "total": sum(map(len, texts))}},
+        }
+        if intervened:
+            document["actionReason"] = "Guardrail blocked." if blocked else "Guardrail masked."
+        return self._json(document)
+
+    # --- text models ------------------------------------------------------------------------
+
+    def _converse(self, params: dict[str, Any]) -> dict[str, Any]:
+        model_id = params["modelId"]
+        info = chat_model(model_id)
+        config = params.get("inferenceConfig", {})
+        check_inference(info, config, params.get("additionalModelRequestFields"))
+        messages = params["messages"]
+        check_roles(messages)
+        guard = params.get("guardrailConfig")
+        started = time.perf_counter()
+        trace: dict[str, Any] = {}
+        flat = [{"role": m["role"], "text": text_of(m["content"])} for m in messages]
+        input_tokens = sum(tokens(m["text"]) for m in flat)
+        if guard:
+            self._check_guardrail(guard["guardrailIdentifier"], guard["guardrailVersion"])
+            guarded = _guarded_texts(messages)
+            outcome = self.guardrail.check("\n".join(t for _, t in guarded), "INPUT")
+            trace["inputAssessment"] = {self.guardrail_id: outcome.assessment}
+            if outcome.blocked:
+                return _converse_result(outcome.text, "guardrail_intervened", input_tokens, 0, started, trace, guard)
+            if outcome.intervened:
+                flat = _with_masked_input(flat, guarded, self.guardrail)
+        system = "\n".join(block.get("text", "") for block in params.get("system", []))
+        reply = generate(model_id, system, flat, config)
+        text, stop_reason = reply.text, reply.stop_reason
+        if guard:
+            checked: Outcome = self.guardrail.check(text, "OUTPUT")
+            trace["outputAssessments"] = {self.guardrail_id: [checked.assessment]}
+            if checked.intervened:
+                text, stop_reason = checked.text, "guardrail_intervened"
+        return _converse_result(text, stop_reason, input_tokens, tokens(reply.text), started, trace, guard)
+
+    def converse(self, params: dict[str, Any]) -> tuple[int, dict[str, str], bytes]:
+        return self._json(self._converse(params))
+
+    def converse_stream(self, params: dict[str, Any]) -> tuple[int, dict[str, str], bytes]:
+        result = self._converse(params)
+        text = result["output"]["message"]["content"][0]["text"]
+        chunks = [text[i : i + 40] for i in range(0, len(text), 40)] or [""]
+        frames = [eventstream.event("messageStart", {"role": "assistant"})]
+        frames += [eventstream.event("contentBlockDelta", {"contentBlockIndex": 0, "delta": {"text": c}}) for c in chunks]
+        frames.append(eventstream.event("contentBlockStop", {"contentBlockIndex": 0}))
+        frames.append(eventstream.event("messageStop", {"stopReason": result["stopReason"]}))
+        metadata = {"usage": result["usage"], "metrics": result["metrics"]}
+        if "trace" in result:
+            metadata["trace"] = result["trace"]
+        frames.append(eventstream.event("metadata", metadata))
+        return 200, {"Content-Type": "application/vnd.amazon.eventstream"}, b"".join(frames)
+
+    def invoke_model(self, params: dict[str, Any]) -> tuple[int, dict[str, str], bytes]:
+        """Text models' native bodies (Anthropic Messages, Nova); image models arrive with the images release."""
+        model_id = params["modelId"]
+        info = chat_model(model_id)
+        try:
+            body = json.loads(params["body"])
+        except (ValueError, TypeError):
+            raise SimError("ValidationException", "Malformed input request: body is not JSON") from None
+        messages = [{"role": m["role"], "text": _native_text(m["content"])} for m in body.get("messages", [])]
+        check_roles([{"role": m["role"]} for m in messages])
+        if info.family == "anthropic":
+            reply = generate(model_id, str(body.get("system", "")), messages, {"maxTokens": body.get("max_tokens", 1024)})
+            document: dict[str, Any] = {
+                "id": f"msg_{uuid.uuid4().hex[:16]}", "type": "message", "role": "assistant", "model": model_id,
+                "content": [{"type": "text", "text": reply.text}], "stop_reason": reply.stop_reason,
+                "usage": {"input_tokens": sum(tokens(m["text"]) for m in messages), "output_tokens": tokens(reply.text)},
+            }  # fmt: skip
+        else:
+            reply = generate(model_id, "", messages, body.get("inferenceConfig", {}))
+            usage_in, usage_out = sum(tokens(m["text"]) for m in messages), tokens(reply.text)
+            document = {
+                "output": {"message": {"role": "assistant", "content": [{"text": reply.text}]}},
+                "stopReason": reply.stop_reason,
+                "usage": {"inputTokens": usage_in, "outputTokens": usage_out, "totalTokens": usage_in + usage_out},
+            }
+        return 200, {"Content-Type": "application/json"}, json.dumps(document, ensure_ascii=False).encode("utf-8")
+
+
+def _native_text(content: Any) -> str:
+    if isinstance(content, str):
+        return content
+    return "\n".join(str(block.get("text", "")) for block in content if isinstance(block, dict))
+
+
+def _guarded_texts(messages: list[dict[str, Any]]) -> list[tuple[int, str]]:
+    """What the guardrail assesses: guardContent blocks if any, else every message's text."""
+    marked = [
+        (i, block["guardContent"]["text"]["text"])
+        for i, m in enumerate(messages)
+        for block in m["content"]
+        if "guardContent" in block and "text" in block["guardContent"]
+    ]
+    return marked or [(i, text_of(m["content"])) for i, m in enumerate(messages)]
+
+
+def _with_masked_input(flat: list[dict[str, str]], guarded: list[tuple[int, str]], engine: GuardrailEngine) -> list[dict[str, str]]:
+    masked = [dict(m) for m in flat]
+    for index, text in guarded:
+        masked[index]["text"] = masked[index]["text"].replace(text, engine.check(text, "INPUT").text)
+    return masked
+
+
+def _zero_usage() -> dict[str, int]:
+    keys = ("topicPolicyUnits", "contentPolicyUnits", "wordPolicyUnits", "sensitiveInformationPolicyUnits",
+            "sensitiveInformationPolicyFreeUnits", "contextualGroundingPolicyUnits")  # fmt: skip
+    return dict.fromkeys(keys, 0)
+
+
+def _converse_result(text: str, stop_reason: str, input_tokens: int, output_tokens: int, started: float,
+                     trace: dict[str, Any], guard: dict[str, Any] | None) -> dict[str, Any]:  # fmt: skip
+    result: dict[str, Any] = {
+        "output": {"message": {"role": "assistant", "content": [{"text": text}]}},
+        "stopReason": stop_reason,
+        "usage": {"inputTokens": input_tokens, "outputTokens": output_tokens, "totalTokens": input_tokens + output_tokens},
+        "metrics": {"latencyMs": int((time.perf_counter() - started) * 1000)},
+    }
+    if guard and guard.get("trace", "disabled") != "disabled":
+        result["trace"] = {"guardrail": trace}
+    return result
+
+
+def _handler_for(simulator: BedrockSimulator) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def _serve(self) -> None:
+            length = int(self.headers.get("Content-Length", 0) or 0)
+            body = self.rfile.read(length) if length else b""
+            path = self.path.split("?")[0]
+            if path.startswith("/_sim/"):
+                status, headers, payload = _control(simulator, self.command, path, body)
+            else:
+                status, headers, payload = simulator.handle(self.command, path, dict(self.headers.items()), body)
+            self.send_response(status)
+            for key, value in {**headers, "Content-Length": str(len(payload)), "x-amzn-RequestId": str(uuid.uuid4())}.items():
+                self.send_header(key, value)
+            self.end_headers()
+            self.wfile.write(payload)
+
+        do_GET = do_POST = do_PUT = do_DELETE = _serve  # noqa: N815
+
+        def log_message(self, format: str, *args: Any) -> None:  # noqa: ARG002 - silence per-request logs
+            return
+
+    return Handler
+
+
+def _control(simulator: BedrockSimulator, method: str, path: str, body: bytes) -> tuple[int, dict[str, str], bytes]:
+    """Test and dev controls: GET /_sim/requests, POST /_sim/faults {code, operation?, times?}, POST /_sim/reset."""
+    headers = {"Content-Type": "application/json"}
+    if method == "GET" and path == "/_sim/requests":
+        with simulator._lock:
+            data = [{"operation": r.operation, "params": r.params, "at": r.at} for r in simulator.requests]
+        return 200, headers, json.dumps(data, ensure_ascii=False, default=str).encode("utf-8")
+    if method == "POST" and path == "/_sim/faults":
+        request = json.loads(body or b"{}")
+        simulator.inject(request["code"], operation=request.get("operation"), times=int(request.get("times", 1)))
+        return 204, headers, b""
+    if method == "POST" and path == "/_sim/reset":
+        simulator.reset()
+        return 204, headers, b""
+    return 404, headers, json.dumps({"message": f"no control {method} {path}"}).encode()

@@ -1,0 +1,43 @@
+"""Process-wide test set-up: no real AWS, and the runtime config the stack would bundle."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _runtime_config_file() -> str:
+    from infra.config import load_config
+    from infra.deployment import resolve, runtime_config
+
+    context = json.loads((ROOT / "cdk.json").read_text(encoding="utf-8"))["context"]
+    document = runtime_config(resolve(load_config(context), "us-west-2"))
+    with tempfile.NamedTemporaryFile("w", suffix="-runtime_config.json", delete=False, encoding="utf-8") as handle:
+        json.dump(document, handle, ensure_ascii=False)
+    return handle.name
+
+
+def _configure_environment() -> None:
+    # Credentials that can only reach local endpoints; no profile, no instance metadata.
+    os.environ.update(
+        AWS_ACCESS_KEY_ID="testing",
+        AWS_SECRET_ACCESS_KEY="testing",
+        AWS_SESSION_TOKEN="testing",
+        AWS_DEFAULT_REGION="us-west-2",
+        AWS_REGION="us-west-2",
+        AWS_EC2_METADATA_DISABLED="true",
+        POWERTOOLS_SERVICE_NAME="test",
+        POWERTOOLS_METRICS_NAMESPACE="BedrockGenAiTest",
+        POWERTOOLS_TRACE_DISABLED="true",
+        POWERTOOLS_DEV="false",
+    )
+    os.environ.pop("AWS_PROFILE", None)
+    os.environ.setdefault("RUNTIME_CONFIG_PATH", _runtime_config_file())
+
+
+# At import, before any test module (or conftest) imports a handler that reads its configuration.
+_configure_environment()

@@ -1,0 +1,99 @@
+"""Real boto3 clients against local HTTP endpoints: moto's server (DynamoDB) and the Bedrock simulator."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+from moto.server import ThreadedMotoServer
+
+from chat import handler as chat_handler
+from common.bedrock import runtime_client
+from common.settings import settings
+from infra import constants as names
+from infra.config import load_config
+from local.bedrock_sim import BedrockSimulator
+
+ROOT = Path(__file__).resolve().parents[2]
+TABLE = "conversations-test"
+
+
+def create_conversation_table(client: Any, name: str) -> None:
+    """The table as infra/constructs/conversations.py defines it."""
+    string = "S"
+    client.create_table(
+        TableName=name,
+        BillingMode="PAY_PER_REQUEST",
+        AttributeDefinitions=[
+            {"AttributeName": names.TABLE_PK, "AttributeType": string},
+            {"AttributeName": names.TABLE_SK, "AttributeType": string},
+            {"AttributeName": names.TABLE_GSI_PK, "AttributeType": string},
+            {"AttributeName": names.TABLE_GSI_SK, "AttributeType": string},
+        ],
+        KeySchema=[{"AttributeName": names.TABLE_PK, "KeyType": "HASH"}, {"AttributeName": names.TABLE_SK, "KeyType": "RANGE"}],
+        GlobalSecondaryIndexes=[
+            {
+                "IndexName": names.TABLE_GSI_USER,
+                "KeySchema": [
+                    {"AttributeName": names.TABLE_GSI_PK, "KeyType": "HASH"},
+                    {"AttributeName": names.TABLE_GSI_SK, "KeyType": "RANGE"},
+                ],
+                "Projection": {"ProjectionType": "ALL"},
+            }
+        ],
+    )
+
+
+@pytest.fixture(scope="session")
+def moto_server() -> Iterator[str]:
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    yield f"http://{host}:{port}"
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def simulator() -> Iterator[BedrockSimulator]:
+    context = json.loads((ROOT / "cdk.json").read_text(encoding="utf-8"))["context"]
+    sim = BedrockSimulator(load_config(context).guardrail).start()
+    yield sim
+    sim.stop()
+
+
+@pytest.fixture(scope="session")
+def local_aws(moto_server: str, simulator: BedrockSimulator) -> Iterator[dict[str, str]]:
+    """Environment the handlers read, pointing every client at the local endpoints."""
+    env = {
+        "AWS_ENDPOINT_URL_DYNAMODB": moto_server,
+        "AWS_ENDPOINT_URL_S3": moto_server,
+        "AWS_ENDPOINT_URL_BEDROCK_RUNTIME": simulator.endpoint_url,
+        names.ENV_TABLE_NAME: TABLE,
+        names.ENV_GUARDRAIL_ID: simulator.guardrail_id,
+        names.ENV_GUARDRAIL_VERSION: simulator.guardrail_version,
+    }
+    saved = {k: os.environ.get(k) for k in env}
+    os.environ.update(env)
+    # Clients and settings are created once per container; start them against these endpoints.
+    settings.cache_clear()
+    runtime_client.cache_clear()
+    chat_handler._store.cache_clear()
+    create_conversation_table(boto3.client("dynamodb"), TABLE)
+    yield env
+    for key, value in saved.items():
+        if value is None:
+            os.environ.pop(key, None)
+        else:
+            os.environ[key] = value
+
+
+@pytest.fixture
+def sim(local_aws: dict[str, str], simulator: BedrockSimulator) -> Iterator[BedrockSimulator]:
+    simulator.reset()
+    yield simulator
+    simulator.reset()
