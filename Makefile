@@ -22,7 +22,7 @@ export CDK_DISABLE_CLI_TELEMETRY := true
 export CDK_DISABLE_VERSION_CHECK := 1
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: help venv test test-fast synth deploy destroy diff lint format clean
+.PHONY: help venv test synth deploy destroy diff lint format clean bench
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -57,6 +57,10 @@ diff: venv ## show what a deploy would change
 
 destroy: venv ## delete the stack (prod keeps its data: see docs/operations.md)
 	$(CDK) destroy --no-notices $(CDK_CONTEXT)
+
+bench: venv ## print cold-start and conversation-growth figures (each beside its baseline)
+	$(BIN)/python -m bench.cold_start 15
+	$(BIN)/python -m bench.chat_growth 200
 
 lint: venv ## ruff + mypy
 	$(BIN)/ruff check .

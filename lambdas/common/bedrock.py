@@ -18,6 +18,7 @@ from botocore.exceptions import ClientError, ConnectTimeoutError, EndpointConnec
 from common.errors import (
     ApiError,
     BadRequestError,
+    ConflictError,
     ModelAccessError,
     ThrottledError,
     UpstreamTimeoutError,
@@ -42,6 +43,18 @@ def runtime_client(region: str | None = None) -> Any:
     return boto3.client("bedrock-runtime", region_name=region, config=CLIENT_CONFIG)
 
 
+@lru_cache(maxsize=1)
+def agent_client() -> Any:
+    """bedrock-agent (ingestion jobs); AWS_ENDPOINT_URL_BEDROCK_AGENT redirects it."""
+    return boto3.client("bedrock-agent", config=CLIENT_CONFIG)
+
+
+@lru_cache(maxsize=1)
+def agent_runtime_client() -> Any:
+    """bedrock-agent-runtime (Retrieve); AWS_ENDPOINT_URL_BEDROCK_AGENT_RUNTIME redirects it."""
+    return boto3.client("bedrock-agent-runtime", config=CLIENT_CONFIG)
+
+
 def _mapped(code: str, message: str, model_id: str | None) -> ApiError:
     model = f"model {model_id}" if model_id else "Bedrock"
     if code in ("ThrottlingException", "ServiceQuotaExceededException", "TooManyRequestsException"):
@@ -59,6 +72,8 @@ def _mapped(code: str, message: str, model_id: str | None) -> ApiError:
         )
     if code == "ResourceNotFoundException":
         return ModelAccessError(f"Bedrock could not find a resource for {model} (model, profile or guardrail): {message}")
+    if code == "ConflictException":
+        return ConflictError(f"Bedrock reports a conflict: {message}")
     if code == "ValidationException":
         return BadRequestError(f"Bedrock rejected the request: {message}")
     return UpstreamUnavailableError(f"Bedrock error {code}")

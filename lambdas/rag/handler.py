@@ -1,51 +1,89 @@
-"""RAG function: every route answers 501 until the RAG release; nothing pretends to work."""
+"""RAG function: documents (admin only) and ingestion jobs now; answers arrive with the RAG release."""
 
 from __future__ import annotations
 
-from typing import Any
+from functools import lru_cache
+from typing import Annotated, Any
 
-from aws_lambda_powertools import Logger
+import boto3
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.openapi.params import Path
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
+from botocore.config import Config
 
 from common.api import build_resolver, not_implemented
+from common.auth import Caller, caller_from
+from common.bedrock import agent_client
+from common.observability import logger, metrics, tracer
 from common.runtime_config import runtime_config
+from common.settings import settings
+from rag.documents import Documents, UploadRequest
+from rag.ingestion import Ingestion
 
-logger = Logger()
 config = runtime_config()
 app = build_resolver(max_body_bytes=config.limits.max_body_bytes, cors_origins=config.cors_origins)
 
 
+@lru_cache(maxsize=1)
+def _documents() -> Documents:
+    # SigV4: presigned posts then carry the region and work with the SSE condition.
+    s3 = boto3.client("s3", config=Config(signature_version="s3v4"))
+    return Documents(s3, settings().required("documents_bucket"), config.documents_prefix, config.limits.max_document_bytes)
+
+
+@lru_cache(maxsize=1)
+def _ingestion() -> Ingestion:
+    env = settings()
+    return Ingestion(agent_client(), env.required("knowledge_base_id"), env.required("data_source_id"))
+
+
+def _admin() -> Caller:
+    caller = caller_from(app.current_event.raw_event)
+    caller.require_group(settings().admin_group)
+    return caller
+
+
 @app.post("/rag/query")
 def query() -> dict[str, Any]:
+    caller_from(app.current_event.raw_event)
     raise not_implemented("POST /rag/query")
 
 
 @app.get("/documents")
 def list_documents() -> dict[str, Any]:
-    raise not_implemented("GET /documents")
+    _admin()
+    return {"documents": _documents().list(_ingestion().recent(10))}
 
 
 @app.post("/documents")
-def create_upload() -> dict[str, Any]:
-    raise not_implemented("POST /documents")
+def create_upload(request: UploadRequest) -> Response[dict[str, Any]]:
+    _admin()
+    return Response(status_code=201, body=_documents().create_upload(request), content_type="application/json")
 
 
 @app.delete("/documents/<key>")
-def delete_document(key: str) -> dict[str, Any]:
-    raise not_implemented("DELETE /documents/{key+}")
+def delete_document(key: Annotated[str, Path(min_length=1, max_length=1024)]) -> Response[None]:
+    _admin()
+    _documents().delete(key)
+    return Response(status_code=204, body=None)
 
 
 @app.get("/documents/sync")
 def list_sync_jobs() -> dict[str, Any]:
-    raise not_implemented("GET /documents/sync")
+    _admin()
+    return {"jobs": _ingestion().recent(10)}
 
 
 @app.post("/documents/sync")
-def start_sync() -> dict[str, Any]:
-    raise not_implemented("POST /documents/sync")
+def start_sync() -> Response[dict[str, Any]]:
+    caller = _admin()
+    job = _ingestion().start(f"requested by {caller.sub}")
+    return Response(status_code=202, body=job, content_type="application/json")
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
+@tracer.capture_lambda_handler
+@metrics.log_metrics
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     return app.resolve(event, context)

@@ -43,14 +43,16 @@ def _pattern(request_uri: str) -> re.Pattern[str]:
 
 
 class Protocol:
-    def __init__(self, services: tuple[str, ...]) -> None:
+    def __init__(self, services: tuple[str, ...], prefer: tuple[str, ...] = ()) -> None:
         session = botocore.session.get_session()
         self.models: dict[str, ServiceModel] = {name: session.get_service_model(name) for name in services}
-        self.routes = [
+        routes = [
             Route(name, model.operation_model(op), _pattern(model.operation_model(op).http["requestUri"]))
             for name, model in self.models.items()
             for op in model.operation_names
         ]
+        # Several services share one endpoint here: the simulated operations win a path both could match.
+        self.routes = sorted(routes, key=lambda r: r.operation.name not in prefer)
 
     def route(self, method: str, path: str) -> tuple[Route, dict[str, str]]:
         for route in self.routes:

@@ -14,10 +14,11 @@ from typing import Any
 from infra.config import Guardrail as GuardrailPolicy
 from local.bedrock_sim import eventstream
 from local.bedrock_sim.guardrail import GuardrailEngine, Outcome
+from local.bedrock_sim.knowledge import KnowledgeStore
 from local.bedrock_sim.model import chat_model, check_inference, check_roles, generate, text_of, tokens
 from local.bedrock_sim.protocol import Protocol, SimError
 
-SERVICES = ("bedrock-runtime",)
+SERVICES = ("bedrock-runtime", "bedrock-agent-runtime", "bedrock-agent")
 
 
 @dataclass
@@ -44,7 +45,19 @@ class BedrockSimulator:
         self.guardrail_id = guardrail_id
         self.guardrail_version = guardrail_version
         self.latency_ms = latency_ms
-        self.protocol = Protocol(SERVICES)
+        self.protocol = Protocol(
+            SERVICES,
+            prefer=(
+                "Converse",
+                "ConverseStream",
+                "InvokeModel",
+                "ApplyGuardrail",
+                "Retrieve",
+                "StartIngestionJob",
+                "GetIngestionJob",
+                "ListIngestionJobs",
+            ),
+        )
         self.requests: list[Recorded] = []
         self._faults: list[Fault] = []
         self._lock = threading.Lock()
@@ -53,7 +66,12 @@ class BedrockSimulator:
             "ConverseStream": self.converse_stream,
             "InvokeModel": self.invoke_model,
             "ApplyGuardrail": self.apply_guardrail,
+            "Retrieve": self.retrieve,
+            "StartIngestionJob": self.start_ingestion_job,
+            "GetIngestionJob": self.get_ingestion_job,
+            "ListIngestionJobs": self.list_ingestion_jobs,
         }
+        self.knowledge: KnowledgeStore | None = None
         self._server = ThreadingHTTPServer((host, port), _handler_for(self))
         self._server.daemon_threads = True
         self._thread: threading.Thread | None = None
@@ -153,6 +171,32 @@ class BedrockSimulator:
         if intervened:
             document["actionReason"] = "Guardrail blocked." if blocked else "Guardrail masked."
         return self._json(document)
+
+    # --- knowledge bases ----------------------------------------------------------------------
+
+    def _kb(self) -> KnowledgeStore:
+        if self.knowledge is None:
+            raise SimError("ResourceNotFoundException", "No knowledge base is configured in the offline simulator.")
+        return self.knowledge
+
+    def start_ingestion_job(self, params: dict[str, Any]) -> tuple[int, dict[str, str], bytes]:
+        job = self._kb().start_job(params["knowledgeBaseId"], params["dataSourceId"], params.get("description"))
+        _, headers, body = self._json({"ingestionJob": job})
+        return 202, headers, body
+
+    def get_ingestion_job(self, params: dict[str, Any]) -> tuple[int, dict[str, str], bytes]:
+        return self._json({"ingestionJob": self._kb().get_job(params["knowledgeBaseId"], params["dataSourceId"], params["ingestionJobId"])})
+
+    def list_ingestion_jobs(self, params: dict[str, Any]) -> tuple[int, dict[str, str], bytes]:
+        jobs = self._kb().list_jobs(params["knowledgeBaseId"], params["dataSourceId"], params.get("maxResults"))
+        return self._json({"ingestionJobSummaries": jobs})
+
+    def retrieve(self, params: dict[str, Any]) -> tuple[int, dict[str, str], bytes]:
+        search = (params.get("retrievalConfiguration") or {}).get("vectorSearchConfiguration") or {}
+        results = self._kb().retrieve(
+            params["knowledgeBaseId"], params["retrievalQuery"]["text"], int(search.get("numberOfResults", 5)), search.get("filter")
+        )
+        return self._json({"retrievalResults": results})
 
     # --- text models ------------------------------------------------------------------------
 

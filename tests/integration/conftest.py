@@ -13,14 +13,20 @@ import pytest
 from moto.server import ThreadedMotoServer
 
 from chat import handler as chat_handler
-from common.bedrock import runtime_client
+from common.bedrock import agent_client, runtime_client
 from common.settings import settings
 from infra import constants as names
 from infra.config import load_config
 from local.bedrock_sim import BedrockSimulator
+from local.bedrock_sim.knowledge import KnowledgeStore
+from rag import handler as rag_handler
 
 ROOT = Path(__file__).resolve().parents[2]
 TABLE = "conversations-test"
+DOCUMENTS_BUCKET = "documents-test"
+KB_ID = "KBLOCAL001"
+DS_ID = "DSLOCAL001"
+PREFIX = "documents/"
 
 
 def create_conversation_table(client: Any, name: str) -> None:
@@ -49,6 +55,20 @@ def create_conversation_table(client: Any, name: str) -> None:
     )
 
 
+def wait_for_jobs(simulator: BedrockSimulator, timeout: float = 5.0) -> None:
+    """Let any ingestion job of an earlier test finish (jobs are per knowledge base, like Bedrock's)."""
+    import time
+
+    if simulator.knowledge is None:
+        return
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        jobs = simulator.knowledge.list_jobs(KB_ID, DS_ID, 1)
+        if not jobs or jobs[0]["status"] == "COMPLETE":
+            return
+        time.sleep(0.05)
+
+
 @pytest.fixture(scope="session")
 def moto_server() -> Iterator[str]:
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
@@ -73,6 +93,11 @@ def local_aws(moto_server: str, simulator: BedrockSimulator) -> Iterator[dict[st
         "AWS_ENDPOINT_URL_DYNAMODB": moto_server,
         "AWS_ENDPOINT_URL_S3": moto_server,
         "AWS_ENDPOINT_URL_BEDROCK_RUNTIME": simulator.endpoint_url,
+        "AWS_ENDPOINT_URL_BEDROCK_AGENT": simulator.endpoint_url,
+        "AWS_ENDPOINT_URL_BEDROCK_AGENT_RUNTIME": simulator.endpoint_url,
+        names.ENV_DOCUMENTS_BUCKET: DOCUMENTS_BUCKET,
+        names.ENV_KNOWLEDGE_BASE_ID: KB_ID,
+        names.ENV_DATA_SOURCE_ID: DS_ID,
         names.ENV_TABLE_NAME: TABLE,
         names.ENV_GUARDRAIL_ID: simulator.guardrail_id,
         names.ENV_GUARDRAIL_VERSION: simulator.guardrail_version,
@@ -82,8 +107,15 @@ def local_aws(moto_server: str, simulator: BedrockSimulator) -> Iterator[dict[st
     # Clients and settings are created once per container; start them against these endpoints.
     settings.cache_clear()
     runtime_client.cache_clear()
+    agent_client.cache_clear()
     chat_handler._store.cache_clear()
+    rag_handler._documents.cache_clear()
+    rag_handler._ingestion.cache_clear()
     create_conversation_table(boto3.client("dynamodb"), TABLE)
+    s3 = boto3.client("s3")
+    s3.create_bucket(Bucket=DOCUMENTS_BUCKET, CreateBucketConfiguration={"LocationConstraint": "us-west-2"})
+    simulator.knowledge = KnowledgeStore(knowledge_base_id=KB_ID, data_source_id=DS_ID, s3=s3, bucket=DOCUMENTS_BUCKET, prefix=PREFIX,
+                                         job_seconds=0.3)  # fmt: skip
     yield env
     for key, value in saved.items():
         if value is None:
@@ -95,5 +127,6 @@ def local_aws(moto_server: str, simulator: BedrockSimulator) -> Iterator[dict[st
 @pytest.fixture
 def sim(local_aws: dict[str, str], simulator: BedrockSimulator) -> Iterator[BedrockSimulator]:
     simulator.reset()
+    wait_for_jobs(simulator)
     yield simulator
     simulator.reset()

@@ -356,3 +356,26 @@ def test_given_thirty_concurrent_turns_on_one_conversation_then_none_is_lost_dup
     for user, assistant in zip(messages[::2], messages[1::2], strict=True):
         assert user["content"] in assistant["content"]  # each reply sits right after its own question
     assert page["conversation"]["turns"] == 31
+
+
+def test_given_a_long_conversation_then_each_turn_costs_one_bounded_query_and_one_transaction(sim):
+    _, first, _ = chat("count my requests", sub="counter")
+    conversation = first["conversation_id"]
+    for n in range(12):
+        chat(f"filler {n}", conversation_id=conversation, sub="counter")
+    calls: list[tuple[str, dict]] = []
+    events = chat_handler._store()._db.meta.events
+
+    def record(model, params, **kwargs):
+        calls.append((model.name, params))
+
+    events.register("before-parameter-build.dynamodb", record)
+    try:
+        assert chat("one more", conversation_id=conversation, sub="counter")[0] == 200
+    finally:
+        events.unregister("before-parameter-build.dynamodb", record)
+    assert [name for name, _ in calls] == ["Query", "TransactWriteItems"]
+    query = calls[0][1]
+    assert query["Limit"] == 2 * chat_handler.config.memory.window_turns + 1
+    assert query["ScanIndexForward"] is False
+    assert len(calls[1][1]["TransactItems"]) == 3

@@ -1,0 +1,163 @@
+"""Knowledge-base documents in S3: presigned uploads, listing with ingestion state, deletion.
+
+Names are single file names under the data source prefix (no folders): a name is normalized
+(NFC), stripped of any path, checked for traversal and control characters, and keeps its
+Unicode (Korean) letters readable.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from typing import Annotated, Any
+
+from botocore.exceptions import ClientError
+from pydantic import BaseModel, ConfigDict, Field
+
+from common.errors import NotFoundError, PayloadTooLargeError, UpstreamUnavailableError, ValidationFailedError
+
+SIDECAR = ".metadata.json"
+UPLOAD_SECONDS = 900
+# What a Bedrock Knowledge Base parses, by extension.
+CONTENT_TYPES = {
+    ".txt": "text/plain",
+    ".md": "text/markdown",
+    ".html": "text/html",
+    ".htm": "text/html",
+    ".csv": "text/csv",
+    ".pdf": "application/pdf",
+    ".doc": "application/msword",
+    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ".xls": "application/vnd.ms-excel",
+    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+_UNSAFE = re.compile(r"[^\w\s.\-()\[\]&+,@]", re.UNICODE)
+MetadataValue = str | int | float | bool | list[str]
+
+
+class UploadRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    filename: Annotated[str, Field(min_length=1, max_length=255)]
+    content_type: Annotated[str, Field(min_length=1, max_length=200)]
+    size: Annotated[int, Field(ge=1)]
+    metadata: Annotated[dict[Annotated[str, Field(pattern=r"^[A-Za-z0-9_\-]{1,64}$")], MetadataValue], Field(max_length=20)] | None = None
+
+
+def clean_name(raw: str, field: str = "filename") -> str:
+    """A safe, readable file name, or a 400 naming what is wrong with it."""
+    name = unicodedata.normalize("NFC", raw).strip()
+    problems = []
+    if any(unicodedata.category(ch) == "Cc" for ch in name):
+        problems.append("control characters are not allowed")
+    if "/" in name or "\\" in name or name in (".", "..") or name.startswith(".."):
+        problems.append("a name may not contain a path (/, \\ or ..)")
+    if name.endswith(SIDECAR):
+        problems.append(f"names ending in {SIDECAR} are reserved for metadata")
+    if not problems and _UNSAFE.search(name):
+        name = _UNSAFE.sub("_", name)
+    if not problems and len(name.encode("utf-8")) > 400:
+        problems.append("the name is longer than 400 bytes")
+    if problems or not name:
+        raise ValidationFailedError("invalid document name", details=[{"field": field, "message": "; ".join(problems) or "empty name"}])
+    return name
+
+
+class Documents:
+    def __init__(self, s3: Any, bucket: str, prefix: str, max_bytes: int) -> None:
+        self._s3, self._bucket, self._prefix, self._max = s3, bucket, prefix, max_bytes
+
+    def _key(self, name: str) -> str:
+        return f"{self._prefix}{name}"
+
+    def create_upload(self, request: UploadRequest) -> dict[str, Any]:
+        name = clean_name(request.filename)
+        extension = "." + name.rsplit(".", 1)[-1].lower() if "." in name else ""
+        expected = CONTENT_TYPES.get(extension)
+        if expected is None:
+            raise ValidationFailedError(
+                "this file type cannot be ingested",
+                details=[{"field": "filename", "message": f"allowed extensions: {', '.join(sorted(CONTENT_TYPES))}"}],
+            )
+        if request.content_type != expected:
+            raise ValidationFailedError(
+                "content_type does not match the file name",
+                details=[{"field": "content_type", "message": f"{extension} files are {expected}"}],
+            )
+        if request.size > self._max:
+            raise PayloadTooLargeError(f"documents may be at most {self._max} bytes; this one is {request.size}")
+        if request.metadata is not None and len(json.dumps(request.metadata, ensure_ascii=False).encode()) > 1024:
+            raise ValidationFailedError("metadata is too large", details=[{"field": "metadata", "message": "at most 1 KiB of JSON"}])
+        key = self._key(name)
+        try:
+            if request.metadata is not None:
+                sidecar = json.dumps({"metadataAttributes": request.metadata}, ensure_ascii=False).encode("utf-8")
+                self._s3.put_object(Bucket=self._bucket, Key=key + SIDECAR, Body=sidecar, ContentType="application/json",
+                                    ServerSideEncryption="AES256")  # fmt: skip
+            post = self._s3.generate_presigned_post(
+                Bucket=self._bucket,
+                Key=key,
+                Fields={"Content-Type": expected, "x-amz-server-side-encryption": "AES256"},
+                Conditions=[
+                    {"Content-Type": expected},
+                    {"x-amz-server-side-encryption": "AES256"},
+                    ["content-length-range", 1, request.size],
+                ],
+                ExpiresIn=UPLOAD_SECONDS,
+            )
+        except ClientError as err:
+            raise UpstreamUnavailableError("document storage is unavailable; retry") from err
+        return {"name": name, "key": key, "upload": {"url": post["url"], "fields": post["fields"]}, "expires_in": UPLOAD_SECONDS,
+                "metadata_written": request.metadata is not None}  # fmt: skip
+
+    def list(self, jobs: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        objects: dict[str, dict[str, Any]] = {}
+        try:
+            for page in self._s3.get_paginator("list_objects_v2").paginate(Bucket=self._bucket, Prefix=self._prefix):
+                for item in page.get("Contents", []):
+                    objects[item["Key"]] = item
+        except ClientError as err:
+            raise UpstreamUnavailableError("document storage is unavailable; retry") from err
+        documents = []
+        for key, item in sorted(objects.items()):
+            if key.endswith(SIDECAR):
+                continue
+            documents.append(
+                {
+                    "name": key[len(self._prefix) :],
+                    "key": key,
+                    "size": item["Size"],
+                    "last_modified": item["LastModified"].isoformat(),
+                    "has_metadata": key + SIDECAR in objects,
+                    "ingestion": ingestion_state(key, item["LastModified"].isoformat(), jobs),
+                }
+            )
+        return documents
+
+    def delete(self, raw_name: str) -> None:
+        key = self._key(clean_name(raw_name, field="key"))
+        try:
+            self._s3.head_object(Bucket=self._bucket, Key=key)
+        except ClientError as err:
+            if err.response.get("Error", {}).get("Code") in ("404", "NoSuchKey", "NotFound"):
+                raise NotFoundError("document not found") from None
+            raise UpstreamUnavailableError("document storage is unavailable; retry") from err
+        try:
+            self._s3.delete_objects(Bucket=self._bucket, Delete={"Objects": [{"Key": key}, {"Key": key + SIDECAR}], "Quiet": True})
+        except ClientError as err:
+            raise UpstreamUnavailableError("document storage is unavailable; retry") from err
+
+
+def ingestion_state(key: str, modified: str, jobs: list[dict[str, Any]]) -> str:
+    """INDEXED, INGESTING, FAILED or PENDING, from the newest job that started after the last change."""
+    for job in jobs:  # newest first
+        if job["started_at"] < modified:
+            break
+        if any(key in reason for reason in job.get("failure_reasons", [])):
+            return "FAILED"
+        if job["status"] == "COMPLETE":
+            return "INDEXED"
+        if job["status"] in ("STARTING", "IN_PROGRESS"):
+            return "INGESTING"
+    return "PENDING"

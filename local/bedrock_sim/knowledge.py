@@ -1,0 +1,310 @@
+"""An offline Knowledge Base over the local documents bucket.
+
+Ingestion jobs read every object under the data source's prefix (plain text, Markdown, HTML,
+CSV, PDF), with `<key>.metadata.json` sidecars, chunk them as the data source is configured
+(fixed size, in the simulator's token estimate) and swap the new index in when the job ends.
+Retrieval ranks chunks with BM25 over words, and over character bigrams inside Hangul runs so
+Korean matches without a morphological analyzer; scores map to (0, 1). Deterministic.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+import re
+import threading
+import time
+import uuid
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from html.parser import HTMLParser
+from typing import Any
+
+from local.bedrock_sim.model import tokens
+from local.bedrock_sim.protocol import SimError
+
+SUPPORTED = (".txt", ".md", ".markdown", ".html", ".htm", ".csv", ".pdf")
+SIDECAR = ".metadata.json"
+_WORD = re.compile(r"[0-9A-Za-z]+|[\uac00-\ud7a3]+")
+
+
+def terms(text: str) -> list[str]:
+    found: list[str] = []
+    for word in _WORD.findall(text.lower()):
+        if "\uac00" <= word[0] <= "\ud7a3":
+            found += [word[i : i + 2] for i in range(len(word) - 1)] or [word]
+        else:
+            found.append(word)
+    return found
+
+
+class _Text(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.parts: list[str] = []
+        self._skip = 0
+
+    def handle_starttag(self, tag: str, attrs: Any) -> None:  # noqa: ARG002 - the tag is enough
+        if tag in ("script", "style"):
+            self._skip += 1
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("script", "style") and self._skip:
+            self._skip -= 1
+
+    def handle_data(self, data: str) -> None:
+        if not self._skip and data.strip():
+            self.parts.append(data.strip())
+
+
+def extract(key: str, body: bytes) -> list[tuple[str, int | None]]:
+    """[(text, page)] of a document; pages only for PDF."""
+    lower = key.lower()
+    if lower.endswith(".pdf"):
+        from pypdf import PdfReader
+
+        reader = PdfReader(io.BytesIO(body))
+        return [(page.extract_text() or "", number) for number, page in enumerate(reader.pages, start=1)]
+    text = body.decode("utf-8-sig", errors="replace")
+    if lower.endswith((".html", ".htm")):
+        parser = _Text()
+        parser.feed(text)
+        return [("\n".join(parser.parts), None)]
+    if lower.endswith(".csv"):
+        rows = csv.reader(io.StringIO(text))
+        return [("\n".join(", ".join(row) for row in rows), None)]
+    return [(text, None)]
+
+
+def chunk(text: str, max_tokens: int, overlap_percentage: int) -> list[str]:
+    words = text.split()
+    chunks: list[str] = []
+    start = 0
+    while start < len(words):
+        end, size = start, 0
+        while end < len(words) and (size + tokens(words[end] + " ") <= max_tokens or end == start):
+            size += tokens(words[end] + " ")
+            end += 1
+        chunks.append(" ".join(words[start:end]))
+        if end >= len(words):
+            break
+        start = max(start + 1, end - (end - start) * overlap_percentage // 100)
+    return chunks
+
+
+@dataclass
+class Chunk:
+    chunk_id: str
+    uri: str
+    text: str
+    page: int | None
+    metadata: dict[str, Any]
+    counts: Counter[str]
+    length: int
+
+
+@dataclass
+class Job:
+    job_id: str
+    description: str | None
+    started: float
+    finishes: float
+    statistics: dict[str, int]
+    index: list[Chunk]
+    documents: dict[str, str]  # key -> etag
+    failures: list[str] = field(default_factory=list)
+
+    def status(self, now: float) -> str:
+        if now < self.started + 0.05:
+            return "STARTING"
+        return "IN_PROGRESS" if now < self.finishes else "COMPLETE"
+
+    def to_dict(self, kb_id: str, ds_id: str, now: float) -> dict[str, Any]:
+        iso = lambda t: datetime.fromtimestamp(t, UTC).isoformat()  # noqa: E731
+        status = self.status(now)
+        job: dict[str, Any] = {
+            "knowledgeBaseId": kb_id, "dataSourceId": ds_id, "ingestionJobId": self.job_id, "status": status,
+            "statistics": self.statistics, "startedAt": iso(self.started), "updatedAt": iso(min(now, self.finishes)),
+        }  # fmt: skip
+        if self.description:
+            job["description"] = self.description
+        if self.failures and status == "COMPLETE":
+            job["failureReasons"] = self.failures
+        return job
+
+
+class KnowledgeStore:
+    """One knowledge base with one S3 data source, fed from a (moto) S3 bucket."""
+
+    def __init__(self, *, knowledge_base_id: str, data_source_id: str, s3: Any, bucket: str, prefix: str,
+                 max_tokens: int = 300, overlap_percentage: int = 20, job_seconds: float = 0.5) -> None:  # fmt: skip
+        self.knowledge_base_id = knowledge_base_id
+        self.data_source_id = data_source_id
+        self._s3, self._bucket, self._prefix = s3, bucket, prefix
+        self._max_tokens, self._overlap = max_tokens, overlap_percentage
+        self.job_seconds = job_seconds
+        self._jobs: list[Job] = []
+        self._live: list[Chunk] = []
+        self._documents: dict[str, str] = {}
+        self._lock = threading.Lock()
+
+    def _check(self, kb_id: str, ds_id: str | None = None) -> None:
+        if kb_id != self.knowledge_base_id or (ds_id is not None and ds_id != self.data_source_id):
+            raise SimError("ResourceNotFoundException", f"Knowledge base {kb_id} / data source {ds_id} was not found.")
+
+    def _settle(self, now: float) -> None:
+        for job in self._jobs:
+            if job.status(now) == "COMPLETE" and job.index is not None:
+                self._live, self._documents = job.index, job.documents
+                job.index = None  # type: ignore[assignment]
+
+    # --- ingestion ----------------------------------------------------------------------------
+
+    def start_job(self, kb_id: str, ds_id: str, description: str | None) -> dict[str, Any]:
+        self._check(kb_id, ds_id)
+        with self._lock:
+            now = time.time()
+            self._settle(now)
+            running = [j for j in self._jobs if j.status(now) != "COMPLETE"]
+            if running:
+                raise SimError("ConflictException", f"An ingestion job is already running for this data source: {running[0].job_id}")
+            job = self._scan(description, now)
+            self._jobs.append(job)
+            return job.to_dict(kb_id, ds_id, now)
+
+    def get_job(self, kb_id: str, ds_id: str, job_id: str) -> dict[str, Any]:
+        self._check(kb_id, ds_id)
+        with self._lock:
+            now = time.time()
+            self._settle(now)
+            for job in self._jobs:
+                if job.job_id == job_id:
+                    return job.to_dict(kb_id, ds_id, now)
+        raise SimError("ResourceNotFoundException", f"Ingestion job {job_id} was not found.")
+
+    def list_jobs(self, kb_id: str, ds_id: str, max_results: int | None) -> list[dict[str, Any]]:
+        self._check(kb_id, ds_id)
+        with self._lock:
+            now = time.time()
+            self._settle(now)
+            jobs = sorted(self._jobs, key=lambda j: j.started, reverse=True)[: max_results or 100]
+            return [j.to_dict(kb_id, ds_id, now) for j in jobs]
+
+    def _scan(self, description: str | None, now: float) -> Job:
+        objects: dict[str, dict[str, Any]] = {}
+        paginator = self._s3.get_paginator("list_objects_v2")
+        for page in paginator.paginate(Bucket=self._bucket, Prefix=self._prefix):
+            for item in page.get("Contents", []):
+                objects[item["Key"]] = item
+        stats = Counter({"numberOfDocumentsScanned": 0, "numberOfMetadataDocumentsScanned": 0, "numberOfNewDocumentsIndexed": 0,
+                         "numberOfModifiedDocumentsIndexed": 0, "numberOfMetadataDocumentsModified": 0, "numberOfDocumentsDeleted": 0,
+                         "numberOfDocumentsFailed": 0, "numberOfDocumentsSkipped": 0})  # fmt: skip
+        index: list[Chunk] = []
+        documents: dict[str, str] = {}
+        failures: list[str] = []
+        for key, item in sorted(objects.items()):
+            if key.endswith(SIDECAR):
+                stats["numberOfMetadataDocumentsScanned"] += 1
+                continue
+            stats["numberOfDocumentsScanned"] += 1
+            if not key.lower().endswith(SUPPORTED):
+                stats["numberOfDocumentsFailed"] += 1
+                failures.append(f"Unsupported file type: s3://{self._bucket}/{key}")
+                continue
+            try:
+                body = self._s3.get_object(Bucket=self._bucket, Key=key)["Body"].read()
+                metadata = self._sidecar(key, objects)
+                pages = extract(key, body)
+            except Exception as err:
+                stats["numberOfDocumentsFailed"] += 1
+                failures.append(f"Failed to parse s3://{self._bucket}/{key}: {err}")
+                continue
+            etag = str(item.get("ETag")) + str(objects.get(key + SIDECAR, {}).get("ETag"))
+            documents[key] = etag
+            if key not in self._documents:
+                stats["numberOfNewDocumentsIndexed"] += 1
+            elif self._documents[key] != etag:
+                stats["numberOfModifiedDocumentsIndexed"] += 1
+            uri = f"s3://{self._bucket}/{key}"
+            for text, page in pages:
+                for piece in chunk(text, self._max_tokens, self._overlap):
+                    words = terms(piece)
+                    meta = {**metadata, "x-amz-bedrock-kb-source-uri": uri, "x-amz-bedrock-kb-data-source-id": self.data_source_id}
+                    if page is not None:
+                        meta["x-amz-bedrock-kb-document-page-number"] = page
+                    index.append(Chunk(str(uuid.uuid4()), uri, piece, page, meta, Counter(words), len(words)))
+        stats["numberOfDocumentsDeleted"] = len(set(self._documents) - set(documents))
+        return Job(str(uuid.uuid4())[:10].upper(), description, now, now + self.job_seconds, dict(stats), index, documents, failures)
+
+    def _sidecar(self, key: str, objects: dict[str, Any]) -> dict[str, Any]:
+        if key + SIDECAR not in objects:
+            return {}
+        document = json.loads(self._s3.get_object(Bucket=self._bucket, Key=key + SIDECAR)["Body"].read())
+        attributes = document.get("metadataAttributes", {})
+        if not isinstance(attributes, dict):
+            raise ValueError("metadataAttributes must be an object")
+        return attributes
+
+    # --- retrieval ------------------------------------------------------------------------------
+
+    def retrieve(self, kb_id: str, query: str, number_of_results: int, condition: dict[str, Any] | None) -> list[dict[str, Any]]:
+        self._check(kb_id)
+        with self._lock:
+            self._settle(time.time())
+            chunks = [c for c in self._live if condition is None or matches(condition, c.metadata)]
+        if not chunks:
+            return []
+        query_terms = terms(query)
+        average = sum(c.length for c in chunks) / len(chunks)
+        frequency = Counter(t for c in chunks for t in set(c.counts))
+        scored = []
+        for c in chunks:
+            score = 0.0
+            for term in query_terms:
+                tf = c.counts.get(term, 0)
+                if not tf:
+                    continue
+                idf = math.log(1 + (len(chunks) - frequency[term] + 0.5) / (frequency[term] + 0.5))
+                score += idf * tf * 2.2 / (tf + 1.2 * (0.25 + 0.75 * c.length / average))
+            if score > 0:
+                scored.append((score, c))
+        scored.sort(key=lambda pair: (-pair[0], pair[1].uri, pair[1].text))
+        return [
+            {
+                "content": {"text": c.text, "type": "TEXT"},
+                "location": {"type": "S3", "s3Location": {"uri": c.uri}},
+                "score": round(score / (score + 5.0), 6),
+                "metadata": {**c.metadata, "x-amz-bedrock-kb-chunk-id": c.chunk_id},
+            }
+            for score, c in scored[:number_of_results]
+        ]
+
+
+def matches(condition: dict[str, Any], metadata: dict[str, Any]) -> bool:
+    """Bedrock's RetrievalFilter language over one chunk's metadata."""
+    ((operator, operand),) = condition.items()
+    if operator == "andAll":
+        return all(matches(c, metadata) for c in operand)
+    if operator == "orAll":
+        return any(matches(c, metadata) for c in operand)
+    value = metadata.get(operand["key"])
+    target = operand["value"]
+    try:
+        return {
+            "equals": lambda: value == target,
+            "notEquals": lambda: value != target,
+            "greaterThan": lambda: value is not None and value > target,
+            "greaterThanOrEquals": lambda: value is not None and value >= target,
+            "lessThan": lambda: value is not None and value < target,
+            "lessThanOrEquals": lambda: value is not None and value <= target,
+            "in": lambda: value in target,
+            "notIn": lambda: value not in target,
+            "startsWith": lambda: isinstance(value, str) and value.startswith(target),
+            "stringContains": lambda: isinstance(value, str) and target in value,
+            "listContains": lambda: isinstance(value, list) and target in value,
+        }[operator]()
+    except TypeError:
+        return False
