@@ -1,11 +1,11 @@
 """The conversation table.
 
 One table, two item kinds (pk/sk are strings):
-  message       pk = USER#<sub>#CONV#<id>   sk = MSG#<seq:010d>   -> Query(pk, descending, Limit=N)
-                                                                      reads the latest N messages
-  conversation  pk = USER#<sub>#CONV#<id>   sk = META
-                gsi1pk = USER#<sub>         gsi1sk = <updated_at ISO>  -> Query(GSI, descending) lists
-                                                                         a user's conversations newest first
+  message       pk = USER#<sub>#CONV#<id>   sk = MSG#<time ns><random>#1|2  (user, assistant)
+  summary       pk = USER#<sub>#CONV#<id>   sk = SUMMARY (sorts after every MSG# key)
+                gsi1pk = USER#<sub>         gsi1sk = <updated_at ISO>#<id>
+Query(pk, sk >= "MSG#", descending, Limit=2N+1) reads the summary and the latest N turns at once;
+Query(GSI, descending) lists a user's conversations newest first (lambdas/chat/memory.py).
 Every item carries `expires_at` (epoch seconds) for TTL. The user's sub is part of every key,
 so a user can never address another user's conversation.
 """

@@ -127,7 +127,7 @@ class Observability(Construct):
             cloudwatch.GraphWidget(
                 title="Guardrail interventions and DLQ depth",
                 left=[
-                    _search_sum(f'{{{METRICS_NAMESPACE},service}} MetricName="{METRIC_GUARDRAIL_INTERVENTIONS}"', "guardrail interventions")
+                    _search_sum(f'Namespace="{METRICS_NAMESPACE}" MetricName="{METRIC_GUARDRAIL_INTERVENTIONS}"', "guardrail interventions")
                 ],
                 right=[dlq.metric_approximate_number_of_messages_visible(period=PERIOD, label="DLQ messages")],
                 width=8,
@@ -142,6 +142,6 @@ def _search_sum(query: str, label: str) -> cloudwatch.IMetric:
 
 
 def _model_metric(metric_name: str, model_id: str) -> cloudwatch.IMetric:
-    # Powertools adds the `service` dimension; SEARCH sums the model's metric across services.
-    schema = f"{{{METRICS_NAMESPACE},service,{DIMENSION_MODEL}}}"
-    return _search_sum(f'{schema} MetricName="{metric_name}" {DIMENSION_MODEL}="{model_id}"', model_id)
+    # Powertools adds `service` (and the functions add `model_id`); a search without a {schema}
+    # matches every dimension set, so the sum spans the chat and RAG functions.
+    return _search_sum(f'Namespace="{METRICS_NAMESPACE}" MetricName="{metric_name}" {DIMENSION_MODEL}="{model_id}"', model_id)

@@ -66,6 +66,7 @@ def clean_name(raw: str, field: str = "filename") -> str:
 
 class Documents:
     def __init__(self, s3: Any, bucket: str, prefix: str, max_bytes: int) -> None:
+        self.s3 = s3
         self._s3, self._bucket, self._prefix, self._max = s3, bucket, prefix, max_bytes
 
     def _key(self, name: str) -> str:

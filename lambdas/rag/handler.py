@@ -1,4 +1,4 @@
-"""RAG function: documents (admin only) and ingestion jobs now; answers arrive with the RAG release."""
+"""RAG function: knowledge-base answers with citations, documents (admin only) and ingestion jobs."""
 
 from __future__ import annotations
 
@@ -12,12 +12,15 @@ from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from botocore.config import Config
 
-from common.api import build_resolver, not_implemented
+from chat.memory import ConversationStore
+from common.api import build_resolver
 from common.auth import Caller, caller_from
-from common.bedrock import agent_client
+from common.bedrock import agent_client, agent_runtime_client, runtime_client
+from common.errors import NotFoundError
 from common.observability import logger, metrics, tracer
 from common.runtime_config import runtime_config
 from common.settings import settings
+from rag import query
 from rag.documents import Documents, UploadRequest
 from rag.ingestion import Ingestion
 
@@ -44,10 +47,37 @@ def _admin() -> Caller:
     return caller
 
 
+@lru_cache(maxsize=1)
+def _conversations() -> ConversationStore:
+    return ConversationStore(boto3.client("dynamodb"), settings().required("table_name"), config.memory.conversation_ttl_days)
+
+
+def _rag_deps() -> query.RagDeps:
+    env = settings()
+    return query.RagDeps(
+        config=config,
+        bedrock=runtime_client(),
+        agent_runtime=agent_runtime_client(),
+        s3=_documents().s3,
+        knowledge_base_id=env.required("knowledge_base_id"),
+        guardrail_id=env.required("guardrail_id"),
+        guardrail_version=env.required("guardrail_version"),
+        documents_bucket=env.required("documents_bucket"),
+    )
+
+
 @app.post("/rag/query")
-def query() -> dict[str, Any]:
-    caller_from(app.current_event.raw_event)
-    raise not_implemented("POST /rag/query")
+def ask(request: query.RagQuery) -> dict[str, Any]:
+    caller = caller_from(app.current_event.raw_event)
+    history: list[dict[str, str]] = []
+    if request.conversation_id:
+        window = _conversations().load_window(
+            caller.sub, request.conversation_id, config.memory.window_turns, config.memory.max_context_chars, len(request.question)
+        )
+        if window is None:
+            raise NotFoundError("conversation not found")
+        history = window.messages
+    return query.answer(request, _rag_deps(), history)
 
 
 @app.get("/documents")

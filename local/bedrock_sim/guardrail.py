@@ -76,9 +76,10 @@ class GuardrailEngine:
         self._profanity = re.compile("|".join(map(re.escape, PROFANITY)), re.IGNORECASE) if policy.managed_profanity else None
         self._regexes = [(r, re.compile(r.pattern)) for r in policy.regexes]
 
-    def check(self, text: str, source: Source) -> Outcome:
+    def check(self, text: str, source: Source, *, sources: list[str] | None = None, query: str = "") -> Outcome:
         findings: list[_Finding] = []
         filters: list[dict[str, Any]] = []
+        grounding = self._grounding(text, sources, query) if source == "OUTPUT" and sources else []
         if source == "INPUT" and self.policy.content_filters.PROMPT_ATTACK.input != "NONE" and PROMPT_ATTACKS.search(text):
             strength = self.policy.content_filters.PROMPT_ATTACK.input
             filters.append(
@@ -94,8 +95,11 @@ class GuardrailEngine:
             assessment["wordPolicy"] = {"customWords": [f.record for f in custom], "managedWordLists": [f.record for f in managed]}
         if pii or regexes:
             assessment["sensitiveInformationPolicy"] = {"piiEntities": [f.record for f in pii], "regexes": [f.record for f in regexes]}
-        blocked = bool(filters) or any(f.replacement is None for f in findings)
-        intervened = bool(filters or findings)
+        if grounding:
+            assessment["contextualGroundingPolicy"] = {"filters": grounding}
+        ungrounded = any(g["action"] == "BLOCKED" for g in grounding)
+        blocked = bool(filters) or ungrounded or any(f.replacement is None for f in findings)
+        intervened = bool(filters or findings or ungrounded)
         assessment["invocationMetrics"] = {
             "guardrailProcessingLatency": 1,
             "usage": _usage(text),
@@ -105,6 +109,25 @@ class GuardrailEngine:
             message = self.policy.blocked_input_message if source == "INPUT" else self.policy.blocked_output_message
             return Outcome(True, True, message, assessment)
         return Outcome(intervened, False, _apply(text, findings), assessment)
+
+    def _grounding(self, text: str, sources: list[str], query: str) -> list[dict[str, Any]]:
+        """Heuristic contextual grounding: the share of the answer's terms found in the sources, and
+        whether the answer shares any term with the question (0.9) or none (0.1)."""
+        from local.bedrock_sim.knowledge import terms
+
+        policy = self.policy.grounding
+        if policy is None:
+            return []
+        answer = set(terms(re.sub(r"^\[offline model [^\]]*\]|\[\d+\]", " ", text)))
+        known = set(terms(" ".join(sources)))
+        grounded = round(len(answer & known) / len(answer), 2) if answer else 1.0
+        relevant = 0.9 if answer & set(terms(query)) else 0.1
+        return [
+            {"type": "GROUNDING", "threshold": policy.grounding_threshold, "score": grounded,
+             "action": "BLOCKED" if grounded < policy.grounding_threshold else "NONE", "detected": grounded < policy.grounding_threshold},
+            {"type": "RELEVANCE", "threshold": policy.relevance_threshold, "score": relevant,
+             "action": "BLOCKED" if relevant < policy.relevance_threshold else "NONE", "detected": relevant < policy.relevance_threshold},
+        ]  # fmt: skip
 
     def _word_findings(self, text: str) -> tuple[list[_Finding], list[_Finding]]:
         custom = [

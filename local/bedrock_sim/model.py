@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from itertools import pairwise
 from typing import Any
@@ -105,3 +106,25 @@ def generate(model_id: str, system: str, messages: list[dict[str, str]], config:
             cut = cut[: max(1, len(cut) * 9 // 10)]
         return Reply(cut, "max_tokens")
     return Reply(text, "end_turn")
+
+
+def grounded_reply(model_id: str, sources: list[str], query: str, *, invent: bool = False) -> Reply:
+    """With passages: quote the sentence that best matches the question and cite its passage as [n]."""
+    from local.bedrock_sim.knowledge import terms
+
+    label = f"[offline model {model_id}]"
+    if invent:
+        return Reply(f"{label} The answer is 42, which I made up without reading the passages.", "end_turn")
+    wanted = set(terms(query))
+    best: tuple[int, int, str] = (0, 0, "")
+    for passage in "\n\n".join(sources).split("\n\n"):
+        match = re.match(r"\[(\d+)\]\s*", passage)
+        number = int(match.group(1)) if match else 1
+        body = passage[match.end() :] if match else passage
+        for sentence in re.split(r"(?<=[.!?。])\s+|\n+", body):
+            score = len(wanted & set(terms(sentence)))
+            if score > best[0]:
+                best = (score, number, sentence.strip())
+    if not best[2]:
+        return Reply(f"{label} The documents do not answer this question.", "end_turn")
+    return Reply(f"{label} {best[2]} [{best[1]}]", "end_turn")

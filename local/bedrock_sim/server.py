@@ -15,7 +15,7 @@ from infra.config import Guardrail as GuardrailPolicy
 from local.bedrock_sim import eventstream
 from local.bedrock_sim.guardrail import GuardrailEngine, Outcome
 from local.bedrock_sim.knowledge import KnowledgeStore
-from local.bedrock_sim.model import chat_model, check_inference, check_roles, generate, text_of, tokens
+from local.bedrock_sim.model import chat_model, check_inference, check_roles, generate, grounded_reply, text_of, tokens
 from local.bedrock_sim.protocol import Protocol, SimError
 
 SERVICES = ("bedrock-runtime", "bedrock-agent-runtime", "bedrock-agent")
@@ -45,6 +45,7 @@ class BedrockSimulator:
         self.guardrail_id = guardrail_id
         self.guardrail_version = guardrail_version
         self.latency_ms = latency_ms
+        self.ungrounded_replies = False  # tests: make the offline model answer without its passages
         self.protocol = Protocol(
             SERVICES,
             prefer=(
@@ -212,6 +213,8 @@ class BedrockSimulator:
         trace: dict[str, Any] = {}
         flat = [{"role": m["role"], "text": text_of(m["content"])} for m in messages]
         input_tokens = sum(tokens(m["text"]) for m in flat)
+        sources = _qualified(messages, "grounding_source")
+        query = "\n".join(_qualified(messages, "query"))
         if guard:
             self._check_guardrail(guard["guardrailIdentifier"], guard["guardrailVersion"])
             guarded = _guarded_texts(messages)
@@ -222,10 +225,13 @@ class BedrockSimulator:
             if outcome.intervened:
                 flat = _with_masked_input(flat, guarded, self.guardrail)
         system = "\n".join(block.get("text", "") for block in params.get("system", []))
-        reply = generate(model_id, system, flat, config)
+        if sources:
+            reply = grounded_reply(model_id, sources, query, invent=self.ungrounded_replies)
+        else:
+            reply = generate(model_id, system, flat, config)
         text, stop_reason = reply.text, reply.stop_reason
         if guard:
-            checked: Outcome = self.guardrail.check(text, "OUTPUT")
+            checked: Outcome = self.guardrail.check(text, "OUTPUT", sources=sources, query=query)
             trace["outputAssessments"] = {self.guardrail_id: [checked.assessment]}
             if checked.intervened:
                 text, stop_reason = checked.text, "guardrail_intervened"
@@ -283,14 +289,25 @@ def _native_text(content: Any) -> str:
 
 
 def _guarded_texts(messages: list[dict[str, Any]]) -> list[tuple[int, str]]:
-    """What the guardrail assesses: guardContent blocks if any, else every message's text."""
+    """What the input policies assess: guardContent blocks (but grounding sources) if any, else every message's text."""
     marked = [
         (i, block["guardContent"]["text"]["text"])
         for i, m in enumerate(messages)
         for block in m["content"]
-        if "guardContent" in block and "text" in block["guardContent"]
+        if "guardContent" in block
+        and "text" in block["guardContent"]
+        and "grounding_source" not in block["guardContent"]["text"].get("qualifiers", [])
     ]
     return marked or [(i, text_of(m["content"])) for i, m in enumerate(messages)]
+
+
+def _qualified(messages: list[dict[str, Any]], qualifier: str) -> list[str]:
+    return [
+        block["guardContent"]["text"]["text"]
+        for m in messages
+        for block in m["content"]
+        if "guardContent" in block and qualifier in block["guardContent"].get("text", {}).get("qualifiers", [])
+    ]
 
 
 def _with_masked_input(flat: list[dict[str, str]], guarded: list[tuple[int, str]], engine: GuardrailEngine) -> list[dict[str, str]]:

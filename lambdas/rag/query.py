@@ -1,0 +1,223 @@
+"""Knowledge-base answers with citations: a LangChain runnable of AmazonKnowledgeBasesRetriever and
+ChatBedrockConverse, with the shared parameter mapper and guardrail outcome.
+
+The passages go to the model as guard content qualified `grounding_source` and the question as
+`query`, so the guardrail's contextual grounding and relevance checks run on the answer.
+The model cites passages as [n]; citations are the passages the answer names.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Annotated, Any
+from urllib.parse import unquote, urlparse
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from common.bedrock import bedrock_errors
+from common.catalog import chat_model
+from common.errors import ValidationFailedError
+from common.guardrail import outcome_from_converse
+from common.observability import GUARDRAIL_INTERVENTIONS, INPUT_TOKENS, OUTPUT_TOKENS, MetricUnit, metrics
+from common.params import InferenceParams, converse_options
+from common.runtime_config import RuntimeConfig
+
+URL_SECONDS = 300
+EXCERPT_CHARS = 400
+SYSTEM_PROMPT = (
+    "You answer questions for a team using only the numbered passages you are given. "
+    "Cite every passage you use as [n]. If the passages do not contain the answer, say plainly that the "
+    "documents do not answer it, and do not guess. Answer in the language of the question."
+)
+NO_PASSAGES = {
+    "ko": "업로드된 문서에서 이 질문에 대한 답을 찾지 못했습니다.",
+    "en": "The uploaded documents do not contain an answer to this question.",
+}
+_CITATION = re.compile(r"\[(\d{1,2})\]")
+
+
+class RagQuery(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    question: Annotated[str, Field(min_length=1)]
+    model_id: Annotated[str, Field(min_length=1, max_length=200)] | None = None
+    params: InferenceParams | None = None
+    number_of_results: Annotated[int, Field(ge=1, le=20)] = 5
+    filter: dict[str, Any] | None = None
+    conversation_id: Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]{16,64}$")] | None = None
+
+    @field_validator("filter")
+    @classmethod
+    def _bedrock_filter(cls, value: dict[str, Any] | None) -> dict[str, Any] | None:
+        if value is not None:
+            problems = filter_problems(value)
+            if problems:
+                raise ValueError(f"not a Bedrock retrieval filter: {problems}")
+        return value
+
+
+@lru_cache(maxsize=1)
+def _filter_shape() -> Any:
+    import botocore.session
+
+    return botocore.session.get_session().get_service_model("bedrock-agent-runtime").shape_for("RetrievalFilter")
+
+
+def filter_problems(value: dict[str, Any]) -> str:
+    """Validate against botocore's RetrievalFilter shape (one operator per object, typed operands)."""
+    from botocore.validate import ParamValidator
+
+    report = ParamValidator().validate(value, _filter_shape())
+    return report.generate_report() if report.has_errors() else ""
+
+
+def language(text: str) -> str:
+    return "ko" if re.search("[\uac00-\ud7a3]", text) else "en"
+
+
+@dataclass(frozen=True)
+class RagDeps:
+    config: RuntimeConfig
+    bedrock: Any
+    agent_runtime: Any
+    s3: Any
+    knowledge_base_id: str
+    guardrail_id: str
+    guardrail_version: str
+    documents_bucket: str
+
+
+def _retriever(deps: RagDeps, request: RagQuery) -> Any:
+    from langchain_aws.retrievers import AmazonKnowledgeBasesRetriever
+
+    search: dict[str, Any] = {"numberOfResults": request.number_of_results}
+    if request.filter:
+        search["filter"] = request.filter
+    return AmazonKnowledgeBasesRetriever(
+        knowledge_base_id=deps.knowledge_base_id,
+        client=deps.agent_runtime,
+        retrieval_config={"vectorSearchConfiguration": search},
+        min_score_confidence=None,
+    )
+
+
+def _llm(deps: RagDeps, model_id: str, options: dict[str, Any]) -> Any:
+    from langchain_aws import ChatBedrockConverse
+
+    inference = options["inferenceConfig"]
+    return ChatBedrockConverse(
+        model=model_id,
+        client=deps.bedrock,
+        max_tokens=inference.get("maxTokens"),
+        temperature=inference.get("temperature"),
+        top_p=inference.get("topP"),
+        stop=inference.get("stopSequences"),
+        additional_model_request_fields=options.get("additionalModelRequestFields"),
+        guardrails={"guardrailIdentifier": deps.guardrail_id, "guardrailVersion": deps.guardrail_version, "trace": "enabled"},
+        system=[SYSTEM_PROMPT],
+    )
+
+
+def _guard(text: str, qualifier: str) -> dict[str, Any]:
+    return {"type": "non_standard", "value": {"guardContent": {"text": {"text": text, "qualifiers": [qualifier]}}}}
+
+
+def _messages(question: str, passages: list[Any], history: list[dict[str, str]]) -> list[Any]:
+    from langchain_core.messages import AIMessage, HumanMessage
+
+    numbered = "\n\n".join(f"[{i}] {doc.page_content}" for i, doc in enumerate(passages, start=1))
+    messages: list[Any] = [HumanMessage(m["content"]) if m["role"] == "user" else AIMessage(m["content"]) for m in history]
+    messages.append(HumanMessage(content=[_guard(numbered, "grounding_source"), _guard(question, "query")]))
+    return messages
+
+
+def answer(request: RagQuery, deps: RagDeps, history: list[dict[str, str]]) -> dict[str, Any]:
+    from langchain_core.runnables import RunnableLambda, RunnableParallel, RunnablePassthrough
+
+    config = deps.config
+    if len(request.question) > config.limits.max_message_chars:
+        raise ValidationFailedError(
+            "the request is not valid: see details",
+            details=[{"field": "question", "message": f"at most {config.limits.max_message_chars} characters"}],
+        )
+    model = chat_model(config, request.model_id, include_rag=True)
+    options = converse_options(request.params, model)
+    retriever = _retriever(deps, request)
+    found: dict[str, list[Any]] = {}
+
+    def generate(inputs: dict[str, Any]) -> Any:
+        found["passages"] = inputs["passages"]
+        if not inputs["passages"]:
+            return None
+        return _llm(deps, model.id, options).invoke(_messages(inputs["question"], inputs["passages"], history))
+
+    chain = RunnableParallel(passages=retriever, question=RunnablePassthrough()) | RunnableLambda(generate)
+    with bedrock_errors(model.id):
+        reply = chain.invoke(request.question)
+    passages = found.get("passages", [])
+    if reply is None:
+        return {
+            "answer": NO_PASSAGES[language(request.question)],
+            "citations": [],
+            "model_id": model.id,
+            "usage": {"input_tokens": 0, "output_tokens": 0},
+            "guardrail": {"intervened": False, "action": "NONE", "policies": [], "message": None},
+        }
+    response = dict(reply.response_metadata)
+    response["output"] = {"message": {"content": [{"text": _text(reply.content)}]}}
+    outcome = outcome_from_converse(response)
+    text = _text(reply.content)
+    usage = {"input_tokens": int(reply.usage_metadata["input_tokens"]), "output_tokens": int(reply.usage_metadata["output_tokens"])}
+    metrics.add_dimension(name="model_id", value=model.id)
+    metrics.add_metric(name=INPUT_TOKENS, unit=MetricUnit.Count, value=usage["input_tokens"])
+    metrics.add_metric(name=OUTPUT_TOKENS, unit=MetricUnit.Count, value=usage["output_tokens"])
+    if outcome.intervened:
+        metrics.add_metric(name=GUARDRAIL_INTERVENTIONS, unit=MetricUnit.Count, value=1)
+    citations = [] if outcome.action == "BLOCKED" else _citations(text, passages, deps)
+    return {"answer": text, "citations": citations, "model_id": model.id, "usage": usage, "guardrail": outcome.to_dict()}
+
+
+def _text(content: Any) -> str:
+    if isinstance(content, str):
+        return content
+    return "".join(block.get("text", "") for block in content if isinstance(block, dict))
+
+
+def _citations(text: str, passages: list[Any], deps: RagDeps) -> list[dict[str, Any]]:
+    cited: list[dict[str, Any]] = []
+    seen: set[int] = set()
+    for match in _CITATION.finditer(text):
+        number = int(match.group(1))
+        if not 1 <= number <= len(passages) or number in seen:
+            continue
+        seen.add(number)
+        doc = passages[number - 1]
+        uri = str((doc.metadata.get("location") or {}).get("s3Location", {}).get("uri", ""))
+        source_metadata = doc.metadata.get("source_metadata") or {}
+        source: dict[str, Any] = {"uri": uri, "name": unquote(uri.rsplit("/", 1)[-1])}
+        page = source_metadata.get("x-amz-bedrock-kb-document-page-number")
+        if page is not None:
+            source["page"] = int(page)
+        citation: dict[str, Any] = {
+            "number": number,
+            "excerpt": doc.page_content[:EXCERPT_CHARS],
+            "source": source,
+            "score": float(doc.metadata.get("score", 0.0)),
+        }
+        url = _presigned(uri, deps)
+        if url:
+            citation["url"] = url
+        cited.append(citation)
+    return cited
+
+
+def _presigned(uri: str, deps: RagDeps) -> str | None:
+    parsed = urlparse(uri)
+    if parsed.scheme != "s3" or parsed.netloc != deps.documents_bucket:
+        return None
+    url: str = deps.s3.generate_presigned_url(
+        "get_object", Params={"Bucket": parsed.netloc, "Key": parsed.path.lstrip("/")}, ExpiresIn=URL_SECONDS
+    )
+    return url

@@ -1,0 +1,181 @@
+"""POST /rag/query: LangChain retriever + Converse over the offline Knowledge Base and the sample corpus."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import boto3
+import pytest
+
+from chat import handler as chat_handler
+from rag import handler as rag_handler
+from tests.events import FakeContext, rest_event
+from tests.integration.conftest import DOCUMENTS_BUCKET, DS_ID, KB_ID, PREFIX, wait_for_jobs
+
+CORPUS = Path(__file__).resolve().parents[2] / "local" / "seed" / "documents"
+
+
+def ask(body: dict, sub: str = "reader"):
+    response = rag_handler.handler(rest_event("POST", "/rag/query", body=body, sub=sub), FakeContext("rag"))
+    return response["statusCode"], json.loads(response["body"])
+
+
+def minimal_pdf(text: str) -> bytes:
+    """A one-page PDF with `text` in Helvetica, written by hand (no PDF library needed to make it)."""
+    stream = f"BT /F1 12 Tf 72 720 Td ({text}) Tj ET".encode()
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out, offsets = b"%PDF-1.4\n", []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1) + b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    return out + b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+
+
+@pytest.fixture(scope="module")
+def corpus(local_aws, simulator):
+    wait_for_jobs(simulator)
+    s3 = boto3.client("s3")
+    for item in s3.list_objects_v2(Bucket=DOCUMENTS_BUCKET).get("Contents", []):
+        s3.delete_object(Bucket=DOCUMENTS_BUCKET, Key=item["Key"])
+    for path in CORPUS.iterdir():
+        s3.put_object(Bucket=DOCUMENTS_BUCKET, Key=PREFIX + path.name, Body=path.read_bytes())
+    s3.put_object(Bucket=DOCUMENTS_BUCKET, Key=PREFIX + "security-policy.pdf", Body=minimal_pdf("Passwords rotate every ninety days."))
+    boto3.client("bedrock-agent").start_ingestion_job(knowledgeBaseId=KB_ID, dataSourceId=DS_ID)
+    wait_for_jobs(simulator)
+    return s3
+
+
+def test_given_a_korean_question_then_the_answer_quotes_the_korean_document_and_cites_it(corpus, sim):
+    status, body = ask({"question": "재택 근무는 일주일에 며칠까지 가능한가요?"})
+    assert status == 200
+    assert "재택 근무는 주 2일까지 가능합니다" in body["answer"]
+    assert body["guardrail"]["action"] == "NONE"
+    (citation,) = body["citations"]
+    assert citation["source"]["name"] == "hr-faq-ko.md"
+    assert citation["source"]["uri"] == f"s3://{DOCUMENTS_BUCKET}/documents/hr-faq-ko.md"
+    assert "재택 근무" in citation["excerpt"]
+    assert 0 < citation["score"] < 1
+    assert "X-Amz-Signature=" in citation["url"]
+    assert "X-Amz-Expires=300" in citation["url"]
+    sent = sim.recorded("Converse")[-1]
+    qualifiers = [b["guardContent"]["text"]["qualifiers"] for b in sent["messages"][-1]["content"]]
+    assert qualifiers == [["grounding_source"], ["query"]]
+    assert sent["guardrailConfig"]["trace"] == "enabled"
+
+
+def test_given_an_english_question_then_the_handbook_is_cited(corpus, sim):
+    status, body = ask({"question": "How large may attachments be?"})
+    assert status == 200
+    assert "25 MB" in body["answer"]
+    assert [c["source"]["name"] for c in body["citations"]] == ["product-handbook-en.md"]
+
+
+def test_given_a_pdf_then_its_page_is_cited(corpus, sim):
+    status, body = ask({"question": "How often do passwords rotate?"})
+    assert status == 200
+    assert body["citations"][0]["source"] == {
+        "uri": f"s3://{DOCUMENTS_BUCKET}/documents/security-policy.pdf",
+        "name": "security-policy.pdf",
+        "page": 1,
+    }
+
+
+def test_given_html_then_its_text_is_indexed_without_scripts(corpus, sim):
+    status, body = ask({"question": "서울 사무실 운영 시간은?"})
+    assert status == 200
+    assert body["citations"][0]["source"]["name"] == "office-guide.html"
+    assert "console.log" not in json.dumps(body, ensure_ascii=False)
+
+
+def test_given_no_matching_passage_then_a_plain_answer_without_citations_and_no_model_call(corpus, sim):
+    status, body = ask({"question": "양자 컴퓨터의 큐비트 수는?"})
+    assert status == 200
+    assert body["citations"] == []
+    assert "찾지 못했습니다" in body["answer"]
+    assert not sim.recorded("Converse")
+
+
+def test_given_a_metadata_filter_then_only_matching_documents_are_searched(corpus, sim):
+    question = {"question": "재택 근무는 며칠 가능한가요?"}
+    status, body = ask({**question, "filter": {"equals": {"key": "department", "value": "product"}}})
+    assert status == 200
+    assert body["citations"] == []
+    status, body = ask(
+        {
+            **question,
+            "filter": {
+                "andAll": [{"equals": {"key": "department", "value": "hr"}}, {"greaterThanOrEquals": {"key": "year", "value": 2026}}]
+            },
+        }
+    )
+    assert [c["source"]["name"] for c in body["citations"]] == ["hr-faq-ko.md"]
+
+
+@pytest.mark.parametrize(
+    "bad_filter",
+    [
+        {"equals": {"key": "department"}},
+        {"equals": {"key": "a", "value": 1}, "notEquals": {"key": "b", "value": 2}},
+        {"like": {"key": "a", "value": "b"}},
+    ],
+)
+def test_given_an_invalid_filter_then_400_naming_the_filter(corpus, sim, bad_filter):
+    status, body = ask({"question": "anything", "filter": bad_filter})
+    assert status == 400
+    assert body["error"]["details"][0]["field"] == "filter"
+    assert not sim.recorded("Retrieve")
+
+
+def test_given_an_ungrounded_answer_then_the_grounding_check_blocks_it(corpus, sim):
+    sim.ungrounded_replies = True
+    try:
+        status, body = ask({"question": "How large may attachments be?"})
+    finally:
+        sim.ungrounded_replies = False
+    assert status == 200
+    assert body["guardrail"]["action"] == "BLOCKED"
+    assert "grounding:GROUNDING" in body["guardrail"]["policies"]
+    assert body["answer"] == chat_handler.config.guardrail.blocked_output_message
+    assert body["citations"] == []
+
+
+def test_given_parameters_then_the_shared_mapper_shapes_the_call(corpus, sim):
+    status, _ = ask({"question": "How large may attachments be?", "params": {"top_k": 30, "max_tokens": 300, "temperature": 0.1}})
+    assert status == 200
+    sent = sim.recorded("Converse")[-1]
+    assert sent["additionalModelRequestFields"] == {"top_k": 30}
+    assert sent["inferenceConfig"] == {"maxTokens": 300, "temperature": 0.1}
+    status, body = ask({"question": "x", "params": {"temperature": 0.1, "top_p": 0.5}})
+    assert status == 400
+    assert {d["field"] for d in body["error"]["details"]} == {"params.temperature", "params.top_p"}
+    status, body = ask({"question": "x", "number_of_results": 21})
+    assert (status, body["error"]["details"][0]["field"]) == (400, "number_of_results")
+
+
+def test_given_a_conversation_then_its_window_is_the_context_and_other_users_get_404(corpus, sim):
+    response = chat_handler.handler(
+        rest_event("POST", "/chat", body={"message": "우리 회사 휴가 제도가 궁금해요"}, sub="reader"), FakeContext("chat")
+    )
+    conversation = json.loads(response["body"])["conversation_id"]
+    status, _ = ask({"question": "연차 휴가는 며칠인가요?", "conversation_id": conversation})
+    assert status == 200
+    sent = sim.recorded("Converse")[-1]
+    assert [m["role"] for m in sent["messages"]] == ["user", "assistant", "user"]
+    assert sent["messages"][0]["content"][0]["text"] == "우리 회사 휴가 제도가 궁금해요"
+    status, body = ask({"question": "연차 휴가는 며칠인가요?", "conversation_id": conversation}, sub="intruder")
+    assert (status, body["error"]["code"]) == (404, "not_found")
+
+
+def test_given_a_knowledge_base_fault_then_a_clear_status(corpus, sim):
+    sim.inject("ThrottlingException", operation="Retrieve", times=3)
+    status, body = ask({"question": "How large may attachments be?"})
+    assert (status, body["error"]["code"]) == (429, "throttled")
