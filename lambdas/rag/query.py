@@ -133,6 +133,13 @@ def _messages(question: str, passages: list[Any], history: list[dict[str, str]])
     return messages
 
 
+def warm() -> None:
+    """Import LangChain now (it is otherwise imported by the first query): for SnapStart snapshots."""
+    import langchain_aws.chat_models.bedrock_converse
+    import langchain_aws.retrievers.bedrock  # noqa: F401
+    import langchain_core.runnables  # noqa: F401
+
+
 def answer(request: RagQuery, deps: RagDeps, history: list[dict[str, str]]) -> dict[str, Any]:
     from langchain_core.runnables import RunnableLambda, RunnableParallel, RunnablePassthrough
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import threading
 import time
 import uuid
@@ -19,6 +20,8 @@ from local.bedrock_sim.model import chat_model, check_inference, check_roles, ge
 from local.bedrock_sim.protocol import Protocol, SimError
 
 SERVICES = ("bedrock-runtime", "bedrock-agent-runtime", "bedrock-agent")
+OPERATIONS = ("Converse", "ConverseStream", "InvokeModel", "ApplyGuardrail", "Retrieve", "RetrieveAndGenerate",
+              "StartIngestionJob", "GetIngestionJob", "ListIngestionJobs")  # fmt: skip
 
 
 @dataclass
@@ -46,19 +49,7 @@ class BedrockSimulator:
         self.guardrail_version = guardrail_version
         self.latency_ms = latency_ms
         self.ungrounded_replies = False  # tests: make the offline model answer without its passages
-        self.protocol = Protocol(
-            SERVICES,
-            prefer=(
-                "Converse",
-                "ConverseStream",
-                "InvokeModel",
-                "ApplyGuardrail",
-                "Retrieve",
-                "StartIngestionJob",
-                "GetIngestionJob",
-                "ListIngestionJobs",
-            ),
-        )
+        self.protocol = Protocol(SERVICES, prefer=OPERATIONS)
         self.requests: list[Recorded] = []
         self._faults: list[Fault] = []
         self._lock = threading.Lock()
@@ -68,6 +59,7 @@ class BedrockSimulator:
             "InvokeModel": self.invoke_model,
             "ApplyGuardrail": self.apply_guardrail,
             "Retrieve": self.retrieve,
+            "RetrieveAndGenerate": self.retrieve_and_generate,
             "StartIngestionJob": self.start_ingestion_job,
             "GetIngestionJob": self.get_ingestion_job,
             "ListIngestionJobs": self.list_ingestion_jobs,
@@ -198,6 +190,31 @@ class BedrockSimulator:
             params["knowledgeBaseId"], params["retrievalQuery"]["text"], int(search.get("numberOfResults", 5)), search.get("filter")
         )
         return self._json({"retrievalResults": results})
+
+    def retrieve_and_generate(self, params: dict[str, Any]) -> tuple[int, dict[str, str], bytes]:
+        """Bedrock's managed RAG: retrieve, answer from the best passage, cite it with its span."""
+        settings = params.get("retrieveAndGenerateConfiguration", {})
+        if settings.get("type") != "KNOWLEDGE_BASE":
+            raise SimError("ValidationException", "Only KNOWLEDGE_BASE retrieve-and-generate is simulated offline.")
+        kb = settings["knowledgeBaseConfiguration"]
+        model_id = kb["modelArn"].rsplit("/", 1)[-1]
+        search = (kb.get("retrievalConfiguration") or {}).get("vectorSearchConfiguration") or {}
+        question = params["input"]["text"]
+        results = self._kb().retrieve(kb["knowledgeBaseId"], question, int(search.get("numberOfResults", 5)), search.get("filter"))
+        session = params.get("sessionId") or str(uuid.uuid4())
+        if not results:
+            text = "Sorry, I am unable to assist you with this request."
+            return self._json({"sessionId": session, "output": {"text": text}, "citations": []})
+        sources = [f"[{i}] {r['content']['text']}" for i, r in enumerate(results, start=1)]
+        reply = grounded_reply(model_id, ["\n\n".join(sources)], question, invent=self.ungrounded_replies)
+        text = re.sub(r"^\[offline model [^\]]*\]\s*|\s*\[\d+\]$", "", reply.text)
+        cited = re.findall(r"\[(\d+)\]$", reply.text)
+        references = [results[int(n) - 1] for n in cited] or results[:1]
+        citation = {
+            "generatedResponsePart": {"textResponsePart": {"text": text, "span": {"start": 0, "end": max(0, len(text) - 1)}}},
+            "retrievedReferences": [{"content": r["content"], "location": r["location"], "metadata": r["metadata"]} for r in references],
+        }
+        return self._json({"sessionId": session, "output": {"text": text}, "citations": [citation]})
 
     # --- text models ------------------------------------------------------------------------
 

@@ -139,3 +139,27 @@ def test_given_requests_then_the_simulator_records_them_for_tests(runtime, sim):
     assert recorded[-1]["messages"][0]["content"][0]["text"] == "record me"
     with urllib.request.urlopen(f"{sim.endpoint_url}/_sim/requests", timeout=5) as response:
         assert json.loads(response.read())[-1]["operation"] == "Converse"
+
+
+def test_given_retrieve_and_generate_then_an_answer_with_its_cited_span_and_reference(sim):
+    from tests.integration.conftest import KB_ID, PREFIX, wait_for_jobs
+
+    s3 = boto3.client("s3")
+    s3.put_object(Bucket="documents-test", Key=PREFIX + "faq-rg.md", Body="점심시간은 12시부터 1시까지입니다.".encode())
+    boto3.client("bedrock-agent").start_ingestion_job(knowledgeBaseId=KB_ID, dataSourceId="DSLOCAL001")
+    wait_for_jobs(sim)
+    client = boto3.client("bedrock-agent-runtime", endpoint_url=sim.endpoint_url)
+    answer = client.retrieve_and_generate(
+        input={"text": "점심시간은 언제인가요?"},
+        retrieveAndGenerateConfiguration={
+            "type": "KNOWLEDGE_BASE",
+            "knowledgeBaseConfiguration": {
+                "knowledgeBaseId": KB_ID,
+                "modelArn": "arn:aws:bedrock:us-west-2::foundation-model/anthropic.claude-haiku-4-5-20251001-v1:0",
+            },
+        },
+    )
+    assert "12시부터 1시까지" in answer["output"]["text"]
+    reference = answer["citations"][0]["retrievedReferences"][0]
+    assert reference["location"]["s3Location"]["uri"].endswith("faq-rg.md")
+    assert answer["sessionId"]
