@@ -48,6 +48,8 @@ class ImageModels(_Model):
     allowed: Annotated[list[str], Field(min_length=1)]
     default: str
     region: str | None = None  # None: the deploy region
+    # Image models expect English: Korean (any Hangul) prompts are translated by the default chat model first.
+    translate_prompts: bool = True
 
     @model_validator(mode="after")
     def _default_is_allowed(self) -> ImageModels:

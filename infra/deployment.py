@@ -35,6 +35,13 @@ class Deployment:
     guardrail_profile: GuardrailProfile | None
 
     @property
+    def translation_model(self) -> ResolvedModel | None:
+        """The chat model that translates Korean image prompts, when that is on."""
+        if not self.config.models.image.translate_prompts:
+            return None
+        return next(m for m in self.chat_models if m.requested_id == self.config.models.chat.default)
+
+    @property
     def text_models(self) -> tuple[ResolvedModel, ...]:
         """Every text model a function may invoke (chat models plus the RAG model)."""
         seen = {m.requested_id: m for m in (*self.chat_models, self.rag_model)}
@@ -130,6 +137,7 @@ def runtime_config(deployment: Deployment) -> dict[str, Any]:
         ],
         "default_image_model": config.models.image.default,
         "image_region": deployment.image_region,
+        "image_prompt_translation_model": config.models.chat.default if config.models.image.translate_prompts else None,
         "memory": config.memory.model_dump(),
         "limits": config.limits.model_dump(),
         "cors_origins": list(config.api.cors_origins),

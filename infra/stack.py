@@ -158,6 +158,8 @@ class GenAiStack(Stack):
         self.conversations.grant(rag, "dynamodb:Query", "dynamodb:GetItem")
         # image: image models in their region, its bucket prefix.
         grant_image_models(image, deployment.image_models, deployment.image_region)
+        if deployment.translation_model is not None:
+            grant_text_models(self, image, [deployment.translation_model])
         grant_prefix(self.images_bucket, image, IMAGES_PREFIX, ["s3:GetObject", "s3:PutObject"])
         # ingest: ingestion jobs only.
         kb.grant_ingestion(ingest)

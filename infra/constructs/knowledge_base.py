@@ -95,7 +95,8 @@ class KnowledgeBase(Construct):
         if cors_origins:
             cors.append(
                 s3.CorsRule(
-                    allowed_methods=[s3.HttpMethods.PUT, s3.HttpMethods.GET],
+                    # POST: the browser form upload to the presigned POST; GET: citation links.
+                    allowed_methods=[s3.HttpMethods.POST, s3.HttpMethods.GET],
                     allowed_origins=cors_origins,
                     allowed_headers=["*"],
                     max_age=3000,

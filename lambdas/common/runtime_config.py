@@ -76,6 +76,7 @@ class RuntimeConfig(_Model):
     image_models: tuple[ImageModelSpec, ...]
     default_image_model: str
     image_region: str
+    image_prompt_translation_model: str | None = None
     memory: Memory
     limits: Limits
     cors_origins: tuple[str, ...]

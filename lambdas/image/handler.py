@@ -1,31 +1,59 @@
-"""Image function: every route answers 501 until the images release; nothing pretends to work."""
+"""Image function: generation with guardrails on prompt and picture; verification arrives later."""
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
-from aws_lambda_powertools import Logger
+import boto3
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
+from botocore.config import Config
 
 from common.api import build_resolver, not_implemented
+from common.auth import caller_from
+from common.bedrock import runtime_client
+from common.observability import logger, metrics, tracer
 from common.runtime_config import runtime_config
+from common.settings import settings
+from image import service
+from image.models import ImageRequest
 
-logger = Logger()
 config = runtime_config()
 app = build_resolver(max_body_bytes=config.limits.max_image_body_bytes, cors_origins=config.cors_origins)
 
 
+@lru_cache(maxsize=1)
+def _s3() -> Any:
+    return boto3.client("s3", config=Config(signature_version="s3v4"))
+
+
+def _deps() -> service.ImageDeps:
+    env = settings()
+    return service.ImageDeps(
+        config=config,
+        image_runtime=runtime_client(config.image_region),
+        text_runtime=runtime_client(),
+        s3=_s3(),
+        bucket=env.required("images_bucket"),
+        guardrail_id=env.required("guardrail_id"),
+        guardrail_version=env.required("guardrail_version"),
+    )
+
+
 @app.post("/images")
-def generate() -> dict[str, Any]:
-    raise not_implemented("POST /images")
+def generate(request: ImageRequest) -> dict[str, Any]:
+    return service.generate(caller_from(app.current_event.raw_event), request, _deps())
 
 
 @app.post("/images/verify")
 def verify() -> dict[str, Any]:
+    caller_from(app.current_event.raw_event)
     raise not_implemented("POST /images/verify")
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
+@tracer.capture_lambda_handler
+@metrics.log_metrics
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     return app.resolve(event, context)

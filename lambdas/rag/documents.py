@@ -11,6 +11,7 @@ import json
 import re
 import unicodedata
 from typing import Annotated, Any
+from urllib.parse import unquote
 
 from botocore.exceptions import ClientError
 from pydantic import BaseModel, ConfigDict, Field
@@ -137,7 +138,8 @@ class Documents:
         return documents
 
     def delete(self, raw_name: str) -> None:
-        key = self._key(clean_name(raw_name, field="key"))
+        # REST API path parameters arrive percent-encoded; stored names never contain "%" (see clean_name).
+        key = self._key(clean_name(unquote(raw_name), field="key"))
         try:
             self._s3.head_object(Bucket=self._bucket, Key=key)
         except ClientError as err:

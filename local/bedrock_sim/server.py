@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import re
 import threading
@@ -13,7 +14,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 from infra.config import Guardrail as GuardrailPolicy
-from local.bedrock_sim import eventstream
+from local.bedrock_sim import eventstream, images
 from local.bedrock_sim.guardrail import GuardrailEngine, Outcome
 from local.bedrock_sim.knowledge import KnowledgeStore
 from local.bedrock_sim.model import chat_model, check_inference, check_roles, generate, grounded_reply, text_of, tokens
@@ -150,10 +151,14 @@ class BedrockSimulator:
         self._check_guardrail(params["guardrailIdentifier"], params["guardrailVersion"])
         texts = [block["text"]["text"] for block in params["content"] if "text" in block]
         outcomes = [self.guardrail.check(text, params["source"]) for text in texts]
+        pictures = [block["image"]["source"]["bytes"] for block in params["content"] if "image" in block]
+        outcomes += [self._check_image(picture) for picture in pictures]
         blocked = next((o for o in outcomes if o.blocked), None)
         intervened = any(o.intervened for o in outcomes)
         outputs = [{"text": blocked.text}] if blocked else ([{"text": o.text} for o in outcomes] if intervened else [])
-        usage = outcomes[0].assessment["invocationMetrics"]["usage"] if outcomes else {}
+        usage: dict[str, int] = next(
+            (o.assessment["invocationMetrics"]["usage"] for o in outcomes if "invocationMetrics" in o.assessment), {}
+        )
         document = {
             "usage": usage or _zero_usage(),
             "action": "GUARDRAIL_INTERVENED" if intervened else "NONE",
@@ -216,6 +221,14 @@ class BedrockSimulator:
         }
         return self._json({"sessionId": session, "output": {"text": text}, "citations": [citation]})
 
+    def _check_image(self, picture: Any) -> Outcome:
+        data = base64.b64decode(picture) if isinstance(picture, str) else bytes(picture)
+        setting = self.guardrail.policy.content_filters.VIOLENCE
+        if not setting.images or setting.output == "NONE" or not images.violent(data):
+            return Outcome(False, False, "", {})
+        verdict = {"type": "VIOLENCE", "confidence": "HIGH", "filterStrength": setting.output, "action": "BLOCKED", "detected": True}
+        return Outcome(True, True, self.guardrail.policy.blocked_output_message, {"contentPolicy": {"filters": [verdict]}})
+
     # --- text models ------------------------------------------------------------------------
 
     def _converse(self, params: dict[str, Any]) -> dict[str, Any]:
@@ -272,13 +285,15 @@ class BedrockSimulator:
         return 200, {"Content-Type": "application/vnd.amazon.eventstream"}, b"".join(frames)
 
     def invoke_model(self, params: dict[str, Any]) -> tuple[int, dict[str, str], bytes]:
-        """Text models' native bodies (Anthropic Messages, Nova); image models arrive with the images release."""
+        """Native bodies: Stability image models, and text models (Anthropic Messages, Nova)."""
         model_id = params["modelId"]
-        info = chat_model(model_id)
         try:
             body = json.loads(params["body"])
         except (ValueError, TypeError):
             raise SimError("ValidationException", "Malformed input request: body is not JSON") from None
+        if model_id in images.STABILITY_FIELDS:
+            return 200, {"Content-Type": "application/json"}, json.dumps(images.stability(model_id, body)).encode()
+        info = chat_model(model_id)
         messages = [{"role": m["role"], "text": _native_text(m["content"])} for m in body.get("messages", [])]
         check_roles([{"role": m["role"]} for m in messages])
         if info.family == "anthropic":

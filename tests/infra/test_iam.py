@@ -54,10 +54,25 @@ def test_given_profile_routed_models_when_foundation_arns_are_granted_then_only_
             assert ":inference-profile/us." in profile
 
 
-def test_given_image_function_when_granted_then_only_image_models_in_the_image_region(dev):
+def test_given_image_function_when_granted_then_image_models_in_the_image_region_and_the_translation_model(dev):
     statements = policy_statements(dev.json["Resources"])[_role_of(dev, "image")]
     resources = set(allowed(statements, "bedrock:InvokeModel"))
-    assert resources == {f"arn:aws:bedrock:us-west-2::foundation-model/{m}" for m in dev.stack.deployment.config.models.image.allowed}
+    images = {f"arn:aws:bedrock:us-west-2::foundation-model/{m}" for m in dev.stack.deployment.config.models.image.allowed}
+    translator = dev.stack.deployment.config.models.chat.default  # Korean prompts are translated first
+    base = translator.removeprefix("us.")
+    translation = {f"arn:aws:bedrock:us-west-2:123456789012:inference-profile/{translator}"}
+    translation |= {f"arn:aws:bedrock:{r}::foundation-model/{base}" for r in ("us-east-1", "us-east-2", "us-west-2")}
+    assert resources == images | translation
+
+
+def test_given_translation_off_then_the_image_role_has_no_text_model(tmp_path):
+    from tests.infra.conftest import cdk_context, synth
+
+    context = cdk_context("dev")
+    context["genai:profiles"]["dev"]["models"] = {"image": {"translate_prompts": False}}
+    result = synth(context, tmp_path)
+    statements = policy_statements(result.json["Resources"])[_role_of(result, "image")]
+    assert not [r for r in allowed(statements, "bedrock:InvokeModel") if "inference-profile" in r]
 
 
 @pytest.mark.parametrize("function_key", ["chat", "rag", "image"])

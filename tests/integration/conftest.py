@@ -15,6 +15,7 @@ from moto.server import ThreadedMotoServer
 from chat import handler as chat_handler
 from common.bedrock import agent_client, runtime_client
 from common.settings import settings
+from image import handler as image_handler
 from infra import constants as names
 from infra.config import load_config
 from local.bedrock_sim import BedrockSimulator
@@ -24,6 +25,7 @@ from rag import handler as rag_handler
 ROOT = Path(__file__).resolve().parents[2]
 TABLE = "conversations-test"
 DOCUMENTS_BUCKET = "documents-test"
+IMAGES_BUCKET = "images-test"
 KB_ID = "KBLOCAL001"
 DS_ID = "DSLOCAL001"
 PREFIX = "documents/"
@@ -96,6 +98,7 @@ def local_aws(moto_server: str, simulator: BedrockSimulator) -> Iterator[dict[st
         "AWS_ENDPOINT_URL_BEDROCK_AGENT": simulator.endpoint_url,
         "AWS_ENDPOINT_URL_BEDROCK_AGENT_RUNTIME": simulator.endpoint_url,
         names.ENV_DOCUMENTS_BUCKET: DOCUMENTS_BUCKET,
+        names.ENV_IMAGES_BUCKET: IMAGES_BUCKET,
         names.ENV_KNOWLEDGE_BASE_ID: KB_ID,
         names.ENV_DATA_SOURCE_ID: DS_ID,
         names.ENV_TABLE_NAME: TABLE,
@@ -111,9 +114,11 @@ def local_aws(moto_server: str, simulator: BedrockSimulator) -> Iterator[dict[st
     chat_handler._store.cache_clear()
     rag_handler._documents.cache_clear()
     rag_handler._ingestion.cache_clear()
+    image_handler._s3.cache_clear()
     create_conversation_table(boto3.client("dynamodb"), TABLE)
     s3 = boto3.client("s3")
-    s3.create_bucket(Bucket=DOCUMENTS_BUCKET, CreateBucketConfiguration={"LocationConstraint": "us-west-2"})
+    for bucket in (DOCUMENTS_BUCKET, IMAGES_BUCKET):
+        s3.create_bucket(Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": "us-west-2"})
     simulator.knowledge = KnowledgeStore(knowledge_base_id=KB_ID, data_source_id=DS_ID, s3=s3, bucket=DOCUMENTS_BUCKET, prefix=PREFIX,
                                          job_seconds=0.3)  # fmt: skip
     yield env

@@ -143,3 +143,26 @@ def test_given_bedrock_throttling_then_the_batch_is_handed_back_not_dropped(empt
     sim.inject("ThrottlingException", operation="StartIngestionJob", times=3)
     result = ingest_handler.handler(_sqs_event(["documents/x.txt"]), FakeContext("ingest"))
     assert result == {"batchItemFailures": [{"itemIdentifier": "m-0"}]}
+
+
+def test_given_a_percent_encoded_korean_name_then_delete_finds_it(empty_bucket):
+    from urllib.parse import quote
+
+    upload("연차 안내.txt", "연차는 15일입니다.".encode(), "text/plain")
+    status, _ = call("DELETE", "/documents/" + quote("연차 안내.txt"), resource="/documents/{key+}")
+    assert status == 204
+    assert "Contents" not in empty_bucket.list_objects_v2(Bucket=DOCUMENTS_BUCKET)
+
+
+def test_given_metadata_written_through_the_api_then_a_filtered_query_uses_it(empty_bucket, sim):
+    from rag import handler as rag
+
+    upload("remote-2027.txt", b"From 2027 remote work is allowed three days a week.", "text/plain", metadata={"year": 2027})
+    upload("remote-2026.txt", b"In 2026 remote work is allowed two days a week.", "text/plain", metadata={"year": 2026})
+    assert call("POST", "/documents/sync")[0] == 202
+    wait_for_jobs(sim)
+    body = {"question": "How many days of remote work are allowed?", "filter": {"equals": {"key": "year", "value": 2027}}}
+    response = rag.handler(rest_event("POST", "/rag/query", body=body, sub="reader"), FakeContext("rag"))
+    answer = json.loads(response["body"])
+    assert [c["source"]["name"] for c in answer["citations"]] == ["remote-2027.txt"]
+    assert "three days" in answer["answer"]

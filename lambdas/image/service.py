@@ -1,0 +1,159 @@
+"""Image generation: guard the prompt, translate Korean, generate, guard each picture, store, sign."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import re
+import secrets
+from dataclasses import dataclass
+from typing import Any
+
+from botocore.exceptions import ClientError
+
+from common.auth import Caller
+from common.bedrock import bedrock_errors
+from common.errors import BadRequestError, NotFoundError, PayloadTooLargeError, UpstreamUnavailableError, ValidationFailedError
+from common.guardrail import NOT_APPLIED, GuardrailOutcome, outcome_from_apply
+from common.observability import GUARDRAIL_INTERVENTIONS, MetricUnit, metrics
+from common.runtime_config import ImageModelSpec, RuntimeConfig
+from image.adapters import Generated, adapter_for
+from image.models import ImageRequest
+
+PREFIX = "images/"
+URL_SECONDS = 900
+HANGUL = re.compile("[\u1100-\u11ff\u3130-\u318f\uac00-\ud7a3]")
+TRANSLATE_PROMPT = (
+    "Translate the user's image-generation prompt into natural English for an image model. "
+    "Keep every visual detail. Reply with the English prompt only."
+)
+
+
+@dataclass(frozen=True)
+class ImageDeps:
+    config: RuntimeConfig
+    image_runtime: Any  # bedrock-runtime in the image region
+    text_runtime: Any  # bedrock-runtime in the deploy region (translation, guardrail)
+    s3: Any
+    bucket: str
+    guardrail_id: str
+    guardrail_version: str
+
+
+def _model(config: RuntimeConfig, model_id: str | None) -> ImageModelSpec:
+    wanted = model_id or config.default_image_model
+    for model in config.image_models:
+        if model.id == wanted:
+            return model
+    allowed = [m.id for m in config.image_models]
+    raise BadRequestError(f"model_id {wanted!r} is not allowed here; allowed: {', '.join(allowed)}",
+                          details=[{"field": "model_id", "message": "not an allowed model", "allowed": allowed}])  # fmt: skip
+
+
+def _source(caller: Caller, request: ImageRequest, deps: ImageDeps) -> bytes | None:
+    """A source image: a key under the caller's own prefix, or base64 within the size limit."""
+    raw = request.source_image
+    if raw is None:
+        return None
+    limit = deps.config.limits.max_image_body_bytes
+    if raw.startswith(PREFIX):
+        if not raw.startswith(f"{PREFIX}{caller.sub}/") or ".." in raw:
+            raise NotFoundError("source image not found")
+        try:
+            obj = deps.s3.get_object(Bucket=deps.bucket, Key=raw)
+        except ClientError as err:
+            if err.response.get("Error", {}).get("Code") in ("NoSuchKey", "404"):
+                raise NotFoundError("source image not found") from None
+            raise UpstreamUnavailableError("image storage is unavailable; retry") from err
+        data: bytes = obj["Body"].read()
+    else:
+        try:
+            data = base64.b64decode(raw, validate=True)
+        except (binascii.Error, ValueError):
+            problem = {"field": "source_image", "message": "not base64 and not a key under images/<you>/"}
+            raise ValidationFailedError("source_image is neither your image key nor base64", details=[problem]) from None
+    if len(data) > limit:
+        raise PayloadTooLargeError(f"source_image is {len(data)} bytes; the limit is {limit}")
+    if not data.startswith((b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff")):
+        raise ValidationFailedError("source_image must be a PNG or JPEG", details=[{"field": "source_image", "message": "not PNG/JPEG"}])
+    return data
+
+
+def _guard_prompt(request: ImageRequest, deps: ImageDeps) -> GuardrailOutcome:
+    content = [{"text": {"text": request.prompt}}]
+    if request.negative_prompt:
+        content.append({"text": {"text": request.negative_prompt}})
+    with bedrock_errors():
+        response = deps.text_runtime.apply_guardrail(
+            guardrailIdentifier=deps.guardrail_id, guardrailVersion=deps.guardrail_version, source="INPUT", content=content
+        )
+    return outcome_from_apply(response)
+
+
+def _guard_image(image: Generated, deps: ImageDeps) -> GuardrailOutcome:
+    with bedrock_errors():
+        response = deps.text_runtime.apply_guardrail(
+            guardrailIdentifier=deps.guardrail_id,
+            guardrailVersion=deps.guardrail_version,
+            source="OUTPUT",
+            content=[{"image": {"format": "png", "source": {"bytes": image.data}}}],
+        )
+    return outcome_from_apply(response)
+
+
+def _translate(prompt: str, deps: ImageDeps) -> str:
+    model_id = deps.config.image_prompt_translation_model
+    if model_id is None or not HANGUL.search(prompt):
+        return prompt
+    with bedrock_errors(model_id):
+        response = deps.text_runtime.converse(
+            modelId=model_id,
+            system=[{"text": TRANSLATE_PROMPT}],
+            messages=[{"role": "user", "content": [{"text": prompt}]}],
+            inferenceConfig={"maxTokens": 1000, "temperature": 0},
+        )
+    text = "".join(b.get("text", "") for b in response["output"]["message"]["content"]).strip()
+    return text or prompt
+
+
+def generate(caller: Caller, request: ImageRequest, deps: ImageDeps) -> dict[str, Any]:
+    model = _model(deps.config, request.model_id)
+    adapter = adapter_for(model.id, model.family, model.name, model.tasks)
+    source = _source(caller, request, deps)
+    adapter.body(request, request.prompt, source)  # refuse unsupported parameters before any paid call
+    prompt_outcome = _guard_prompt(request, deps)
+    if prompt_outcome.action == "BLOCKED":
+        metrics.add_metric(name=GUARDRAIL_INTERVENTIONS, unit=MetricUnit.Count, value=1)
+        return {"images": [], "model_id": model.id, "prompt": None, "translated": False, "guardrail": prompt_outcome.to_dict()}
+    prompt = _translate(request.prompt, deps)
+    body = adapter.body(request, prompt, source)
+    with bedrock_errors(model.id):
+        response = deps.image_runtime.invoke_model(
+            modelId=model.id, body=json.dumps(body), contentType="application/json", accept="application/json"
+        )
+    generated = adapter.images(json.loads(response["body"].read()))
+    kept, withheld = [], 0
+    for image in generated:
+        if image.filtered or _guard_image(image, deps).action == "BLOCKED":
+            withheld += 1
+            continue
+        kept.append(_store(caller, image, model.id, deps))
+    outcome = NOT_APPLIED
+    if withheld:
+        metrics.add_metric(name=GUARDRAIL_INTERVENTIONS, unit=MetricUnit.Count, value=withheld)
+        message = f"{withheld} image(s) were withheld by the guardrail and not stored."
+        outcome = GuardrailOutcome(True, "BLOCKED", False, ("image:output",), message)
+    metrics.add_metric(name="ImagesGenerated", unit=MetricUnit.Count, value=len(kept))
+    return {"images": kept, "model_id": model.id, "prompt": prompt, "translated": prompt != request.prompt, "guardrail": outcome.to_dict()}
+
+
+def _store(caller: Caller, image: Generated, model_id: str, deps: ImageDeps) -> dict[str, Any]:
+    key = f"{PREFIX}{caller.sub}/{secrets.token_urlsafe(18)}.png"
+    try:
+        deps.s3.put_object(Bucket=deps.bucket, Key=key, Body=image.data, ContentType="image/png", ServerSideEncryption="AES256",
+                           Metadata={"model-id": model_id, "seed": str(image.seed)})  # fmt: skip
+        url = deps.s3.generate_presigned_url("get_object", Params={"Bucket": deps.bucket, "Key": key}, ExpiresIn=URL_SECONDS)
+    except ClientError as err:
+        raise UpstreamUnavailableError("image storage is unavailable; retry") from err
+    return {"key": key, "url": url, "seed": image.seed, "width": image.width, "height": image.height}
