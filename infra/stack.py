@@ -127,7 +127,9 @@ class GenAiStack(Stack):
             },
         )
         image = add(
-            FunctionSpec("image", "image.handler.handler", specs.image, ("core",), "Image generation with guardrails, stored in S3."),
+            FunctionSpec(
+                "image", "image.handler.handler", specs.image, ("core", "image"), "Image generation with guardrails, stored in S3."
+            ),
             {names.ENV_IMAGES_BUCKET: self.images_bucket.bucket_name, **guardrail_env},
         )
         ingest = add(

@@ -54,6 +54,7 @@ class Functions(Construct):
         self.layers = {
             "core": self._layer("CoreLayer", "requirements.txt", "Powertools and pydantic for every function", no_deps=True),
             "rag": self._layer("RagLayer", "requirements-rag.txt", "langchain-aws for the RAG function", no_deps=False),
+            "image": self._layer("ImageLayer", "requirements-image.txt", "c2pa-python for the image function", no_deps=False),
         }
         self.functions: dict[str, lambda_.Function] = {}
         self.aliases: dict[str, lambda_.Alias] = {}

@@ -1,4 +1,4 @@
-"""Image function: generation with guardrails on prompt and picture; verification arrives later."""
+"""Image function: generation with guardrails on prompt and picture, and content-credential checks."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from botocore.config import Config
 
-from common.api import build_resolver, not_implemented
+from common.api import build_resolver
 from common.auth import caller_from
 from common.bedrock import runtime_client
 from common.observability import logger, metrics, tracer
@@ -18,6 +18,8 @@ from common.runtime_config import runtime_config
 from common.settings import settings
 from image import service
 from image.models import ImageRequest
+from image.verify import VerifyRequest, decode_image
+from image.verify import verify as check_credentials
 
 config = runtime_config()
 app = build_resolver(max_body_bytes=config.limits.max_image_body_bytes, cors_origins=config.cors_origins)
@@ -47,9 +49,10 @@ def generate(request: ImageRequest) -> dict[str, Any]:
 
 
 @app.post("/images/verify")
-def verify() -> dict[str, Any]:
-    caller_from(app.current_event.raw_event)
-    raise not_implemented("POST /images/verify")
+def verify(request: VerifyRequest) -> dict[str, Any]:
+    caller = caller_from(app.current_event.raw_event)
+    data = service.own_image(caller, request.key, _deps()) if request.key else decode_image(request.image or "")
+    return check_credentials(data)
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)

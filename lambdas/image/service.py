@@ -58,15 +58,7 @@ def _source(caller: Caller, request: ImageRequest, deps: ImageDeps) -> bytes | N
         return None
     limit = deps.config.limits.max_image_body_bytes
     if raw.startswith(PREFIX):
-        if not raw.startswith(f"{PREFIX}{caller.sub}/") or ".." in raw:
-            raise NotFoundError("source image not found")
-        try:
-            obj = deps.s3.get_object(Bucket=deps.bucket, Key=raw)
-        except ClientError as err:
-            if err.response.get("Error", {}).get("Code") in ("NoSuchKey", "404"):
-                raise NotFoundError("source image not found") from None
-            raise UpstreamUnavailableError("image storage is unavailable; retry") from err
-        data: bytes = obj["Body"].read()
+        data = own_image(caller, raw, deps)
     else:
         try:
             data = base64.b64decode(raw, validate=True)
@@ -77,6 +69,22 @@ def _source(caller: Caller, request: ImageRequest, deps: ImageDeps) -> bytes | N
         raise PayloadTooLargeError(f"source_image is {len(data)} bytes; the limit is {limit}")
     if not data.startswith((b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff")):
         raise ValidationFailedError("source_image must be a PNG or JPEG", details=[{"field": "source_image", "message": "not PNG/JPEG"}])
+    return data
+
+
+def own_image(caller: Caller, key: str, deps: ImageDeps) -> bytes:
+    """An image under the caller's own prefix; anyone else's answers exactly like a missing one."""
+    if not key.startswith(f"{PREFIX}{caller.sub}/") or ".." in key:
+        raise NotFoundError("image not found")
+    try:
+        obj = deps.s3.get_object(Bucket=deps.bucket, Key=key)
+    except ClientError as err:
+        if err.response.get("Error", {}).get("Code") in ("NoSuchKey", "404"):
+            raise NotFoundError("image not found") from None
+        raise UpstreamUnavailableError("image storage is unavailable; retry") from err
+    if obj.get("ContentLength", 0) > deps.config.limits.max_image_body_bytes:
+        raise PayloadTooLargeError("the image is larger than the limit")
+    data: bytes = obj["Body"].read()
     return data
 
 

@@ -25,13 +25,12 @@ def test_given_function_then_python_313_arm64_traced_with_powertools_environment
     assert env["POWERTOOLS_TRACER_CAPTURE_RESPONSE"] == "false"
 
 
-def test_given_layers_then_langchain_only_on_rag(dev):
-    layers = dev.stack.functions.layers
-    core = dev.stack.get_logical_id(layers["core"].node.default_child)
-    rag = dev.stack.get_logical_id(layers["rag"].node.default_child)
+def test_given_layers_then_langchain_only_on_rag_and_c2pa_only_on_image(dev):
+    layers = {name: dev.stack.get_logical_id(layer.node.default_child) for name, layer in dev.stack.functions.layers.items()}
+    expected = {"chat": ["core"], "rag": ["core", "rag"], "image": ["core", "image"], "ingest": ["core"]}
     for key in FUNCTIONS:
         refs = [layer["Ref"] for layer in _function(dev, key)["Layers"]]
-        assert refs == ([core, rag] if key == "rag" else [core]), key
+        assert refs == [layers[name] for name in expected[key]], key
     for layer in dev.resources("AWS::Lambda::LayerVersion").values():
         assert layer["Properties"]["CompatibleRuntimes"] == ["python3.13"]
         assert layer["Properties"]["CompatibleArchitectures"] == ["arm64"]

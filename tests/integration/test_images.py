@@ -137,3 +137,65 @@ def test_given_an_image_model_fault_then_a_clear_status_and_nothing_stored(sim):
     status, body = generate({"prompt": "a quiet forest"}, sub="denied")
     assert (status, body["error"]["code"]) == (503, "model_not_enabled")
     assert boto3.client("s3").list_objects_v2(Bucket=IMAGES_BUCKET, Prefix="images/denied/").get("KeyCount", 0) == 0
+
+
+def verify(body: dict, sub: str = "artist"):
+    response = image_handler.handler(rest_event("POST", "/images/verify", body=body, sub=sub), FakeContext("image"))
+    return response["statusCode"], json.loads(response["body"])
+
+
+def test_given_an_image_with_content_credentials_then_they_are_read_and_the_signature_validates(sim):
+    from local.bedrock_sim.images import draw_png
+    from tests.integration.credentials import sign_png
+
+    signed = sign_png(draw_png("a signed cat", 7, (128, 128)))
+    status, body = verify({"image": base64.b64encode(signed).decode()})
+    assert status == 200, body
+    credentials = body["content_credentials"]
+    assert credentials["present"] is True
+    assert credentials["claim_generator"] == "offline-image-model 1.0"
+    assert credentials["issuer"] == "Bedrock GenAI Stack tests"
+    assert credentials["signature_valid"] is True
+    assert credentials["trusted_signer"] is False  # a CA made by the test is in no trust list
+    assert credentials["content_matches"] is True
+    assert credentials["actions"][0]["action"] == "c2pa.created"
+    assert credentials["ai_generated"] is True
+    assert body["watermark"]["checked"] is False
+    assert "no public watermark-detection API" in body["watermark"]["note"]
+
+
+def test_given_an_image_without_credentials_then_present_is_false(sim):
+    _, generated = generate({"prompt": "plain picture"})
+    status, body = verify({"key": generated["images"][0]["key"]})
+    assert status == 200
+    assert body["content_credentials"] == {"present": False}
+
+
+def test_given_a_signed_image_whose_pixels_changed_then_the_content_no_longer_matches(sim):
+    from local.bedrock_sim.images import draw_png
+    from tests.integration.credentials import sign_png
+
+    signed = bytearray(sign_png(draw_png("tamper me", 3, (128, 128))))
+    pixels = signed.find(b"IDAT")
+    signed[pixels + 20] ^= 0xFF
+    status, body = verify({"image": base64.b64encode(bytes(signed)).decode()})
+    assert status == 200
+    credentials = body["content_credentials"]
+    assert credentials["present"] is True
+    assert credentials["content_matches"] is False
+    assert credentials["validation_state"] == "Invalid"
+    assert "assertion.dataHash.mismatch" in [f["code"] for f in credentials["validation_failures"]]
+
+
+@pytest.mark.parametrize(
+    ("body", "status"),
+    [({}, 400), ({"image": "aGk=", "key": "images/artist/x.png"}, 400), ({"image": "not base64!"}, 400), ({"image": "aGVsbG8="}, 400)],
+)
+def test_given_a_bad_verify_request_then_400(sim, body, status):
+    assert verify(body)[0] == status
+
+
+def test_given_another_users_key_then_verify_answers_404(sim):
+    _, generated = generate({"prompt": "mine"})
+    status, body = verify({"key": generated["images"][0]["key"]}, sub="someone-else")
+    assert (status, body["error"]["code"]) == (404, "not_found")
