@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from functools import partial
 from typing import Any
 
@@ -11,7 +10,7 @@ from aws_lambda_powertools.event_handler import APIGatewayRestResolver, CORSConf
 from aws_lambda_powertools.event_handler.middlewares import NextMiddleware
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
 
-from common.errors import ApiError, NotBuiltError, PayloadTooLargeError, error_body
+from common.errors import ApiError, PayloadTooLargeError, error_body
 from common.observability import ERRORS, MetricUnit, logger, metrics
 
 _serialize = partial(json.dumps, ensure_ascii=False, separators=(",", ":"), default=str)
@@ -67,10 +66,3 @@ def build_resolver(*, max_body_bytes: int, cors_origins: tuple[str, ...] = ()) -
 
     app.use(middlewares=[body_limit])
     return app
-
-
-def not_implemented(feature: str) -> NotBuiltError:
-    return NotBuiltError(f"{feature} is not implemented yet in this release")
-
-
-Handler = Callable[[dict[str, Any], Any], dict[str, Any]]

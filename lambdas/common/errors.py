@@ -62,11 +62,6 @@ class ThrottledError(ApiError):
         super().__init__(message, headers={"Retry-After": str(retry_after)})
 
 
-class NotBuiltError(ApiError):
-    status = 501
-    code = "not_implemented"
-
-
 class UpstreamUnavailableError(ApiError):
     status = 503
     code = "upstream_unavailable"

@@ -8,7 +8,6 @@ Stability (SD3.5 Large, Stable Image Core, Stable Image Ultra): `prompt`, `negat
 from __future__ import annotations
 
 import base64
-import json
 import struct
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -94,8 +93,3 @@ def adapter_for(model_id: str, family: str, name: str, tasks: tuple[str, ...]) -
     if family == "stability":
         return StabilityAdapter(model_id, name, "IMAGE_VARIATION" in tasks)
     raise ValidationFailedError(f"image family {family} is not supported", details=[{"field": "model_id", "message": "unsupported family"}])
-
-
-def decode(raw: bytes) -> dict[str, Any]:
-    document: dict[str, Any] = json.loads(raw)
-    return document
