@@ -88,7 +88,8 @@ def own_image(caller: Caller, key: str, deps: ImageDeps) -> bytes:
     return data
 
 
-def _guard_prompt(request: ImageRequest, deps: ImageDeps) -> GuardrailOutcome:
+def _guard_prompt(request: ImageRequest, deps: ImageDeps) -> tuple[GuardrailOutcome, ImageRequest]:
+    """The guardrail's verdict on the prompts, and the request with any anonymized text masked as it was."""
     content = [{"text": {"text": request.prompt}}]
     if request.negative_prompt:
         content.append({"text": {"text": request.negative_prompt}})
@@ -96,7 +97,12 @@ def _guard_prompt(request: ImageRequest, deps: ImageDeps) -> GuardrailOutcome:
         response = deps.text_runtime.apply_guardrail(
             guardrailIdentifier=deps.guardrail_id, guardrailVersion=deps.guardrail_version, source="INPUT", content=content
         )
-    return outcome_from_apply(response)
+    outcome = outcome_from_apply(response)
+    outputs = [o.get("text", "") for o in response.get("outputs") or []]
+    if outcome.action == "ANONYMIZED" and len(outputs) == len(content):
+        masked = {"prompt": outputs[0], **({"negative_prompt": outputs[1]} if request.negative_prompt else {})}
+        request = request.model_copy(update=masked)
+    return outcome, request
 
 
 def _guard_image(image: Generated, deps: ImageDeps) -> GuardrailOutcome:
@@ -130,7 +136,7 @@ def generate(caller: Caller, request: ImageRequest, deps: ImageDeps) -> dict[str
     adapter = adapter_for(model.id, model.family, model.name, model.tasks)
     source = _source(caller, request, deps)
     adapter.body(request, request.prompt, source)  # refuse unsupported parameters before any paid call
-    prompt_outcome = _guard_prompt(request, deps)
+    prompt_outcome, request = _guard_prompt(request, deps)
     if prompt_outcome.action == "BLOCKED":
         metrics.add_metric(name=GUARDRAIL_INTERVENTIONS, unit=MetricUnit.Count, value=1)
         return {"images": [], "model_id": model.id, "prompt": None, "translated": False, "guardrail": prompt_outcome.to_dict()}
@@ -147,7 +153,7 @@ def generate(caller: Caller, request: ImageRequest, deps: ImageDeps) -> dict[str
             withheld += 1
             continue
         kept.append(_store(caller, image, model.id, deps))
-    outcome = NOT_APPLIED
+    outcome = prompt_outcome if prompt_outcome.intervened else NOT_APPLIED
     if withheld:
         metrics.add_metric(name=GUARDRAIL_INTERVENTIONS, unit=MetricUnit.Count, value=withheld)
         message = f"{withheld} image(s) were withheld by the guardrail and not stored."

@@ -199,3 +199,12 @@ def test_given_another_users_key_then_verify_answers_404(sim):
     _, generated = generate({"prompt": "mine"})
     status, body = verify({"key": generated["images"][0]["key"]}, sub="someone-else")
     assert (status, body["error"]["code"]) == (404, "not_found")
+
+
+def test_given_pii_in_a_prompt_then_the_image_model_gets_it_anonymized(sim):
+    status, body = generate({"prompt": "a poster with the email kim@example.com in large letters"})
+    assert status == 200
+    assert body["guardrail"]["action"] == "ANONYMIZED"
+    sent = json.loads(sim.recorded("InvokeModel")[-1]["body"])
+    assert sent["prompt"] == "a poster with the email {EMAIL} in large letters"
+    assert len(body["images"]) == 1
