@@ -60,7 +60,7 @@ destroy: venv ## delete the stack (prod keeps its data: see docs/operations.md)
 
 bench: venv ## print cold-start and conversation-growth figures (each beside its baseline)
 	$(BIN)/python -m bench.cold_start 15
-	$(BIN)/python -m bench.chat_growth 200
+	$(BIN)/python -m bench.chat_growth 200 | grep -v '^{'  # drop the handler's metric lines
 
 lint: venv ## ruff + mypy
 	$(BIN)/ruff check .

@@ -37,7 +37,7 @@ print(time.perf_counter() - t0)
 INITS = {
     "chat.handler": "module._store(); module.runtime_client()",
     "rag.handler": "module._documents(); module.runtime_client(); module.agent_runtime_client(); module.query.warm()",
-    "image.handler": "",
+    "image.handler": "module._s3(); module.runtime_client(); module.runtime_client(module.config.image_region)",
 }
 
 
@@ -60,6 +60,7 @@ def measure(samples: int = 15) -> dict[str, float]:
         "DOCUMENTS_BUCKET": "bench",
         "KNOWLEDGE_BASE_ID": "bench",
         "DATA_SOURCE_ID": "bench",
+        "IMAGES_BUCKET": "bench",
         "GUARDRAIL_ID": "bench",
         "GUARDRAIL_VERSION": "1",
         "POWERTOOLS_TRACE_DISABLED": "true",
