@@ -22,7 +22,7 @@ export CDK_DISABLE_CLI_TELEMETRY := true
 export CDK_DISABLE_VERSION_CHECK := 1
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: help venv test synth deploy destroy diff lint format clean bench
+.PHONY: help venv test synth deploy destroy diff lint format clean bench dev dev-reset
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -39,6 +39,12 @@ node_modules/.installed: package.json package-lock.json
 	touch $@
 
 venv: $(STAMP) node_modules/.installed ## create .venv and install pinned Python deps and the CDK CLI
+
+dev: venv ## run the whole product locally (no AWS account): API, Cognito, storage, offline Bedrock
+	$(BIN)/python -m local.stack
+
+dev-reset: ## forget the local stack's files (.local/)
+	rm -rf .local
 
 test: venv lint ## lint, then run every test (unit, infra, CLI synth)
 	$(BIN)/python -m pytest

@@ -29,8 +29,8 @@ def main() -> None:
     from infra.config import load_config
     from local.bedrock_sim import BedrockSimulator
     from local.bedrock_sim.model import tokens
+    from local.resources import create_conversation_table
     from tests.events import FakeContext, rest_event
-    from tests.integration.conftest import create_conversation_table
 
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
     moto = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)

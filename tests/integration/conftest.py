@@ -6,7 +6,6 @@ import json
 import os
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import boto3
 import pytest
@@ -20,6 +19,7 @@ from infra import constants as names
 from infra.config import load_config
 from local.bedrock_sim import BedrockSimulator
 from local.bedrock_sim.knowledge import KnowledgeStore
+from local.resources import create_conversation_table
 from rag import handler as rag_handler
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -29,32 +29,6 @@ IMAGES_BUCKET = "images-test"
 KB_ID = "KBLOCAL001"
 DS_ID = "DSLOCAL001"
 PREFIX = "documents/"
-
-
-def create_conversation_table(client: Any, name: str) -> None:
-    """The table as infra/constructs/conversations.py defines it."""
-    string = "S"
-    client.create_table(
-        TableName=name,
-        BillingMode="PAY_PER_REQUEST",
-        AttributeDefinitions=[
-            {"AttributeName": names.TABLE_PK, "AttributeType": string},
-            {"AttributeName": names.TABLE_SK, "AttributeType": string},
-            {"AttributeName": names.TABLE_GSI_PK, "AttributeType": string},
-            {"AttributeName": names.TABLE_GSI_SK, "AttributeType": string},
-        ],
-        KeySchema=[{"AttributeName": names.TABLE_PK, "KeyType": "HASH"}, {"AttributeName": names.TABLE_SK, "KeyType": "RANGE"}],
-        GlobalSecondaryIndexes=[
-            {
-                "IndexName": names.TABLE_GSI_USER,
-                "KeySchema": [
-                    {"AttributeName": names.TABLE_GSI_PK, "KeyType": "HASH"},
-                    {"AttributeName": names.TABLE_GSI_SK, "KeyType": "RANGE"},
-                ],
-                "Projection": {"ProjectionType": "ALL"},
-            }
-        ],
-    )
 
 
 def wait_for_jobs(simulator: BedrockSimulator, timeout: float = 5.0) -> None:

@@ -1,0 +1,212 @@
+"""A local API Gateway for the Lambda handlers: API Gateway's REST contract on 127.0.0.1.
+
+Same routes (infra/constructs/api.py), a Cognito authorizer that verifies the ID token's RS256
+signature against the user pool's JWKS, its expiry, audience and issuer, REST proxy events with
+authorizer claims, path and query parameters, base64 bodies, JSON-object body validation on the
+routes that have a model, JSON gateway errors, CORS preflight. The handlers run in this process.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+import threading
+import time
+import urllib.request
+import uuid
+from collections.abc import Callable
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+from joserfc import jwt
+from joserfc.errors import JoseError
+from joserfc.jwk import KeySet
+
+from infra.constructs.api import ROUTES, Route
+
+Handler = Callable[[dict[str, Any], Any], dict[str, Any]]
+
+
+class _Context:
+    """The LambdaContext fields Powertools reads."""
+
+    def __init__(self, name: str) -> None:
+        self.function_name = name
+        self.memory_limit_in_mb = 512
+        self.invoked_function_arn = f"arn:aws:lambda:local:000000000000:function:{name}"
+        self.aws_request_id = str(uuid.uuid4())
+
+    @staticmethod
+    def get_remaining_time_in_millis() -> int:
+        return 29_000
+
+
+def _pattern(path: str) -> re.Pattern[str]:
+    regex = re.sub(r"\\\{(\w+)\\\+\\\}", r"(?P<\1>.+)", re.escape(path))
+    regex = re.sub(r"\\\{(\w+)\\\}", r"(?P<\1>[^/]+)", regex)
+    return re.compile(f"^{regex}$")
+
+
+class TokenVerifier:
+    """What API Gateway's Cognito authorizer checks, against the local user pool."""
+
+    def __init__(self, *, jwks_url: str, issuer: str, client_id: str) -> None:
+        self._jwks_url, self._issuer, self._client_id = jwks_url, issuer, client_id
+        self._keys: KeySet | None = None
+        self._lock = threading.Lock()
+
+    def _key_set(self) -> KeySet:
+        with self._lock:
+            if self._keys is None:
+                with urllib.request.urlopen(self._jwks_url, timeout=5) as response:
+                    self._keys = KeySet.import_key_set(json.loads(response.read()))
+            return self._keys
+
+    def claims(self, token: str) -> dict[str, Any] | None:
+        token = token.removeprefix("Bearer ").strip()
+        try:
+            decoded = jwt.decode(token, self._key_set(), algorithms=["RS256"])
+        except (JoseError, ValueError):
+            return None
+        claims = decoded.claims
+        if claims.get("iss") != self._issuer or claims.get("aud") != self._client_id or claims.get("token_use") != "id":
+            return None
+        if int(claims.get("exp", 0)) <= time.time():
+            return None
+        return claims
+
+
+class LocalGateway:
+    def __init__(self, handlers: dict[str, Handler], verifier: TokenVerifier, *, stage: str = "api", cors_origins: tuple[str, ...] = (),
+                 host: str = "127.0.0.1", port: int = 0) -> None:  # fmt: skip
+        self.handlers, self.verifier, self.stage, self.origins = handlers, verifier, stage, cors_origins
+        self.routes = [(route, _pattern(route.path)) for route in ROUTES]
+        self._server = ThreadingHTTPServer((host, port), _http_handler(self))
+        self._server.daemon_threads = True
+
+    @property
+    def url(self) -> str:
+        host, port = self._server.server_address[:2]
+        return f"http://{host!s}:{port}/{self.stage}/"
+
+    def start(self) -> LocalGateway:
+        threading.Thread(target=self._server.serve_forever, name="local-gateway", daemon=True).start()
+        return self
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+    def _error(self, status: int, kind: str, message: str, request_id: str) -> tuple[int, dict[str, str], bytes]:
+        body = {"error": {"code": kind, "message": message}, "request_id": request_id}
+        return status, {"Content-Type": "application/json", **self._cors_headers(None)}, json.dumps(body).encode()
+
+    def _cors_headers(self, origin: str | None) -> dict[str, str]:
+        if not self.origins:
+            return {}
+        allowed = origin if origin in self.origins else self.origins[0]
+        return {"Access-Control-Allow-Origin": allowed, "Vary": "Origin"}
+
+    def handle(self, method: str, raw_path: str, headers: dict[str, str], body: bytes) -> tuple[int, dict[str, str], bytes]:
+        request_id = str(uuid.uuid4())
+        parts = urlsplit(raw_path)
+        prefix = f"/{self.stage}"
+        if not (parts.path == prefix or parts.path.startswith(prefix + "/")):
+            return self._error(403, "FORBIDDEN", "Forbidden", request_id)
+        path = parts.path[len(prefix) :] or "/"
+        lowered = {k.lower(): v for k, v in headers.items()}
+        if method == "OPTIONS" and self.origins:
+            return 204, {**self._cors_headers(lowered.get("origin")), "Access-Control-Allow-Methods": "GET,POST,DELETE,OPTIONS",
+                         "Access-Control-Allow-Headers": "Authorization,Content-Type,X-Request-Id"}, b""  # fmt: skip
+        match = self._match(method, path)
+        if match is None:
+            return self._error(404, "MISSING_AUTHENTICATION_TOKEN", "Missing Authentication Token", request_id)
+        route, params = match
+        claims = self.verifier.claims(lowered.get("authorization", ""))
+        if claims is None:
+            return self._error(401, "UNAUTHORIZED", "Unauthorized", request_id)
+        if route.json_body and not _is_json_object(body):
+            return self._error(400, "BAD_REQUEST_BODY", "Invalid request body", request_id)
+        event = self._event(route, method, path, parts.query, headers, body, params, claims, request_id)
+        response = self.handlers[route.function](event, _Context(route.function))
+        return _http_response(response, self._cors_headers(lowered.get("origin")))
+
+    def _match(self, method: str, path: str) -> tuple[Route, dict[str, str]] | None:
+        # Static paths win over parameters, as in API Gateway (/documents/sync before /documents/{key+}).
+        candidates = sorted(self.routes, key=lambda item: "{" in item[0].path)
+        for route, pattern in candidates:
+            found = pattern.match(path)
+            if found and route.method == method:
+                return route, found.groupdict()
+        return None
+
+    def _event(self, route: Route, method: str, path: str, query: str, headers: dict[str, str], body: bytes,
+               params: dict[str, str], claims: dict[str, Any], request_id: str) -> dict[str, Any]:  # fmt: skip
+        multi_query = {k: v for k, v in parse_qs(query, keep_blank_values=True).items()}
+        text_claims = {k: (",".join(v) if isinstance(v, list) else str(v)) for k, v in claims.items()}
+        try:
+            text, encoded = body.decode("utf-8"), False
+        except UnicodeDecodeError:
+            text, encoded = base64.b64encode(body).decode(), True
+        return {
+            "resource": route.path,
+            "path": path,
+            "httpMethod": method,
+            "headers": dict(headers),
+            "multiValueHeaders": {k: [v] for k, v in headers.items()},
+            "queryStringParameters": {k: v[-1] for k, v in multi_query.items()} or None,
+            "multiValueQueryStringParameters": multi_query or None,
+            "pathParameters": {k.rstrip("+"): v for k, v in params.items()} or None,
+            "stageVariables": None,
+            "requestContext": {
+                "resourcePath": route.path,
+                "httpMethod": method,
+                "path": f"/{self.stage}{path}",
+                "stage": self.stage,
+                "requestId": request_id,
+                "identity": {"sourceIp": "127.0.0.1"},
+                "authorizer": {"claims": text_claims},
+            },
+            "body": text if body else None,
+            "isBase64Encoded": encoded,
+        }
+
+
+def _is_json_object(body: bytes) -> bool:
+    try:
+        return isinstance(json.loads(body or b"null"), dict)
+    except ValueError:
+        return False
+
+
+def _http_response(response: dict[str, Any], cors: dict[str, str]) -> tuple[int, dict[str, str], bytes]:
+    headers = {k: v[-1] for k, v in (response.get("multiValueHeaders") or {}).items()}
+    headers.update(response.get("headers") or {})
+    headers.update(cors)
+    raw = response.get("body") or ""
+    payload = base64.b64decode(raw) if response.get("isBase64Encoded") else raw.encode("utf-8")
+    return int(response["statusCode"]), headers, payload
+
+
+def _http_handler(gateway: LocalGateway) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def _serve(self) -> None:
+            length = int(self.headers.get("Content-Length", 0) or 0)
+            body = self.rfile.read(length) if length else b""
+            status, headers, payload = gateway.handle(self.command, self.path, dict(self.headers.items()), body)
+            self.send_response(status)
+            for key, value in {**headers, "Content-Length": str(len(payload))}.items():
+                self.send_header(key, value)
+            self.end_headers()
+            self.wfile.write(payload)
+
+        do_GET = do_POST = do_DELETE = do_OPTIONS = do_PUT = _serve  # noqa: N815
+
+        def log_message(self, format: str, *args: Any) -> None:  # noqa: ARG002 - quiet
+            return
+
+    return Handler

@@ -1,0 +1,162 @@
+"""`make dev`: the whole product on this machine, no AWS account, no Docker.
+
+moto's server plays DynamoDB, S3 and Cognito; the offline Bedrock plays Bedrock; the local
+gateway runs the same Lambda handlers behind API Gateway's contract. The sample corpus is
+uploaded and ingested at start; `.local/outputs.json` names everything a client needs.
+Everything listens on 127.0.0.1 only. State is in memory: a restart starts fresh.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import signal
+import sys
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+REGION = "us-west-2"
+DEMO_PASSWORD = "Local-Demo-Pass-1!"  # local only: the pool lives in this process's memory
+USERS = {"admin@example.com": True, "user@example.com": False}  # e-mail -> in the admin group
+NAMES = {"table": "conversations", "documents": "documents", "images": "images", "kb": "LOCALKB001", "ds": "LOCALDS001"}
+
+
+@dataclass
+class Running:
+    outputs: dict[str, Any]
+    stop: Any
+
+
+def _config() -> Any:
+    from infra.config import load_config
+
+    return load_config(json.loads((ROOT / "cdk.json").read_text(encoding="utf-8"))["context"])
+
+
+def _runtime_config(state: Path) -> Path:
+    from infra.deployment import resolve, runtime_config
+
+    config = _config()
+    path = state / "runtime_config.json"
+    document = runtime_config(resolve(config, config.region or REGION))
+    path.write_text(json.dumps(document, ensure_ascii=False, indent=1), encoding="utf-8")
+    return path
+
+
+def _cognito(client: Any) -> tuple[str, str]:
+    pool = client.create_user_pool(PoolName="local", UsernameAttributes=["email"], AutoVerifiedAttributes=["email"])["UserPool"]["Id"]
+    app = client.create_user_pool_client(
+        UserPoolId=pool, ClientName="local-app", GenerateSecret=False,
+        ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH", "ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+    )["UserPoolClient"]["ClientId"]  # fmt: skip
+    client.create_group(GroupName="admin", UserPoolId=pool)
+    for email, admin in USERS.items():
+        attributes = [{"Name": "email", "Value": email}, {"Name": "email_verified", "Value": "true"}]
+        client.admin_create_user(UserPoolId=pool, Username=email, MessageAction="SUPPRESS", UserAttributes=attributes)
+        client.admin_set_user_password(UserPoolId=pool, Username=email, Password=DEMO_PASSWORD, Permanent=True)
+        if admin:
+            client.admin_add_user_to_group(UserPoolId=pool, Username=email, GroupName="admin")
+    return pool, app
+
+
+def start(state: Path, *, api_port: int = 0, aws_port: int = 0, bedrock_port: int = 0, job_seconds: float = 2.0) -> Running:
+    """Start every piece; returns the outputs (the stack's output names) and a stop function."""
+    from moto.server import ThreadedMotoServer
+
+    from local.bedrock_sim import BedrockSimulator
+    from local.bedrock_sim.knowledge import KnowledgeStore
+
+    state.mkdir(parents=True, exist_ok=True)
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)
+    config = _config()
+    moto = ThreadedMotoServer(ip_address="127.0.0.1", port=aws_port, verbose=False)
+    moto.start()
+    host, port = moto.get_host_and_port()
+    aws = f"http://{host}:{port}"
+    sim = BedrockSimulator(config.guardrail, port=bedrock_port).start()
+    os.environ.update(
+        AWS_ACCESS_KEY_ID="local", AWS_SECRET_ACCESS_KEY="local", AWS_REGION=REGION, AWS_DEFAULT_REGION=REGION,
+        AWS_EC2_METADATA_DISABLED="true", AWS_ENDPOINT_URL_DYNAMODB=aws, AWS_ENDPOINT_URL_S3=aws,
+        AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER=aws, AWS_ENDPOINT_URL_BEDROCK_RUNTIME=sim.endpoint_url,
+        AWS_ENDPOINT_URL_BEDROCK_AGENT=sim.endpoint_url, AWS_ENDPOINT_URL_BEDROCK_AGENT_RUNTIME=sim.endpoint_url,
+        TABLE_NAME=NAMES["table"], DOCUMENTS_BUCKET=NAMES["documents"], IMAGES_BUCKET=NAMES["images"],
+        KNOWLEDGE_BASE_ID=NAMES["kb"], DATA_SOURCE_ID=NAMES["ds"], GUARDRAIL_ID=sim.guardrail_id,
+        GUARDRAIL_VERSION=sim.guardrail_version, ADMIN_GROUP="admin", POWERTOOLS_SERVICE_NAME="local",
+        POWERTOOLS_METRICS_NAMESPACE="BedrockGenAiLocal", POWERTOOLS_TRACE_DISABLED="true",
+        RUNTIME_CONFIG_PATH=str(_runtime_config(state)),
+    )  # fmt: skip
+    os.environ.pop("AWS_PROFILE", None)
+    import boto3
+
+    from local.resources import create_conversation_table
+
+    create_conversation_table(boto3.client("dynamodb"), NAMES["table"])
+    s3 = boto3.client("s3")
+    for bucket in (NAMES["documents"], NAMES["images"]):
+        s3.create_bucket(Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": REGION})
+    prefix = config.knowledge_base.inclusion_prefix
+    sim.knowledge = KnowledgeStore(knowledge_base_id=NAMES["kb"], data_source_id=NAMES["ds"], s3=s3, bucket=NAMES["documents"],
+                                   prefix=prefix, job_seconds=job_seconds)  # fmt: skip
+    for path in sorted((ROOT / "local" / "seed" / "documents").iterdir()):
+        s3.put_object(Bucket=NAMES["documents"], Key=prefix + path.name, Body=path.read_bytes())
+    boto3.client("bedrock-agent").start_ingestion_job(knowledgeBaseId=NAMES["kb"], dataSourceId=NAMES["ds"], description="seed corpus")
+    pool, client_id = _cognito(boto3.client("cognito-idp"))
+
+    from chat import handler as chat
+    from image import handler as image
+    from local.gateway import LocalGateway, TokenVerifier
+    from rag import handler as rag
+
+    verifier = TokenVerifier(jwks_url=f"{aws}/{pool}/.well-known/jwks.json",
+                             issuer=f"https://cognito-idp.{REGION}.amazonaws.com/{pool}", client_id=client_id)  # fmt: skip
+    gateway = LocalGateway({"chat": chat.handler, "rag": rag.handler, "image": image.handler}, verifier,
+                           stage=config.api.stage_name, cors_origins=tuple(config.api.cors_origins), port=api_port).start()  # fmt: skip
+    outputs = {
+        "ApiUrl": gateway.url, "UserPoolId": pool, "UserPoolClientId": client_id, "Region": REGION,
+        "CognitoEndpoint": aws, "BedrockEndpoint": sim.endpoint_url, "DocumentsBucketName": NAMES["documents"],
+        "ImagesBucketName": NAMES["images"], "KnowledgeBaseId": NAMES["kb"], "DataSourceId": NAMES["ds"],
+        "DemoUsers": [{"username": email, "password": DEMO_PASSWORD, "admin": admin} for email, admin in USERS.items()],
+    }  # fmt: skip
+    (state / "outputs.json").write_text(json.dumps(outputs, indent=1), encoding="utf-8")
+
+    def stop() -> None:
+        gateway.stop()
+        sim.stop()
+        moto.stop()
+
+    return Running(outputs, stop)
+
+
+def main() -> None:
+    state = Path(os.environ.get("LOCAL_STATE_DIR", ROOT / ".local"))
+    defaults = (("api_port", "LOCAL_API_PORT", 3000), ("aws_port", "LOCAL_AWS_PORT", 5050), ("bedrock_port", "LOCAL_BEDROCK_PORT", 5100))
+    ports = {name: int(os.environ.get(variable, default)) for name, variable, default in defaults}
+    running = start(state, **ports)
+    out = running.outputs
+    print("Bedrock GenAI Stack is running locally (no AWS account, loopback only).")
+    print(f"  API:       {out['ApiUrl']}  (Cognito ID token in the Authorization header)")
+    print(f"  Cognito:   {out['CognitoEndpoint']}  pool {out['UserPoolId']}  client {out['UserPoolClientId']}")
+    print(f"  Bedrock:   {out['BedrockEndpoint']}  (offline simulator)")
+    for user in out["DemoUsers"]:
+        print(f"  user:      {user['username']} / {user['password']}{'  (admin)' if user['admin'] else ''}")
+    print(f"  outputs:   {state / 'outputs.json'}")
+    print("Press Ctrl-C to stop. State is in memory; a restart starts fresh.")
+    stopped = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stopped.set())
+    try:
+        while not stopped.wait(1):
+            time.sleep(0)
+    except KeyboardInterrupt:
+        pass
+    running.stop()
+    sys.exit(0)
+
+
+if __name__ == "__main__":
+    sys.path[:0] = [str(ROOT), str(ROOT / "lambdas")]
+    main()
