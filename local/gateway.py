@@ -43,6 +43,10 @@ class _Context:
         return 29_000
 
 
+def lambda_context(name: str) -> _Context:
+    return _Context(name)
+
+
 def _pattern(path: str) -> re.Pattern[str]:
     regex = re.sub(r"\\\{(\w+)\\\+\\\}", r"(?P<\1>.+)", re.escape(path))
     regex = re.sub(r"\\\{(\w+)\\\}", r"(?P<\1>[^/]+)", regex)

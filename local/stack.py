@@ -109,13 +109,17 @@ def start(state: Path, *, api_port: int = 0, aws_port: int = 0, bedrock_port: in
 
     from chat import handler as chat
     from image import handler as image
-    from local.gateway import LocalGateway, TokenVerifier
+    from local.events import DocumentEvents
+    from local.gateway import LocalGateway, TokenVerifier, lambda_context
     from rag import handler as rag
+    from rag import ingest_handler
 
     verifier = TokenVerifier(jwks_url=f"{aws}/{pool}/.well-known/jwks.json",
                              issuer=f"https://cognito-idp.{REGION}.amazonaws.com/{pool}", client_id=client_id)  # fmt: skip
     gateway = LocalGateway({"chat": chat.handler, "rag": rag.handler, "image": image.handler}, verifier,
                            stage=config.api.stage_name, cors_origins=tuple(config.api.cors_origins), port=api_port).start()  # fmt: skip
+    # Uploads reach the ingest function as they would through EventBridge and SQS.
+    events = DocumentEvents(s3, NAMES["documents"], prefix, ingest_handler.handler, lambda_context("ingest")).start()
     outputs = {
         "ApiUrl": gateway.url, "UserPoolId": pool, "UserPoolClientId": client_id, "Region": REGION,
         "CognitoEndpoint": aws, "BedrockEndpoint": sim.endpoint_url, "DocumentsBucketName": NAMES["documents"],
@@ -125,6 +129,7 @@ def start(state: Path, *, api_port: int = 0, aws_port: int = 0, bedrock_port: in
     (state / "outputs.json").write_text(json.dumps(outputs, indent=1), encoding="utf-8")
 
     def stop() -> None:
+        events.stop()
         gateway.stop()
         sim.stop()
         moto.stop()

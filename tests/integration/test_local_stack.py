@@ -119,3 +119,25 @@ def test_given_gateway_contract_then_unknown_routes_bad_bodies_and_preflight_beh
     status, _, headers = request(stack, "OPTIONS", "chat", None, None, headers={"Origin": "http://localhost:8501"})
     assert status == 204
     assert headers["Access-Control-Allow-Origin"] == "http://localhost:8501"
+
+
+def test_given_an_admin_upload_through_the_presigned_post_then_it_is_ingested_and_answers(stack):
+    import requests
+
+    admin = sign_in(stack, "admin@example.com")
+    data = "사내 카페는 오전 7시 30분에 문을 엽니다.".encode()
+    status, upload, _ = request(
+        stack, "POST", "documents", admin, {"filename": "카페 안내.txt", "content_type": "text/plain", "size": len(data)}
+    )
+    assert status == 201
+    posted = requests.post(upload["upload"]["url"], data=upload["upload"]["fields"], files={"file": ("카페 안내.txt", data)}, timeout=10)
+    assert posted.status_code in (200, 204)
+    deadline = time.time() + 40
+    answer: dict = {}
+    while time.time() < deadline:
+        status, answer, _ = request(stack, "POST", "rag/query", admin, {"question": "사내 카페는 몇 시에 문을 여나요?"})
+        if status == 200 and answer["citations"] and answer["citations"][0]["source"]["name"] == "카페 안내.txt":
+            break
+        time.sleep(1)
+    assert answer["citations"][0]["source"]["name"] == "카페 안내.txt"
+    assert "7시 30분" in answer["answer"]
