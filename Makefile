@@ -22,7 +22,7 @@ export CDK_DISABLE_CLI_TELEMETRY := true
 export CDK_DISABLE_VERSION_CHECK := 1
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: help venv test synth deploy destroy diff lint format clean bench dev dev-reset
+.PHONY: help venv test synth deploy destroy diff lint format clean bench dev dev-reset openapi
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -42,6 +42,9 @@ venv: $(STAMP) node_modules/.installed ## create .venv and install pinned Python
 
 dev: venv ## run the whole product locally (no AWS account): API, Cognito, storage, offline Bedrock
 	$(BIN)/python -m local.stack
+
+openapi: venv ## write docs/openapi.json, generated from the handlers' code
+	$(BIN)/python -m local.openapi docs/openapi.json
 
 dev-reset: ## forget the local stack's files (.local/)
 	rm -rf .local

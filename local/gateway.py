@@ -124,6 +124,10 @@ class LocalGateway:
         if method == "OPTIONS" and self.origins:
             return 204, {**self._cors_headers(lowered.get("origin")), "Access-Control-Allow-Methods": "GET,POST,DELETE,OPTIONS",
                          "Access-Control-Allow-Headers": "Authorization,Content-Type,X-Request-Id"}, b""  # fmt: skip
+        if method == "GET" and path == "/openapi.json":
+            from local.openapi import build_spec
+
+            return 200, {"Content-Type": "application/json", **self._cors_headers(lowered.get("origin"))}, json.dumps(build_spec()).encode()
         match = self._match(method, path)
         if match is None:
             return self._error(404, "MISSING_AUTHENTICATION_TOKEN", "Missing Authentication Token", request_id)

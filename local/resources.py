@@ -2,9 +2,24 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import Any
 
 from infra import constants as names
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def render_runtime_config(path: Path) -> Path:
+    """Write the runtime config the stack would bundle (from cdk.json) to `path`."""
+    from infra.config import load_config
+    from infra.deployment import resolve, runtime_config
+
+    config = load_config(json.loads((ROOT / "cdk.json").read_text(encoding="utf-8"))["context"])
+    document = runtime_config(resolve(config, config.region or "us-west-2"))
+    path.write_text(json.dumps(document, ensure_ascii=False, indent=1), encoding="utf-8")
+    return path
 
 
 def create_conversation_table(client: Any, name: str) -> None:

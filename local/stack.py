@@ -38,16 +38,6 @@ def _config() -> Any:
     return load_config(json.loads((ROOT / "cdk.json").read_text(encoding="utf-8"))["context"])
 
 
-def _runtime_config(state: Path) -> Path:
-    from infra.deployment import resolve, runtime_config
-
-    config = _config()
-    path = state / "runtime_config.json"
-    document = runtime_config(resolve(config, config.region or REGION))
-    path.write_text(json.dumps(document, ensure_ascii=False, indent=1), encoding="utf-8")
-    return path
-
-
 def _cognito(client: Any) -> tuple[str, str]:
     pool = client.create_user_pool(PoolName="local", UsernameAttributes=["email"], AutoVerifiedAttributes=["email"])["UserPool"]["Id"]
     app = client.create_user_pool_client(
@@ -70,6 +60,7 @@ def start(state: Path, *, api_port: int = 0, aws_port: int = 0, bedrock_port: in
 
     from local.bedrock_sim import BedrockSimulator
     from local.bedrock_sim.knowledge import KnowledgeStore
+    from local.resources import render_runtime_config
 
     state.mkdir(parents=True, exist_ok=True)
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
@@ -88,7 +79,7 @@ def start(state: Path, *, api_port: int = 0, aws_port: int = 0, bedrock_port: in
         KNOWLEDGE_BASE_ID=NAMES["kb"], DATA_SOURCE_ID=NAMES["ds"], GUARDRAIL_ID=sim.guardrail_id,
         GUARDRAIL_VERSION=sim.guardrail_version, ADMIN_GROUP="admin", POWERTOOLS_SERVICE_NAME="local",
         POWERTOOLS_METRICS_NAMESPACE="BedrockGenAiLocal", POWERTOOLS_TRACE_DISABLED="true",
-        RUNTIME_CONFIG_PATH=str(_runtime_config(state)),
+        RUNTIME_CONFIG_PATH=str(render_runtime_config(state / "runtime_config.json")),
     )  # fmt: skip
     os.environ.pop("AWS_PROFILE", None)
     import boto3

@@ -141,3 +141,10 @@ def test_given_an_admin_upload_through_the_presigned_post_then_it_is_ingested_an
         time.sleep(1)
     assert answer["citations"][0]["source"]["name"] == "카페 안내.txt"
     assert "7시 30분" in answer["answer"]
+
+
+def test_given_the_local_gateway_then_it_serves_the_openapi_document(stack):
+    status, spec, _ = request(stack, "GET", "openapi.json")
+    assert status == 200
+    assert "/chat" in spec["paths"]
+    assert spec["components"]["securitySchemes"]["CognitoIdToken"]["name"] == "Authorization"

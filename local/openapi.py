@@ -1,0 +1,104 @@
+"""The API's OpenAPI document, generated from the handlers' code (Powertools) and merged.
+
+Each function's resolver describes its routes and models; this module merges the three,
+replaces Powertools' default 422 with the error responses the API really sends (one error
+shape, see lambdas/common/errors.py), and adds the Cognito ID-token security scheme.
+Usage: python -m local.openapi [path]  (make openapi writes docs/openapi.json)
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel
+
+ROOT = Path(__file__).resolve().parent.parent
+ERROR_STATUSES = {
+    "400": "Invalid request (validation_error names each bad field)",
+    "401": "No or invalid Cognito ID token",
+    "403": "Not allowed (e.g. documents need the admin group)",
+    "404": "Not found (another user's items answer exactly like missing ones)",
+    "409": "Conflict (an ingestion job is running)",
+    "413": "Body or document over the limit",
+    "429": "Throttled; see Retry-After",
+    "503": "Bedrock or storage unavailable, or the model is not enabled",
+    "504": "Bedrock did not answer in time",
+}
+
+
+class ErrorBody(BaseModel):
+    code: str
+    message: str
+    details: Any = None
+
+
+class ErrorResponse(BaseModel):
+    error: ErrorBody
+    request_id: str | None
+
+
+def build_spec(version: str = "1.0.0") -> dict[str, Any]:
+    from chat.handler import app as chat
+    from image.handler import app as image
+    from rag.handler import app as rag
+
+    spec: dict[str, Any] = {}
+    for app in (chat, rag, image):
+        part = json.loads(app.get_openapi_json_schema(title="Bedrock GenAI Stack API", version=version))
+        if not spec:
+            spec = part
+            continue
+        spec["paths"].update(part["paths"])
+        spec.setdefault("components", {}).setdefault("schemas", {}).update(part.get("components", {}).get("schemas", {}))
+    schemas = spec.setdefault("components", {}).setdefault("schemas", {})
+    for name in ("HTTPValidationError", "ValidationError"):
+        schemas.pop(name, None)
+    error_schema = ErrorResponse.model_json_schema(ref_template="#/components/schemas/{model}")
+    schemas.update(error_schema.pop("$defs", {}))
+    schemas["ErrorResponse"] = error_schema
+    for operations in spec["paths"].values():
+        for operation in operations.values():
+            responses = operation.setdefault("responses", {})
+            responses.pop("422", None)
+            for status, description in ERROR_STATUSES.items():
+                responses.setdefault(
+                    status,
+                    {
+                        "description": description,
+                        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorResponse"}}},
+                    },
+                )
+    spec["components"]["securitySchemes"] = {
+        "CognitoIdToken": {
+            "type": "apiKey",
+            "in": "header",
+            "name": "Authorization",
+            "description": "A Cognito ID token of the stack's user pool",
+        }
+    }
+    spec["security"] = [{"CognitoIdToken": []}]
+    spec["info"]["description"] = "Chat, RAG and image generation on Amazon Bedrock, behind Cognito. Errors share one shape."
+    return spec
+
+
+def main() -> None:
+    import os
+    import tempfile
+
+    sys.path[:0] = [str(ROOT), str(ROOT / "lambdas")]
+    if "RUNTIME_CONFIG_PATH" not in os.environ:  # the handlers read it at import
+        from local.resources import render_runtime_config
+
+        os.environ["RUNTIME_CONFIG_PATH"] = str(render_runtime_config(Path(tempfile.mkdtemp()) / "runtime_config.json"))
+    text = json.dumps(build_spec(), ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+    if len(sys.argv) > 1:
+        Path(sys.argv[1]).write_text(text, encoding="utf-8")
+    else:
+        print(text)
+
+
+if __name__ == "__main__":
+    main()
