@@ -27,11 +27,12 @@ export PATH := $(CURDIR)/$(BIN):$(PATH)
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 
-$(STAMP): requirements.txt requirements-dev.txt constraints.txt lambdas/requirements.txt lambdas/requirements-rag.txt
+$(STAMP): pyproject.toml requirements.txt requirements-dev.txt constraints.txt lambdas/requirements.txt lambdas/requirements-rag.txt lambdas/requirements-image.txt
 	@test -n "$(PYTHON)" || { echo "error: Python >= 3.11 not found (python3.13 preferred)"; exit 1; }
 	@echo "Using $$($(PYTHON) --version) at $$(command -v $(PYTHON) || echo $(PYTHON))"
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt -c constraints.txt
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .  # the `genai` command
 	touch $@
 
 node_modules/.installed: package.json package-lock.json

@@ -16,6 +16,7 @@ import os
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "lambdas")]
@@ -49,7 +50,7 @@ def main() -> None:
     create_conversation_table(boto3.client("dynamodb"), "growth")
     read: list[tuple[int, int]] = []
 
-    def on_query(parsed, model, **_):
+    def on_query(parsed: dict, model: Any, **_: Any) -> None:
         if model.name == "Query":
             items = parsed.get("Items", [])
             read.append((len(items), sum(len(json.dumps(i, ensure_ascii=False).encode()) for i in items)))

@@ -31,7 +31,7 @@ DS_ID = "DSLOCAL001"
 PREFIX = "documents/"
 
 
-def wait_for_jobs(simulator: BedrockSimulator, timeout: float = 5.0) -> None:
+def wait_for_jobs(simulator: BedrockSimulator, timeout: float = 15.0) -> None:
     """Let any ingestion job of an earlier test finish (jobs are per knowledge base, like Bedrock's)."""
     import time
 

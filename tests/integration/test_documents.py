@@ -31,6 +31,16 @@ def upload(name: str, data: bytes, content_type: str, metadata=None) -> dict:
 
 
 @pytest.fixture
+def slow_jobs(sim):
+    """Jobs that run long enough that a second start certainly finds one running, even on a loaded machine."""
+    assert sim.knowledge is not None
+    before = sim.knowledge.job_seconds
+    sim.knowledge.job_seconds = 3.0
+    yield
+    sim.knowledge.job_seconds = before
+
+
+@pytest.fixture
 def empty_bucket(sim):
     s3 = boto3.client("s3")
     for item in s3.list_objects_v2(Bucket=DOCUMENTS_BUCKET).get("Contents", []):
@@ -100,7 +110,7 @@ def test_given_a_document_when_deleted_then_object_and_sidecar_are_gone_and_trav
     assert call("DELETE", "/documents/old.txt", resource="/documents/{key+}")[0] == 404
 
 
-def test_given_sync_when_a_job_runs_then_409_names_it_and_later_the_documents_are_indexed(empty_bucket, sim):
+def test_given_sync_when_a_job_runs_then_409_names_it_and_later_the_documents_are_indexed(empty_bucket, sim, slow_jobs):
     upload("handbook.md", b"# Handbook\nThe office opens at 9.", "text/markdown")
     status, job = call("POST", "/documents/sync")
     assert status == 202
@@ -126,7 +136,7 @@ def _sqs_event(keys: list[str]) -> dict:
     }
 
 
-def test_given_many_document_events_then_one_job_and_while_it_runs_the_next_batch_is_handed_back(empty_bucket, sim):
+def test_given_many_document_events_then_one_job_and_while_it_runs_the_next_batch_is_handed_back(empty_bucket, sim, slow_jobs):
     for n in range(3):
         upload(f"doc{n}.txt", f"document {n}".encode(), "text/plain")
     first = ingest_handler.handler(_sqs_event([f"documents/doc{n}.txt" for n in range(3)]), FakeContext("ingest"))

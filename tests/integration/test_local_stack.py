@@ -148,3 +148,26 @@ def test_given_the_local_gateway_then_it_serves_the_openapi_document(stack):
     assert status == 200
     assert "/chat" in spec["paths"]
     assert spec["components"]["securitySchemes"]["CognitoIdToken"]["name"] == "Authorization"
+
+
+def test_given_the_genai_command_then_login_chat_documents_and_rag_work_from_a_terminal(stack, tmp_path):
+    outputs = tmp_path / "outputs.json"
+    outputs.write_text(json.dumps(stack))
+    genai = [str(Path(sys.executable).parent / "genai"), "--outputs", str(outputs), "--token-file", str(tmp_path / "token")]
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_ENDPOINT_URL")}
+
+    def run(*args: str) -> dict:
+        result = subprocess.run([*genai, *args], capture_output=True, text=True, env=env, timeout=60)
+        assert result.returncode == 0, result.stderr
+        return json.loads(result.stdout)
+
+    assert run("login", "--username", "admin@example.com", "--password", "Local-Demo-Pass-1!") == {"signed_in": "admin@example.com"}
+    answer = run("chat", "터미널에서 인사드립니다", "--temperature", "0.2")
+    assert "터미널에서 인사드립니다" in answer["message"]["content"]
+    document = tmp_path / "shuttle.txt"
+    document.write_text("The office shuttle leaves Gangnam station at 8:10 every weekday.", encoding="utf-8")
+    assert run("documents", "upload", str(document))["name"] == "shuttle.txt"
+    assert "shuttle.txt" in [d["name"] for d in run("documents", "list")["documents"]]
+    rejected = subprocess.run([*genai, "images", "a cat", "--ratio", "7:3"], capture_output=True, text=True, env=env, timeout=60)
+    assert rejected.returncode == 1
+    assert json.loads(rejected.stderr)["error"]["code"] == "validation_error"

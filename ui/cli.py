@@ -1,0 +1,107 @@
+"""`genai`: the API from a terminal, for scripts. Reads .local/outputs.json (or --outputs).
+
+genai login --username admin@example.com --password ...      (stores the ID token in .local/token)
+genai chat "안녕하세요" [--conversation ID] [--model ID] [--temperature 0.2]
+genai rag "재택 근무는 며칠?" [--results 5]
+genai images "a lighthouse at dawn" [--ratio 16:9] [--seed 7]
+genai documents list | upload FILE [--type text/plain] | delete NAME | sync
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import mimetypes
+import sys
+from pathlib import Path
+from typing import Any
+
+from ui.client import DEFAULT_OUTPUTS, ApiError, Client, Outputs, sign_in
+
+TOKEN_FILE = Path(".local") / "token"
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="genai", description="Call the Bedrock GenAI Stack API.")
+    parser.add_argument("--outputs", type=Path, default=DEFAULT_OUTPUTS, help="stack outputs JSON (default .local/outputs.json)")
+    parser.add_argument("--token-file", type=Path, default=TOKEN_FILE)
+    commands = parser.add_subparsers(dest="command", required=True)
+    login = commands.add_parser("login", help="sign in and keep the ID token")
+    login.add_argument("--username", required=True)
+    login.add_argument("--password", required=True)
+    chat = commands.add_parser("chat", help="send a chat message")
+    chat.add_argument("message")
+    chat.add_argument("--conversation")
+    chat.add_argument("--model")
+    chat.add_argument("--temperature", type=float)
+    chat.add_argument("--max-tokens", type=int)
+    rag = commands.add_parser("rag", help="ask the knowledge base")
+    rag.add_argument("question")
+    rag.add_argument("--results", type=int, default=5)
+    images = commands.add_parser("images", help="generate an image")
+    images.add_argument("prompt")
+    images.add_argument("--ratio")
+    images.add_argument("--seed", type=int)
+    images.add_argument("--model")
+    documents = commands.add_parser("documents", help="manage knowledge-base documents (admin)")
+    actions = documents.add_subparsers(dest="action", required=True)
+    actions.add_parser("list")
+    upload = actions.add_parser("upload")
+    upload.add_argument("file", type=Path)
+    upload.add_argument("--type", dest="content_type")
+    delete = actions.add_parser("delete")
+    delete.add_argument("name")
+    actions.add_parser("sync")
+    return parser
+
+
+def _compact(values: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in values.items() if v is not None}
+
+
+def run(argv: list[str]) -> Any:
+    args = _parser().parse_args(argv)
+    outputs = Outputs.load(args.outputs)
+    if args.command == "login":
+        token = sign_in(outputs, args.username, args.password)
+        args.token_file.parent.mkdir(parents=True, exist_ok=True)
+        args.token_file.write_text(token, encoding="utf-8")
+        args.token_file.chmod(0o600)
+        return {"signed_in": args.username}
+    if not args.token_file.exists():
+        raise ApiError(401, {"error": {"code": "unauthorized", "message": "run `genai login` first"}})
+    client = Client(outputs.api_url, args.token_file.read_text(encoding="utf-8").strip())
+    if args.command == "chat":
+        params = _compact({"temperature": args.temperature, "max_tokens": args.max_tokens})
+        body = _compact({"message": args.message, "conversation_id": args.conversation, "model_id": args.model, "params": params or None})
+        return client.call("POST", "chat", body)
+    if args.command == "rag":
+        return client.call("POST", "rag/query", {"question": args.question, "number_of_results": args.results})
+    if args.command == "images":
+        return client.call(
+            "POST", "images", _compact({"prompt": args.prompt, "aspect_ratio": args.ratio, "seed": args.seed, "model_id": args.model})
+        )
+    if args.action == "list":
+        return client.call("GET", "documents")
+    if args.action == "upload":
+        content_type = args.content_type or mimetypes.guess_type(args.file.name)[0] or "application/octet-stream"
+        return client.upload(args.file, content_type)
+    if args.action == "delete":
+        from urllib.parse import quote
+
+        return client.call("DELETE", f"documents/{quote(args.name)}") or {"deleted": args.name}
+    return client.call("POST", "documents/sync")
+
+
+def main(argv: list[str] | None = None) -> int:
+    try:
+        result = run(sys.argv[1:] if argv is None else argv)
+    except ApiError as err:
+        print(json.dumps(err.body, ensure_ascii=False, indent=1), file=sys.stderr)
+        return 1
+    print(json.dumps(result, ensure_ascii=False, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
