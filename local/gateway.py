@@ -16,7 +16,6 @@ import time
 import urllib.request
 import uuid
 from collections.abc import Callable
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -25,6 +24,7 @@ from joserfc.errors import JoseError
 from joserfc.jwk import KeySet
 
 from infra.constructs.api import ROUTES, Route
+from local.http import LoopbackServer
 
 Handler = Callable[[dict[str, Any], Any], dict[str, Any]]
 
@@ -87,21 +87,18 @@ class LocalGateway:
                  host: str = "127.0.0.1", port: int = 0) -> None:  # fmt: skip
         self.handlers, self.verifier, self.stage, self.origins = handlers, verifier, stage, cors_origins
         self.routes = [(route, _pattern(route.path)) for route in ROUTES]
-        self._server = ThreadingHTTPServer((host, port), _http_handler(self))
-        self._server.daemon_threads = True
+        self._server = LoopbackServer(self.handle, host=host, port=port, name="local-gateway")
 
     @property
     def url(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host!s}:{port}/{self.stage}/"
+        return f"{self._server.address}/{self.stage}/"
 
     def start(self) -> LocalGateway:
-        threading.Thread(target=self._server.serve_forever, name="local-gateway", daemon=True).start()
+        self._server.start()
         return self
 
     def stop(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
+        self._server.stop()
 
     def _error(self, status: int, kind: str, message: str, request_id: str) -> tuple[int, dict[str, str], bytes]:
         body = {"error": {"code": kind, "message": message}, "request_id": request_id}
@@ -196,25 +193,3 @@ def _http_response(response: dict[str, Any], cors: dict[str, str]) -> tuple[int,
     raw = response.get("body") or ""
     payload = base64.b64decode(raw) if response.get("isBase64Encoded") else raw.encode("utf-8")
     return int(response["statusCode"]), headers, payload
-
-
-def _http_handler(gateway: LocalGateway) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-
-        def _serve(self) -> None:
-            length = int(self.headers.get("Content-Length", 0) or 0)
-            body = self.rfile.read(length) if length else b""
-            status, headers, payload = gateway.handle(self.command, self.path, dict(self.headers.items()), body)
-            self.send_response(status)
-            for key, value in {**headers, "Content-Length": str(len(payload))}.items():
-                self.send_header(key, value)
-            self.end_headers()
-            self.wfile.write(payload)
-
-        do_GET = do_POST = do_DELETE = do_OPTIONS = do_PUT = _serve  # noqa: N815
-
-        def log_message(self, format: str, *args: Any) -> None:  # noqa: ARG002 - quiet
-            return
-
-    return Handler

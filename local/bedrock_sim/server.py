@@ -10,7 +10,6 @@ import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 from infra.config import Guardrail as GuardrailPolicy
@@ -19,6 +18,7 @@ from local.bedrock_sim.guardrail import GuardrailEngine, Outcome
 from local.bedrock_sim.knowledge import KnowledgeStore
 from local.bedrock_sim.model import chat_model, check_inference, check_roles, generate, grounded_reply, text_of, tokens
 from local.bedrock_sim.protocol import Protocol, SimError
+from local.http import LoopbackServer
 
 SERVICES = ("bedrock-runtime", "bedrock-agent-runtime", "bedrock-agent")
 OPERATIONS = ("Converse", "ConverseStream", "InvokeModel", "ApplyGuardrail", "Retrieve", "RetrieveAndGenerate",
@@ -66,25 +66,28 @@ class BedrockSimulator:
             "ListIngestionJobs": self.list_ingestion_jobs,
         }
         self.knowledge: KnowledgeStore | None = None
-        self._server = ThreadingHTTPServer((host, port), _handler_for(self))
-        self._server.daemon_threads = True
-        self._thread: threading.Thread | None = None
+        self._server = LoopbackServer(self._respond, host=host, port=port, name="bedrock-sim")
 
     # --- lifecycle and test controls -------------------------------------------------------
 
     @property
     def endpoint_url(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host!s}:{port}"
+        return self._server.address
 
     def start(self) -> BedrockSimulator:
-        self._thread = threading.Thread(target=self._server.serve_forever, name="bedrock-sim", daemon=True)
-        self._thread.start()
+        self._server.start()
         return self
 
     def stop(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
+        self._server.stop()
+
+    def _respond(self, method: str, raw_path: str, headers: dict[str, str], body: bytes) -> tuple[int, dict[str, str], bytes]:
+        path = raw_path.split("?")[0]
+        if path.startswith("/_sim/"):
+            status, out, payload = _control(self, method, path, body)
+        else:
+            status, out, payload = self.handle(method, path, headers, body)
+        return status, {**out, "x-amzn-RequestId": str(uuid.uuid4())}, payload
 
     def reset(self) -> None:
         with self._lock:
@@ -366,32 +369,6 @@ def _converse_result(text: str, stop_reason: str, input_tokens: int, output_toke
     if guard and guard.get("trace", "disabled") != "disabled":
         result["trace"] = {"guardrail": trace}
     return result
-
-
-def _handler_for(simulator: BedrockSimulator) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-
-        def _serve(self) -> None:
-            length = int(self.headers.get("Content-Length", 0) or 0)
-            body = self.rfile.read(length) if length else b""
-            path = self.path.split("?")[0]
-            if path.startswith("/_sim/"):
-                status, headers, payload = _control(simulator, self.command, path, body)
-            else:
-                status, headers, payload = simulator.handle(self.command, path, dict(self.headers.items()), body)
-            self.send_response(status)
-            for key, value in {**headers, "Content-Length": str(len(payload)), "x-amzn-RequestId": str(uuid.uuid4())}.items():
-                self.send_header(key, value)
-            self.end_headers()
-            self.wfile.write(payload)
-
-        do_GET = do_POST = do_PUT = do_DELETE = _serve  # noqa: N815
-
-        def log_message(self, format: str, *args: Any) -> None:  # noqa: ARG002 - silence per-request logs
-            return
-
-    return Handler
 
 
 def _control(simulator: BedrockSimulator, method: str, path: str, body: bytes) -> tuple[int, dict[str, str], bytes]:

@@ -1,0 +1,52 @@
+"""A small threaded HTTP server on loopback that hands each request to one function."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+Answer = tuple[int, dict[str, str], bytes]
+Respond = Callable[[str, str, dict[str, str], bytes], Answer]
+
+
+def _handler_class(respond: Respond) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def _serve(self) -> None:
+            length = int(self.headers.get("Content-Length", 0) or 0)
+            body = self.rfile.read(length) if length else b""
+            status, headers, payload = respond(self.command, self.path, dict(self.headers.items()), body)
+            self.send_response(status)
+            for key, value in {**headers, "Content-Length": str(len(payload))}.items():
+                self.send_header(key, value)
+            self.end_headers()
+            self.wfile.write(payload)
+
+        do_GET = do_POST = do_PUT = do_DELETE = do_OPTIONS = _serve  # noqa: N815
+
+        def log_message(self, format: str, *args: Any) -> None:  # noqa: ARG002 - quiet
+            return
+
+    return Handler
+
+
+class LoopbackServer:
+    def __init__(self, respond: Respond, *, host: str = "127.0.0.1", port: int = 0, name: str = "local-http") -> None:
+        self._server = ThreadingHTTPServer((host, port), _handler_class(respond))
+        self._server.daemon_threads = True
+        self._name = name
+
+    @property
+    def address(self) -> str:
+        host, port = self._server.server_address[:2]
+        return f"http://{host!s}:{port}"
+
+    def start(self) -> None:
+        threading.Thread(target=self._server.serve_forever, name=self._name, daemon=True).start()
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
