@@ -1,9 +1,11 @@
 """Facts about the Bedrock models this product knows, and how a model id resolves in a region.
 
 The catalog is product knowledge (families, parameter ranges, limits, prices, where each model
-is served); configuration only chooses from it. Facts were checked against the Bedrock user
-guide (model cards, inference-profiles-support, guardrails-cross-region-support) in 2026-11.
-Prices are on-demand USD per 1M tokens (text) or per image, for the US geography.
+is served); configuration only chooses from it. Facts were checked in 2026-11 against the Bedrock
+user guide (model cards, inference-profiles-support, guardrails-cross-region-support), partly
+through copies of those pages: confirm before relying on them the Sonnet 4.6 profiles, the
+Stability models being served only in us-west-2, the Amazon image models' end-of-life dates and
+the prices (on-demand USD per 1M tokens, or per image, for the US geography).
 """
 
 from __future__ import annotations

@@ -171,3 +171,17 @@ def test_given_the_genai_command_then_login_chat_documents_and_rag_work_from_a_t
     rejected = subprocess.run([*genai, "images", "a cat", "--ratio", "7:3"], capture_output=True, text=True, env=env, timeout=60)
     assert rejected.returncode == 1
     assert json.loads(rejected.stderr)["error"]["code"] == "validation_error"
+
+
+def test_given_srp_sign_in_through_boto3_then_the_gateway_accepts_the_id_token(stack):
+    """The UI's flow. moto runs the SRP exchange but does not check the proof (it accepts any password),
+    so password checking is covered by the USER_PASSWORD_AUTH tests; the real user pool verifies both."""
+    from pycognito.aws_srp import AWSSRP
+
+    cognito = boto3.client("cognito-idp", endpoint_url=stack["CognitoEndpoint"], region_name=stack["Region"])
+    srp = AWSSRP(username="user@example.com", password="Local-Demo-Pass-1!", pool_id=stack["UserPoolId"],
+                 client_id=stack["UserPoolClientId"], client=cognito)  # fmt: skip
+    token = srp.authenticate_user()["AuthenticationResult"]["IdToken"]
+    status, models, _ = request(stack, "GET", "models", token)
+    assert status == 200
+    assert models["chat_models"]
