@@ -14,6 +14,7 @@ PROFILE ?= dev
 STACK ?=
 REGION ?=
 CONFIG ?=
+BEDROCK ?= local
 CDK_CONTEXT := -c profile=$(PROFILE) $(if $(STACK),-c stack_name=$(STACK)) $(if $(REGION),-c region=$(REGION)) \
 	$(if $(CONFIG),-c config=$(abspath $(CONFIG)))
 
@@ -41,8 +42,8 @@ node_modules/.installed: package.json package-lock.json
 
 venv: $(STAMP) node_modules/.installed ## create .venv and install pinned Python deps and the CDK CLI
 
-dev: venv ## run the whole product locally (no AWS account): API, Cognito, storage, offline Bedrock
-	$(BIN)/python -m local.stack
+dev: venv ## run the whole product locally (no AWS account): API, Cognito, storage, offline Bedrock; BEDROCK=aws for real Bedrock
+	BEDROCK=$(BEDROCK) $(BIN)/python -m local.stack
 
 openapi: venv ## write docs/openapi.json, generated from the handlers' code
 	$(BIN)/python -m local.openapi docs/openapi.json

@@ -54,8 +54,42 @@ def _cognito(client: Any) -> tuple[str, str]:
     return pool, app
 
 
-def start(state: Path, *, api_port: int = 0, aws_port: int = 0, bedrock_port: int = 0, job_seconds: float = 2.0) -> Running:
-    """Start every piece; returns the outputs (the stack's output names) and a stop function."""
+AWS_BEDROCK_IDS = ("BEDROCK_GUARDRAIL_ID", "BEDROCK_GUARDRAIL_VERSION")  # required with BEDROCK=aws
+AWS_BEDROCK_OPTIONAL = ("BEDROCK_KNOWLEDGE_BASE_ID", "BEDROCK_DATA_SOURCE_ID")  # a deployed KB for RAG
+
+
+class StartError(RuntimeError):
+    """The local stack cannot start as asked (the message says what to set)."""
+
+
+def _bedrock_settings(mode: str, sim: Any) -> dict[str, str]:
+    """Where the handlers' Bedrock calls go: the offline simulator, or real Bedrock with the caller's credentials."""
+    if mode == "local" and sim is not None:
+        endpoint = sim.endpoint_url
+        return {"AWS_ENDPOINT_URL_BEDROCK_RUNTIME": endpoint, "AWS_ENDPOINT_URL_BEDROCK_AGENT": endpoint,
+                "AWS_ENDPOINT_URL_BEDROCK_AGENT_RUNTIME": endpoint, "KNOWLEDGE_BASE_ID": NAMES["kb"], "DATA_SOURCE_ID": NAMES["ds"],
+                "GUARDRAIL_ID": sim.guardrail_id, "GUARDRAIL_VERSION": sim.guardrail_version}  # fmt: skip
+    if mode != "aws":
+        raise StartError(f"BEDROCK={mode!r}: use local (the offline simulator) or aws (real Bedrock)")
+    missing = [name for name in AWS_BEDROCK_IDS if not os.environ.get(name)]
+    if missing:
+        raise StartError(
+            f"BEDROCK=aws needs {', '.join(missing)} (the GuardrailId and GuardrailVersion outputs of a deployed stack); "
+            f"optionally {', '.join(AWS_BEDROCK_OPTIONAL)} for RAG on its knowledge base"
+        )
+    return {"GUARDRAIL_ID": os.environ["BEDROCK_GUARDRAIL_ID"], "GUARDRAIL_VERSION": os.environ["BEDROCK_GUARDRAIL_VERSION"],
+            "KNOWLEDGE_BASE_ID": os.environ.get("BEDROCK_KNOWLEDGE_BASE_ID", "not-configured"),
+            "DATA_SOURCE_ID": os.environ.get("BEDROCK_DATA_SOURCE_ID", "not-configured")}  # fmt: skip
+
+
+def start(
+    state: Path, *, api_port: int = 0, aws_port: int = 0, bedrock_port: int = 0, job_seconds: float = 2.0, bedrock: str = "local"
+) -> Running:
+    """Start every piece; returns the outputs (the stack's output names) and a stop function.
+
+    bedrock="aws" keeps storage and Cognito local but sends model, guardrail and knowledge-base calls to
+    real Bedrock with the caller's own AWS credentials (moto accepts any credentials).
+    """
     from moto.server import ThreadedMotoServer
 
     from local.bedrock_sim import BedrockSimulator
@@ -69,19 +103,28 @@ def start(state: Path, *, api_port: int = 0, aws_port: int = 0, bedrock_port: in
     moto.start()
     host, port = moto.get_host_and_port()
     aws = f"http://{host}:{port}"
-    sim = BedrockSimulator(config.guardrail, port=bedrock_port).start()
+    sim = BedrockSimulator(config.guardrail, port=bedrock_port) if bedrock == "local" else None
+    try:
+        bedrock_env = _bedrock_settings(bedrock, sim)
+    except StartError:
+        moto.stop()
+        raise
+    if sim is not None:
+        sim.start()
+        # Credentials that reach nothing but these loopback endpoints.
+        os.environ.update(AWS_ACCESS_KEY_ID="local", AWS_SECRET_ACCESS_KEY="local", AWS_EC2_METADATA_DISABLED="true")
+        os.environ.pop("AWS_PROFILE", None)
+        os.environ.pop("AWS_SESSION_TOKEN", None)
+    region = REGION if bedrock == "local" else (config.region or REGION)
     os.environ.update(
-        AWS_ACCESS_KEY_ID="local", AWS_SECRET_ACCESS_KEY="local", AWS_REGION=REGION, AWS_DEFAULT_REGION=REGION,
-        AWS_EC2_METADATA_DISABLED="true", AWS_ENDPOINT_URL_DYNAMODB=aws, AWS_ENDPOINT_URL_S3=aws,
-        AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER=aws, AWS_ENDPOINT_URL_BEDROCK_RUNTIME=sim.endpoint_url,
-        AWS_ENDPOINT_URL_BEDROCK_AGENT=sim.endpoint_url, AWS_ENDPOINT_URL_BEDROCK_AGENT_RUNTIME=sim.endpoint_url,
+        AWS_REGION=region, AWS_DEFAULT_REGION=region,
+        AWS_ENDPOINT_URL_DYNAMODB=aws, AWS_ENDPOINT_URL_S3=aws, AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER=aws,
         TABLE_NAME=NAMES["table"], DOCUMENTS_BUCKET=NAMES["documents"], IMAGES_BUCKET=NAMES["images"],
-        KNOWLEDGE_BASE_ID=NAMES["kb"], DATA_SOURCE_ID=NAMES["ds"], GUARDRAIL_ID=sim.guardrail_id,
-        GUARDRAIL_VERSION=sim.guardrail_version, ADMIN_GROUP="admin", POWERTOOLS_SERVICE_NAME="local",
+        ADMIN_GROUP="admin", POWERTOOLS_SERVICE_NAME="local",
         POWERTOOLS_METRICS_NAMESPACE="BedrockGenAiLocal", POWERTOOLS_TRACE_DISABLED="true",
         RUNTIME_CONFIG_PATH=str(render_runtime_config(state / "runtime_config.json")),
+        **bedrock_env,
     )  # fmt: skip
-    os.environ.pop("AWS_PROFILE", None)
     import boto3
 
     from local.resources import create_conversation_table
@@ -89,13 +132,14 @@ def start(state: Path, *, api_port: int = 0, aws_port: int = 0, bedrock_port: in
     create_conversation_table(boto3.client("dynamodb"), NAMES["table"])
     s3 = boto3.client("s3")
     for bucket in (NAMES["documents"], NAMES["images"]):
-        s3.create_bucket(Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": REGION})
+        s3.create_bucket(Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": region})
     prefix = config.knowledge_base.inclusion_prefix
-    sim.knowledge = KnowledgeStore(knowledge_base_id=NAMES["kb"], data_source_id=NAMES["ds"], s3=s3, bucket=NAMES["documents"],
-                                   prefix=prefix, job_seconds=job_seconds)  # fmt: skip
-    for path in sorted((ROOT / "local" / "seed" / "documents").iterdir()):
-        s3.put_object(Bucket=NAMES["documents"], Key=prefix + path.name, Body=path.read_bytes())
-    boto3.client("bedrock-agent").start_ingestion_job(knowledgeBaseId=NAMES["kb"], dataSourceId=NAMES["ds"], description="seed corpus")
+    if sim is not None:
+        sim.knowledge = KnowledgeStore(knowledge_base_id=NAMES["kb"], data_source_id=NAMES["ds"], s3=s3, bucket=NAMES["documents"],
+                                       prefix=prefix, job_seconds=job_seconds)  # fmt: skip
+        for path in sorted((ROOT / "local" / "seed" / "documents").iterdir()):
+            s3.put_object(Bucket=NAMES["documents"], Key=prefix + path.name, Body=path.read_bytes())
+        boto3.client("bedrock-agent").start_ingestion_job(knowledgeBaseId=NAMES["kb"], dataSourceId=NAMES["ds"], description="seed corpus")
     pool, client_id = _cognito(boto3.client("cognito-idp"))
 
     from chat import handler as chat
@@ -106,15 +150,19 @@ def start(state: Path, *, api_port: int = 0, aws_port: int = 0, bedrock_port: in
     from rag import ingest_handler
 
     verifier = TokenVerifier(jwks_url=f"{aws}/{pool}/.well-known/jwks.json",
-                             issuer=f"https://cognito-idp.{REGION}.amazonaws.com/{pool}", client_id=client_id)  # fmt: skip
+                             issuer=f"https://cognito-idp.{region}.amazonaws.com/{pool}", client_id=client_id)  # fmt: skip
     gateway = LocalGateway({"chat": chat.handler, "rag": rag.handler, "image": image.handler}, verifier,
                            stage=config.api.stage_name, cors_origins=tuple(config.api.cors_origins), port=api_port).start()  # fmt: skip
-    # Uploads reach the ingest function as they would through EventBridge and SQS.
-    events = DocumentEvents(s3, NAMES["documents"], prefix, ingest_handler.handler, lambda_context("ingest")).start()
+    # Uploads reach the ingest function as they would through EventBridge and SQS (offline knowledge base only:
+    # with real Bedrock the deployed knowledge base ingests the deployed bucket, not this one).
+    events = DocumentEvents(s3, NAMES["documents"], prefix, ingest_handler.handler, lambda_context("ingest"))
+    if bedrock == "local":
+        events.start()
     outputs = {
-        "ApiUrl": gateway.url, "UserPoolId": pool, "UserPoolClientId": client_id, "Region": REGION,
-        "CognitoEndpoint": aws, "BedrockEndpoint": sim.endpoint_url, "DocumentsBucketName": NAMES["documents"],
-        "ImagesBucketName": NAMES["images"], "KnowledgeBaseId": NAMES["kb"], "DataSourceId": NAMES["ds"],
+        "ApiUrl": gateway.url, "UserPoolId": pool, "UserPoolClientId": client_id, "Region": region,
+        "CognitoEndpoint": aws, "BedrockEndpoint": sim.endpoint_url if sim is not None else f"aws ({region})",
+        "DocumentsBucketName": NAMES["documents"], "ImagesBucketName": NAMES["images"],
+        "KnowledgeBaseId": os.environ["KNOWLEDGE_BASE_ID"], "DataSourceId": os.environ["DATA_SOURCE_ID"],
         "DemoUsers": [{"username": email, "password": DEMO_PASSWORD, "admin": admin} for email, admin in USERS.items()],
     }  # fmt: skip
     (state / "outputs.json").write_text(json.dumps(outputs, indent=1), encoding="utf-8")
@@ -122,7 +170,8 @@ def start(state: Path, *, api_port: int = 0, aws_port: int = 0, bedrock_port: in
     def stop() -> None:
         events.stop()
         gateway.stop()
-        sim.stop()
+        if sim is not None:
+            sim.stop()
         moto.stop()
 
     return Running(outputs, stop)
@@ -132,12 +181,16 @@ def main() -> None:
     state = Path(os.environ.get("LOCAL_STATE_DIR", ROOT / ".local"))
     defaults = (("api_port", "LOCAL_API_PORT", 3000), ("aws_port", "LOCAL_AWS_PORT", 5050), ("bedrock_port", "LOCAL_BEDROCK_PORT", 5100))
     ports = {name: int(os.environ.get(variable, default)) for name, variable, default in defaults}
-    running = start(state, **ports)
+    try:
+        running = start(state, bedrock=os.environ.get("BEDROCK", "local"), **ports)
+    except StartError as err:
+        print(f"error: {err}", file=sys.stderr)
+        sys.exit(2)
     out = running.outputs
     print("Bedrock GenAI Stack is running locally (no AWS account, loopback only).")
     print(f"  API:       {out['ApiUrl']}  (Cognito ID token in the Authorization header)")
     print(f"  Cognito:   {out['CognitoEndpoint']}  pool {out['UserPoolId']}  client {out['UserPoolClientId']}")
-    print(f"  Bedrock:   {out['BedrockEndpoint']}  (offline simulator)")
+    print(f"  Bedrock:   {out['BedrockEndpoint']}")
     for user in out["DemoUsers"]:
         print(f"  user:      {user['username']} / {user['password']}{'  (admin)' if user['admin'] else ''}")
     print(f"  outputs:   {state / 'outputs.json'}")

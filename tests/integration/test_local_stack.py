@@ -185,3 +185,36 @@ def test_given_srp_sign_in_through_boto3_then_the_gateway_accepts_the_id_token(s
     status, models, _ = request(stack, "GET", "models", token)
     assert status == 200
     assert models["chat_models"]
+
+
+def test_given_bedrock_aws_without_the_deployed_ids_then_a_clear_error(tmp_path):
+    ports = {"LOCAL_API_PORT": "0", "LOCAL_AWS_PORT": "0", "LOCAL_BEDROCK_PORT": "0"}
+    env = {**os.environ, "BEDROCK": "aws", "LOCAL_STATE_DIR": str(tmp_path), **ports}
+    env.pop("BEDROCK_GUARDRAIL_ID", None)
+    result = subprocess.run([sys.executable, "-m", "local.stack"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2
+    assert "BEDROCK=aws needs BEDROCK_GUARDRAIL_ID, BEDROCK_GUARDRAIL_VERSION" in result.stderr
+
+
+def test_given_bedrock_aws_with_the_deployed_ids_then_storage_stays_local_and_bedrock_calls_go_to_aws(tmp_path):
+    env = {**os.environ, "BEDROCK": "aws", "BEDROCK_GUARDRAIL_ID": "gr-deployed", "BEDROCK_GUARDRAIL_VERSION": "3",
+           "LOCAL_STATE_DIR": str(tmp_path), "LOCAL_API_PORT": "0", "LOCAL_AWS_PORT": "0", "LOCAL_BEDROCK_PORT": "0"}  # fmt: skip
+    for key in [k for k in env if k.startswith("AWS_ENDPOINT_URL")]:
+        env.pop(key)
+    command = [sys.executable, "-m", "local.stack"]
+    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        outputs_file = tmp_path / "outputs.json"
+        deadline = time.time() + 60
+        while not outputs_file.exists() and time.time() < deadline and process.poll() is None:
+            time.sleep(0.2)
+        outputs = json.loads(outputs_file.read_text())
+        assert outputs["BedrockEndpoint"] == "aws (us-west-2)"
+        assert outputs["CognitoEndpoint"].startswith("http://127.0.0.1:")
+        token = sign_in(outputs, "user@example.com")
+        status, models, _ = request(outputs, "GET", "models", token)  # no Bedrock call: answered from the config
+        assert status == 200
+        assert models["chat_models"]
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
