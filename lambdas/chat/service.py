@@ -23,7 +23,7 @@ from common.bedrock import bedrock_errors
 from common.catalog import chat_model
 from common.errors import NotFoundError, ValidationFailedError
 from common.guardrail import mask_input, outcome_from_converse
-from common.observability import GUARDRAIL_INTERVENTIONS, INPUT_TOKENS, MODEL_LATENCY, OUTPUT_TOKENS, MetricUnit, metrics
+from common.observability import record_model_call
 from common.params import converse_options
 from common.runtime_config import RuntimeConfig
 
@@ -88,7 +88,7 @@ def send_message(caller: Caller, request: ChatRequest, deps: ChatDeps) -> ChatRe
     outcome = outcome_from_converse(response)
     reply = "".join(block.get("text", "") for block in response["output"]["message"]["content"])
     usage = {"input_tokens": int(response["usage"]["inputTokens"]), "output_tokens": int(response["usage"]["outputTokens"])}
-    _record_metrics(model.id, usage, latency_ms, outcome.intervened)
+    record_model_call(model.id, usage, intervened=outcome.intervened, latency_ms=latency_ms)
 
     stored_user = BLOCKED_MARKER if outcome.input_blocked else mask_input(request.message, response)
     deps.store.append_turn(
@@ -107,15 +107,6 @@ def send_message(caller: Caller, request: ChatRequest, deps: ChatDeps) -> ChatRe
         usage=Usage(**usage),
         guardrail=Guardrail(**outcome.to_dict()),
     )
-
-
-def _record_metrics(model_id: str, usage: dict[str, int], latency_ms: float, intervened: bool) -> None:
-    metrics.add_dimension(name="model_id", value=model_id)
-    metrics.add_metric(name=INPUT_TOKENS, unit=MetricUnit.Count, value=usage["input_tokens"])
-    metrics.add_metric(name=OUTPUT_TOKENS, unit=MetricUnit.Count, value=usage["output_tokens"])
-    metrics.add_metric(name=MODEL_LATENCY, unit=MetricUnit.Milliseconds, value=latency_ms)
-    if intervened:
-        metrics.add_metric(name=GUARDRAIL_INTERVENTIONS, unit=MetricUnit.Count, value=1)
 
 
 def _summary(item: dict[str, Any]) -> ConversationSummary:

@@ -20,7 +20,7 @@ from common.bedrock import bedrock_errors
 from common.catalog import chat_model
 from common.errors import ValidationFailedError
 from common.guardrail import outcome_from_converse
-from common.observability import GUARDRAIL_INTERVENTIONS, INPUT_TOKENS, OUTPUT_TOKENS, MetricUnit, metrics
+from common.observability import record_model_call
 from common.params import InferenceParams, converse_options
 from common.runtime_config import RuntimeConfig
 
@@ -177,11 +177,9 @@ def answer(request: RagQuery, deps: RagDeps, history: list[dict[str, str]]) -> d
     outcome = outcome_from_converse(response)
     text = _text(reply.content)
     usage = {"input_tokens": int(reply.usage_metadata["input_tokens"]), "output_tokens": int(reply.usage_metadata["output_tokens"])}
-    metrics.add_dimension(name="model_id", value=model.id)
-    metrics.add_metric(name=INPUT_TOKENS, unit=MetricUnit.Count, value=usage["input_tokens"])
-    metrics.add_metric(name=OUTPUT_TOKENS, unit=MetricUnit.Count, value=usage["output_tokens"])
-    if outcome.intervened:
-        metrics.add_metric(name=GUARDRAIL_INTERVENTIONS, unit=MetricUnit.Count, value=1)
+    latency = (response.get("metrics") or {}).get("latencyMs")
+    latency_ms = float(latency[0] if isinstance(latency, list) else latency) if latency is not None else None
+    record_model_call(model.id, usage, intervened=outcome.intervened, latency_ms=latency_ms)
     citations = [] if outcome.action == "BLOCKED" else _citations(text, passages, deps)
     return {"answer": text, "citations": citations, "model_id": model.id, "usage": usage, "guardrail": outcome.to_dict()}
 

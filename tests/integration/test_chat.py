@@ -379,3 +379,18 @@ def test_given_a_long_conversation_then_each_turn_costs_one_bounded_query_and_on
     assert query["Limit"] == 2 * chat_handler.config.memory.window_turns + 1
     assert query["ScanIndexForward"] is False
     assert len(calls[1][1]["TransactItems"]) == 3
+
+
+def test_given_a_turn_then_tokens_latency_and_model_reach_the_metrics_the_dashboard_charts(sim, capsys):
+    chat("metrics please")
+    lines = [json.loads(line) for line in capsys.readouterr().out.splitlines() if line.startswith('{"_aws"')]
+    emitted = next(line for line in lines if "InputTokens" in line)
+    assert emitted["model_id"] == HAIKU
+    assert min(_values(emitted["InputTokens"])) > 0
+    assert min(_values(emitted["ModelLatency"])) >= 0
+    assert ["model_id", "service"] in [sorted(d) for d in emitted["_aws"]["CloudWatchMetrics"][0]["Dimensions"]]
+
+
+def _values(value):
+    """EMF carries one value or a list of them."""
+    return value if isinstance(value, list) else [value]

@@ -179,3 +179,16 @@ def test_given_a_knowledge_base_fault_then_a_clear_status(corpus, sim):
     sim.inject("ThrottlingException", operation="Retrieve", times=3)
     status, body = ask({"question": "How large may attachments be?"})
     assert (status, body["error"]["code"]) == (429, "throttled")
+
+
+def test_given_an_answer_then_the_rag_model_metrics_are_emitted(corpus, sim, capsys):
+    ask({"question": "How large may attachments be?"})
+    lines = [json.loads(line) for line in capsys.readouterr().out.splitlines() if line.startswith('{"_aws"')]
+    emitted = next(line for line in lines if "OutputTokens" in line)
+    assert emitted["model_id"].startswith("us.anthropic.claude-haiku")
+    assert min(_values(emitted["OutputTokens"])) > 0
+
+
+def _values(value):
+    """EMF carries one value or a list of them."""
+    return value if isinstance(value, list) else [value]
