@@ -15,6 +15,8 @@ STACK ?=
 REGION ?=
 CONFIG ?=
 BEDROCK ?= local
+LOCAL_STATE_DIR ?= .local
+export LOCAL_STATE_DIR
 CDK_CONTEXT := -c profile=$(PROFILE) $(if $(STACK),-c stack_name=$(STACK)) $(if $(REGION),-c region=$(REGION)) \
 	$(if $(CONFIG),-c config=$(abspath $(CONFIG)))
 
@@ -48,8 +50,8 @@ dev: venv ## run the whole product locally (no AWS account): API, Cognito, stora
 openapi: venv ## write docs/openapi.json, generated from the handlers' code
 	$(BIN)/python -m local.openapi docs/openapi.json
 
-dev-reset: ## forget the local stack's files (.local/)
-	rm -rf .local
+dev-reset: ## forget the local stack's state (.local/: saved data, outputs); stop `make dev` first
+	rm -rf $(LOCAL_STATE_DIR)
 
 test: venv lint ## lint, then run every test (unit, infra, CLI synth)
 	$(BIN)/python -m pytest

@@ -2,8 +2,9 @@
 
 moto's server plays DynamoDB, S3 and Cognito; the offline Bedrock plays Bedrock; the local
 gateway runs the same Lambda handlers behind API Gateway's contract. The sample corpus is
-uploaded and ingested at start; `.local/outputs.json` names everything a client needs.
-Everything listens on 127.0.0.1 only. State is in memory: a restart starts fresh.
+uploaded and ingested at first start; `.local/outputs.json` names everything a client needs.
+Everything listens on 127.0.0.1 only. What users make is saved under `.local/data/` (local.snapshot)
+and loaded back at the next start; `make dev-reset` forgets it.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 REGION = "us-west-2"
-DEMO_PASSWORD = "Local-Demo-Pass-1!"  # local only: the pool lives in this process's memory
+DEMO_PASSWORD = "Local-Demo-Pass-1!"  # local only: the pool lives in this process's memory, on loopback
 USERS = {"admin@example.com": True, "user@example.com": False}  # e-mail -> in the admin group
 NAMES = {"table": "conversations", "documents": "documents", "images": "images", "kb": "LOCALKB001", "ds": "LOCALDS001"}
 
@@ -36,6 +37,18 @@ def _config() -> Any:
     from infra.config import load_config
 
     return load_config(json.loads((ROOT / "cdk.json").read_text(encoding="utf-8"))["context"])
+
+
+def _stable_ids(data: Path) -> None:
+    """Seed moto's id generator from a number kept in the state folder: the pool, its client and the
+    users' `sub` come out the same at every start, so saved conversations and images stay their owners'."""
+    from moto.moto_api._internal import mock_random
+
+    seed_file = data / "id-seed"
+    if not seed_file.exists():
+        seed_file.parent.mkdir(parents=True, exist_ok=True)
+        seed_file.write_text(str(int.from_bytes(os.urandom(8), "big")), encoding="utf-8")
+    mock_random.seed(int(seed_file.read_text(encoding="utf-8")))
 
 
 def _cognito(client: Any) -> tuple[str, str]:
@@ -128,19 +141,28 @@ def start(
     import boto3
 
     from local.resources import create_conversation_table
+    from local.snapshot import Snapshot
 
+    _stable_ids(state / "data")  # first, before anything else asks moto for an id
+    pool, client_id = _cognito(boto3.client("cognito-idp"))
     create_conversation_table(boto3.client("dynamodb"), NAMES["table"])
     s3 = boto3.client("s3")
     for bucket in (NAMES["documents"], NAMES["images"]):
         s3.create_bucket(Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": region})
+    snapshot = Snapshot(state / "data", boto3.client("dynamodb"), s3, NAMES["table"], (NAMES["documents"], NAMES["images"]))
+    restored = snapshot.restore() if snapshot.exists else None
     prefix = config.knowledge_base.inclusion_prefix
     if sim is not None:
         sim.knowledge = KnowledgeStore(knowledge_base_id=NAMES["kb"], data_source_id=NAMES["ds"], s3=s3, bucket=NAMES["documents"],
                                        prefix=prefix, job_seconds=job_seconds)  # fmt: skip
-        for path in sorted((ROOT / "local" / "seed" / "documents").iterdir()):
-            s3.put_object(Bucket=NAMES["documents"], Key=prefix + path.name, Body=path.read_bytes())
-        boto3.client("bedrock-agent").start_ingestion_job(knowledgeBaseId=NAMES["kb"], dataSourceId=NAMES["ds"], description="seed corpus")
-    pool, client_id = _cognito(boto3.client("cognito-idp"))
+        if restored is None:  # first start: the sample corpus
+            for path in sorted((ROOT / "local" / "seed" / "documents").iterdir()):
+                s3.put_object(Bucket=NAMES["documents"], Key=prefix + path.name, Body=path.read_bytes())
+        # The offline knowledge base keeps its index in memory: index what the bucket holds now.
+        description = "seed corpus" if restored is None else "documents saved by an earlier run"
+        boto3.client("bedrock-agent").start_ingestion_job(knowledgeBaseId=NAMES["kb"], dataSourceId=NAMES["ds"], description=description)
+    snapshot.save()
+    snapshot.start()
 
     from chat import handler as chat
     from image import handler as image
@@ -164,12 +186,14 @@ def start(
         "DocumentsBucketName": NAMES["documents"], "ImagesBucketName": NAMES["images"],
         "KnowledgeBaseId": os.environ["KNOWLEDGE_BASE_ID"], "DataSourceId": os.environ["DATA_SOURCE_ID"],
         "DemoUsers": [{"username": email, "password": DEMO_PASSWORD, "admin": admin} for email, admin in USERS.items()],
+        "StateDir": str(state / "data"), "Restored": restored,
     }  # fmt: skip
     (state / "outputs.json").write_text(json.dumps(outputs, indent=1), encoding="utf-8")
 
     def stop() -> None:
         events.stop()
         gateway.stop()
+        snapshot.stop()  # the last save, after the gateway stopped taking requests
         if sim is not None:
             sim.stop()
         moto.stop()
@@ -194,7 +218,10 @@ def main() -> None:
     for user in out["DemoUsers"]:
         print(f"  user:      {user['username']} / {user['password']}{'  (admin)' if user['admin'] else ''}")
     print(f"  outputs:   {state / 'outputs.json'}")
-    print("Press Ctrl-C to stop. State is in memory; a restart starts fresh.")
+    restored = out["Restored"]
+    loaded = f"loaded {restored['items']} items and {restored['objects']} objects" if restored else "first start: sample corpus loaded"
+    print(f"  state:     {out['StateDir']}  ({loaded}; saved every 5 s and at stop; `make dev-reset` forgets it)")
+    print("Press Ctrl-C to stop.")
     stopped = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stopped.set())
     try:
