@@ -16,6 +16,7 @@ REGION ?=
 CONFIG ?=
 BEDROCK ?= local
 LOCAL_STATE_DIR ?= .local
+UI_PORT ?= 8501
 export LOCAL_STATE_DIR
 CDK_CONTEXT := -c profile=$(PROFILE) $(if $(STACK),-c stack_name=$(STACK)) $(if $(REGION),-c region=$(REGION)) \
 	$(if $(CONFIG),-c config=$(abspath $(CONFIG)))
@@ -25,12 +26,12 @@ export CDK_DISABLE_CLI_TELEMETRY := true
 export CDK_DISABLE_VERSION_CHECK := 1
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: help venv test synth deploy destroy diff lint format clean bench dev dev-reset openapi
+.PHONY: help venv browser test synth deploy destroy diff lint format clean bench dev dev-reset openapi ui
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 
-$(STAMP): pyproject.toml requirements.txt requirements-dev.txt constraints.txt lambdas/requirements.txt lambdas/requirements-rag.txt lambdas/requirements-image.txt
+$(STAMP): pyproject.toml requirements.txt requirements-dev.txt constraints.txt lambdas/requirements.txt lambdas/requirements-rag.txt lambdas/requirements-image.txt ui/requirements.txt
 	@test -n "$(PYTHON)" || { echo "error: Python >= 3.11 not found (python3.13 preferred)"; exit 1; }
 	@echo "Using $$($(PYTHON) --version) at $$(command -v $(PYTHON) || echo $(PYTHON))"
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -44,8 +45,16 @@ node_modules/.installed: package.json package-lock.json
 
 venv: $(STAMP) node_modules/.installed ## create .venv and install pinned Python deps and the CDK CLI
 
-dev: venv ## run the whole product locally (no AWS account): API, Cognito, storage, offline Bedrock; BEDROCK=aws for real Bedrock
-	BEDROCK=$(BEDROCK) $(BIN)/python -m local.stack
+dev: venv ## run the whole product locally (no AWS account): API, Cognito, storage, offline Bedrock, UI; BEDROCK=aws for real Bedrock
+	BEDROCK=$(BEDROCK) LOCAL_UI_PORT=$(UI_PORT) $(BIN)/python -m local.stack
+
+ui: venv ## only the Streamlit UI, on the stack named by GENAI_OUTPUTS (a deployed stack's outputs) or .local/outputs.json
+	$(BIN)/python -m ui --port $(UI_PORT)
+
+browser: ## Debian's Chromium and a Korean font for the browser test (apt-get: root or sudo)
+	@if [ -x /usr/bin/chromium ] && dpkg -s fonts-nanum >/dev/null 2>&1; then :; else \
+	  sudo=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	  $$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq --no-install-recommends chromium fonts-nanum; fi
 
 openapi: venv ## write docs/openapi.json, generated from the handlers' code
 	$(BIN)/python -m local.openapi docs/openapi.json
@@ -53,7 +62,7 @@ openapi: venv ## write docs/openapi.json, generated from the handlers' code
 dev-reset: ## forget the local stack's state (.local/: saved data, outputs); stop `make dev` first
 	rm -rf $(LOCAL_STATE_DIR)
 
-test: venv lint ## lint, then run every test (unit, infra, CLI synth)
+test: venv browser lint ## lint, then run every test (unit, infra, CLI synth, UI in a browser)
 	$(BIN)/python -m pytest
 
 synth: venv ## synthesize cdk.out/<stack>.template.json (bundles layers with pip), then cfn-lint it
@@ -63,7 +72,7 @@ synth: venv ## synthesize cdk.out/<stack>.template.json (bundles layers with pip
 	$(BIN)/cfn-lint --ignore-checks W3005 -- cdk.out/*.template.json
 
 deploy: venv ## deploy the stack (needs AWS credentials; `cdk bootstrap` once per account/region)
-	$(CDK) deploy --no-notices --require-approval broadening $(CDK_CONTEXT)
+	$(CDK) deploy --no-notices --require-approval broadening --outputs-file deployed-outputs.json $(CDK_CONTEXT)
 
 diff: venv ## show what a deploy would change
 	$(CDK) diff --no-notices $(CDK_CONTEXT)

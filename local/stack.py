@@ -13,6 +13,7 @@ import json
 import logging
 import os
 import signal
+import subprocess
 import sys
 import threading
 import time
@@ -201,6 +202,16 @@ def start(
     return Running(outputs, stop)
 
 
+def _start_ui(outputs: Path, port: str | None) -> subprocess.Popen[bytes] | None:
+    """The Streamlit UI beside the stack (`make dev` sets LOCAL_UI_PORT; unset or `off`: no UI)."""
+    if not port or port == "off":
+        return None
+    command = [sys.executable, "-m", "ui", "--port", port]
+    process = subprocess.Popen(command, cwd=ROOT, env={**os.environ, "GENAI_OUTPUTS": str(outputs)}, stdout=subprocess.DEVNULL)
+    print(f"  UI:        http://127.0.0.1:{port}/  (Streamlit; sign in as a user above)")
+    return process
+
+
 def main() -> None:
     state = Path(os.environ.get("LOCAL_STATE_DIR", ROOT / ".local"))
     defaults = (("api_port", "LOCAL_API_PORT", 3000), ("aws_port", "LOCAL_AWS_PORT", 5050), ("bedrock_port", "LOCAL_BEDROCK_PORT", 5100))
@@ -221,7 +232,8 @@ def main() -> None:
     restored = out["Restored"]
     loaded = f"loaded {restored['items']} items and {restored['objects']} objects" if restored else "first start: sample corpus loaded"
     print(f"  state:     {out['StateDir']}  ({loaded}; saved every 5 s and at stop; `make dev-reset` forgets it)")
-    print("Press Ctrl-C to stop.")
+    ui = _start_ui(state / "outputs.json", os.environ.get("LOCAL_UI_PORT"))
+    print("Press Ctrl-C to stop.", flush=True)
     stopped = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stopped.set())
     try:
@@ -229,6 +241,9 @@ def main() -> None:
             time.sleep(0)
     except KeyboardInterrupt:
         pass
+    if ui is not None:
+        ui.terminate()
+        ui.wait(timeout=20)
     running.stop()
     sys.exit(0)
 

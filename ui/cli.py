@@ -85,7 +85,7 @@ def run(argv: list[str]) -> Any:
         return client.call("GET", "documents")
     if args.action == "upload":
         content_type = args.content_type or mimetypes.guess_type(args.file.name)[0] or "application/octet-stream"
-        return client.upload(args.file, content_type)
+        return client.upload(args.file.name, args.file.read_bytes(), content_type)
     if args.action == "delete":
         from urllib.parse import quote
 

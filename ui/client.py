@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import urllib.error
 import urllib.request
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,7 @@ from typing import Any
 import boto3
 
 DEFAULT_OUTPUTS = Path(".local") / "outputs.json"
+UPLOAD_CHUNK = 256 * 1024
 
 
 class ApiError(Exception):
@@ -32,21 +34,75 @@ class Outputs:
     region: str
     cognito_endpoint: str | None = None
 
+    user_pool_id: str = ""
+    demo_users: tuple[tuple[str, str], ...] = ()  # the local stack's (username, password) pairs
+
     @classmethod
     def load(cls, path: Path = DEFAULT_OUTPUTS) -> Outputs:
+        """`make dev`'s outputs.json, or `cdk deploy --outputs-file`'s (outputs nested under the stack name)."""
         data = json.loads(path.read_text(encoding="utf-8"))
-        return cls(data["ApiUrl"], data["UserPoolClientId"], data["Region"], data.get("CognitoEndpoint"))
+        if "ApiUrl" not in data:
+            stacks = [v for v in data.values() if isinstance(v, dict) and "ApiUrl" in v]
+            if len(stacks) != 1:
+                raise ValueError(f"{path}: expected the outputs of one stack (ApiUrl, UserPoolClientId, Region)")
+            data = stacks[0]
+        demo = tuple((u["username"], u["password"]) for u in data.get("DemoUsers", []))
+        return cls(data["ApiUrl"], data["UserPoolClientId"], data["Region"], data.get("CognitoEndpoint"), data.get("UserPoolId", ""), demo)
 
 
-def sign_in(outputs: Outputs, username: str, password: str) -> str:
-    """An ID token from the user pool (USER_PASSWORD_AUTH)."""
+def sign_in(outputs: Outputs, username: str, password: str, new_password: str | None = None) -> str:
+    """An ID token from the user pool (USER_PASSWORD_AUTH, over TLS to Cognito in AWS).
+
+    Raises NewPasswordRequiredError when the account still has its temporary password and no
+    `new_password` was given; with one, answers the challenge and signs in.
+    """
     cognito = boto3.client("cognito-idp", region_name=outputs.region, endpoint_url=outputs.cognito_endpoint)
     result = cognito.initiate_auth(
         ClientId=outputs.client_id, AuthFlow="USER_PASSWORD_AUTH", AuthParameters={"USERNAME": username, "PASSWORD": password}
     )
+    if result.get("ChallengeName") == "NEW_PASSWORD_REQUIRED":
+        if not new_password:
+            raise NewPasswordRequiredError(username)
+        result = cognito.respond_to_auth_challenge(
+            ClientId=outputs.client_id, ChallengeName="NEW_PASSWORD_REQUIRED", Session=result["Session"],
+            ChallengeResponses={"USERNAME": username, "NEW_PASSWORD": new_password},
+        )  # fmt: skip
     if "AuthenticationResult" not in result:
-        raise ApiError(401, {"error": {"code": "challenge", "message": f"sign-in needs {result.get('ChallengeName')}"}})
+        raise ApiError(401, {"error": {"code": "challenge", "message": f"sign-in needs {result.get('ChallengeName')}, not supported here"}})
     return str(result["AuthenticationResult"]["IdToken"])
+
+
+class NewPasswordRequiredError(Exception):
+    """The user pool wants a new password before it signs this user in (an admin-created account)."""
+
+
+def sign_in_srp(outputs: Outputs, username: str, password: str, new_password: str | None = None) -> str:
+    """An ID token through Secure Remote Password: the password itself never leaves this process.
+
+    Raises NewPasswordRequiredError when the account still has its temporary password and no
+    `new_password` was given; with one, sets it and signs in.
+    """
+    from pycognito.aws_srp import AWSSRP
+    from pycognito.exceptions import ForceChangePasswordException, SMSMFAChallengeException, SoftwareTokenMFAChallengeException
+
+    cognito = boto3.client("cognito-idp", region_name=outputs.region, endpoint_url=outputs.cognito_endpoint)
+    srp = AWSSRP(username=username, password=password, pool_id=outputs.user_pool_id, client_id=outputs.client_id, client=cognito)
+    try:
+        result = srp.set_new_password_challenge(new_password) if new_password else srp.authenticate_user()
+    except ForceChangePasswordException:
+        raise NewPasswordRequiredError(username) from None
+    except (SMSMFAChallengeException, SoftwareTokenMFAChallengeException):
+        message = "this account signs in with MFA, which this client does not support yet"
+        raise ApiError(401, {"error": {"code": "mfa_required", "message": message}}) from None
+    return str(result["AuthenticationResult"]["IdToken"])
+
+
+def _multipart(fields: dict[str, str], content_type: str, boundary: str) -> tuple[bytes, bytes]:
+    """The form fields and file header before the file, and the closing boundary after it."""
+    head = b"".join(f'--{boundary}\r\nContent-Disposition: form-data; name="{k}"\r\n\r\n{v}\r\n'.encode() for k, v in fields.items())
+    file_part = f'Content-Disposition: form-data; name="file"; filename="upload"\r\nContent-Type: {content_type}'
+    head += f"--{boundary}\r\n{file_part}\r\n\r\n".encode()
+    return head, f"\r\n--{boundary}--\r\n".encode()
 
 
 class Client:
@@ -68,20 +124,30 @@ class Client:
             raise ApiError(err.code, json.loads(text) if text else None) from None
         return json.loads(text) if text else None
 
-    def upload(self, path: Path, content_type: str, metadata: dict[str, Any] | None = None) -> Any:
-        """Ask for a presigned upload, then send the file with it (multipart form)."""
-        data = path.read_bytes()
-        offer = self.call("POST", "documents", {"filename": path.name, "content_type": content_type, "size": len(data),
+    def upload(
+        self, name: str, data: bytes, content_type: str, metadata: dict[str, Any] | None = None,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> Any:  # fmt: skip
+        """Ask for a presigned upload, then send the file with it (multipart form), reporting bytes sent."""
+        offer = self.call("POST", "documents", {"filename": name, "content_type": content_type, "size": len(data),
                                                  **({"metadata": metadata} if metadata else {})})  # fmt: skip
         boundary = "----genai-upload"
-        parts = [
-            f'--{boundary}\r\nContent-Disposition: form-data; name="{k}"\r\n\r\n{v}\r\n'.encode()
-            for k, v in offer["upload"]["fields"].items()
-        ]
-        head = f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="upload"\r\nContent-Type: {content_type}\r\n\r\n'
-        body = b"".join(parts) + head.encode() + data + f"\r\n--{boundary}--\r\n".encode()
-        request = urllib.request.Request(offer["upload"]["url"], data=body, method="POST")
+        head, tail = _multipart(offer["upload"]["fields"], content_type, boundary)
+
+        def body() -> Iterator[bytes]:
+            yield head
+            for start in range(0, len(data), UPLOAD_CHUNK):
+                yield data[start : start + UPLOAD_CHUNK]
+                if progress:
+                    progress(min(start + UPLOAD_CHUNK, len(data)), len(data))
+            yield tail
+
+        request = urllib.request.Request(offer["upload"]["url"], data=body(), method="POST")
         request.add_header("Content-Type", f"multipart/form-data; boundary={boundary}")
-        with urllib.request.urlopen(request, timeout=self.timeout):
-            pass
+        request.add_header("Content-Length", str(len(head) + len(data) + len(tail)))
+        try:
+            with urllib.request.urlopen(request, timeout=self.timeout):
+                pass
+        except urllib.error.HTTPError as err:
+            raise ApiError(err.code, {"error": {"code": "upload_failed", "message": err.read().decode("utf-8", "replace")[:500]}}) from None
         return offer

@@ -1,0 +1,56 @@
+"""What the UI computes from the API's answers (no Streamlit, no network)."""
+
+from __future__ import annotations
+
+import pytest
+
+from infra.constants import ADMIN_GROUP
+from ui import views
+
+CLAUDE = {"id": "c", "family": "anthropic", "max_output_tokens": 64000, "temperature_with_top_p": False, "max_stop_sequences": 4,
+          "params": {"temperature": [0.0, 1.0], "top_p": [0.0, 1.0], "top_k": [1, 500]}}  # fmt: skip
+NOVA = {"id": "n", "family": "nova", "max_output_tokens": 5000, "temperature_with_top_p": True, "max_stop_sequences": 4,
+        "params": {"temperature": [0.0, 1.0], "top_p": [0.0, 1.0], "top_k": [1, 128]}}  # fmt: skip
+
+
+def test_given_each_model_then_the_sliders_span_its_own_ranges():
+    nova = {s.name: s for s in views.sliders(NOVA)}
+    assert (nova["top_k"].low, nova["top_k"].high) == (1, 128)
+    assert (nova["max_tokens"].high, nova["max_tokens"].default) == (5000, 2048)
+    claude = {s.name: s for s in views.sliders(CLAUDE)}
+    assert (claude["top_k"].high, claude["max_tokens"].high) == (500, 64000)
+
+
+def test_given_a_model_that_refuses_temperature_with_top_p_then_only_the_chosen_one_is_sent():
+    values = {"temperature": 0.3, "top_p": 0.9, "top_k": 50, "max_tokens": 100}
+    assert views.inference_params(values, CLAUDE, tune="top_p") == {"top_p": 0.9, "top_k": 50, "max_tokens": 100}
+    assert "top_p" not in views.inference_params(values, CLAUDE, tune="temperature")
+    assert views.inference_params(values, NOVA, stops=["끝"]) == {**values, "stop_sequences": ["끝"]}
+
+
+def test_given_stop_sequences_one_a_line_then_blank_lines_drop_and_the_limit_holds():
+    assert views.stop_sequences("끝\n\n  \nEND\r\n", 4) == ["끝", "END"]
+    with pytest.raises(ValueError, match="at most 2"):
+        views.stop_sequences("a\nb\nc", 2)
+
+
+def test_given_citations_then_each_number_links_to_its_document_and_unknown_ones_stay_text():
+    citations = [{"number": 1, "url": "http://x/hr.md?sig=1"}, {"number": 2}]
+    answer = views.linked_answer("재택 근무는 주 2일입니다 [1]. 예외는 [2], [9].", citations)
+    assert answer == "재택 근무는 주 2일입니다 [\\[1\\]](http://x/hr.md?sig=1). 예외는 [2], [9]."
+    assert views.citation_label({"number": 3, "source": {"name": "안내.pdf", "page": 2}}) == "[3] 안내.pdf, p. 2"
+
+
+def test_given_guardrail_outcomes_then_blocks_are_errors_and_masks_are_warnings():
+    assert views.guardrail_note({"intervened": False, "action": "NONE"}) is None
+    blocked = views.guardrail_note({"intervened": True, "action": "BLOCKED", "policies": ["content:PROMPT_ATTACK"], "message": "차단"})
+    assert blocked == ("error", "Blocked by the guardrail (content:PROMPT_ATTACK).")
+    assert views.guardrail_note({"intervened": True, "action": "ANONYMIZED", "policies": ["pii:EMAIL"]}) == (
+        "warning", "The guardrail masked sensitive data (pii:EMAIL).",
+    )  # fmt: skip
+
+
+def test_given_the_stack_then_the_ui_admin_group_is_the_one_the_stack_creates():
+    assert views.ADMIN_GROUP == ADMIN_GROUP
+    assert views.claims_groups({"cognito:groups": ["admin"]}) == ["admin"]
+    assert views.claims_groups({}) == []

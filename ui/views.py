@@ -1,0 +1,101 @@
+"""What the pages show, computed from the API's answers: no Streamlit here, so it is tested plainly."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+ADMIN_GROUP = "admin"  # infra/constants.py ADMIN_GROUP: the group allowed to manage documents
+DEFAULT_MAX_TOKENS = 2048  # the API's default: min(2048, the model's max_output_tokens)
+ASPECT_RATIOS = ("1:1", "16:9", "21:9", "2:3", "3:2", "4:5", "5:4", "9:16", "9:21")
+
+
+@dataclass(frozen=True)
+class Slider:
+    name: str
+    label: str
+    low: float | int
+    high: float | int
+    default: float | int
+    step: float | int
+
+
+def sliders(model: dict[str, Any]) -> list[Slider]:
+    """One slider per inference parameter, over the model's own allowed range (GET /models)."""
+    ranges = model["params"]
+    t_low, t_high = ranges["temperature"]
+    p_low, p_high = ranges["top_p"]
+    k_low, k_high = ranges["top_k"]
+    max_out = int(model["max_output_tokens"])
+    return [
+        Slider("temperature", "Temperature", float(t_low), float(t_high), min(float(t_high), 0.7), 0.05),
+        Slider("top_p", "Top P", float(p_low), float(p_high), float(p_high), 0.01),
+        Slider("top_k", "Top K", int(k_low), int(k_high), int(k_high), 1),
+        Slider("max_tokens", "Max tokens", 1, max_out, min(DEFAULT_MAX_TOKENS, max_out), 1),
+    ]
+
+
+def stop_sequences(text: str, limit: int) -> list[str]:
+    """One stop sequence a line, blank lines dropped; at most the model's limit."""
+    found = [line for line in (raw.strip("\r") for raw in text.split("\n")) if line.strip()]
+    if len(found) > limit:
+        raise ValueError(f"at most {limit} stop sequences")
+    return found
+
+
+def inference_params(
+    values: dict[str, Any], model: dict[str, Any], *, tune: str = "temperature", stops: list[str] | None = None
+) -> dict[str, Any]:
+    """The `params` object for POST /chat and /rag/query. Models that refuse temperature and top_p
+    together (`temperature_with_top_p` false) get only the one chosen in `tune`."""
+    names: tuple[str, ...] = ("temperature", "top_p", "top_k", "max_tokens")
+    params: dict[str, Any] = {name: values[name] for name in names if name in values}
+    if not model.get("temperature_with_top_p", True):
+        params.pop("top_p" if tune == "temperature" else "temperature", None)
+    if stops:
+        params["stop_sequences"] = stops
+    return params
+
+
+def guardrail_note(guardrail: dict[str, Any] | None) -> tuple[str, str] | None:
+    """(level, text) when the guardrail acted: "error" when it blocked, "warning" when it masked; None otherwise."""
+    if not guardrail or not guardrail.get("intervened"):
+        return None
+    policies = ", ".join(guardrail.get("policies") or []) or "policy"
+    if guardrail.get("action") == "BLOCKED":
+        return "error", f"Blocked by the guardrail ({policies})."  # the blocked message itself is the reply
+    return "warning", f"The guardrail masked sensitive data ({policies})."
+
+
+_MARK = re.compile(r"\[(\d{1,2})\]")
+
+
+def linked_answer(answer: str, citations: list[dict[str, Any]]) -> str:
+    """The answer as Markdown, each [n] a link to its document when the API gave one."""
+    urls = {int(c["number"]): c.get("url") for c in citations}
+
+    def link(match: re.Match[str]) -> str:
+        number = int(match.group(1))
+        url = urls.get(number)
+        return f"[\\[{number}\\]]({url})" if url else match.group(0)
+
+    return _MARK.sub(link, answer)
+
+
+def citation_label(citation: dict[str, Any]) -> str:
+    source = citation.get("source") or {}
+    page = f", p. {source['page']}" if source.get("page") else ""
+    return f"[{citation['number']}] {source.get('name') or source.get('uri') or 'source'}{page}"
+
+
+def image_options(model: dict[str, Any]) -> dict[str, Any]:
+    """How to size a picture for this model: Stability takes an aspect ratio and one image a request."""
+    if model.get("family") == "stability":
+        return {"sizing": "aspect_ratio", "ratios": ASPECT_RATIOS, "per_request": 1}
+    return {"sizing": "width_height", "per_request": 5}
+
+
+def claims_groups(claims: dict[str, Any]) -> list[str]:
+    groups = claims.get("cognito:groups") or []
+    return [str(g) for g in groups] if isinstance(groups, list) else str(groups).split()
