@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from infra.constants import ADMIN_GROUP
@@ -35,7 +37,7 @@ def test_given_stop_sequences_one_a_line_then_blank_lines_drop_and_the_limit_hol
 
 
 def test_given_citations_then_each_number_links_to_its_document_and_unknown_ones_stay_text():
-    citations = [{"number": 1, "url": "http://x/hr.md?sig=1"}, {"number": 2}]
+    citations: list[dict[str, Any]] = [{"number": 1, "url": "http://x/hr.md?sig=1"}, {"number": 2}]
     answer = views.linked_answer("재택 근무는 주 2일입니다 [1]. 예외는 [2], [9].", citations)
     assert answer == "재택 근무는 주 2일입니다 [\\[1\\]](http://x/hr.md?sig=1). 예외는 [2], [9]."
     assert views.citation_label({"number": 3, "source": {"name": "안내.pdf", "page": 2}}) == "[3] 안내.pdf, p. 2"
