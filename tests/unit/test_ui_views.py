@@ -56,3 +56,24 @@ def test_given_the_stack_then_the_ui_admin_group_is_the_one_the_stack_creates():
     assert views.ADMIN_GROUP == ADMIN_GROUP
     assert views.claims_groups({"cognito:groups": ["admin"]}) == ["admin"]
     assert views.claims_groups({}) == []
+
+
+def test_given_make_dev_or_cdk_deploy_outputs_then_the_client_reads_both(tmp_path):
+    import json
+
+    from ui.client import Outputs
+
+    local = tmp_path / "local.json"
+    local.write_text(json.dumps({"ApiUrl": "http://127.0.0.1:3000/api/", "UserPoolClientId": "c", "Region": "us-west-2",
+                                 "CognitoEndpoint": "http://127.0.0.1:5050", "UserPoolId": "p",
+                                 "DemoUsers": [{"username": "a@example.com", "password": "pw", "admin": True}]}))  # fmt: skip
+    assert Outputs.load(local).demo_users == (("a@example.com", "pw"),)
+    deployed = tmp_path / "deployed.json"
+    stack = {"ApiUrl": "https://x.execute-api.ap-northeast-2.amazonaws.com/api/", "UserPoolClientId": "c2",
+             "UserPoolId": "ap-northeast-2_x", "Region": "ap-northeast-2"}  # fmt: skip
+    deployed.write_text(json.dumps({"BedrockGenAi": stack}))
+    found = Outputs.load(deployed)
+    assert (found.region, found.cognito_endpoint, found.user_pool_id) == ("ap-northeast-2", None, "ap-northeast-2_x")
+    deployed.write_text(json.dumps({"A": {"ApiUrl": "u", "UserPoolClientId": "c", "Region": "r"}, "B": {"ApiUrl": "u"}}))
+    with pytest.raises(ValueError, match="one stack"):
+        Outputs.load(deployed)
