@@ -230,7 +230,8 @@ def main() -> None:
         print(f"  user:      {user['username']} / {user['password']}{'  (admin)' if user['admin'] else ''}")
     print(f"  outputs:   {state / 'outputs.json'}")
     restored = out["Restored"]
-    loaded = f"loaded {restored['items']} items and {restored['objects']} objects" if restored else "first start: sample corpus loaded"
+    first = "first start: sample corpus loaded" if out["BedrockEndpoint"].startswith("http") else "first start"
+    loaded = f"loaded {restored['items']} items and {restored['objects']} objects" if restored else first
     print(f"  state:     {out['StateDir']}  ({loaded}; saved every 5 s and at stop; `make dev-reset` forgets it)")
     ui = _start_ui(state / "outputs.json", os.environ.get("LOCAL_UI_PORT"))
     print("Press Ctrl-C to stop.", flush=True)
