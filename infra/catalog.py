@@ -4,16 +4,24 @@ The catalog is product knowledge (families, parameter ranges, limits, prices, wh
 is served); configuration only chooses from it. Facts were checked in 2026-11 against the Bedrock
 user guide (model cards, inference-profiles-support, guardrails-cross-region-support), partly
 through copies of those pages: confirm before relying on them the Sonnet 4.6 profiles, the
-Stability models being served only in us-west-2, the Amazon image models' end-of-life dates and
-the prices (on-demand USD per 1M tokens, or per image, for the US geography).
+Stability models being served only in us-west-2, the Amazon image models' lifecycle dates (each
+model's `Lifecycle.source` says where its dates come from) and the prices (on-demand USD per 1M
+tokens, or per image, for the US geography).
+
+Lifecycle policy (Bedrock's states: Active, Legacy, End-of-Life): a model past its end-of-life
+date is refused at synth with the models to use instead; a Legacy model (legacy date reached, or
+an end-of-life date announced) still deploys, with a synth warning naming current alternatives,
+and `GET /models` reports its status and dates.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Literal
 
-Family = Literal["anthropic", "nova", "stability", "nova-canvas", "titan-embed", "cohere-embed"]
+Family = Literal["anthropic", "nova", "stability", "amazon-image", "titan-embed", "cohere-embed"]
+Status = Literal["ACTIVE", "LEGACY", "END_OF_LIFE"]
 
 # Geographic cross-region profiles: prefix -> {source region -> destination regions}.
 _US = ("us-east-1", "us-east-2", "us-west-2")
@@ -55,6 +63,25 @@ def _nova_profiles() -> dict[str, dict[str, tuple[str, ...]]]:
 
 
 @dataclass(frozen=True)
+class Lifecycle:
+    """Bedrock lifecycle dates (ISO) and where they were read."""
+
+    legacy_since: str | None = None
+    end_of_life: str | None = None
+    source: str = ""
+
+    def status(self, today: date) -> Status:
+        if self.end_of_life and today >= date.fromisoformat(self.end_of_life):
+            return "END_OF_LIFE"
+        if self.end_of_life or (self.legacy_since and today >= date.fromisoformat(self.legacy_since)):
+            return "LEGACY"
+        return "ACTIVE"
+
+
+ACTIVE = Lifecycle()
+
+
+@dataclass(frozen=True)
 class Range:
     low: float
     high: float
@@ -76,7 +103,7 @@ class ChatModelInfo:
     in_region: tuple[str, ...]
     profiles: dict[str, dict[str, tuple[str, ...]]]
     global_profile: bool
-    end_of_life: str | None = None
+    lifecycle: Lifecycle = ACTIVE
 
 
 @dataclass(frozen=True)
@@ -87,7 +114,7 @@ class ImageModelInfo:
     price_per_image: float
     in_region: tuple[str, ...]
     tasks: tuple[str, ...]
-    end_of_life: str | None = None
+    lifecycle: Lifecycle = ACTIVE
 
 
 @dataclass(frozen=True)
@@ -218,20 +245,29 @@ IMAGE_MODELS: dict[str, ImageModelInfo] = {
         ImageModelInfo(
             model_id="amazon.nova-canvas-v1:0",
             name="Amazon Nova Canvas",
-            family="nova-canvas",
+            family="amazon-image",
             price_per_image=0.04,
             in_region=("us-east-1", "eu-west-1", "ap-northeast-1"),
             tasks=("TEXT_IMAGE", "IMAGE_VARIATION", "INPAINTING", "OUTPAINTING", "BACKGROUND_REMOVAL", "COLOR_GUIDED_GENERATION"),
-            end_of_life="2026-09-30",
+            lifecycle=Lifecycle(
+                legacy_since="2026-03-30",
+                end_of_life="2026-09-30",
+                source="second-hand: a 2026-07-09 summary of the Bedrock model card and lifecycle page (Legacy since "
+                "2026-03-30, EOL 2026-09-30), matched by a reseller's retirement notice; no copy of the AWS card itself was found",
+            ),
         ),
         ImageModelInfo(
             model_id="amazon.titan-image-generator-v2:0",
             name="Amazon Titan Image Generator v2",
-            family="nova-canvas",
+            family="amazon-image",
             price_per_image=0.01,
             in_region=("us-east-1", "us-west-2"),
             tasks=("TEXT_IMAGE", "IMAGE_VARIATION", "INPAINTING", "OUTPAINTING", "BACKGROUND_REMOVAL", "COLOR_GUIDED_GENERATION"),
-            end_of_life="2026-06-30",
+            lifecycle=Lifecycle(
+                end_of_life="2026-06-30",
+                source="copy of the Bedrock model card 'Titan Image Generator G1 v2' (lifecycle Legacy, EOL June 30, 2026; "
+                "launched Nov 29, 2023); the card gives no legacy date",
+            ),
         ),
     )
 }
@@ -284,13 +320,30 @@ def split_profile(model_id: str) -> tuple[str | None, str]:
     return None, model_id
 
 
-def resolve_chat_model(model_id: str, region: str) -> ResolvedModel:
+def current_models(models: dict[str, ChatModelInfo] | dict[str, ImageModelInfo], today: date) -> list[str]:
+    """The ids of the catalog's Active models (what to suggest instead of a Legacy or retired one)."""
+    return [k for k, v in models.items() if v.lifecycle.status(today) == "ACTIVE"]
+
+
+def legacy_warning(model_id: str, name: str, lifecycle: Lifecycle, alternatives: list[str]) -> str:
+    eol = f"end of life on {lifecycle.end_of_life}" if lifecycle.end_of_life else "no end-of-life date announced yet"
+    return (
+        f"{model_id!r} ({name}) is a Legacy Bedrock model ({eol}): Bedrock may refuse it to accounts that have not "
+        f"used it recently, and it stops working at end of life. Plan a move to one of: {', '.join(alternatives)}"
+    )
+
+
+def resolve_chat_model(model_id: str, region: str, today: date | None = None) -> ResolvedModel:
     prefix, base = split_profile(model_id)
     info = CHAT_MODELS.get(base)
     if info is None:
         raise CatalogError(f"{model_id!r} is not a known chat model; known: {', '.join(sorted(CHAT_MODELS))}")
-    if info.end_of_life:
-        raise CatalogError(f"{model_id!r} reached end of life on {info.end_of_life}; choose another model")
+    today = today or date.today()
+    if info.lifecycle.status(today) == "END_OF_LIFE":
+        raise CatalogError(
+            f"{model_id!r} reached end of life on {info.lifecycle.end_of_life}; "
+            f"choose one of: {', '.join(current_models(CHAT_MODELS, today))}"
+        )
     if prefix is None:
         if region not in info.in_region:
             offered = [f"{p}.{base}" for p, sources in sorted(info.profiles.items()) if region in sources]
@@ -315,14 +368,15 @@ def resolve_chat_model(model_id: str, region: str) -> ResolvedModel:
     return ResolvedModel(model_id, base, prefix, tuple(sources[region]))
 
 
-def resolve_image_model(model_id: str, region: str) -> ImageModelInfo:
+def resolve_image_model(model_id: str, region: str, today: date | None = None) -> ImageModelInfo:
     info = IMAGE_MODELS.get(model_id)
     if info is None:
         raise CatalogError(f"{model_id!r} is not a known image model; known: {', '.join(sorted(IMAGE_MODELS))}")
-    if info.end_of_life:
+    today = today or date.today()
+    if info.lifecycle.status(today) == "END_OF_LIFE":
         raise CatalogError(
-            f"{model_id!r} ({info.name}) reached end of life on {info.end_of_life}; "
-            f"choose one of: {', '.join(k for k, v in IMAGE_MODELS.items() if not v.end_of_life)}"
+            f"{model_id!r} ({info.name}) reached end of life on {info.lifecycle.end_of_life}; "
+            f"choose one of: {', '.join(current_models(IMAGE_MODELS, today))}"
         )
     if region not in info.in_region:
         raise CatalogError(f"{model_id!r} is offered in {', '.join(info.in_region)}, not in {region}")

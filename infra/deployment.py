@@ -7,15 +7,19 @@ policy source for models, parameter ranges, memory window, limits and messages.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from infra.catalog import (
     CHAT_MODELS,
+    IMAGE_MODELS,
     CatalogError,
     EmbeddingModelInfo,
     ImageModelInfo,
     ResolvedModel,
+    current_models,
     embedding_model,
+    legacy_warning,
     resolve_chat_model,
     resolve_image_model,
 )
@@ -33,6 +37,7 @@ class Deployment:
     image_models: tuple[ImageModelInfo, ...]
     image_region: str
     guardrail_profile: GuardrailProfile | None
+    warnings: tuple[str, ...] = ()  # Legacy models: synth prints these
 
     @property
     def translation_model(self) -> ResolvedModel | None:
@@ -62,20 +67,36 @@ class _Problems:
             raise ConfigError("invalid configuration:\n" + "\n".join(self.lines))
 
 
-def _chat(problems: _Problems, key: str, model_id: str, region: str) -> ResolvedModel | None:
+def _chat(problems: _Problems, key: str, model_id: str, region: str, today: date) -> ResolvedModel | None:
     try:
-        return resolve_chat_model(model_id, region)
+        return resolve_chat_model(model_id, region, today)
     except CatalogError as err:
         problems.add(key, err)
         return None
 
 
-def resolve(config: AppConfig, region: str) -> Deployment:
-    """Resolve every model id and the guardrail profile in `region`, or raise one ConfigError listing all problems."""
+def _legacy_warnings(chat: list[ResolvedModel | None], images: list[ImageModelInfo], today: date) -> tuple[str, ...]:
+    warnings = []
+    for model in {m.foundation_model_id: m for m in chat if m}.values():
+        info = CHAT_MODELS[model.foundation_model_id]
+        if info.lifecycle.status(today) == "LEGACY":
+            warnings.append(legacy_warning(model.requested_id, info.name, info.lifecycle, current_models(CHAT_MODELS, today)))
+    for image in images:
+        if image.lifecycle.status(today) == "LEGACY":
+            warnings.append(legacy_warning(image.model_id, image.name, image.lifecycle, current_models(IMAGE_MODELS, today)))
+    return tuple(warnings)
+
+
+def resolve(config: AppConfig, region: str, today: date | None = None) -> Deployment:
+    """Resolve every model id and the guardrail profile in `region`, or raise one ConfigError listing all problems.
+
+    `today` decides lifecycle states (default: the synth date): past end of life is an error, Legacy a warning.
+    """
+    today = today or date.today()
     problems = _Problems()
     models = config.models
-    chat = [_chat(problems, f"models.chat.allowed[{i}]", model_id, region) for i, model_id in enumerate(models.chat.allowed)]
-    rag = _chat(problems, "models.rag", models.rag, region)
+    chat = [_chat(problems, f"models.chat.allowed[{i}]", model_id, region, today) for i, model_id in enumerate(models.chat.allowed)]
+    rag = _chat(problems, "models.rag", models.rag, region, today)
     embedding = None
     try:
         embedding = embedding_model(models.embedding.model_id)
@@ -90,7 +111,7 @@ def resolve(config: AppConfig, region: str) -> Deployment:
     images = []
     for i, model_id in enumerate(models.image.allowed):
         try:
-            images.append(resolve_image_model(model_id, image_region))
+            images.append(resolve_image_model(model_id, image_region, today))
         except CatalogError as err:
             hint = "" if models.image.region else " (set models.image.region to call the image model in another region)"
             problems.add(f"models.image.allowed[{i}]", f"{err}{hint}")
@@ -103,7 +124,8 @@ def resolve(config: AppConfig, region: str) -> Deployment:
     problems.raise_if_any()
     assert rag is not None
     assert embedding is not None
-    return Deployment(config, region, tuple(m for m in chat if m), rag, embedding, tuple(images), image_region, profile)
+    warnings = _legacy_warnings([*chat, rag], images, today)
+    return Deployment(config, region, tuple(m for m in chat if m), rag, embedding, tuple(images), image_region, profile, warnings)
 
 
 def _range(value: Any) -> list[float] | None:
@@ -124,6 +146,19 @@ def _chat_model_entry(model: ResolvedModel) -> dict[str, Any]:
     }
 
 
+def _image_model_entry(model: ImageModelInfo) -> dict[str, Any]:
+    return {
+        "id": model.model_id,
+        "name": model.name,
+        "family": model.family,
+        "tasks": list(model.tasks),
+        "price_per_image": model.price_per_image,
+        # Dates, not a status: the function works the status out on the day it is asked.
+        "legacy_since": model.lifecycle.legacy_since,
+        "end_of_life": model.lifecycle.end_of_life,
+    }
+
+
 def runtime_config(deployment: Deployment) -> dict[str, Any]:
     """What the functions need from the configuration (no resource names: those are env vars)."""
     config = deployment.config
@@ -131,10 +166,7 @@ def runtime_config(deployment: Deployment) -> dict[str, Any]:
         "chat_models": [_chat_model_entry(m) for m in deployment.chat_models],
         "default_chat_model": config.models.chat.default,
         "rag_model": _chat_model_entry(deployment.rag_model),
-        "image_models": [
-            {"id": m.model_id, "name": m.name, "family": m.family, "tasks": list(m.tasks), "price_per_image": m.price_per_image}
-            for m in deployment.image_models
-        ],
+        "image_models": [_image_model_entry(m) for m in deployment.image_models],
         "default_image_model": config.models.image.default,
         "image_region": deployment.image_region,
         "image_prompt_translation_model": config.models.chat.default if config.models.image.translate_prompts else None,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from aws_cdk import CfnOutput, Duration, RemovalPolicy, Stack, Tags
+from aws_cdk import Annotations, CfnOutput, Duration, RemovalPolicy, Stack, Tags
 from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
@@ -32,6 +32,8 @@ class GenAiStack(Stack):
         self.removal_policy = RemovalPolicy[config.retention.removal_policy]
         for key, value in config.tags.items():
             Tags.of(self).add(key, value)
+        for warning in deployment.warnings:  # Legacy models: `cdk synth` prints these
+            Annotations.of(self).add_warning_v2("genai:legacy-model", warning)
 
         self.auth = Auth(
             self,

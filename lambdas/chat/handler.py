@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from functools import lru_cache
 from typing import Annotated, Any
 
@@ -44,11 +45,12 @@ def _caller() -> Any:
 @app.get("/models")
 def list_models() -> dict[str, Any]:
     caller_from(app.current_event.raw_event)
+    current = runtime_config()  # cached once per container
     return {
-        "chat_models": [m.model_dump() for m in config.chat_models],
-        "default_chat_model": config.default_chat_model,
-        "image_models": [m.model_dump() for m in config.image_models],
-        "default_image_model": config.default_image_model,
+        "chat_models": [m.model_dump() for m in current.chat_models],
+        "default_chat_model": current.default_chat_model,
+        "image_models": [m.listing(date.today()) for m in current.image_models],
+        "default_image_model": current.default_image_model,
     }
 
 

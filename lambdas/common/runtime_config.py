@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+from datetime import date
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -48,6 +49,21 @@ class ImageModelSpec(_Model):
     family: str
     tasks: tuple[str, ...]
     price_per_image: float
+    legacy_since: str | None = None  # ISO dates from the catalog (Bedrock model lifecycle)
+    end_of_life: str | None = None
+
+    def status(self, today: date) -> Literal["ACTIVE", "LEGACY", "END_OF_LIFE"]:
+        """The catalog's lifecycle policy on `today`: past end of life, Legacy (dated or EOL announced), or Active."""
+        if self.end_of_life and today >= date.fromisoformat(self.end_of_life):
+            return "END_OF_LIFE"
+        if self.end_of_life or (self.legacy_since and today >= date.fromisoformat(self.legacy_since)):
+            return "LEGACY"
+        return "ACTIVE"
+
+    def listing(self, today: date) -> dict[str, object]:
+        """The `GET /models` entry: the spec with its lifecycle worked out for `today`."""
+        lifecycle = {"status": self.status(today), "legacy_since": self.legacy_since, "end_of_life": self.end_of_life}
+        return {**self.model_dump(exclude={"legacy_since", "end_of_life"}), "lifecycle": lifecycle}
 
 
 class Memory(_Model):

@@ -33,7 +33,7 @@ def _s3() -> Any:
 def _deps() -> service.ImageDeps:
     env = settings()
     return service.ImageDeps(
-        config=config,
+        config=runtime_config(),  # cached once per container (tests clear it to switch configurations)
         image_runtime=runtime_client(config.image_region),
         text_runtime=runtime_client(),
         s3=_s3(),

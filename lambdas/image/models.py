@@ -8,17 +8,25 @@ from pydantic import BaseModel, ConfigDict, Field
 
 Task = Literal["TEXT_IMAGE", "IMAGE_VARIATION", "INPAINTING", "OUTPAINTING", "BACKGROUND_REMOVAL", "COLOR_GUIDED_GENERATION"]
 AspectRatio = Literal["1:1", "16:9", "21:9", "2:3", "3:2", "4:5", "5:4", "9:16", "9:21"]
+HexColor = Annotated[str, Field(pattern=r"^#[0-9A-Fa-f]{6}$")]
+# A key under images/<you>/ or base64 (the service resolves and size-checks it).
+ImageInput = Annotated[str, Field(min_length=1)]
 
 
 class ImageRequest(BaseModel):
+    """`prompt` is required by every task but BACKGROUND_REMOVAL, which refuses it (checked in image.service)."""
+
     model_config = ConfigDict(extra="forbid", strict=True)
 
-    prompt: Annotated[str, Field(min_length=1, max_length=10_000)]
+    prompt: Annotated[str, Field(min_length=1, max_length=10_000)] | None = None
     negative_prompt: Annotated[str, Field(min_length=1, max_length=10_000)] | None = None
     model_id: Annotated[str, Field(min_length=1, max_length=200)] | None = None
     task: Task = "TEXT_IMAGE"
-    source_image: Annotated[str, Field(min_length=1)] | None = None
+    source_image: ImageInput | None = None
     mask_prompt: Annotated[str, Field(min_length=1, max_length=1024)] | None = None
+    mask_image: ImageInput | None = None
+    outpainting_mode: Literal["DEFAULT", "PRECISE"] | None = None
+    colors: Annotated[list[HexColor], Field(min_length=1, max_length=10)] | None = None
     aspect_ratio: AspectRatio | None = None
     width: Annotated[int, Field(ge=256, le=4096)] | None = None
     height: Annotated[int, Field(ge=256, le=4096)] | None = None

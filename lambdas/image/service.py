@@ -8,17 +8,26 @@ import json
 import re
 import secrets
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from botocore.exceptions import ClientError
 
 from common.auth import Caller
 from common.bedrock import bedrock_errors
-from common.errors import BadRequestError, NotFoundError, PayloadTooLargeError, UpstreamUnavailableError, ValidationFailedError
+from common.errors import (
+    BadRequestError,
+    ModelAccessError,
+    NotFoundError,
+    PayloadTooLargeError,
+    UpstreamUnavailableError,
+    ValidationFailedError,
+)
 from common.guardrail import NOT_APPLIED, GuardrailOutcome, outcome_from_apply
 from common.observability import GUARDRAIL_INTERVENTIONS, MetricUnit, metrics
 from common.runtime_config import ImageModelSpec, RuntimeConfig
-from image.adapters import Generated, adapter_for
+from image.adapters import Generated, Inputs, invalid
+from image.families import adapter_for
 from image.models import ImageRequest
 
 PREFIX = "images/"
@@ -51,9 +60,17 @@ def _model(config: RuntimeConfig, model_id: str | None) -> ImageModelSpec:
                           details=[{"field": "model_id", "message": "not an allowed model", "allowed": allowed}])  # fmt: skip
 
 
-def _source(caller: Caller, request: ImageRequest, deps: ImageDeps) -> bytes | None:
-    """A source image: a key under the caller's own prefix, or base64 within the size limit."""
-    raw = request.source_image
+def _check_prompt(request: ImageRequest) -> None:
+    if request.task == "BACKGROUND_REMOVAL":
+        for field in ("prompt", "negative_prompt"):
+            if getattr(request, field) is not None:
+                raise invalid(field, "BACKGROUND_REMOVAL takes a source_image only")
+    elif request.prompt is None:
+        raise invalid("prompt", f"required for {request.task}")
+
+
+def _picture(caller: Caller, raw: str | None, field: str, deps: ImageDeps) -> bytes | None:
+    """A picture: a key under the caller's own prefix, or base64 within the size limit."""
     if raw is None:
         return None
     limit = deps.config.limits.max_image_body_bytes
@@ -63,12 +80,12 @@ def _source(caller: Caller, request: ImageRequest, deps: ImageDeps) -> bytes | N
         try:
             data = base64.b64decode(raw, validate=True)
         except (binascii.Error, ValueError):
-            problem = {"field": "source_image", "message": "not base64 and not a key under images/<you>/"}
-            raise ValidationFailedError("source_image is neither your image key nor base64", details=[problem]) from None
+            problem = {"field": field, "message": "not base64 and not a key under images/<you>/"}
+            raise ValidationFailedError(f"{field} is neither your image key nor base64", details=[problem]) from None
     if len(data) > limit:
-        raise PayloadTooLargeError(f"source_image is {len(data)} bytes; the limit is {limit}")
+        raise PayloadTooLargeError(f"{field} is {len(data)} bytes; the limit is {limit}")
     if not data.startswith((b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff")):
-        raise ValidationFailedError("source_image must be a PNG or JPEG", details=[{"field": "source_image", "message": "not PNG/JPEG"}])
+        raise ValidationFailedError(f"{field} must be a PNG or JPEG", details=[{"field": field, "message": "not PNG/JPEG"}])
     return data
 
 
@@ -90,6 +107,8 @@ def own_image(caller: Caller, key: str, deps: ImageDeps) -> bytes:
 
 def _guard_prompt(request: ImageRequest, deps: ImageDeps) -> tuple[GuardrailOutcome, ImageRequest]:
     """The guardrail's verdict on the prompts, and the request with any anonymized text masked as it was."""
+    if request.prompt is None:  # background removal: no text to judge (the pictures made are judged)
+        return NOT_APPLIED, request
     content = [{"text": {"text": request.prompt}}]
     if request.negative_prompt:
         content.append({"text": {"text": request.negative_prompt}})
@@ -116,9 +135,9 @@ def _guard_image(image: Generated, deps: ImageDeps) -> GuardrailOutcome:
     return outcome_from_apply(response)
 
 
-def _translate(prompt: str, deps: ImageDeps) -> str:
+def _translate(prompt: str | None, deps: ImageDeps) -> str | None:
     model_id = deps.config.image_prompt_translation_model
-    if model_id is None or not HANGUL.search(prompt):
+    if model_id is None or prompt is None or not HANGUL.search(prompt):
         return prompt
     with bedrock_errors(model_id):
         response = deps.text_runtime.converse(
@@ -131,22 +150,47 @@ def _translate(prompt: str, deps: ImageDeps) -> str:
     return text or prompt
 
 
+def _lifecycle_note(model: ImageModelSpec, today: date) -> str:
+    status = model.status(today)
+    if status == "END_OF_LIFE":
+        return f" {model.name} reached end of life on {model.end_of_life} (Bedrock model lifecycle): remove it from models.image.allowed."
+    if status == "LEGACY":
+        return (f" {model.name} is a Legacy Bedrock model (end of life {model.end_of_life or 'not announced'}): Bedrock refuses "
+                "Legacy models to accounts that have not used them recently; move to a current model.")  # fmt: skip
+    return ""
+
+
+def _invoke(model: ImageModelSpec, body: dict[str, Any], deps: ImageDeps) -> dict[str, Any]:
+    """InvokeModel; a refusal of a Legacy or retired model says so, and what the operator should do."""
+    today = date.today()
+    try:
+        with bedrock_errors(model.id):
+            response = deps.image_runtime.invoke_model(
+                modelId=model.id, body=json.dumps(body), contentType="application/json", accept="application/json"
+            )
+    except ModelAccessError as err:
+        note = _lifecycle_note(model, today)
+        raise (ModelAccessError(err.message + note) if note else err) from err
+    except BadRequestError as err:
+        if model.status(today) != "END_OF_LIFE":
+            raise
+        raise ModelAccessError(f"Bedrock refused model {model.id}.{_lifecycle_note(model, today)} Bedrock said: {err.message}") from err
+    document: dict[str, Any] = json.loads(response["body"].read())
+    return document
+
+
 def generate(caller: Caller, request: ImageRequest, deps: ImageDeps) -> dict[str, Any]:
     model = _model(deps.config, request.model_id)
     adapter = adapter_for(model.id, model.family, model.name, model.tasks)
-    source = _source(caller, request, deps)
-    adapter.body(request, request.prompt, source)  # refuse unsupported parameters before any paid call
+    _check_prompt(request)
+    inputs = Inputs(_picture(caller, request.source_image, "source_image", deps), _picture(caller, request.mask_image, "mask_image", deps))
+    adapter.body(request, request.prompt, inputs)  # refuse unsupported parameters before any paid call
     prompt_outcome, request = _guard_prompt(request, deps)
     if prompt_outcome.action == "BLOCKED":
         metrics.add_metric(name=GUARDRAIL_INTERVENTIONS, unit=MetricUnit.Count, value=1)
         return {"images": [], "model_id": model.id, "prompt": None, "translated": False, "guardrail": prompt_outcome.to_dict()}
     prompt = _translate(request.prompt, deps)
-    body = adapter.body(request, prompt, source)
-    with bedrock_errors(model.id):
-        response = deps.image_runtime.invoke_model(
-            modelId=model.id, body=json.dumps(body), contentType="application/json", accept="application/json"
-        )
-    generated = adapter.images(json.loads(response["body"].read()))
+    generated = adapter.images(_invoke(model, adapter.body(request, prompt, inputs), deps), request)
     kept, withheld = [], 0
     for image in generated:
         if image.filtered or _guard_image(image, deps).action == "BLOCKED":

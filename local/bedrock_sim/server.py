@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from infra.config import Guardrail as GuardrailPolicy
-from local.bedrock_sim import eventstream, images
+from local.bedrock_sim import canvas, eventstream, images
 from local.bedrock_sim.guardrail import GuardrailEngine, Outcome
 from local.bedrock_sim.knowledge import KnowledgeStore
 from local.bedrock_sim.model import chat_model, check_inference, check_roles, generate, grounded_reply, text_of, tokens
@@ -288,7 +288,7 @@ class BedrockSimulator:
         return 200, {"Content-Type": "application/vnd.amazon.eventstream"}, b"".join(frames)
 
     def invoke_model(self, params: dict[str, Any]) -> tuple[int, dict[str, str], bytes]:
-        """Native bodies: Stability image models, and text models (Anthropic Messages, Nova)."""
+        """Native bodies: Stability and Amazon image models, and text models (Anthropic Messages, Nova)."""
         model_id = params["modelId"]
         try:
             body = json.loads(params["body"])
@@ -296,6 +296,8 @@ class BedrockSimulator:
             raise SimError("ValidationException", "Malformed input request: body is not JSON") from None
         if model_id in images.STABILITY_FIELDS:
             return 200, {"Content-Type": "application/json"}, json.dumps(images.stability(model_id, body)).encode()
+        if model_id in canvas.MODELS:
+            return 200, {"Content-Type": "application/json"}, json.dumps(canvas.generate(body)).encode()
         info = chat_model(model_id)
         messages = [{"role": m["role"], "text": _native_text(m["content"])} for m in body.get("messages", [])]
         check_roles([{"role": m["role"]} for m in messages])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import date
 
 import botocore.session
 import pytest
@@ -176,3 +177,70 @@ def test_given_the_documented_seoul_override_then_it_synthesizes_clean(tmp_path)
     assert result.stack.region == "ap-northeast-2"
     guardrail = next(iter(result.resources("AWS::Bedrock::Guardrail").values()))["Properties"]
     assert "apac.guardrail.v1:0" in str(guardrail["CrossRegionConfig"])
+
+
+NOVA = "amazon.nova-canvas-v1:0"
+NOVA_ONLY = {"allowed": [NOVA], "default": NOVA, "region": "us-east-1"}
+
+
+def test_given_nova_canvas_after_its_end_of_life_then_synth_refuses_naming_date_and_current_models():
+    message = _error(models__image=NOVA_ONLY)
+    assert "models.image.allowed[0]: 'amazon.nova-canvas-v1:0' (Amazon Nova Canvas) reached end of life on 2026-09-30" in message
+    assert "choose one of: stability.sd3-5-large-v1:0, stability.stable-image-core-v1:1, stability.stable-image-ultra-v1:1" in message
+
+
+def test_given_a_legacy_model_before_its_end_of_life_then_it_deploys_with_a_warning_naming_alternatives():
+    _, config = _load(models__image=NOVA_ONLY)
+    deployment = resolve(config, "us-west-2", today=date(2026, 8, 1))
+    assert [m.model_id for m in deployment.image_models] == [NOVA]
+    (warning,) = deployment.warnings
+    assert "Legacy Bedrock model (end of life on 2026-09-30)" in warning
+    assert "stability.stable-image-core-v1:1" in warning
+    entry = runtime_config(deployment)["image_models"][0]
+    assert (entry["family"], entry["legacy_since"], entry["end_of_life"]) == ("amazon-image", "2026-03-30", "2026-09-30")
+
+
+def test_given_current_models_then_no_lifecycle_warning_and_no_dates():
+    _, config = _load()
+    deployment = resolve(config, "us-west-2")
+    assert deployment.warnings == ()
+    assert {(m["legacy_since"], m["end_of_life"]) for m in runtime_config(deployment)["image_models"]} == {(None, None)}
+
+
+@pytest.mark.parametrize(
+    ("today", "status"),
+    [(date(2026, 1, 1), "LEGACY"), (date(2026, 9, 29), "LEGACY"), (date(2026, 9, 30), "END_OF_LIFE"), (date(2026, 11, 24), "END_OF_LIFE")],
+)
+def test_given_a_date_then_the_catalog_and_the_function_agree_on_the_lifecycle_status(today, status):
+    from common.runtime_config import ImageModelSpec
+    from infra.catalog import IMAGE_MODELS
+
+    info = IMAGE_MODELS[NOVA]
+    spec = ImageModelSpec(id=NOVA, name=info.name, family=info.family, tasks=info.tasks, price_per_image=info.price_per_image,
+                          legacy_since=info.lifecycle.legacy_since, end_of_life=info.lifecycle.end_of_life)  # fmt: skip
+    assert info.lifecycle.status(today) == spec.status(today) == status
+    assert IMAGE_MODELS["stability.sd3-5-large-v1:0"].lifecycle.status(today) == "ACTIVE"
+
+
+def test_every_dated_lifecycle_records_its_source():
+    from infra.catalog import CHAT_MODELS, IMAGE_MODELS
+
+    lifecycles = {**{k: v.lifecycle for k, v in CHAT_MODELS.items()}, **{k: v.lifecycle for k, v in IMAGE_MODELS.items()}}
+    for model_id, lifecycle in lifecycles.items():
+        if lifecycle.end_of_life or lifecycle.legacy_since:
+            assert lifecycle.source, model_id
+
+
+def test_given_a_legacy_model_then_the_stack_carries_a_synth_warning(tmp_path):
+    import aws_cdk as cdk
+    from aws_cdk.assertions import Annotations, Match
+
+    from infra.stack import GenAiStack
+    from tests.infra.conftest import TEST_ACCOUNT, TEST_REGION
+
+    context, config = _load(models__image=NOVA_ONLY)
+    app = cdk.App(context={**context, "aws:cdk:bundling-stacks": []}, outdir=str(tmp_path))
+    deployment = resolve(config, TEST_REGION, today=date(2026, 8, 1))
+    stack = GenAiStack(app, "LegacyImages", deployment=deployment, env=cdk.Environment(account=TEST_ACCOUNT, region=TEST_REGION))
+    expected = Match.string_like_regexp(".*amazon.nova-canvas-v1:0.*Legacy Bedrock model.*")
+    Annotations.from_stack(stack).has_warning("/LegacyImages", expected)

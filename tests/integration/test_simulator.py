@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import io
 import json
 import urllib.request
 
@@ -9,6 +11,7 @@ import boto3
 import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError
+from PIL import Image
 
 from local.bedrock_sim.eventstream import encode_message
 
@@ -163,3 +166,36 @@ def test_given_retrieve_and_generate_then_an_answer_with_its_cited_span_and_refe
     reference = answer["citations"][0]["retrievedReferences"][0]
     assert reference["location"]["s3Location"]["uri"].endswith("faq-rg.md")
     assert answer["sessionId"]
+
+
+NOVA = "amazon.nova-canvas-v1:0"
+
+
+@pytest.mark.parametrize(
+    ("body", "says"),
+    [
+        ({"taskType": "TEXT_IMAGE", "textToImageParams": {"text": "x", "mood": "calm"}}, "extraneous key [mood]"),
+        ({"taskType": "TEXT_IMAGE", "textToImageParams": {}}, "required key [text]"),
+        ({"taskType": "TEXT_IMAGE", "textToImageParams": {"text": "x"}, "imageGenerationConfig": {"width": 1000}}, "multiples of 16"),
+        ({"taskType": "TEXT_IMAGE", "textToImageParams": {"text": "x"}, "imageGenerationConfig": {"numberOfImages": 6}}, "1 to 5"),
+        ({"taskType": "INPAINTING", "inPaintingParams": {"image": "aGk=", "maskPrompt": "a", "maskImage": "aGk="}}, "exactly one"),
+        ({"taskType": "COLOR_GUIDED_GENERATION", "colorGuidedGenerationParams": {"text": "x", "colors": ["red"]}}, "hexadecimal"),
+        ({"taskType": "BACKGROUND_REMOVAL", "backgroundRemovalParams": {"image": "aGk="}, "imageGenerationConfig": {}}, "extraneous key"),
+        ({"taskType": "UPSCALE"}, "taskType"),
+    ],
+)
+def test_given_a_malformed_amazon_image_body_then_validation_exception_like_bedrocks(runtime, body, says):
+    with pytest.raises(ClientError) as info:
+        runtime.invoke_model(modelId=NOVA, body=json.dumps(body))
+    assert info.value.response["Error"]["Code"] == "ValidationException"
+    assert says in info.value.response["Error"]["Message"]
+
+
+def test_given_an_amazon_text_image_body_then_deterministic_pngs_at_the_size(runtime):
+    config = {"width": 512, "height": 320, "seed": 9, "numberOfImages": 2}
+    body = {"taskType": "TEXT_IMAGE", "textToImageParams": {"text": "a fox"}, "imageGenerationConfig": config}
+    first = json.loads(runtime.invoke_model(modelId=NOVA, body=json.dumps(body))["body"].read())
+    again = json.loads(runtime.invoke_model(modelId=NOVA, body=json.dumps(body))["body"].read())
+    assert first == again
+    assert len(set(first["images"])) == 2
+    assert Image.open(io.BytesIO(base64.b64decode(first["images"][0]))).size == (512, 320)
