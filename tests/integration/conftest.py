@@ -1,4 +1,7 @@
-"""Real boto3 clients against local HTTP endpoints: moto's server (DynamoDB) and the Bedrock simulator."""
+"""Real boto3 clients against local HTTP endpoints: moto's server (DynamoDB) and the Bedrock simulator.
+
+`stack` is `make dev`'s whole stack in its own process (one per session), for tests through the gateway.
+"""
 
 from __future__ import annotations
 
@@ -21,6 +24,7 @@ from local.bedrock_sim import BedrockSimulator
 from local.bedrock_sim.knowledge import KnowledgeStore
 from local.resources import create_conversation_table
 from rag import handler as rag_handler
+from tests.integration.live import Stack, running_stack
 
 ROOT = Path(__file__).resolve().parents[2]
 TABLE = "conversations-test"
@@ -109,3 +113,9 @@ def sim(local_aws: dict[str, str], simulator: BedrockSimulator) -> Iterator[Bedr
     wait_for_jobs(simulator)
     yield simulator
     simulator.reset()
+
+
+@pytest.fixture(scope="session")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    with running_stack(tmp_path_factory.mktemp("local")) as outputs:
+        yield outputs
