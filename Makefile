@@ -23,7 +23,7 @@ export CDK_DISABLE_CLI_TELEMETRY := true
 export CDK_DISABLE_VERSION_CHECK := 1
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: help venv test synth deploy destroy diff lint format clean bench dev dev-reset openapi
+.PHONY: help venv test fuzz synth deploy destroy diff lint format clean bench dev dev-reset openapi
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -53,6 +53,10 @@ dev-reset: ## forget the local stack's files (.local/)
 
 test: venv lint ## lint, then run every test (unit, infra, CLI synth)
 	$(BIN)/python -m pytest
+
+FUZZ_EXAMPLES ?= 60
+fuzz: venv ## fuzz every API operation over the local stack (FUZZ_EXAMPLES per operation and mode; FUZZ_SEED to replay)
+	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/python -m pytest tests/integration/test_fuzz.py -k fuzzed -s -q -p no:cacheprovider
 
 synth: venv ## synthesize cdk.out/<stack>.template.json (bundles layers with pip), then cfn-lint it
 	rm -rf cdk.out

@@ -87,7 +87,7 @@ class LocalGateway:
                  host: str = "127.0.0.1", port: int = 0) -> None:  # fmt: skip
         self.handlers, self.verifier, self.stage, self.origins = handlers, verifier, stage, cors_origins
         self.routes = [(route, _pattern(route.path)) for route in ROUTES]
-        self._server = LoopbackServer(self.handle, host=host, port=port, name="local-gateway")
+        self._server = LoopbackServer(self.handle, host=host, port=port, name="local-gateway", protocol_error=self._protocol_error)
 
     @property
     def url(self) -> str:
@@ -103,6 +103,10 @@ class LocalGateway:
     def _error(self, status: int, kind: str, message: str, request_id: str) -> tuple[int, dict[str, str], bytes]:
         body = {"error": {"code": kind, "message": message}, "request_id": request_id}
         return status, {"Content-Type": "application/json", **self._cors_headers(None)}, json.dumps(body).encode()
+
+    def _protocol_error(self, status: int, message: str) -> tuple[int, dict[str, str], bytes]:
+        """A request refused before routing (e.g. a URL over the length limit): the gateway's DEFAULT_4XX/5XX shape."""
+        return self._error(status, "DEFAULT_4XX" if status < 500 else "DEFAULT_5XX", message, str(uuid.uuid4()))
 
     def _cors_headers(self, origin: str | None) -> dict[str, str]:
         if not self.origins:

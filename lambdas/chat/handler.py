@@ -74,7 +74,7 @@ def get_conversation(
     return service.get_conversation(_caller(), conversation_id, limit, next_token, _store())
 
 
-@app.delete("/conversations/<conversation_id>")
+@app.delete("/conversations/<conversation_id>", responses={204: {"description": "Deleted, with every message"}})
 def delete_conversation(conversation_id: Annotated[str, Path(pattern=CONVERSATION_ID)]) -> Response[None]:
     service.delete_conversation(_caller(), conversation_id, _store())
     return Response(status_code=204, body=None)

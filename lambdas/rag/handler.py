@@ -90,13 +90,13 @@ def list_documents() -> dict[str, Any]:
     return {"documents": _documents().list(_ingestion().recent(10))}
 
 
-@app.post("/documents")
+@app.post("/documents", status_code=201)
 def create_upload(request: UploadRequest) -> Response[dict[str, Any]]:
     _admin()
     return Response(status_code=201, body=_documents().create_upload(request), content_type="application/json")
 
 
-@app.delete("/documents/<key>")
+@app.delete("/documents/<key>", responses={204: {"description": "Deleted (with its metadata file)"}})
 def delete_document(key: Annotated[str, Path(min_length=1, max_length=1024)]) -> Response[None]:
     _admin()
     _documents().delete(key)
@@ -109,7 +109,7 @@ def list_sync_jobs() -> dict[str, Any]:
     return {"jobs": _ingestion().recent(10)}
 
 
-@app.post("/documents/sync")
+@app.post("/documents/sync", status_code=202)
 def start_sync() -> Response[dict[str, Any]]:
     caller = _admin()
     job = _ingestion().start(f"requested by {caller.sub}")
