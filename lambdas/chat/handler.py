@@ -5,7 +5,6 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Annotated, Any
 
-import boto3
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from aws_lambda_powertools.logging import correlation_paths
@@ -20,6 +19,7 @@ from common.bedrock import runtime_client
 from common.observability import logger, metrics, tracer
 from common.runtime_config import runtime_config
 from common.settings import settings
+from common.storage import dynamodb_client
 
 CONVERSATION_ID = r"^[A-Za-z0-9_-]{16,64}$"
 
@@ -29,7 +29,7 @@ app = build_resolver(max_body_bytes=config.limits.max_body_bytes, cors_origins=c
 
 @lru_cache(maxsize=1)
 def _store() -> ConversationStore:
-    return ConversationStore(boto3.client("dynamodb"), settings().required("table_name"), config.memory.conversation_ttl_days)
+    return ConversationStore(dynamodb_client(), settings().required("table_name"), config.memory.conversation_ttl_days)
 
 
 def _deps() -> service.ChatDeps:

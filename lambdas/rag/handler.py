@@ -6,12 +6,10 @@ import os
 from functools import lru_cache
 from typing import Annotated, Any
 
-import boto3
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Path
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
-from botocore.config import Config
 
 from chat.memory import ConversationStore
 from common.api import build_resolver
@@ -21,6 +19,7 @@ from common.errors import NotFoundError
 from common.observability import logger, metrics, tracer
 from common.runtime_config import runtime_config
 from common.settings import settings
+from common.storage import dynamodb_client, s3_client
 from rag import query
 from rag.documents import Documents, UploadRequest
 from rag.ingestion import Ingestion
@@ -34,8 +33,7 @@ app = build_resolver(max_body_bytes=config.limits.max_body_bytes, cors_origins=c
 
 @lru_cache(maxsize=1)
 def _documents() -> Documents:
-    # SigV4: presigned posts then carry the region and work with the SSE condition.
-    s3 = boto3.client("s3", config=Config(signature_version="s3v4"))
+    s3 = s3_client()
     return Documents(s3, settings().required("documents_bucket"), config.documents_prefix, config.limits.max_document_bytes)
 
 
@@ -53,7 +51,7 @@ def _admin() -> Caller:
 
 @lru_cache(maxsize=1)
 def _conversations() -> ConversationStore:
-    return ConversationStore(boto3.client("dynamodb"), settings().required("table_name"), config.memory.conversation_ttl_days)
+    return ConversationStore(dynamodb_client(), settings().required("table_name"), config.memory.conversation_ttl_days)
 
 
 def _rag_deps() -> query.RagDeps:
