@@ -35,7 +35,10 @@ def _handler_class(respond: Respond, protocol_error: ProtocolError | None) -> ty
             body = self.rfile.read(length) if length else b""
             status, headers, payload = respond(self.command, self.path, dict(self.headers.items()), body)
             self.send_response(status)
-            for key, value in {**headers, "Content-Length": str(len(payload))}.items():
+            sized = {"Content-Length": str(len(payload))}
+            if self.command == "HEAD" and any(k.lower() == "content-length" for k in headers):
+                sized = {}  # a HEAD answer names the length of the body it does not send
+            for key, value in {**headers, **sized}.items():
                 self.send_header(key, value)
             self.end_headers()
             if self.command != "HEAD":
