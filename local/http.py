@@ -52,11 +52,15 @@ def _handler_class(respond: Respond, protocol_error: ProtocolError | None) -> ty
     return Handler
 
 
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    request_queue_size = 128  # http.server's default of 5 resets connections when many clients call at once
+
+
 class LoopbackServer:
     def __init__(self, respond: Respond, *, host: str = "127.0.0.1", port: int = 0, name: str = "local-http",
                  protocol_error: ProtocolError | None = None) -> None:  # fmt: skip
-        self._server = ThreadingHTTPServer((host, port), _handler_class(respond, protocol_error))
-        self._server.daemon_threads = True
+        self._server = _Server((host, port), _handler_class(respond, protocol_error))
         self._name = name
 
     @property

@@ -31,9 +31,10 @@ def running_stack(state: Path, extra_env: dict[str, str] | None = None) -> Itera
     for key in [k for k in env if k.startswith("AWS_ENDPOINT_URL")]:
         env.pop(key)
     env.update(extra_env or {})
+    outputs = state / "outputs.json"
+    outputs.unlink(missing_ok=True)  # a file left by an earlier run must not pass for this one's
     log = (state / "stack.log").open("w", encoding="utf-8")
     process = subprocess.Popen([sys.executable, "-m", "local.stack"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, text=True)
-    outputs = state / "outputs.json"
     deadline = time.time() + 90
     while not outputs.exists() and time.time() < deadline and process.poll() is None:
         time.sleep(0.2)
