@@ -24,25 +24,6 @@ def test_given_the_admin_demo_user_when_signed_in_then_the_api_answers_chat_in_k
     assert "안녕하세요, 로컬 스택!" in answer["message"]["content"]
 
 
-def test_given_no_bad_or_forged_tokens_then_401(stack):
-    assert request(stack, "GET", "models")[0] == 401
-    assert request(stack, "GET", "models", "not-a-jwt")[0] == 401
-    token = sign_in(stack, "user@example.com")
-    header, payload, signature = token.split(".")
-    forged = ".".join((header, payload, signature[:-4] + ("AAAA" if not signature.endswith("AAAA") else "BBBB")))
-    assert request(stack, "GET", "models", forged)[0] == 401
-
-
-def test_given_a_token_for_another_app_client_then_401(stack):
-    cognito = boto3.client("cognito-idp", endpoint_url=stack["CognitoEndpoint"], region_name=stack["Region"])
-    other = cognito.create_user_pool_client(
-        UserPoolId=stack["UserPoolId"], ClientName="other", ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH"]
-    )
-    token = sign_in(stack, "user@example.com", other["UserPoolClient"]["ClientId"])
-    status, body, _ = request(stack, "GET", "models", token)
-    assert (status, body["error"]["code"]) == (401, "UNAUTHORIZED")
-
-
 def test_given_the_second_demo_user_then_documents_are_forbidden_and_the_seed_corpus_answers(stack):
     token = sign_in(stack, "user@example.com")
     status, body, _ = request(stack, "GET", "documents", token)
