@@ -46,8 +46,11 @@ class Rule:
 
 
 class FaultProxy:
-    def __init__(self, upstream: str) -> None:
+    def __init__(self, upstream: str, *, atomic: bool = True) -> None:
         self.upstream = upstream
+        # moto's server is not safe under concurrent transactions (it snapshots and restores whole tables),
+        # so updates can be lost. DynamoDB applies each request atomically; forwarding one at a time keeps that.
+        self._forwarding = threading.Lock() if atomic else None
         self._upstream = urlsplit(upstream)
         self._rules: list[Rule] = []
         self._lock = threading.Lock()
@@ -93,7 +96,10 @@ class FaultProxy:
                 rule.remaining -= 1
         if rule is not None:
             return error_response(service, rule.code)
-        return self._forward(method, path, headers, body)
+        if self._forwarding is None:
+            return self._forward(method, path, headers, body)
+        with self._forwarding:
+            return self._forward(method, path, headers, body)
 
     def _forward(self, method: str, path: str, headers: dict[str, str], body: bytes) -> tuple[int, dict[str, str], bytes]:
         connection = http.client.HTTPConnection(self._upstream.hostname or "127.0.0.1", self._upstream.port, timeout=30)

@@ -304,7 +304,7 @@ def test_given_a_conversation_when_deleted_then_every_item_is_gone(sim):
     assert items == []
 
 
-def test_given_thirty_concurrent_turns_on_one_conversation_then_none_is_lost_duplicated_or_split(sim):
+def test_given_thirty_concurrent_turns_on_one_conversation_then_none_is_lost_duplicated_or_split(proxy, sim):
     _, first, _ = chat("start", sub="racer")
     conversation = first["conversation_id"]
     with ThreadPoolExecutor(max_workers=10) as pool:

@@ -11,46 +11,21 @@ import base64
 import json
 import os
 import time
-from collections.abc import Iterator
 from typing import Any
 
 import boto3
 import pytest
 from botocore.config import Config
 
-from chat import handler as chat_handler
 from common.bedrock import bedrock_errors
 from common.errors import UpstreamTimeoutError
 from image import handler as image_handler
 from rag import handler as rag_handler
 from tests.events import FakeContext, rest_event
 from tests.integration.conftest import DOCUMENTS_BUCKET, IMAGES_BUCKET, PREFIX, TABLE
-from tests.integration.fault_proxy import FaultProxy
 from tests.integration.test_chat import call, chat
 
 HAIKU = "us.anthropic.claude-haiku-4-5-20251001-v1:0"
-STORAGE = ("AWS_ENDPOINT_URL_DYNAMODB", "AWS_ENDPOINT_URL_S3")
-
-
-def _new_clients() -> None:
-    """What a new container does: clients created from the environment on first use."""
-    chat_handler._store.cache_clear()
-    rag_handler._documents.cache_clear()
-    rag_handler._conversations.cache_clear()
-    image_handler._s3.cache_clear()
-
-
-@pytest.fixture
-def proxy(sim, moto_server) -> Iterator[FaultProxy]:
-    faults = FaultProxy(moto_server).start()
-    saved = {key: os.environ[key] for key in STORAGE}
-    os.environ.update(dict.fromkeys(STORAGE, faults.endpoint_url), MOTO_DIRECT=moto_server)
-    _new_clients()
-    yield faults
-    os.environ.update(saved)
-    os.environ.pop("MOTO_DIRECT")
-    _new_clients()
-    faults.stop()
 
 
 def _user_messages(sub: str, conversation: str) -> list[str]:
