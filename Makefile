@@ -26,7 +26,7 @@ export CDK_DISABLE_CLI_TELEMETRY := true
 export CDK_DISABLE_VERSION_CHECK := 1
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: help venv browser test synth deploy destroy diff lint format clean bench dev dev-reset openapi ui
+.PHONY: help venv browser test fuzz synth deploy destroy diff lint format clean bench dev dev-reset openapi ui
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -64,6 +64,10 @@ dev-reset: ## forget the local stack's state (.local/: saved data, outputs); sto
 
 test: venv browser lint ## lint, then run every test (unit, infra, CLI synth, UI in a browser)
 	$(BIN)/python -m pytest
+
+FUZZ_EXAMPLES ?= 60
+fuzz: venv ## fuzz every API operation over the local stack (FUZZ_EXAMPLES per operation and mode; FUZZ_SEED to replay)
+	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/python -m pytest tests/integration/test_fuzz.py -k fuzzed -s -q -p no:cacheprovider
 
 synth: venv ## synthesize cdk.out/<stack>.template.json (bundles layers with pip), then cfn-lint it
 	rm -rf cdk.out

@@ -3,7 +3,10 @@
 Same routes (infra/constructs/api.py), a Cognito authorizer that verifies the ID token's RS256
 signature against the user pool's JWKS, its expiry, audience and issuer, REST proxy events with
 authorizer claims, path and query parameters, base64 bodies, JSON-object body validation on the
-routes that have a model, JSON gateway errors, CORS preflight. The handlers run in this process.
+routes that have a model, JSON gateway errors, CORS preflight. The handlers run in this process,
+each function one request at a time, as in one Lambda execution environment: a function's module
+state (the Powertools resolver's current event, for one) is never shared by two requests at once.
+Concurrent requests to one function wait their turn; different functions run side by side.
 """
 
 from __future__ import annotations
@@ -87,7 +90,8 @@ class LocalGateway:
                  host: str = "127.0.0.1", port: int = 0) -> None:  # fmt: skip
         self.handlers, self.verifier, self.stage, self.origins = handlers, verifier, stage, cors_origins
         self.routes = [(route, _pattern(route.path)) for route in ROUTES]
-        self._server = LoopbackServer(self.handle, host=host, port=port, name="local-gateway")
+        self._environments = {name: threading.Lock() for name in handlers}
+        self._server = LoopbackServer(self.handle, host=host, port=port, name="local-gateway", protocol_error=self._protocol_error)
 
     @property
     def url(self) -> str:
@@ -103,6 +107,10 @@ class LocalGateway:
     def _error(self, status: int, kind: str, message: str, request_id: str) -> tuple[int, dict[str, str], bytes]:
         body = {"error": {"code": kind, "message": message}, "request_id": request_id}
         return status, {"Content-Type": "application/json", **self._cors_headers(None)}, json.dumps(body).encode()
+
+    def _protocol_error(self, status: int, message: str) -> tuple[int, dict[str, str], bytes]:
+        """A request refused before routing (e.g. a URL over the length limit): the gateway's DEFAULT_4XX/5XX shape."""
+        return self._error(status, "DEFAULT_4XX" if status < 500 else "DEFAULT_5XX", message, str(uuid.uuid4()))
 
     def _cors_headers(self, origin: str | None) -> dict[str, str]:
         if not self.origins:
@@ -135,7 +143,8 @@ class LocalGateway:
         if route.json_body and not _is_json_object(body):
             return self._error(400, "BAD_REQUEST_BODY", "Invalid request body", request_id)
         event = self._event(route, method, path, parts.query, headers, body, params, claims, request_id)
-        response = self.handlers[route.function](event, _Context(route.function))
+        with self._environments[route.function]:
+            response = self.handlers[route.function](event, _Context(route.function))
         return _http_response(response, self._cors_headers(lowered.get("origin")))
 
     def _match(self, method: str, path: str) -> tuple[Route, dict[str, str]] | None:

@@ -9,23 +9,42 @@ from typing import Any
 
 Answer = tuple[int, dict[str, str], bytes]
 Respond = Callable[[str, str, dict[str, str], bytes], Answer]
+# The answer to a request http.server refuses before `respond` sees it (URI too long, bad request line).
+ProtocolError = Callable[[int, str], Answer]
 
 
-def _handler_class(respond: Respond) -> type[BaseHTTPRequestHandler]:
+def _handler_class(respond: Respond, protocol_error: ProtocolError | None) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+
+        def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+            if protocol_error is None:
+                super().send_error(code, message, explain)
+                return
+            status, headers, payload = protocol_error(code, message or self.responses.get(code, ("Error",))[0])
+            self.close_connection = True
+            self.send_response(status)
+            for key, value in {**headers, "Content-Length": str(len(payload)), "Connection": "close"}.items():
+                self.send_header(key, value)
+            self.end_headers()
+            if self.command != "HEAD":
+                self.wfile.write(payload)
 
         def _serve(self) -> None:
             length = int(self.headers.get("Content-Length", 0) or 0)
             body = self.rfile.read(length) if length else b""
             status, headers, payload = respond(self.command, self.path, dict(self.headers.items()), body)
             self.send_response(status)
-            for key, value in {**headers, "Content-Length": str(len(payload))}.items():
+            sized = {"Content-Length": str(len(payload))}
+            if self.command == "HEAD" and any(k.lower() == "content-length" for k in headers):
+                sized = {}  # a HEAD answer names the length of the body it does not send
+            for key, value in {**headers, **sized}.items():
                 self.send_header(key, value)
             self.end_headers()
-            self.wfile.write(payload)
+            if self.command != "HEAD":
+                self.wfile.write(payload)
 
-        do_GET = do_POST = do_PUT = do_DELETE = do_OPTIONS = _serve  # noqa: N815
+        do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_OPTIONS = do_HEAD = _serve  # noqa: N815
 
         def log_message(self, format: str, *args: Any) -> None:  # noqa: ARG002 - quiet
             return
@@ -33,10 +52,15 @@ def _handler_class(respond: Respond) -> type[BaseHTTPRequestHandler]:
     return Handler
 
 
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    request_queue_size = 128  # http.server's default of 5 resets connections when many clients call at once
+
+
 class LoopbackServer:
-    def __init__(self, respond: Respond, *, host: str = "127.0.0.1", port: int = 0, name: str = "local-http") -> None:
-        self._server = ThreadingHTTPServer((host, port), _handler_class(respond))
-        self._server.daemon_threads = True
+    def __init__(self, respond: Respond, *, host: str = "127.0.0.1", port: int = 0, name: str = "local-http",
+                 protocol_error: ProtocolError | None = None) -> None:  # fmt: skip
+        self._server = _Server((host, port), _handler_class(respond, protocol_error))
         self._name = name
 
     @property

@@ -23,6 +23,7 @@ ERROR_STATUSES = {
     "404": "Not found (another user's items answer exactly like missing ones)",
     "409": "Conflict (an ingestion job is running)",
     "413": "Body or document over the limit",
+    "414": "URL longer than the gateway accepts",
     "429": "Throttled; see Retry-After",
     "503": "Bedrock or storage unavailable, or the model is not enabled",
     "504": "Bedrock did not answer in time",
@@ -63,6 +64,8 @@ def build_spec(version: str = "1.0.0") -> dict[str, Any]:
         for operation in operations.values():
             responses = operation.setdefault("responses", {})
             responses.pop("422", None)
+            if "204" in responses:
+                responses["204"].pop("content", None)  # a 204 has no body
             for status, description in ERROR_STATUSES.items():
                 responses.setdefault(
                     status,

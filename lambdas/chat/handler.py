@@ -6,7 +6,6 @@ from datetime import date
 from functools import lru_cache
 from typing import Annotated, Any
 
-import boto3
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from aws_lambda_powertools.logging import correlation_paths
@@ -21,6 +20,7 @@ from common.bedrock import runtime_client
 from common.observability import logger, metrics, tracer
 from common.runtime_config import runtime_config
 from common.settings import settings
+from common.storage import dynamodb_client
 
 CONVERSATION_ID = r"^[A-Za-z0-9_-]{16,64}$"
 
@@ -30,7 +30,7 @@ app = build_resolver(max_body_bytes=config.limits.max_body_bytes, cors_origins=c
 
 @lru_cache(maxsize=1)
 def _store() -> ConversationStore:
-    return ConversationStore(boto3.client("dynamodb"), settings().required("table_name"), config.memory.conversation_ttl_days)
+    return ConversationStore(dynamodb_client(), settings().required("table_name"), config.memory.conversation_ttl_days)
 
 
 def _deps() -> service.ChatDeps:
@@ -76,7 +76,7 @@ def get_conversation(
     return service.get_conversation(_caller(), conversation_id, limit, next_token, _store())
 
 
-@app.delete("/conversations/<conversation_id>")
+@app.delete("/conversations/<conversation_id>", responses={204: {"description": "Deleted, with every message"}})
 def delete_conversation(conversation_id: Annotated[str, Path(pattern=CONVERSATION_ID)]) -> Response[None]:
     service.delete_conversation(_caller(), conversation_id, _store())
     return Response(status_code=204, body=None)

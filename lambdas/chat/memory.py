@@ -47,8 +47,8 @@ class Window:
     messages: list[dict[str, str]]  # [{role, content}], oldest first, starting on a user turn
 
 
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="milliseconds")
+def _iso(nanoseconds: int) -> str:
+    return datetime.fromtimestamp(nanoseconds / 1e9, UTC).isoformat(timespec="milliseconds")
 
 
 def _pk(sub: str, conversation_id: str) -> str:
@@ -134,8 +134,9 @@ class ConversationStore:
     def append_turn(self, sub: str, conversation_id: str, turn: Turn, *, new: bool, title: str, system_prompt: str | None) -> None:
         """Write the user message, the assistant message and the summary in one transaction."""
         pk = _pk(sub, conversation_id)
-        now, expires = _now(), self._expires()
-        key = f"{MESSAGE}{time.time_ns():020d}{secrets.token_hex(4)}"
+        written = time.time_ns()  # one clock reading: the turn's sort key and created_at always agree
+        now, expires = _iso(written), self._expires()
+        key = f"{MESSAGE}{written:020d}{secrets.token_hex(4)}"
         base = {"pk": pk, "created_at": now, "expires_at": expires, "model_id": turn.model_id, "blocked": turn.blocked}
         user_item = {**base, "sk": f"{key}#1", "role": "user", "content": turn.user}
         assistant_item = {**base, "sk": f"{key}#2", "role": "assistant", "content": turn.assistant,

@@ -5,10 +5,8 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
-import boto3
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
-from botocore.config import Config
 
 from common.api import build_resolver
 from common.auth import caller_from
@@ -16,6 +14,7 @@ from common.bedrock import runtime_client
 from common.observability import logger, metrics, tracer
 from common.runtime_config import runtime_config
 from common.settings import settings
+from common.storage import s3_client
 from image import service
 from image.models import ImageRequest
 from image.verify import VerifyRequest, decode_image
@@ -27,7 +26,7 @@ app = build_resolver(max_body_bytes=config.limits.max_image_body_bytes, cors_ori
 
 @lru_cache(maxsize=1)
 def _s3() -> Any:
-    return boto3.client("s3", config=Config(signature_version="s3v4"))
+    return s3_client()
 
 
 def _deps() -> service.ImageDeps:

@@ -6,12 +6,10 @@ import os
 from functools import lru_cache
 from typing import Annotated, Any
 
-import boto3
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Path
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
-from botocore.config import Config
 
 from chat.memory import ConversationStore
 from common.api import build_resolver
@@ -21,6 +19,7 @@ from common.errors import NotFoundError
 from common.observability import logger, metrics, tracer
 from common.runtime_config import runtime_config
 from common.settings import settings
+from common.storage import dynamodb_client, s3_client
 from rag import query
 from rag.documents import Documents, UploadRequest
 from rag.ingestion import Ingestion
@@ -34,8 +33,7 @@ app = build_resolver(max_body_bytes=config.limits.max_body_bytes, cors_origins=c
 
 @lru_cache(maxsize=1)
 def _documents() -> Documents:
-    # SigV4: presigned posts then carry the region and work with the SSE condition.
-    s3 = boto3.client("s3", config=Config(signature_version="s3v4"))
+    s3 = s3_client()
     return Documents(s3, settings().required("documents_bucket"), config.documents_prefix, config.limits.max_document_bytes)
 
 
@@ -53,7 +51,7 @@ def _admin() -> Caller:
 
 @lru_cache(maxsize=1)
 def _conversations() -> ConversationStore:
-    return ConversationStore(boto3.client("dynamodb"), settings().required("table_name"), config.memory.conversation_ttl_days)
+    return ConversationStore(dynamodb_client(), settings().required("table_name"), config.memory.conversation_ttl_days)
 
 
 def _rag_deps() -> query.RagDeps:
@@ -90,13 +88,13 @@ def list_documents() -> dict[str, Any]:
     return {"documents": _documents().list(_ingestion().recent(10))}
 
 
-@app.post("/documents")
+@app.post("/documents", status_code=201)
 def create_upload(request: UploadRequest) -> Response[dict[str, Any]]:
     _admin()
     return Response(status_code=201, body=_documents().create_upload(request), content_type="application/json")
 
 
-@app.delete("/documents/<key>")
+@app.delete("/documents/<key>", responses={204: {"description": "Deleted (with its metadata file)"}})
 def delete_document(key: Annotated[str, Path(min_length=1, max_length=1024)]) -> Response[None]:
     _admin()
     _documents().delete(key)
@@ -109,7 +107,7 @@ def list_sync_jobs() -> dict[str, Any]:
     return {"jobs": _ingestion().recent(10)}
 
 
-@app.post("/documents/sync")
+@app.post("/documents/sync", status_code=202)
 def start_sync() -> Response[dict[str, Any]]:
     caller = _admin()
     job = _ingestion().start(f"requested by {caller.sub}")

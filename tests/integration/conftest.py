@@ -1,4 +1,7 @@
-"""Real boto3 clients against local HTTP endpoints: moto's server (DynamoDB) and the Bedrock simulator."""
+"""Real boto3 clients against local HTTP endpoints: moto's server (DynamoDB) and the Bedrock simulator.
+
+`stack` is `make dev`'s whole stack in its own process (one per session), for tests through the gateway.
+"""
 
 from __future__ import annotations
 
@@ -21,6 +24,8 @@ from local.bedrock_sim import BedrockSimulator
 from local.bedrock_sim.knowledge import KnowledgeStore
 from local.resources import create_conversation_table
 from rag import handler as rag_handler
+from tests.integration.fault_proxy import FaultProxy
+from tests.integration.live import Stack, running_stack
 
 ROOT = Path(__file__).resolve().parents[2]
 TABLE = "conversations-test"
@@ -29,6 +34,7 @@ IMAGES_BUCKET = "images-test"
 KB_ID = "KBLOCAL001"
 DS_ID = "DSLOCAL001"
 PREFIX = "documents/"
+STORAGE = ("AWS_ENDPOINT_URL_DYNAMODB", "AWS_ENDPOINT_URL_S3")
 
 
 def wait_for_jobs(simulator: BedrockSimulator, timeout: float = 15.0) -> None:
@@ -109,3 +115,31 @@ def sim(local_aws: dict[str, str], simulator: BedrockSimulator) -> Iterator[Bedr
     wait_for_jobs(simulator)
     yield simulator
     simulator.reset()
+
+
+@pytest.fixture(scope="session")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    with running_stack(tmp_path_factory.mktemp("local")) as outputs:
+        yield outputs
+
+
+def _new_clients() -> None:
+    """What a new container does: clients created from the environment on first use."""
+    chat_handler._store.cache_clear()
+    rag_handler._documents.cache_clear()
+    rag_handler._conversations.cache_clear()
+    image_handler._s3.cache_clear()
+
+
+@pytest.fixture
+def proxy(sim: BedrockSimulator, moto_server: str) -> Iterator[FaultProxy]:
+    """DynamoDB and S3 calls of the functions go through a fault proxy in front of moto (tests/integration/fault_proxy.py)."""
+    faults = FaultProxy(moto_server).start()
+    saved = {key: os.environ[key] for key in STORAGE}
+    os.environ.update(dict.fromkeys(STORAGE, faults.endpoint_url), MOTO_DIRECT=moto_server)
+    _new_clients()
+    yield faults
+    os.environ.update(saved)
+    os.environ.pop("MOTO_DIRECT")
+    _new_clients()
+    faults.stop()

@@ -7,62 +7,11 @@ import os
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 import boto3
-import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture(scope="module")
-def stack(tmp_path_factory):
-    state = tmp_path_factory.mktemp("local")
-    env = {**os.environ, "LOCAL_STATE_DIR": str(state), "LOCAL_API_PORT": "0", "LOCAL_AWS_PORT": "0", "LOCAL_BEDROCK_PORT": "0"}
-    for key in [k for k in env if k.startswith("AWS_ENDPOINT_URL")]:
-        env.pop(key)
-    process = subprocess.Popen(
-        [sys.executable, "-m", "local.stack"], cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
-    )
-    outputs = state / "outputs.json"
-    deadline = time.time() + 60
-    while not outputs.exists() and time.time() < deadline and process.poll() is None:
-        time.sleep(0.2)
-    if not outputs.exists():
-        process.kill()
-        pytest.fail(f"local stack did not start: {process.stdout.read() if process.stdout else ''}")
-    yield json.loads(outputs.read_text())
-    process.terminate()
-    process.wait(timeout=20)
-
-
-def sign_in(stack, username: str, client_id: str | None = None) -> str:
-    cognito = boto3.client("cognito-idp", endpoint_url=stack["CognitoEndpoint"], region_name=stack["Region"])
-    password = next(u["password"] for u in stack["DemoUsers"] if u["username"] == username)
-    result = cognito.initiate_auth(
-        ClientId=client_id or stack["UserPoolClientId"],
-        AuthFlow="USER_PASSWORD_AUTH",
-        AuthParameters={"USERNAME": username, "PASSWORD": password},
-    )
-    return str(result["AuthenticationResult"]["IdToken"])
-
-
-def request(stack, method: str, path: str, token: str | None = None, body: dict | None = None, headers: dict | None = None):
-    data = None if body is None else json.dumps(body, ensure_ascii=False).encode()
-    request = urllib.request.Request(stack["ApiUrl"] + path.lstrip("/"), data=data, method=method, headers={**(headers or {})})
-    if token:
-        request.add_header("Authorization", token)
-    if data is not None:
-        request.add_header("Content-Type", "application/json")
-    try:
-        with urllib.request.urlopen(request, timeout=30) as response:
-            text = response.read().decode()
-            return response.status, (json.loads(text) if text else None), dict(response.headers)
-    except urllib.error.HTTPError as err:
-        text = err.read().decode()
-        return err.code, (json.loads(text) if text else None), dict(err.headers)
+from tests.integration.live import ROOT, request, running_stack, sign_in
 
 
 def test_given_the_admin_demo_user_when_signed_in_then_the_api_answers_chat_in_korean(stack):
@@ -73,25 +22,6 @@ def test_given_the_admin_demo_user_when_signed_in_then_the_api_answers_chat_in_k
     status, answer, _ = request(stack, "POST", "chat", token, {"message": "안녕하세요, 로컬 스택!"})
     assert status == 200
     assert "안녕하세요, 로컬 스택!" in answer["message"]["content"]
-
-
-def test_given_no_bad_or_forged_tokens_then_401(stack):
-    assert request(stack, "GET", "models")[0] == 401
-    assert request(stack, "GET", "models", "not-a-jwt")[0] == 401
-    token = sign_in(stack, "user@example.com")
-    header, payload, signature = token.split(".")
-    forged = ".".join((header, payload, signature[:-4] + ("AAAA" if not signature.endswith("AAAA") else "BBBB")))
-    assert request(stack, "GET", "models", forged)[0] == 401
-
-
-def test_given_a_token_for_another_app_client_then_401(stack):
-    cognito = boto3.client("cognito-idp", endpoint_url=stack["CognitoEndpoint"], region_name=stack["Region"])
-    other = cognito.create_user_pool_client(
-        UserPoolId=stack["UserPoolId"], ClientName="other", ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH"]
-    )
-    token = sign_in(stack, "user@example.com", other["UserPoolClient"]["ClientId"])
-    status, body, _ = request(stack, "GET", "models", token)
-    assert (status, body["error"]["code"]) == (401, "UNAUTHORIZED")
 
 
 def test_given_the_second_demo_user_then_documents_are_forbidden_and_the_seed_corpus_answers(stack):
@@ -197,24 +127,11 @@ def test_given_bedrock_aws_without_the_deployed_ids_then_a_clear_error(tmp_path)
 
 
 def test_given_bedrock_aws_with_the_deployed_ids_then_storage_stays_local_and_bedrock_calls_go_to_aws(tmp_path):
-    env = {**os.environ, "BEDROCK": "aws", "BEDROCK_GUARDRAIL_ID": "gr-deployed", "BEDROCK_GUARDRAIL_VERSION": "3",
-           "LOCAL_STATE_DIR": str(tmp_path), "LOCAL_API_PORT": "0", "LOCAL_AWS_PORT": "0", "LOCAL_BEDROCK_PORT": "0"}  # fmt: skip
-    for key in [k for k in env if k.startswith("AWS_ENDPOINT_URL")]:
-        env.pop(key)
-    command = [sys.executable, "-m", "local.stack"]
-    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        outputs_file = tmp_path / "outputs.json"
-        deadline = time.time() + 60
-        while not outputs_file.exists() and time.time() < deadline and process.poll() is None:
-            time.sleep(0.2)
-        outputs = json.loads(outputs_file.read_text())
+    deployed = {"BEDROCK": "aws", "BEDROCK_GUARDRAIL_ID": "gr-deployed", "BEDROCK_GUARDRAIL_VERSION": "3"}
+    with running_stack(tmp_path, deployed) as outputs:
         assert outputs["BedrockEndpoint"] == "aws (us-west-2)"
         assert outputs["CognitoEndpoint"].startswith("http://127.0.0.1:")
         token = sign_in(outputs, "user@example.com")
         status, models, _ = request(outputs, "GET", "models", token)  # no Bedrock call: answered from the config
         assert status == 200
         assert models["chat_models"]
-    finally:
-        process.terminate()
-        process.wait(timeout=20)

@@ -5,13 +5,12 @@ from __future__ import annotations
 import subprocess
 import urllib.request
 
-from tests.integration.launch import ROOT, local_stack
-from tests.integration.test_local_stack import request, sign_in
+from tests.integration.live import ROOT, request, running_stack, sign_in
 
 
 def test_given_a_restart_then_conversations_images_and_documents_are_still_there_and_still_their_owners(tmp_path):
     state = tmp_path / "state"
-    with local_stack(state) as first:
+    with running_stack(state) as first:
         alice = sign_in(first, "user@example.com")
         status, turn, _ = request(first, "POST", "chat", alice, {"message": "재시작해도 기억해 주세요"})
         assert status == 200
@@ -23,7 +22,7 @@ def test_given_a_restart_then_conversations_images_and_documents_are_still_there
         pool = first["UserPoolId"]
 
     assert first["Restored"] is None
-    with local_stack(state) as second:
+    with running_stack(state) as second:
         assert second["UserPoolId"] == pool
         assert second["Restored"]["items"] >= 3  # the conversation and its two messages
         alice = sign_in(second, "user@example.com")

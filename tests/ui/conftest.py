@@ -7,13 +7,13 @@ from typing import Any
 
 import pytest
 
-from tests.integration.launch import local_stack
+from tests.integration.live import running_stack
 
 
 @pytest.fixture(scope="session")
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     """One local stack (`python -m local.stack`, as `make dev` runs it) for the UI tests."""
-    with local_stack(tmp_path_factory.mktemp("ui-stack")) as outputs:
+    with running_stack(tmp_path_factory.mktemp("ui-stack")) as outputs:
         yield outputs
 
 

@@ -1,0 +1,144 @@
+"""A loopback HTTP proxy in front of moto that answers chosen requests with AWS's own error responses.
+
+moto cannot throttle or fail on demand. The functions' real boto3 clients are pointed at this proxy
+(AWS_ENDPOINT_URL_DYNAMODB / _S3); it forwards every request to moto unchanged, except those a rule
+picks, which get the error body and status DynamoDB (JSON, `__type`) or S3 (XML `<Error>`) send. It
+counts every attempt per service and operation, so a test sees botocore's retries.
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import re
+import threading
+import uuid
+from collections import Counter
+from dataclasses import dataclass
+from urllib.parse import parse_qs, urlsplit
+
+from local.http import LoopbackServer
+
+# (HTTP status, message) for each error code, as the services document them.
+DYNAMODB_ERRORS = {
+    "ProvisionedThroughputExceededException": (
+        400,
+        "The level of configured provisioned throughput for the table was exceeded. "
+        "Consider increasing your provisioning level with the UpdateTable API.",
+    ),
+    "ThrottlingException": (400, "Rate of requests exceeds the allowed throughput."),
+    "InternalServerError": (500, "Internal server error"),
+}
+S3_ERRORS = {
+    "SlowDown": (503, "Please reduce your request rate."),
+    "InternalError": (500, "We encountered an internal error. Please try again."),
+    "ServiceUnavailable": (503, "Service is unable to handle request."),
+}
+_SCOPE = re.compile(r"Credential=[^/]+/\d{8}/[^/]+/([^/]+)/aws4_request")
+
+
+@dataclass
+class Rule:
+    service: str
+    operation: str
+    code: str
+    remaining: int
+
+
+class FaultProxy:
+    def __init__(self, upstream: str, *, atomic: bool = True) -> None:
+        self.upstream = upstream
+        # moto's server is not safe under concurrent transactions (it snapshots and restores whole tables),
+        # so updates can be lost. DynamoDB applies each request atomically; forwarding one at a time keeps that.
+        self._forwarding = threading.Lock() if atomic else None
+        self._upstream = urlsplit(upstream)
+        self._rules: list[Rule] = []
+        self._lock = threading.Lock()
+        self.attempts: Counter[tuple[str, str]] = Counter()
+        self._server = LoopbackServer(self._respond, name="fault-proxy")
+
+    @property
+    def endpoint_url(self) -> str:
+        return self._server.address
+
+    def start(self) -> FaultProxy:
+        self._server.start()
+        return self
+
+    def stop(self) -> None:
+        self._server.stop()
+
+    def fail(self, service: str, operation: str, code: str, *, times: int = 1_000) -> None:
+        """Answer the next `times` calls of `operation` with the error `code` (default: every call)."""
+        known = DYNAMODB_ERRORS if service == "dynamodb" else S3_ERRORS
+        if code not in known:
+            raise ValueError(f"unknown {service} error {code}")
+        with self._lock:
+            self._rules.append(Rule(service, operation, code, times))
+
+    def reset(self) -> None:
+        with self._lock:
+            self._rules.clear()
+            self.attempts.clear()
+
+    def count(self, service: str, operation: str) -> int:
+        with self._lock:
+            return self.attempts[(service, operation)]
+
+    # --- one request ------------------------------------------------------------------------
+
+    def _respond(self, method: str, path: str, headers: dict[str, str], body: bytes) -> tuple[int, dict[str, str], bytes]:
+        service, operation = identify(method, path, headers)
+        with self._lock:
+            self.attempts[(service, operation)] += 1
+            rule = next((r for r in self._rules if r.remaining > 0 and (r.service, r.operation) == (service, operation)), None)
+            if rule is not None:
+                rule.remaining -= 1
+        if rule is not None:
+            return error_response(service, rule.code)
+        if self._forwarding is None:
+            return self._forward(method, path, headers, body)
+        with self._forwarding:
+            return self._forward(method, path, headers, body)
+
+    def _forward(self, method: str, path: str, headers: dict[str, str], body: bytes) -> tuple[int, dict[str, str], bytes]:
+        connection = http.client.HTTPConnection(self._upstream.hostname or "127.0.0.1", self._upstream.port, timeout=30)
+        try:
+            connection.request(method, path, body=body or None, headers=headers)
+            response = connection.getresponse()
+            payload = response.read()
+            hop = {"transfer-encoding", "connection", "keep-alive"} | ({"content-length"} if method != "HEAD" else set())
+            return response.status, {k: v for k, v in response.getheaders() if k.lower() not in hop}, payload
+        finally:
+            connection.close()
+
+
+def identify(method: str, path: str, headers: dict[str, str]) -> tuple[str, str]:
+    """The service (from the SigV4 credential scope) and the operation of a request."""
+    lowered = {k.lower(): v for k, v in headers.items()}
+    scope = _SCOPE.search(lowered.get("authorization", ""))
+    service = scope.group(1) if scope else "unknown"
+    if service == "dynamodb":
+        return service, lowered.get("x-amz-target", ".").split(".", 1)[1]
+    parts = urlsplit(path)
+    query = parse_qs(parts.query, keep_blank_values=True)
+    has_key = len([p for p in parts.path.split("/") if p]) > 1
+    if method == "POST" and "delete" in query:
+        return service, "DeleteObjects"
+    if not has_key:
+        return service, {"GET": "ListObjectsV2" if "list-type" in query else "ListObjects", "PUT": "CreateBucket"}.get(method, method)
+    return service, {"PUT": "PutObject", "GET": "GetObject", "HEAD": "HeadObject", "DELETE": "DeleteObject"}.get(method, method)
+
+
+def error_response(service: str, code: str) -> tuple[int, dict[str, str], bytes]:
+    request_id = uuid.uuid4().hex.upper()
+    if service == "dynamodb":
+        status, message = DYNAMODB_ERRORS[code]
+        body = json.dumps({"__type": f"com.amazonaws.dynamodb.v20120810#{code}", "message": message}).encode()
+        return status, {"Content-Type": "application/x-amz-json-1.0", "x-amzn-RequestId": request_id}, body
+    status, message = S3_ERRORS[code]
+    xml = (
+        f'<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>{code}</Code><Message>{message}</Message>'
+        f"<RequestId>{request_id[:16]}</RequestId><HostId>{request_id}</HostId></Error>"
+    )
+    return status, {"Content-Type": "application/xml", "x-amz-request-id": request_id[:16]}, xml.encode()

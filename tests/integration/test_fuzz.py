@@ -1,0 +1,78 @@
+"""Fuzzing the published OpenAPI document over the local stack (schemathesis; see tests/integration/fuzzing.py).
+
+The suite runs a short, deterministic pass; `make fuzz` runs the long one (FUZZ_EXAMPLES cases per
+operation and mode, a random seed it prints) and prints the counts.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import time
+from pathlib import Path
+
+from tests.integration import fuzzing
+from tests.integration.live import request, sign_in
+
+
+def test_given_every_operation_when_fuzzed_then_no_5xx_and_no_response_outside_the_spec(stack):
+    examples = fuzzing.examples_from_env(default=4)
+    fuzz_seed = int(os.environ.get("FUZZ_SEED", random.randrange(2**32) if "FUZZ_EXAMPLES" in os.environ else 0))
+    status, spec, _ = request(stack, "GET", "openapi.json")
+    assert status == 200
+    report = fuzzing.run(spec, stack["ApiUrl"], sign_in(stack, "admin@example.com"), examples, fuzz_seed)
+    print(f"\n{report.summary()} (FUZZ_EXAMPLES={examples}, FUZZ_SEED={fuzz_seed})")
+    for label, count in sorted(report.per_operation.items()):
+        statuses = ", ".join(f"{status}: {n}" for (name, status), n in sorted(report.per_status.items()) if name == label)
+        print(f"  {count:5d}  {label}  ({statuses})")
+    if os.environ.get("FUZZ_REPORT"):
+        Path(os.environ["FUZZ_REPORT"]).write_text("\n".join(report.server_errors + report.violations), encoding="utf-8")
+    assert report.server_errors == [], "\n".join(report.server_errors[:10])
+    assert report.violations == [], "\n".join(report.violations[:10])
+    assert report.cases >= 8 * examples  # the schema's operations were all reached (some have no inputs to vary)
+
+
+def test_given_a_successful_call_of_every_operation_then_its_status_type_and_body_are_the_published_ones(stack):
+    """Random inputs rarely succeed (a random conversation id is a 404), so each success is also made on purpose."""
+    import requests
+
+    _, spec, _ = request(stack, "GET", "openapi.json")
+    schema = fuzzing.load(spec)
+    admin = {"Authorization": sign_in(stack, "admin@example.com")}
+    seen: set[tuple[str, str]] = set()
+
+    def call(method: str, path: str, path_parameters=None, body=None) -> requests.Response:
+        case = schema[path][method].Case(path_parameters=path_parameters, **({"body": body} if body is not None else {}))
+        response = case.call(base_url=stack["ApiUrl"].rstrip("/"), headers=admin, timeout=60)
+        case.validate_response(response, checks=fuzzing.CONFORMANCE)
+        assert response.status_code < 300, (method, path, response.text)
+        seen.add((method.lower(), path))
+        return response
+
+    conversation = call("POST", "/chat", body={"message": "명세 확인용 대화"}).json()["conversation_id"]
+    call("GET", "/conversations")
+    call("GET", "/conversations/{conversation_id}", {"conversation_id": conversation})
+    assert call("DELETE", "/conversations/{conversation_id}", {"conversation_id": conversation}).status_code == 204
+    call("GET", "/models")
+    call("POST", "/rag/query", body={"question": "재택 근무는 며칠 가능한가요?"})
+    upload = call("POST", "/documents", body={"filename": "명세-확인.txt", "content_type": "text/plain", "size": 64})
+    assert upload.status_code == 201
+    target = upload.json()["upload"]
+    posted = requests.post(target["url"], data=target["fields"], files={"file": ("명세-확인.txt", "명세 확인".encode())}, timeout=10)
+    assert posted.status_code in (200, 204)
+    call("GET", "/documents")
+    assert call("DELETE", "/documents/{key}", {"key": "명세-확인.txt"}).status_code == 204
+    call("GET", "/documents/sync")
+    deadline = time.time() + 30
+    while time.time() < deadline:  # the delete's own ingestion job may still run: 409 until it ends
+        case = schema["/documents/sync"]["POST"].Case()
+        response = case.call(base_url=stack["ApiUrl"].rstrip("/"), headers=admin, timeout=60)
+        case.validate_response(response, checks=fuzzing.CONFORMANCE)
+        if response.status_code == 202:
+            seen.add(("post", "/documents/sync"))
+            break
+        assert response.status_code == 409, response.text
+        time.sleep(0.5)
+    image = call("POST", "/images", body={"prompt": "한강 위의 노을, 수채화"}).json()["images"][0]
+    call("POST", "/images/verify", body={"key": image["key"]})
+    assert seen == {(method, path) for path, operations in spec["paths"].items() for method in operations}
