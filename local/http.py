@@ -14,6 +14,7 @@ Respond = Callable[[str, str, dict[str, str], bytes], Answer]
 def _handler_class(respond: Respond) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+        disable_nagle_algorithm = True  # headers and body are two writes: without this, delayed ACKs add ~40 ms
 
         def _serve(self) -> None:
             length = int(self.headers.get("Content-Length", 0) or 0)
@@ -33,10 +34,14 @@ def _handler_class(respond: Respond) -> type[BaseHTTPRequestHandler]:
     return Handler
 
 
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    request_queue_size = 128  # the default listen backlog (5) drops connections under 8+ concurrent clients
+
+
 class LoopbackServer:
     def __init__(self, respond: Respond, *, host: str = "127.0.0.1", port: int = 0, name: str = "local-http") -> None:
-        self._server = ThreadingHTTPServer((host, port), _handler_class(respond))
-        self._server.daemon_threads = True
+        self._server = _Server((host, port), _handler_class(respond))
         self._name = name
 
     @property
