@@ -60,28 +60,27 @@ def run(clients: int, total: int, request: Callable[[int], int]) -> dict[str, An
             "p99": percentile(latencies, 99), "errors": errors, "statuses": statuses}  # fmt: skip
 
 
-def measure(total: int) -> dict[str, dict[int, dict[str, Any]]]:
+def measure(total: int, outputs: dict[str, Any]) -> dict[str, dict[int, dict[str, Any]]]:
     from local.http import LoopbackServer
 
     trivial = LoopbackServer(lambda *_: (200, {"Content-Type": "application/json"}, b'{"ok":true}'), name="bench-trivial")
     trivial.start()
     results: dict[str, dict[int, dict[str, Any]]] = {"baseline: trivial endpoint": {}, "gateway: /models + /chat": {}}
     try:
-        with local_stack() as outputs:
-            token = sign_in(outputs)
-            api = outputs["ApiUrl"]
+        token = sign_in(outputs)
+        api = outputs["ApiUrl"]
 
-            def product(index: int) -> int:
-                if index % 2:
-                    return call(api + "chat", token, "POST", {"message": f"질문 {index}: 오늘 할 일을 정리해 주세요."})[0]
-                return call(api + "models", token)[0]
+        def product(index: int) -> int:
+            if index % 2:
+                return call(api + "chat", token, "POST", {"message": f"질문 {index}: 오늘 할 일을 정리해 주세요."})[0]
+            return call(api + "models", token)[0]
 
-            def baseline(index: int) -> int:
-                return call(f"{trivial.address}/ping", token, "POST" if index % 2 else "GET", {"n": index} if index % 2 else None)[0]
+        def baseline(index: int) -> int:
+            return call(f"{trivial.address}/ping", token, "POST" if index % 2 else "GET", {"n": index} if index % 2 else None)[0]
 
-            for clients in CLIENTS:
-                results["baseline: trivial endpoint"][clients] = run(clients, total, baseline)
-                results["gateway: /models + /chat"][clients] = run(clients, total, product)
+        for clients in CLIENTS:
+            results["baseline: trivial endpoint"][clients] = run(clients, total, baseline)
+            results["gateway: /models + /chat"][clients] = run(clients, total, product)
     finally:
         trivial.stop()
     return results
@@ -102,7 +101,8 @@ def lines(results: dict[str, dict[int, dict[str, Any]]], total: int) -> list[str
 
 def main() -> None:
     total = int(sys.argv[1]) if len(sys.argv) > 1 else 400
-    results = measure(total)
+    with local_stack() as outputs:
+        results = measure(total, outputs)
     print("\n".join(lines(results, total)))
     print(json.dumps(results))
 
