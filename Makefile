@@ -26,7 +26,7 @@ export CDK_DISABLE_CLI_TELEMETRY := true
 export CDK_DISABLE_VERSION_CHECK := 1
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: help venv browser test fuzz synth deploy destroy diff lint format clean bench dev dev-reset openapi ui
+.PHONY: help venv browser test fuzz synth deploy destroy diff lint format clean bench cost dev dev-reset openapi ui
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -84,9 +84,12 @@ diff: venv ## show what a deploy would change
 destroy: venv ## delete the stack (prod keeps its data: see docs/operations.md)
 	$(CDK) destroy --no-notices $(CDK_CONTEXT)
 
-bench: venv ## print cold-start and conversation-growth figures (each beside its baseline)
-	$(BIN)/python -m bench.cold_start 15
-	$(BIN)/python -m bench.chat_growth 200 | grep -v '^{'  # drop the handler's metric lines
+bench: venv ## run every benchmark (each figure beside its baseline) and write docs/performance.md
+	$(BIN)/python -m bench 10 200 400 2>&1 | grep -v '^{'  # drop the handlers' metric lines
+
+cost: venv ## idle and per-use cost of the synthesized template (synthesizes without bundling if cdk.out is missing)
+	test -n "$$(ls cdk.out/*.template.json 2>/dev/null)" || $(CDK) synth --no-notices --quiet $(CDK_CONTEXT) -c skip_bundling=true
+	$(BIN)/python -m infra.cost cdk.out
 
 lint: venv ## ruff + mypy
 	$(BIN)/ruff check .

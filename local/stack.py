@@ -104,16 +104,15 @@ def start(
     bedrock="aws" keeps storage and Cognito local but sends model, guardrail and knowledge-base calls to
     real Bedrock with the caller's own AWS credentials (moto accepts any credentials).
     """
-    from moto.server import ThreadedMotoServer
-
     from local.bedrock_sim import BedrockSimulator
     from local.bedrock_sim.knowledge import KnowledgeStore
+    from local.moto_server import SerialMotoServer
     from local.resources import render_runtime_config
 
     state.mkdir(parents=True, exist_ok=True)
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
     config = _config()
-    moto = ThreadedMotoServer(ip_address="127.0.0.1", port=aws_port, verbose=False)
+    moto = SerialMotoServer(ip_address="127.0.0.1", port=aws_port, verbose=False)
     moto.start()
     host, port = moto.get_host_and_port()
     aws = f"http://{host}:{port}"

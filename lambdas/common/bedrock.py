@@ -44,6 +44,13 @@ def runtime_client(region: str | None = None) -> Any:
 
 
 @lru_cache(maxsize=1)
+def control_client() -> Any:
+    """bedrock (control plane), created once per container: LangChain's ChatBedrockConverse wants one and
+    otherwise builds a new one on every construction (~0.2 s a request); our model ids never make it call."""
+    return boto3.client("bedrock", config=CLIENT_CONFIG)
+
+
+@lru_cache(maxsize=1)
 def agent_client() -> Any:
     """bedrock-agent (ingestion jobs); AWS_ENDPOINT_URL_BEDROCK_AGENT redirects it."""
     return boto3.client("bedrock-agent", config=CLIENT_CONFIG)

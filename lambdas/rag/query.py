@@ -16,7 +16,7 @@ from urllib.parse import unquote, urlparse
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from common.bedrock import bedrock_errors
+from common.bedrock import bedrock_errors, control_client
 from common.catalog import chat_model
 from common.errors import ValidationFailedError
 from common.guardrail import outcome_from_converse
@@ -110,6 +110,7 @@ def _llm(deps: RagDeps, model_id: str, options: dict[str, Any]) -> Any:
     return ChatBedrockConverse(
         model=model_id,
         client=deps.bedrock,
+        bedrock_client=control_client(),
         max_tokens=inference.get("maxTokens"),
         temperature=inference.get("temperature"),
         top_p=inference.get("topP"),

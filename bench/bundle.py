@@ -1,0 +1,71 @@
+"""Dependency layers built the way `make synth` builds them, cached in .bench/ for the benchmarks.
+
+Two flavours of each layer (core, rag, image, and `runtime`: boto3 as the Lambda runtime provides it):
+* "lambda": the real thing, pip's python3.13/arm64 wheels (infra.bundling.pip_command), for sizes;
+* "native": the same requirements and pins for this machine's Python, so a fresh process can import
+  a handler with exactly its bundled dependencies (and nothing else from the dev venv) and be timed.
+A layer is rebuilt when its requirements or constraints.txt change.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Literal
+
+Flavour = Literal["lambda", "native"]
+ROOT = Path(__file__).resolve().parent.parent
+LAMBDAS_DIR = ROOT / "lambdas"
+CACHE = ROOT / ".bench"
+LAYERS = {"core": ("requirements.txt", True), "rag": ("requirements-rag.txt", False), "image": ("requirements-image.txt", False)}
+FUNCTION_LAYERS = {"chat": ("core",), "rag": ("core", "rag"), "image": ("core", "image")}
+
+
+def _runtime_requirements() -> Path:
+    """boto3 at the pinned version: what /var/runtime holds on Lambda (its closure comes through the pins)."""
+    pins = (ROOT / "constraints.txt").read_text(encoding="utf-8").splitlines()
+    boto3 = next(line for line in pins if line.startswith("boto3=="))
+    path = CACHE / "requirements-runtime.txt"
+    CACHE.mkdir(exist_ok=True)
+    path.write_text(boto3 + "\n", encoding="utf-8")
+    return path
+
+
+def _command(requirements: Path, target: Path, no_deps: bool, flavour: Flavour) -> list[str]:
+    if flavour == "lambda":
+        from infra.bundling import pip_command  # imports aws_cdk (jsii): only when building for Lambda
+
+        return pip_command(requirements, target, no_deps=no_deps)
+    command = [sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--no-compile", "--only-binary=:all:"]
+    command += ["--no-deps"] if no_deps else []
+    return [*command, "--target", str(target), "-r", str(requirements), "-c", str(ROOT / "constraints.txt")]
+
+
+def layer(name: str, flavour: Flavour) -> Path:
+    """The layer's `python/` directory (built on first use)."""
+    if name == "runtime":
+        requirements, no_deps = _runtime_requirements(), False
+    else:
+        file, no_deps = LAYERS[name]
+        requirements = LAMBDAS_DIR / file
+    digest = hashlib.sha256(requirements.read_bytes() + (ROOT / "constraints.txt").read_bytes()).hexdigest()[:12]
+    target = CACHE / f"{flavour}-{name}-{digest}" / "python"
+    if not target.is_dir():
+        shutil.rmtree(target.parent, ignore_errors=True)
+        print(f"  bundling {name} layer ({flavour}) with pip ...", file=sys.stderr, flush=True)
+        result = subprocess.run(_command(requirements, target, no_deps, flavour), capture_output=True, text=True, check=False)
+        if result.returncode:
+            raise RuntimeError(f"pip failed for the {name} layer:\n{result.stderr[-4000:]}")
+        for cache in target.rglob("__pycache__"):
+            shutil.rmtree(cache, ignore_errors=True)
+    return target
+
+
+def import_path(function: str | None) -> list[str]:
+    """sys.path of a function on Lambda, natively built: code asset, its layers, then the runtime's boto3."""
+    layers = [str(layer(name, "native")) for name in FUNCTION_LAYERS.get(function or "", ("core",))]
+    code = [str(LAMBDAS_DIR)] if function else []
+    return [*code, *layers, str(layer("runtime", "native"))]

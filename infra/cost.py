@@ -1,0 +1,186 @@
+"""`make cost`: what a synthesized template costs while idle, and per use, from the catalog's prices.
+
+Every resource type must be classified: an unknown type raises (it might bill by the hour), never
+counts as free. Prices are USD list prices (us-east-1/us-west-2) used as assumptions; they are printed.
+Usage: python -m infra.cost [cdk.out]
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+HOURS_PER_MONTH = 730
+
+# Types with no charge while idle (per request, per GB stored, or free).
+FREE = {
+    "AWS::ApiGateway::Account": "free", "AWS::ApiGateway::Authorizer": "free", "AWS::ApiGateway::Deployment": "free",
+    "AWS::ApiGateway::GatewayResponse": "free", "AWS::ApiGateway::Method": "free", "AWS::ApiGateway::Model": "free",
+    "AWS::ApiGateway::RequestValidator": "free", "AWS::ApiGateway::Resource": "free",
+    "AWS::ApiGateway::RestApi": "per request", "AWS::ApiGateway::Stage": "per request",
+    "AWS::Bedrock::DataSource": "per ingestion", "AWS::Bedrock::Guardrail": "per text unit / image",
+    "AWS::Bedrock::GuardrailVersion": "free", "AWS::Bedrock::KnowledgeBase": "per query (S3 Vectors: no OCU)",
+    "AWS::Cognito::UserPool": "per monthly active user", "AWS::Cognito::UserPoolClient": "free",
+    "AWS::Cognito::UserPoolGroup": "free", "AWS::DynamoDB::GlobalTable": "on-demand: per request + storage",
+    "AWS::DynamoDB::Table": "on-demand: per request + storage", "AWS::Events::Rule": "free (S3 events, default bus)",
+    "AWS::IAM::Policy": "free", "AWS::IAM::Role": "free", "AWS::Lambda::Alias": "free",
+    "AWS::Lambda::EventSourceMapping": "SQS requests (free tier)", "AWS::Lambda::Function": "per request + GB-s",
+    "AWS::Lambda::LayerVersion": "free", "AWS::Lambda::Permission": "free", "AWS::Lambda::Version": "free",
+    "AWS::Logs::LogGroup": "storage", "AWS::S3::Bucket": "storage + requests", "AWS::S3::BucketPolicy": "free",
+    "AWS::S3Vectors::Index": "storage + queries", "AWS::S3Vectors::VectorBucket": "storage",
+    "AWS::SNS::Topic": "per delivery", "AWS::SNS::TopicPolicy": "free", "AWS::SQS::Queue": "per request",
+    "AWS::SQS::QueuePolicy": "free", "AWS::WAFv2::WebACLAssociation": "free",
+    "Custom::S3AutoDeleteObjects": "free (runs at delete)", "AWS::CDK::Metadata": "free",
+}  # fmt: skip
+
+WAF_ACL_MONTH, WAF_RULE_MONTH = 5.00, 1.00
+ALARM_METRIC_MONTH = 0.10  # standard resolution, per metric the alarm evaluates
+DASHBOARD_MONTH = 3.00
+KMS_KEY_MONTH = 1.00
+NAT_HOUR = 0.045
+OCU_HOUR, MIN_OCU = 0.24, 1.0  # OpenSearch Serverless: 0.5 OCU indexing + 0.5 OCU search at least
+
+
+class UnknownResourceError(ValueError):
+    """A resource type this calculator has not classified: it could bill by the hour."""
+
+
+@dataclass(frozen=True)
+class Charge:
+    logical_id: str
+    type: str
+    monthly: float
+    reason: str
+
+
+def _idle_charge(logical_id: str, kind: str, props: dict[str, Any]) -> Charge | None:
+    if kind == "AWS::WAFv2::WebACL":
+        rules = len(props.get("Rules", []))
+        return Charge(logical_id, kind, WAF_ACL_MONTH + WAF_RULE_MONTH * rules, f"web ACL $5/month + $1/month x {rules} rules")
+    if kind == "AWS::CloudWatch::Alarm":
+        metrics = sum(1 for m in props.get("Metrics", []) if "MetricStat" in m) or 1
+        return Charge(logical_id, kind, ALARM_METRIC_MONTH * metrics, f"alarm, {metrics} metric(s) x $0.10/month")
+    if kind == "AWS::CloudWatch::Dashboard":
+        return Charge(logical_id, kind, DASHBOARD_MONTH, "dashboard $3/month (beyond 3 free per account)")
+    if kind == "AWS::KMS::Key":
+        return Charge(logical_id, kind, KMS_KEY_MONTH, "customer managed key $1/month")
+    if kind == "AWS::EC2::NatGateway":
+        return Charge(logical_id, kind, NAT_HOUR * HOURS_PER_MONTH, "NAT gateway $0.045/hour")
+    if kind == "AWS::OpenSearchServerless::Collection":
+        return Charge(logical_id, kind, MIN_OCU * OCU_HOUR * HOURS_PER_MONTH, "at least 0.5 + 0.5 OCU at $0.24/OCU-hour")
+    if kind in ("AWS::Lambda::Alias", "AWS::Lambda::Version") and props.get("ProvisionedConcurrencyConfig"):
+        raise UnknownResourceError(f"{logical_id}: provisioned concurrency bills by the hour and is not priced here")
+    if kind == "AWS::Lambda::Function" and (props.get("SnapStart") or {}).get("ApplyOn") == "PublishedVersions":
+        return Charge(logical_id, kind, 0.0, "SnapStart: cache charge per GB of snapshot while the version is active (not estimated)")
+    return None
+
+
+def idle(template: dict[str, Any]) -> tuple[list[Charge], dict[str, int]]:
+    """Every idle charge, and the count of idle-free resources per type; unknown types raise."""
+    charges: list[Charge] = []
+    free: dict[str, int] = {}
+    for logical_id, resource in template.get("Resources", {}).items():
+        kind, props = resource["Type"], resource.get("Properties", {})
+        charge = _idle_charge(logical_id, kind, props)
+        if charge is not None:
+            charges.append(charge)
+        elif kind in FREE:
+            free[kind] = free.get(kind, 0) + 1
+        else:
+            raise UnknownResourceError(f"{logical_id}: resource type {kind} is not classified in infra/cost.py; add it with its price")
+    return charges, free
+
+
+# Per-use assumptions (printed with the figures).
+LAMBDA_GB_SECOND, LAMBDA_REQUEST = 0.0000133334, 0.20 / 1e6  # arm64
+API_REQUEST = 3.50 / 1e6
+DDB_READ_UNIT, DDB_WRITE_UNIT = 0.125 / 1e6, 0.625 / 1e6
+S3_PUT, S3_GET = 0.005 / 1000, 0.0004 / 1000
+GUARDRAIL_TEXT_UNIT = 0.15 / 1000  # content filters, per 1,000 characters
+S3_VECTORS_QUERY = 2.50 / 1e6
+
+
+@dataclass(frozen=True)
+class Use:
+    name: str
+    assumptions: str
+    items: dict[str, float]
+
+    @property
+    def total(self) -> float:
+        return sum(self.items.values())
+
+
+def per_use(config: Any) -> list[Use]:
+    from infra.catalog import CHAT_MODELS, EMBEDDING_MODELS, IMAGE_MODELS, split_profile
+
+    chat = CHAT_MODELS[split_profile(config.models.chat.default)[1]]
+    rag_model = CHAT_MODELS[split_profile(config.models.rag)[1]]
+    image = IMAGE_MODELS[config.models.image.default]
+    embed = EMBEDDING_MODELS[config.models.embedding.model_id]
+    window = config.memory.window_turns
+    memory = {name: getattr(config.functions, name).memory_mb / 1024 for name in ("chat", "rag", "image")}
+    chat_in, chat_out = window * (100 + 300) + 100, 300
+    rag_in, rag_out = 5 * 300 + 100 + 30, 400
+
+    def platform(function: str, seconds: float) -> dict[str, float]:
+        return {"API Gateway": API_REQUEST, "Lambda": LAMBDA_REQUEST + memory[function] * seconds * LAMBDA_GB_SECOND}
+
+    return [
+        Use("chat turn", f"{chat.name}; window {window} turns x (100 + 300) tokens + 100 in, {chat_out} out; "
+            f"guardrail on ~2 text units; 3 s at {memory['chat'] * 1024:.0f} MB; 1 query (4 RRU) + 2 writes (4 WRU)",
+            {"model": chat_in * chat.price_input_per_million / 1e6 + chat_out * chat.price_output_per_million / 1e6,
+             "guardrail": 2 * GUARDRAIL_TEXT_UNIT, "DynamoDB": 4 * DDB_READ_UNIT + 4 * DDB_WRITE_UNIT, **platform("chat", 3.0)}),
+        Use("RAG query", f"{rag_model.name}; 5 chunks x 300 + 130 tokens in, {rag_out} out; {embed.name} on 30 tokens; "
+            "1 vector query; guardrail on ~3 text units; 4 s",
+            {"model": rag_in * rag_model.price_input_per_million / 1e6 + rag_out * rag_model.price_output_per_million / 1e6,
+             "embedding": 30 * embed.price_input_per_million / 1e6, "vector query": S3_VECTORS_QUERY,
+             "guardrail": 3 * GUARDRAIL_TEXT_UNIT, **platform("rag", 4.0)}),
+        Use("image", f"{image.name} at ${image.price_per_image}/image; prompt guardrail 1 text unit (the image check is "
+            "priced per image: not included); 1 S3 PUT + 1 GET; 8 s",
+            {"model": image.price_per_image, "guardrail": GUARDRAIL_TEXT_UNIT, "S3": S3_PUT + S3_GET, **platform("image", 8.0)}),
+    ]  # fmt: skip
+
+
+def report(template: dict[str, Any], config: Any) -> list[str]:
+    charges, free = idle(template)
+    total = sum(c.monthly for c in charges)
+    out = ["(a) idle: resources with a charge while nothing happens"]
+    out += [f"  {c.logical_id:<52} ${c.monthly:>7.2f}/month  {c.reason}" for c in sorted(charges, key=lambda c: c.logical_id)]
+    out.append(f"  idle total: ${total:.2f}/month plus storage (free tiers not deducted)")
+    out.append(f"  no idle charge: {sum(free.values())} resources of {len(free)} types (" + ", ".join(sorted(free)) + ")")
+    out.append("(b) per use, at the configured models and catalog prices")
+    for use in per_use(config):
+        parts = ", ".join(f"{k} ${v:.6f}" for k, v in use.items.items())
+        out.append(f"  {use.name:<10} ${use.total:.5f}  ({parts})")
+        out.append(f"  {'':<10} assumes: {use.assumptions}")
+    ocu = MIN_OCU * OCU_HOUR * HOURS_PER_MONTH
+    out.append("(c) a Knowledge Base on OpenSearch Serverless instead of S3 Vectors")
+    out.append(f"  at least 0.5 + 0.5 OCU x ${OCU_HOUR}/OCU-hour x {HOURS_PER_MONTH} h = ${ocu:.2f}/month before any query; "
+               f"this stack idles at ${total:.2f}/month: {ocu / max(total, 0.01):.0f}x")  # fmt: skip
+    return out
+
+
+def _load_config() -> Any:
+    from infra.config import load_config
+
+    root = Path(__file__).resolve().parent.parent
+    return load_config(json.loads((root / "cdk.json").read_text(encoding="utf-8"))["context"])
+
+
+def main() -> None:
+    outdir = Path(sys.argv[1] if len(sys.argv) > 1 else "cdk.out")
+    templates = sorted(outdir.glob("*.template.json"))
+    if not templates:
+        sys.exit(f"no template in {outdir}: run `make synth` (or cdk synth -c skip_bundling=true) first")
+    config = _load_config()
+    for path in templates:
+        print(f"{path.name}")
+        print("\n".join(report(json.loads(path.read_text(encoding="utf-8")), config)))
+
+
+if __name__ == "__main__":
+    main()
