@@ -26,7 +26,7 @@ from joserfc import jwt
 from joserfc.errors import JoseError
 from joserfc.jwk import KeySet
 
-from infra.constructs.api import ROUTES, Route
+from infra.routes import ROUTES, Route
 from local.http import LoopbackServer
 
 Handler = Callable[[dict[str, Any], Any], dict[str, Any]]

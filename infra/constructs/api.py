@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 
 from aws_cdk import RemovalPolicy
 from aws_cdk import aws_apigateway as apigw
@@ -14,31 +13,7 @@ from constructs import Construct
 
 from infra.config import Api as ApiConfig
 from infra.constructs.functions import retention_days
-
-
-@dataclass(frozen=True)
-class Route:
-    method: str
-    path: str
-    function: str  # key of the function that serves it
-    json_body: bool = False
-
-
-ROUTES: tuple[Route, ...] = (
-    Route("GET", "/models", "chat"),
-    Route("POST", "/chat", "chat", json_body=True),
-    Route("GET", "/conversations", "chat"),
-    Route("GET", "/conversations/{id}", "chat"),
-    Route("DELETE", "/conversations/{id}", "chat"),
-    Route("POST", "/rag/query", "rag", json_body=True),
-    Route("GET", "/documents", "rag"),
-    Route("POST", "/documents", "rag", json_body=True),
-    Route("DELETE", "/documents/{key+}", "rag"),
-    Route("GET", "/documents/sync", "rag"),
-    Route("POST", "/documents/sync", "rag"),
-    Route("POST", "/images", "image", json_body=True),
-    Route("POST", "/images/verify", "image", json_body=True),
-)
+from infra.routes import ROUTES
 
 # One error shape for everything the gateway answers itself (same as the functions' errors).
 _ERROR_TEMPLATE = json.dumps(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from infra.constructs.api import ROUTES
+from infra.routes import ROUTES
 from tests.infra.cfn import render
 
 

@@ -8,7 +8,7 @@ import pytest
 
 from chat import handler as chat_handler
 from image import handler as image_handler
-from infra.constructs.api import ROUTES
+from infra.routes import ROUTES
 from rag import handler as rag_handler
 from tests.events import FakeContext, rest_event
 

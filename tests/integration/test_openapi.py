@@ -10,7 +10,7 @@ import pytest
 from jsonschema import Draft202012Validator
 
 from chat import handler as chat_handler
-from infra.constructs.api import ROUTES
+from infra.routes import ROUTES
 from local.openapi import build_spec
 from tests.events import FakeContext, rest_event
 

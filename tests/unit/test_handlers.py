@@ -8,7 +8,7 @@ import pytest
 
 from chat import handler as chat
 from image import handler as image
-from infra.constructs.api import ROUTES
+from infra.routes import ROUTES
 from rag import handler as rag
 from tests.events import FakeContext, rest_event
 

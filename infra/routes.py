@@ -1,0 +1,33 @@
+"""The API's routes: one table for the CDK construct, the local gateway, the OpenAPI document and the tests.
+
+Plain data, no CDK import, so `make dev` and the tests read it without starting the CDK's Node process.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Route:
+    method: str
+    path: str
+    function: str  # key of the function that serves it
+    json_body: bool = False
+
+
+ROUTES: tuple[Route, ...] = (
+    Route("GET", "/models", "chat"),
+    Route("POST", "/chat", "chat", json_body=True),
+    Route("GET", "/conversations", "chat"),
+    Route("GET", "/conversations/{id}", "chat"),
+    Route("DELETE", "/conversations/{id}", "chat"),
+    Route("POST", "/rag/query", "rag", json_body=True),
+    Route("GET", "/documents", "rag"),
+    Route("POST", "/documents", "rag", json_body=True),
+    Route("DELETE", "/documents/{key+}", "rag"),
+    Route("GET", "/documents/sync", "rag"),
+    Route("POST", "/documents/sync", "rag"),
+    Route("POST", "/images", "image", json_body=True),
+    Route("POST", "/images/verify", "image", json_body=True),
+)
