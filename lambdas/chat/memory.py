@@ -22,7 +22,8 @@ from typing import Any
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from botocore.exceptions import ClientError
 
-from common.errors import BadRequestError, NotFoundError, ThrottledError, UpstreamUnavailableError
+from common.errors import BadRequestError, NotFoundError, UpstreamUnavailableError
+from common.storage import storage_failure
 
 SUMMARY = "SUMMARY"  # sorts after every "MSG#" key: a descending Query reads it first
 MESSAGE = "MSG#"
@@ -85,10 +86,7 @@ def storage_errors() -> Iterator[None]:
     try:
         yield
     except ClientError as err:
-        code = err.response.get("Error", {}).get("Code", "")
-        if code in ("ProvisionedThroughputExceededException", "ThrottlingException", "RequestLimitExceeded"):
-            raise ThrottledError("conversation storage is busy; retry shortly") from err
-        raise UpstreamUnavailableError(f"conversation storage failed ({code})") from err
+        raise storage_failure(err, "conversation storage") from err
 
 
 class ConversationStore:

@@ -15,6 +15,9 @@ from typing import Any
 
 import boto3
 from botocore.config import Config
+from botocore.exceptions import ClientError
+
+from common.errors import ApiError, ThrottledError, UpstreamUnavailableError
 
 STORAGE_CONFIG = Config(
     retries={"mode": "standard", "total_max_attempts": 3},
@@ -33,3 +36,15 @@ def dynamodb_client() -> Any:
 def s3_client() -> Any:
     """SigV4, so presigned posts carry the region and work with the SSE condition; AWS_ENDPOINT_URL_S3 redirects it."""
     return boto3.client("s3", config=STORAGE_CONFIG.merge(Config(signature_version="s3v4")))
+
+
+THROTTLING_CODES = frozenset({"ProvisionedThroughputExceededException", "ThrottlingException", "RequestLimitExceeded", "SlowDown"})
+
+
+def storage_failure(err: ClientError, what: str) -> ApiError:
+    """The API's answer to a storage error that outlived the retries: 429 when the service asked us to
+    slow down (DynamoDB throttling, S3 SlowDown), 503 otherwise. `what` names the storage for the message."""
+    code = err.response.get("Error", {}).get("Code", "")
+    if code in THROTTLING_CODES:
+        return ThrottledError(f"{what} is busy; retry shortly")
+    return UpstreamUnavailableError(f"{what} is unavailable; retry")

@@ -20,12 +20,12 @@ from common.errors import (
     ModelAccessError,
     NotFoundError,
     PayloadTooLargeError,
-    UpstreamUnavailableError,
     ValidationFailedError,
 )
 from common.guardrail import NOT_APPLIED, GuardrailOutcome, outcome_from_apply
 from common.observability import GUARDRAIL_INTERVENTIONS, MetricUnit, metrics
 from common.runtime_config import ImageModelSpec, RuntimeConfig
+from common.storage import storage_failure
 from image.adapters import Generated, Inputs, invalid
 from image.families import adapter_for
 from image.models import ImageRequest
@@ -98,7 +98,7 @@ def own_image(caller: Caller, key: str, deps: ImageDeps) -> bytes:
     except ClientError as err:
         if err.response.get("Error", {}).get("Code") in ("NoSuchKey", "404"):
             raise NotFoundError("image not found") from None
-        raise UpstreamUnavailableError("image storage is unavailable; retry") from err
+        raise storage_failure(err, "image storage") from err
     if obj.get("ContentLength", 0) > deps.config.limits.max_image_body_bytes:
         raise PayloadTooLargeError("the image is larger than the limit")
     data: bytes = obj["Body"].read()
@@ -213,5 +213,5 @@ def _store(caller: Caller, image: Generated, model_id: str, deps: ImageDeps) -> 
                            Metadata={"model-id": model_id, "seed": str(image.seed)})  # fmt: skip
         url = deps.s3.generate_presigned_url("get_object", Params={"Bucket": deps.bucket, "Key": key}, ExpiresIn=URL_SECONDS)
     except ClientError as err:
-        raise UpstreamUnavailableError("image storage is unavailable; retry") from err
+        raise storage_failure(err, "image storage") from err
     return {"key": key, "url": url, "seed": image.seed, "width": image.width, "height": image.height}

@@ -16,7 +16,8 @@ from urllib.parse import unquote
 from botocore.exceptions import ClientError
 from pydantic import BaseModel, ConfigDict, Field
 
-from common.errors import NotFoundError, PayloadTooLargeError, UpstreamUnavailableError, ValidationFailedError
+from common.errors import NotFoundError, PayloadTooLargeError, ValidationFailedError
+from common.storage import storage_failure
 
 SIDECAR = ".metadata.json"
 UPLOAD_SECONDS = 900
@@ -109,7 +110,7 @@ class Documents:
                 ExpiresIn=UPLOAD_SECONDS,
             )
         except ClientError as err:
-            raise UpstreamUnavailableError("document storage is unavailable; retry") from err
+            raise storage_failure(err, "document storage") from err
         return {"name": name, "key": key, "upload": {"url": post["url"], "fields": post["fields"]}, "expires_in": UPLOAD_SECONDS,
                 "metadata_written": request.metadata is not None}  # fmt: skip
 
@@ -120,7 +121,7 @@ class Documents:
                 for item in page.get("Contents", []):
                     objects[item["Key"]] = item
         except ClientError as err:
-            raise UpstreamUnavailableError("document storage is unavailable; retry") from err
+            raise storage_failure(err, "document storage") from err
         documents = []
         for key, item in sorted(objects.items()):
             if key.endswith(SIDECAR):
@@ -145,11 +146,11 @@ class Documents:
         except ClientError as err:
             if err.response.get("Error", {}).get("Code") in ("404", "NoSuchKey", "NotFound"):
                 raise NotFoundError("document not found") from None
-            raise UpstreamUnavailableError("document storage is unavailable; retry") from err
+            raise storage_failure(err, "document storage") from err
         try:
             self._s3.delete_objects(Bucket=self._bucket, Delete={"Objects": [{"Key": key}, {"Key": key + SIDECAR}], "Quiet": True})
         except ClientError as err:
-            raise UpstreamUnavailableError("document storage is unavailable; retry") from err
+            raise storage_failure(err, "document storage") from err
 
 
 def ingestion_state(key: str, modified: str, jobs: list[dict[str, Any]]) -> str:

@@ -214,12 +214,13 @@ def test_given_s3_fails_while_deleting_a_document_then_503_and_both_files_remain
     s3.delete_objects(Bucket=DOCUMENTS_BUCKET, Delete={"Objects": [{"Key": k} for k in remaining]})
 
 
-def test_given_s3_slows_down_on_listing_documents_then_503_with_the_error_shape(proxy, sim):
+def test_given_s3_slows_down_on_listing_documents_then_429_with_the_error_shape(proxy, sim):
     proxy.fail("s3", "ListObjectsV2", "SlowDown")
     event = rest_event("GET", "/documents", sub="admin-1", groups="admin")
     response = rag_handler.handler(event, FakeContext("rag"))
     body = json.loads(response["body"])
-    assert (response["statusCode"], body["error"]["code"]) == (503, "upstream_unavailable")
+    assert (response["statusCode"], body["error"]["code"]) == (429, "throttled")  # SlowDown is S3's throttling
+    assert response["multiValueHeaders"]["Retry-After"] == ["2"]
     assert proxy.count("s3", "ListObjectsV2") == 3
 
 
