@@ -1,10 +1,11 @@
 """Local throughput: requests/s and latency through the local gateway with 8, 16 and 32 clients.
 
-Starts the local stack in this process, signs the demo user in (USER_PASSWORD_AUTH against the local
-Cognito), then each client thread sends GET /models and POST /chat in turn over HTTP. Baseline, in
-the same run: the same load against a trivial endpoint on the same kind of loopback server (local/http.py).
-Every request must answer 200: errors are counted and printed. Both sides share this process's GIL
-(clients and servers): figures are for comparison, not capacity planning.
+Starts the local stack in its own process (`python -m local.stack`, what `make dev` runs), signs the
+demo user in (USER_PASSWORD_AUTH against the local Cognito), then each client thread of this process
+sends GET /models and POST /chat in turn over HTTP. Baseline, in the same run: the same load against a
+trivial endpoint on the same kind of loopback server (local/http.py), also in its own process.
+Every request must answer 200: errors are counted and printed. Clients and servers share the
+machine's cores: figures are for comparison, not capacity planning.
 Usage: python -m bench.throughput [requests_per_run]
 """
 
@@ -18,7 +19,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from bench.stack import call, local_stack, sign_in
+from bench.stack import call, serving, sign_in, stack_process
 from bench.warm import percentile
 
 CLIENTS = (8, 16, 32)
@@ -61,12 +62,15 @@ def run(clients: int, total: int, request: Callable[[int], int]) -> dict[str, An
 
 
 def measure(total: int, outputs: dict[str, Any]) -> dict[str, dict[int, dict[str, Any]]]:
-    from local.http import LoopbackServer
+    import tempfile
+    from pathlib import Path
 
-    trivial = LoopbackServer(lambda *_: (200, {"Content-Type": "application/json"}, b'{"ok":true}'), name="bench-trivial")
-    trivial.start()
     results: dict[str, dict[int, dict[str, Any]]] = {"baseline: trivial endpoint": {}, "gateway: /models + /chat": {}}
-    try:
+    with (
+        tempfile.TemporaryDirectory(prefix="bench-trivial-") as folder,
+        serving([sys.executable, "-m", "bench.trivial", str(Path(folder) / "address")], Path(folder) / "address") as address_file,
+    ):
+        trivial = address_file.read_text(encoding="utf-8")
         token = sign_in(outputs)
         api = outputs["ApiUrl"]
 
@@ -76,13 +80,11 @@ def measure(total: int, outputs: dict[str, Any]) -> dict[str, dict[int, dict[str
             return call(api + "models", token)[0]
 
         def baseline(index: int) -> int:
-            return call(f"{trivial.address}/ping", token, "POST" if index % 2 else "GET", {"n": index} if index % 2 else None)[0]
+            return call(f"{trivial}/ping", token, "POST" if index % 2 else "GET", {"n": index} if index % 2 else None)[0]
 
         for clients in CLIENTS:
             results["baseline: trivial endpoint"][clients] = run(clients, total, baseline)
             results["gateway: /models + /chat"][clients] = run(clients, total, product)
-    finally:
-        trivial.stop()
     return results
 
 
@@ -101,7 +103,7 @@ def lines(results: dict[str, dict[int, dict[str, Any]]], total: int) -> list[str
 
 def main() -> None:
     total = int(sys.argv[1]) if len(sys.argv) > 1 else 400
-    with local_stack() as outputs:
+    with stack_process() as outputs:
         results = measure(total, outputs)
     print("\n".join(lines(results, total)))
     print(json.dumps(results))
