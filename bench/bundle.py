@@ -1,4 +1,5 @@
-"""Dependency layers built the way `make synth` builds them, cached in .bench/ for the benchmarks.
+"""Dependency layers built the way `make synth` builds them, cached outside the repository for the benchmarks
+(BENCH_CACHE, else $XDG_CACHE_HOME/bedrock-genai-stack/bench, else ~/.cache/bedrock-genai-stack/bench).
 
 Two flavours of each layer (core, rag, image, and `runtime`: boto3 as the Lambda runtime provides it):
 * "lambda": the real thing, pip's python3.13/arm64 wheels (infra.bundling.pip_command), for sizes;
@@ -10,16 +11,20 @@ A layer is rebuilt when its requirements or constraints.txt change.
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 from typing import Literal
 
+from infra.layer_files import drop_documentation
+
 Flavour = Literal["lambda", "native"]
 ROOT = Path(__file__).resolve().parent.parent
 LAMBDAS_DIR = ROOT / "lambdas"
-CACHE = ROOT / ".bench"
+_USER_CACHE = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+CACHE = Path(os.environ.get("BENCH_CACHE") or _USER_CACHE / "bedrock-genai-stack" / "bench")
 LAYERS = {"core": ("requirements.txt", True), "rag": ("requirements-rag.txt", False), "image": ("requirements-image.txt", False)}
 FUNCTION_LAYERS = {"chat": ("core",), "rag": ("core", "rag"), "image": ("core", "image")}
 
@@ -29,7 +34,7 @@ def _runtime_requirements() -> Path:
     pins = (ROOT / "constraints.txt").read_text(encoding="utf-8").splitlines()
     boto3 = next(line for line in pins if line.startswith("boto3=="))
     path = CACHE / "requirements-runtime.txt"
-    CACHE.mkdir(exist_ok=True)
+    CACHE.mkdir(parents=True, exist_ok=True)
     path.write_text(boto3 + "\n", encoding="utf-8")
     return path
 
@@ -61,6 +66,7 @@ def layer(name: str, flavour: Flavour) -> Path:
             raise RuntimeError(f"pip failed for the {name} layer:\n{result.stderr[-4000:]}")
         for cache in target.rglob("__pycache__"):
             shutil.rmtree(cache, ignore_errors=True)
+        drop_documentation(target)  # as infra.bundling does for the real layers
     return target
 
 

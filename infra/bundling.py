@@ -20,6 +20,8 @@ import jsii
 from aws_cdk import AssetHashType, BundlingOptions, DockerImage, ILocalBundling
 from aws_cdk import aws_lambda as lambda_
 
+from infra.layer_files import drop_documentation
+
 ROOT = Path(__file__).resolve().parent.parent
 LAMBDAS_DIR = ROOT / "lambdas"
 RUNTIME_CONFIG_FILE = "runtime_config.json"
@@ -70,6 +72,7 @@ class _PipLayerBundler:
         subprocess.run(pip_command(self._requirements, target, no_deps=self._no_deps), check=True)
         for cache in target.rglob("__pycache__"):
             shutil.rmtree(cache, ignore_errors=True)
+        drop_documentation(target)
         return True
 
 

@@ -59,3 +59,24 @@ def test_given_core_layer_installed_without_deps_then_it_names_its_whole_closure
             if dependency not in listed and dependency not in RUNTIME_PROVIDED:
                 missing.add(dependency)
     assert missing == set()
+
+
+def test_given_an_installed_layer_then_only_the_sdk_documentation_examples_are_dropped(tmp_path):
+    from infra.layer_files import drop_documentation
+
+    files = {
+        "botocore/data/iam/2010-05-08/examples-1.json": b'{"AccessKeyId": "sample"}',
+        "botocore/data/sts/2011-06-15/examples-1.json.gz": b"gz",
+        "botocore/data/iam/2010-05-08/service-2.json.gz": b"model",
+        "botocore/data/iam/2010-05-08/paginators-1.json": b"{}",
+        "boto3/examples/cloudfront.rst": b"docs",
+        "boto3/session.py": b"code",
+        "langchain_aws/examples-1.json": b"not the SDK's",
+    }
+    for name, data in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_bytes(data)
+    assert drop_documentation(tmp_path) == len(b'{"AccessKeyId": "sample"}') + len(b"gz") + len(b"docs")
+    left = sorted(str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*") if p.is_file())
+    assert left == ["boto3/session.py", "botocore/data/iam/2010-05-08/paginators-1.json",
+                    "botocore/data/iam/2010-05-08/service-2.json.gz", "langchain_aws/examples-1.json"]  # fmt: skip
