@@ -51,10 +51,13 @@ dev: venv ## run the whole product locally (no AWS account): API, Cognito, stora
 ui: venv ## only the Streamlit UI, on the stack named by GENAI_OUTPUTS (a deployed stack's outputs) or .local/outputs.json
 	$(BIN)/python -m ui --port $(UI_PORT)
 
-browser: ## Debian's Chromium and a Korean font for the browser test (apt-get: root or sudo)
-	@if [ -x /usr/bin/chromium ] && dpkg -s fonts-nanum >/dev/null 2>&1; then :; else \
-	  sudo=$$([ "$$(id -u)" = 0 ] || echo sudo); \
-	  $$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq --no-install-recommends chromium fonts-nanum; fi
+browser: venv ## a Chromium for the browser test: set CHROMIUM=path to use yours; else Debian's via apt-get (+ a Korean font), else Playwright's download
+	@if [ -n "$$CHROMIUM" ]; then :; \
+	elif command -v apt-get >/dev/null 2>&1; then \
+	  if [ -x /usr/bin/chromium ] && dpkg -s fonts-nanum >/dev/null 2>&1; then :; else \
+	    sudo=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	    $$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq --no-install-recommends chromium fonts-nanum; fi; \
+	else $(BIN)/python -m playwright install chromium; fi
 
 openapi: venv ## write docs/openapi.json, generated from the handlers' code
 	$(BIN)/python -m local.openapi docs/openapi.json
