@@ -77,32 +77,7 @@ def call(url: str, token: str, method: str = "GET", body: dict[str, Any] | None 
 @contextmanager
 def stack_process() -> Iterator[dict[str, Any]]:
     """`python -m local.stack` in its own process, as `make dev` runs it (free ports, fresh state)."""
-    import os
+    from local.launch import running_stack
 
-    with tempfile.TemporaryDirectory(prefix="bench-stack-process-") as state:
-        env = {**os.environ, "LOCAL_STATE_DIR": state, "LOCAL_API_PORT": "0", "LOCAL_AWS_PORT": "0", "LOCAL_BEDROCK_PORT": "0"}
-        env = {k: v for k, v in env.items() if not k.startswith("AWS_ENDPOINT_URL")}
-        with serving([sys.executable, "-m", "local.stack"], Path(state) / "outputs.json", env) as outputs_file:
-            yield json.loads(outputs_file.read_text(encoding="utf-8"))
-
-
-@contextmanager
-def serving(command: list[str], ready_file: Path, env: dict[str, str] | None = None, timeout: float = 60) -> Iterator[Path]:
-    """Run a server command until the block ends; it is ready once it has written `ready_file`."""
-    import subprocess
-
-    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        deadline = time.time() + timeout
-        while not ready_file.exists():
-            if process.poll() is not None or time.time() > deadline:
-                raise RuntimeError(f"{' '.join(command)} did not start")
-            time.sleep(0.1)
-        yield ready_file
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            print(f"{' '.join(command)} did not stop within 30 s of SIGTERM: killed", file=sys.stderr)
+    with tempfile.TemporaryDirectory(prefix="bench-stack-process-") as state, running_stack(Path(state)) as outputs:
+        yield outputs

@@ -19,8 +19,9 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from bench.stack import call, serving, sign_in, stack_process
+from bench.stack import call, sign_in, stack_process
 from bench.warm import percentile
+from local.launch import launched
 
 CLIENTS = (8, 16, 32)
 
@@ -68,7 +69,7 @@ def measure(total: int, outputs: dict[str, Any]) -> dict[str, dict[int, dict[str
     results: dict[str, dict[int, dict[str, Any]]] = {"baseline: trivial endpoint": {}, "gateway: /models + /chat": {}}
     with (
         tempfile.TemporaryDirectory(prefix="bench-trivial-") as folder,
-        serving([sys.executable, "-m", "bench.trivial", str(Path(folder) / "address")], Path(folder) / "address") as address_file,
+        launched([sys.executable, "-m", "bench.trivial", str(Path(folder) / "address")], Path(folder) / "address") as address_file,
     ):
         trivial = address_file.read_text(encoding="utf-8")
         token = sign_in(outputs)

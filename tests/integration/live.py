@@ -7,49 +7,18 @@ mixes with the in-process handler tests' environment.
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
-import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import boto3
 
+from local.launch import running_stack
+
 ROOT = Path(__file__).resolve().parents[2]
+__all__ = ["ROOT", "Stack", "create_user", "request", "running_stack", "sign_in"]
 Stack = dict[str, Any]
-
-
-@contextmanager
-def running_stack(state: Path, extra_env: dict[str, str] | None = None) -> Iterator[Stack]:
-    """Start `python -m local.stack` on free ports; yield its outputs.json; stop it."""
-    env = {**os.environ, "LOCAL_STATE_DIR": str(state), "LOCAL_API_PORT": "0", "LOCAL_AWS_PORT": "0", "LOCAL_BEDROCK_PORT": "0"}
-    for key in [k for k in env if k.startswith("AWS_ENDPOINT_URL")]:
-        env.pop(key)
-    env.update(extra_env or {})
-    state.mkdir(parents=True, exist_ok=True)
-    outputs = state / "outputs.json"
-    outputs.unlink(missing_ok=True)  # a file left by an earlier run must not pass for this one's
-    log = (state / "stack.log").open("w", encoding="utf-8")
-    process = subprocess.Popen([sys.executable, "-m", "local.stack"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, text=True)
-    deadline = time.time() + 90
-    while not outputs.exists() and time.time() < deadline and process.poll() is None:
-        time.sleep(0.2)
-    try:
-        if not outputs.exists():
-            raise RuntimeError(f"local stack did not start: {(state / 'stack.log').read_text(encoding='utf-8')[-4000:]}")
-        yield json.loads(outputs.read_text(encoding="utf-8"))
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-        log.close()
 
 
 def cognito(stack: Stack) -> Any:
