@@ -5,7 +5,7 @@ One table, two item kinds (pk/sk are strings):
   summary       pk = USER#<sub>#CONV#<id>   sk = SUMMARY (sorts after every MSG# key)
                 gsi1pk = USER#<sub>         gsi1sk = <updated_at ISO>#<id>
 Query(pk, sk >= "MSG#", descending, Limit=2N+1) reads the summary and the latest N turns at once;
-Query(GSI, descending) lists a user's conversations newest first (lambdas/chat/memory.py).
+Query(GSI, descending) lists a user's conversations newest first (lambdas/common/conversations.py).
 Every item carries `expires_at` (epoch seconds) for TTL. The user's sub is part of every key,
 so a user can never address another user's conversation.
 """

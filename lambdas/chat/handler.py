@@ -12,11 +12,11 @@ from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from chat import service
-from chat.memory import ConversationStore
 from chat.models import ChatRequest, ChatResponse, ConversationDetail, ConversationList
 from common.api import build_resolver
 from common.auth import caller_from
 from common.bedrock import runtime_client
+from common.conversations import ConversationStore
 from common.observability import logger, metrics, tracer
 from common.runtime_config import runtime_config
 from common.settings import settings

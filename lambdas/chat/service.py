@@ -6,7 +6,6 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from chat.memory import BLOCKED_MARKER, ConversationStore, Turn, new_conversation_id, title_from
 from chat.models import (
     ChatRequest,
     ChatResponse,
@@ -21,6 +20,7 @@ from chat.models import (
 from common.auth import Caller
 from common.bedrock import bedrock_errors
 from common.catalog import chat_model
+from common.conversations import BLOCKED_MARKER, ConversationStore, Turn, new_conversation_id, title_from
 from common.errors import NotFoundError, ValidationFailedError
 from common.guardrail import mask_input, outcome_from_converse
 from common.observability import record_model_call

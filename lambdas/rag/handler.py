@@ -11,10 +11,10 @@ from aws_lambda_powertools.event_handler.openapi.params import Path
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from chat.memory import ConversationStore
 from common.api import build_resolver
 from common.auth import Caller, caller_from
 from common.bedrock import agent_client, agent_runtime_client, runtime_client
+from common.conversations import ConversationStore
 from common.errors import NotFoundError
 from common.observability import logger, metrics, tracer
 from common.runtime_config import runtime_config
