@@ -207,10 +207,17 @@ class Chunking(_Model):
     semantic: SemanticChunking = SemanticChunking()
 
 
+# Retrieve scores have no documented scale; 0.15 is a starting point calibrated against the offline
+# store (unrelated chunks score 0.1 there, any shared key term lifts a chunk above 0.15). Tune it from
+# the scores the rag function logs per query (docs/configuration.md).
+DEFAULT_MIN_SCORE = 0.15
+
+
 class KnowledgeBase(_Model):
     inclusion_prefix: Annotated[str, Field(pattern=r"^[A-Za-z0-9_\-]+(/[A-Za-z0-9_\-]+)*/$")]
     chunking: Chunking
     data_deletion_policy: Literal["DELETE", "RETAIN"]
+    min_score: Annotated[float, Field(ge=0, le=1)] = DEFAULT_MIN_SCORE
 
 
 # --- retention, features, profile knobs ---------------------------------------------------

@@ -174,6 +174,7 @@ def runtime_config(deployment: Deployment) -> dict[str, Any]:
         "limits": config.limits.model_dump(),
         "cors_origins": list(config.api.cors_origins),
         "documents_prefix": config.knowledge_base.inclusion_prefix,
+        "retrieval": {"min_score": config.knowledge_base.min_score},
         "guardrail": {
             "blocked_input_message": config.guardrail.blocked_input_message,
             "blocked_output_message": config.guardrail.blocked_output_message,

@@ -80,6 +80,10 @@ class Limits(_Model):
     max_document_bytes: int
 
 
+class Retrieval(_Model):
+    min_score: float  # passages scoring below it are not sent to the model (knowledge_base.min_score)
+
+
 class GuardrailMessages(_Model):
     blocked_input_message: str
     blocked_output_message: str
@@ -97,6 +101,7 @@ class RuntimeConfig(_Model):
     limits: Limits
     cors_origins: tuple[str, ...]
     documents_prefix: str
+    retrieval: Retrieval
     guardrail: GuardrailMessages
 
 

@@ -3,18 +3,19 @@ ChatBedrockConverse, with the shared parameter mapper and guardrail outcome.
 
 The passages go to the model as guard content qualified `grounding_source` and the question as
 `query`, so the guardrail's contextual grounding and relevance checks run on the answer.
-The model cites passages as [n]; citations are the passages the answer names.
+The model cites passages as [n]; citations are the passages the answer names. Passages below the
+minimum relevance score (rag/relevance.py) are dropped first; with none left, no model is called.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Annotated, Any
 from urllib.parse import unquote, urlparse
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic_core import PydanticCustomError
 
 from common.bedrock import bedrock_errors, control_client
 from common.catalog import chat_model
@@ -23,6 +24,8 @@ from common.guardrail import outcome_from_converse
 from common.observability import record_model_call
 from common.params import InferenceParams, converse_options
 from common.runtime_config import RuntimeConfig
+from rag.filters import filter_problems
+from rag.relevance import relevant
 
 URL_SECONDS = 300
 EXCERPT_CHARS = 400
@@ -46,6 +49,7 @@ class RagQuery(BaseModel):
     params: InferenceParams | None = None
     number_of_results: Annotated[int, Field(ge=1, le=20)] = 5
     filter: dict[str, Any] | None = None
+    min_score: Annotated[float, Field(ge=0, le=1)] | None = None  # default: knowledge_base.min_score
     conversation_id: Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]{16,64}$")] | None = None
 
     @field_validator("filter")
@@ -54,23 +58,8 @@ class RagQuery(BaseModel):
         if value is not None:
             problems = filter_problems(value)
             if problems:
-                raise ValueError(f"not a Bedrock retrieval filter: {problems}")
+                raise PydanticCustomError("retrieval_filter", "{problems}", {"problems": problems})
         return value
-
-
-@lru_cache(maxsize=1)
-def _filter_shape() -> Any:
-    import botocore.session
-
-    return botocore.session.get_session().get_service_model("bedrock-agent-runtime").shape_for("RetrievalFilter")
-
-
-def filter_problems(value: dict[str, Any]) -> str:
-    """Validate against botocore's RetrievalFilter shape (one operator per object, typed operands)."""
-    from botocore.validate import ParamValidator
-
-    report = ParamValidator().validate(value, _filter_shape())
-    return report.generate_report() if report.has_errors() else ""
 
 
 def language(text: str) -> str:
@@ -154,12 +143,13 @@ def answer(request: RagQuery, deps: RagDeps, history: list[dict[str, str]]) -> d
     options = converse_options(request.params, model)
     retriever = _retriever(deps, request)
     found: dict[str, list[Any]] = {}
+    min_score = config.retrieval.min_score if request.min_score is None else request.min_score
 
     def generate(inputs: dict[str, Any]) -> Any:
-        found["passages"] = inputs["passages"]
-        if not inputs["passages"]:
+        found["passages"] = passages = relevant(inputs["passages"], min_score)
+        if not passages:
             return None
-        return _llm(deps, model.id, options).invoke(_messages(inputs["question"], inputs["passages"], history))
+        return _llm(deps, model.id, options).invoke(_messages(inputs["question"], passages, history))
 
     chain = RunnableParallel(passages=retriever, question=RunnablePassthrough()) | RunnableLambda(generate)
     with bedrock_errors(model.id):

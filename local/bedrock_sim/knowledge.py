@@ -3,8 +3,10 @@
 Ingestion jobs read every object under the data source's prefix (plain text, Markdown, HTML,
 CSV, PDF), with `<key>.metadata.json` sidecars, chunk them as the data source is configured
 (fixed size, in the simulator's token estimate) and swap the new index in when the job ends.
-Retrieval ranks chunks with BM25 over words, and over character bigrams inside Hangul runs so
-Korean matches without a morphological analyzer; scores map to (0, 1). Deterministic.
+Retrieval is a nearest-neighbour search like the S3 Vectors index behind a real knowledge base
+(`vectors.py`): TF-IDF vectors over words, and over character bigrams inside Hangul runs so Korean
+matches without a morphological analyzer, ranked by cosine; every query over a non-empty index gets
+its top `numberOfResults` with scores. Filters follow S3 Vectors (`filters.py`). Deterministic.
 """
 
 from __future__ import annotations
@@ -12,7 +14,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import math
 import re
 import threading
 import time
@@ -23,11 +24,13 @@ from datetime import UTC, datetime
 from html.parser import HTMLParser
 from typing import Any
 
+from local.bedrock_sim import filters, vectors
 from local.bedrock_sim.model import tokens
 from local.bedrock_sim.protocol import SimError
 
 SUPPORTED = (".txt", ".md", ".markdown", ".html", ".htm", ".csv", ".pdf")
 SIDECAR = ".metadata.json"
+MAX_RESULTS = 100  # numberOfResults: 1-100 in the bedrock-agent-runtime service model
 _WORD = re.compile(r"[0-9A-Za-z]+|[\uac00-\ud7a3]+")
 
 
@@ -103,7 +106,8 @@ class Chunk:
     page: int | None
     metadata: dict[str, Any]
     counts: Counter[str]
-    length: int
+    position: int  # order within its document: the tie-breaker after the URI
+    vector: vectors.Vector = field(default_factory=dict)
 
 
 @dataclass
@@ -116,6 +120,7 @@ class Job:
     index: list[Chunk]
     documents: dict[str, str]  # key -> etag
     failures: list[str] = field(default_factory=list)
+    weights: dict[str, float] = field(default_factory=dict)  # the index's idf, which queries are embedded with
 
     def status(self, now: float) -> str:
         if now < self.started + 0.05:
@@ -148,6 +153,7 @@ class KnowledgeStore:
         self.job_seconds = job_seconds
         self._jobs: list[Job] = []
         self._live: list[Chunk] = []
+        self._weights: dict[str, float] = {}
         self._documents: dict[str, str] = {}
         self._lock = threading.Lock()
 
@@ -158,7 +164,7 @@ class KnowledgeStore:
     def _settle(self, now: float) -> None:
         for job in self._jobs:
             if job.status(now) == "COMPLETE" and job.index is not None:
-                self._live, self._documents = job.index, job.documents
+                self._live, self._documents, self._weights = job.index, job.documents, job.weights
                 job.index = None  # type: ignore[assignment]
 
     # --- ingestion ----------------------------------------------------------------------------
@@ -229,15 +235,18 @@ class KnowledgeStore:
             elif self._documents[key] != etag:
                 stats["numberOfModifiedDocumentsIndexed"] += 1
             uri = f"s3://{self._bucket}/{key}"
-            for text, page in pages:
-                for piece in chunk(text, self._max_tokens, self._overlap):
-                    words = terms(piece)
-                    meta = {**metadata, "x-amz-bedrock-kb-source-uri": uri, "x-amz-bedrock-kb-data-source-id": self.data_source_id}
-                    if page is not None:
-                        meta["x-amz-bedrock-kb-document-page-number"] = page
-                    index.append(Chunk(str(uuid.uuid4()), uri, piece, page, meta, Counter(words), len(words)))
+            pieces = [(piece, page) for text, page in pages for piece in chunk(text, self._max_tokens, self._overlap)]
+            for position, (piece, page) in enumerate(pieces):
+                meta = {**metadata, "x-amz-bedrock-kb-source-uri": uri, "x-amz-bedrock-kb-data-source-id": self.data_source_id}
+                if page is not None:
+                    meta["x-amz-bedrock-kb-document-page-number"] = page
+                index.append(Chunk(str(uuid.uuid4()), uri, piece, page, meta, vectors.features(terms(piece)), position))
         stats["numberOfDocumentsDeleted"] = len(set(self._documents) - set(documents))
-        return Job(str(uuid.uuid4())[:10].upper(), description, now, now + self.job_seconds, dict(stats), index, documents, failures)
+        weights = vectors.idf(c.counts for c in index)
+        for c in index:
+            c.vector = vectors.embed(c.counts, weights)
+        job_id = str(uuid.uuid4())[:10].upper()
+        return Job(job_id, description, now, now + self.job_seconds, dict(stats), index, documents, failures, weights)
 
     def _sidecar(self, key: str, objects: dict[str, Any]) -> dict[str, Any]:
         if key + SIDECAR not in objects:
@@ -251,60 +260,28 @@ class KnowledgeStore:
     # --- retrieval ------------------------------------------------------------------------------
 
     def retrieve(self, kb_id: str, query: str, number_of_results: int, condition: dict[str, Any] | None) -> list[dict[str, Any]]:
+        """The `number_of_results` nearest chunks that pass the filter, best first, each with a score."""
         self._check(kb_id)
+        if not 1 <= number_of_results <= MAX_RESULTS:  # botocore checks only the minimum client-side
+            bound = f"less than or equal to {MAX_RESULTS}" if number_of_results > MAX_RESULTS else "greater than or equal to 1"
+            raise SimError(
+                "ValidationException",
+                f"1 validation error detected: Value '{number_of_results}' at 'retrievalConfiguration.vectorSearchConfiguration."
+                f"numberOfResults' failed to satisfy constraint: Member must have value {bound}",
+            )
+        if condition is not None:
+            filters.check(condition)
         with self._lock:
             self._settle(time.time())
-            chunks = [c for c in self._live if condition is None or matches(condition, c.metadata)]
-        if not chunks:
-            return []
-        query_terms = terms(query)
-        average = sum(c.length for c in chunks) / len(chunks)
-        frequency = Counter(t for c in chunks for t in set(c.counts))
-        scored = []
-        for c in chunks:
-            score = 0.0
-            for term in query_terms:
-                tf = c.counts.get(term, 0)
-                if not tf:
-                    continue
-                idf = math.log(1 + (len(chunks) - frequency[term] + 0.5) / (frequency[term] + 0.5))
-                score += idf * tf * 2.2 / (tf + 1.2 * (0.25 + 0.75 * c.length / average))
-            if score > 0:
-                scored.append((score, c))
-        scored.sort(key=lambda pair: (-pair[0], pair[1].uri, pair[1].text))
+            weights = self._weights
+            chunks = [c for c in self._live if condition is None or filters.matches(condition, c.metadata)]
+        query_vector = vectors.embed(vectors.features(terms(query)), weights)
         return [
             {
                 "content": {"text": c.text, "type": "TEXT"},
                 "location": {"type": "S3", "s3Location": {"uri": c.uri}},
-                "score": round(score / (score + 5.0), 6),
+                "score": score,
                 "metadata": {**c.metadata, "x-amz-bedrock-kb-chunk-id": c.chunk_id},
             }
-            for score, c in scored[:number_of_results]
+            for score, c in vectors.nearest(query_vector, chunks, number_of_results)
         ]
-
-
-def matches(condition: dict[str, Any], metadata: dict[str, Any]) -> bool:
-    """Bedrock's RetrievalFilter language over one chunk's metadata."""
-    ((operator, operand),) = condition.items()
-    if operator == "andAll":
-        return all(matches(c, metadata) for c in operand)
-    if operator == "orAll":
-        return any(matches(c, metadata) for c in operand)
-    value = metadata.get(operand["key"])
-    target = operand["value"]
-    try:
-        return {
-            "equals": lambda: value == target,
-            "notEquals": lambda: value != target,
-            "greaterThan": lambda: value is not None and value > target,
-            "greaterThanOrEquals": lambda: value is not None and value >= target,
-            "lessThan": lambda: value is not None and value < target,
-            "lessThanOrEquals": lambda: value is not None and value <= target,
-            "in": lambda: value in target,
-            "notIn": lambda: value not in target,
-            "startsWith": lambda: isinstance(value, str) and value.startswith(target),
-            "stringContains": lambda: isinstance(value, str) and target in value,
-            "listContains": lambda: isinstance(value, list) and target in value,
-        }[operator]()
-    except TypeError:
-        return False

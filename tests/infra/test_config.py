@@ -170,6 +170,26 @@ def test_given_runtime_config_then_it_carries_ranges_window_and_korean_messages(
     json.dumps(document)  # serializable
 
 
+@pytest.mark.parametrize(
+    ("bad", "says"),
+    [(1.5, "less than or equal to 1"), (-0.01, "greater than or equal to 0"), ("0.2", "valid number"), (True, "valid number")],
+)
+def test_given_a_min_score_outside_0_to_1_then_error_names_the_key_and_the_range(bad, says):
+    with pytest.raises(ConfigError, match=rf"knowledge_base\.min_score: Input should be .*{says}"):
+        _load(knowledge_base__min_score=bad)
+
+
+def test_given_a_min_score_then_the_rag_function_reads_it_and_the_default_is_documented():
+    _, config = _load(knowledge_base__min_score=0.4)
+    assert runtime_config(resolve(config, "us-west-2"))["retrieval"] == {"min_score": 0.4}
+    context, _ = _load()
+    del context["genai:config"]["knowledge_base"]["min_score"]
+    assert load_config(context).knowledge_base.min_score == 0.15
+    from tests.infra.conftest import ROOT
+
+    assert "| `knowledge_base.min_score` | number 0–1 | `0.15` |" in (ROOT / "docs" / "configuration.md").read_text(encoding="utf-8")
+
+
 def test_given_the_documented_seoul_override_then_it_synthesizes_clean(tmp_path):
     from tests.infra.conftest import ROOT, synth
 

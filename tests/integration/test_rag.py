@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 from pathlib import Path
 
 import boto3
@@ -96,19 +97,74 @@ def test_given_html_then_its_text_is_indexed_without_scripts(corpus, sim):
     assert "console.log" not in json.dumps(body, ensure_ascii=False)
 
 
-def test_given_no_matching_passage_then_a_plain_answer_without_citations_and_no_model_call(corpus, sim):
-    status, body = ask({"question": "양자 컴퓨터의 큐비트 수는?"})
+def _retrieve(question: str, condition: dict | None = None) -> list[dict]:
+    search: dict = {"numberOfResults": 5, **({"filter": condition} if condition else {})}
+    client = boto3.client("bedrock-agent-runtime")
+    found = client.retrieve(
+        knowledgeBaseId=KB_ID, retrievalQuery={"text": question}, retrievalConfiguration={"vectorSearchConfiguration": search}
+    )
+    return found["retrievalResults"]
+
+
+def test_given_an_off_topic_korean_question_then_not_in_the_documents_without_a_model_call(corpus, sim):
+    question = "김치찌개 맛있게 끓이는 방법 알려주세요"
+    assert len(_retrieve(question)) == 5  # a vector store always returns its nearest neighbours
+    sim.reset()
+    status, body = ask({"question": question})
     assert status == 200
+    assert body["answer"] == "업로드된 문서에서 이 질문에 대한 답을 찾지 못했습니다."
     assert body["citations"] == []
+    assert body["guardrail"]["action"] == "NONE"
+    assert body["usage"] == {"input_tokens": 0, "output_tokens": 0}
+    assert len(sim.recorded("Retrieve")) == 1
+    assert not sim.recorded("Converse")
+
+
+def test_given_an_off_topic_english_question_then_the_english_sentence(corpus, sim):
+    status, body = ask({"question": "What is the capital of France?"})
+    assert (status, body["answer"]) == (200, "The uploaded documents do not contain an answer to this question.")
+    assert not sim.recorded("Converse")
+
+
+def test_given_a_min_score_in_the_request_then_it_replaces_the_configured_one(corpus, sim):
+    status, body = ask({"question": "재택 근무는 일주일에 며칠까지 가능한가요?", "min_score": 0.99})
+    assert (status, body["citations"]) == (200, [])
     assert "찾지 못했습니다" in body["answer"]
     assert not sim.recorded("Converse")
+    status, _ = ask({"question": "김치찌개 맛있게 끓이는 방법 알려주세요", "min_score": 0})
+    assert status == 200
+    assert len(sim.recorded("Converse")) == 1  # every passage passes a zero minimum
+
+
+@pytest.mark.parametrize(("bad", "says"), [(1.5, "less than or equal to 1"), (-0.1, "greater than or equal to 0"), ("0.5", "valid number")])
+def test_given_a_min_score_outside_0_to_1_then_400(corpus, sim, bad, says):
+    status, body = ask({"question": "anything", "min_score": bad})
+    (detail,) = body["error"]["details"]
+    assert (status, detail["field"]) == (400, "min_score")
+    assert says in detail["message"]
+    assert not sim.recorded("Retrieve")
+
+
+def test_given_a_query_then_the_retrieved_scores_are_logged_for_tuning(corpus, sim, caplog):
+    with caplog.at_level(logging.INFO):
+        ask({"question": "How large may attachments be?"})
+    (logged,) = [r for r in caplog.records if r.getMessage() == "retrieved passages"]
+    assert logged.levelname == "INFO"
+    assert len(logged.retrieved_scores) == 5
+    assert logged.retrieved_scores == sorted(logged.retrieved_scores, reverse=True)
+    assert logged.min_score == rag_handler.config.retrieval.min_score
+    assert logged.passages_kept == 1
 
 
 def test_given_a_metadata_filter_then_only_matching_documents_are_searched(corpus, sim):
     question = {"question": "재택 근무는 며칠 가능한가요?"}
-    status, body = ask({**question, "filter": {"equals": {"key": "department", "value": "product"}}})
+    product = {"equals": {"key": "department", "value": "product"}}
+    found = _retrieve(question["question"], product)
+    assert {r["location"]["s3Location"]["uri"].rsplit("/", 1)[-1] for r in found} == {"product-handbook-en.md"}
+    status, body = ask({**question, "filter": product})
     assert status == 200
-    assert body["citations"] == []
+    assert body["citations"] == []  # the handbook's chunks are the nearest, but score below the minimum
+    assert not sim.recorded("Converse")
     status, body = ask(
         {
             **question,
@@ -132,6 +188,31 @@ def test_given_an_invalid_filter_then_400_naming_the_filter(corpus, sim, bad_fil
     status, body = ask({"question": "anything", "filter": bad_filter})
     assert status == 400
     assert body["error"]["details"][0]["field"] == "filter"
+    assert not sim.recorded("Retrieve")
+
+
+@pytest.mark.parametrize(
+    ("bad_filter", "operator", "says"),
+    [
+        ({"listContains": {"key": "tags", "value": "hr"}}, "filter.listContains", "use equals"),
+        ({"stringContains": {"key": "department", "value": "h"}}, "filter.stringContains", "no substring match"),
+        ({"startsWith": {"key": "department", "value": "h"}}, "filter.startsWith", "no prefix match"),
+        (
+            {"andAll": [{"equals": {"key": "language", "value": "ko"}}, {"startsWith": {"key": "department", "value": "h"}}]},
+            "filter.andAll[1].startsWith",
+            "S3 Vectors",
+        ),
+        ({"greaterThan": {"key": "year", "value": "2025"}}, "filter.greaterThan", "numbers only"),
+        ({"lessThan": {"key": "year", "value": False}}, "filter.lessThan", "numbers only"),
+    ],
+)
+def test_given_a_filter_s3_vectors_cannot_run_then_400_naming_operator_and_path(corpus, sim, bad_filter, operator, says):
+    status, body = ask({"question": "재택 근무는 며칠 가능한가요?", "filter": bad_filter})
+    assert (status, body["error"]["code"]) == (400, "validation_error")
+    detail = body["error"]["details"][0]
+    assert detail["field"] == "filter"
+    assert detail["message"].startswith(operator + ":")
+    assert says in detail["message"]
     assert not sim.recorded("Retrieve")
 
 
