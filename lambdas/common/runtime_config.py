@@ -80,9 +80,18 @@ class Limits(_Model):
     max_document_bytes: int
 
 
+class GroundingCheck(_Model):
+    """The tier the deployed guardrail's contextual grounding runs on, and what it reads."""
+
+    tier: str
+    languages: tuple[str, ...]
+    scripts: tuple[str, ...] | None  # Unicode script names of the letters the tier reads; None: any
+
+
 class GuardrailMessages(_Model):
     blocked_input_message: str
     blocked_output_message: str
+    grounding: GroundingCheck | None = None  # None: the guardrail has no grounding policy
 
 
 class RuntimeConfig(_Model):
