@@ -266,7 +266,7 @@ class BedrockSimulator:
                 flat = _with_masked_input(flat, guarded, self.guardrail)
         system = "\n".join(block.get("text", "") for block in params.get("system", []))
         passages, question = passages_in(messages[-1])  # what the model reads, marked for grounding or not
-        if passages:
+        if passages and question:
             reply = grounded_reply(model_id, passages, question, invent=self.ungrounded_replies)
         else:
             reply = generate(model_id, system, flat, config)
