@@ -24,7 +24,17 @@ from infra.catalog import (
     resolve_image_model,
 )
 from infra.config import AppConfig, ConfigError
-from infra.guardrail_policy import GuardrailProfile, GuardrailRegionError, guardrail_profile
+from infra.guardrail_policy import (
+    CONTENT_FILTER_TYPES,
+    GROUNDING_LANGUAGES,
+    GROUNDING_SCRIPTS,
+    GROUNDING_TIER,
+    GuardrailProfile,
+    GuardrailRegionError,
+    grounding_warning,
+    guardrail_profile,
+    image_filter_plan,
+)
 
 
 @dataclass(frozen=True)
@@ -38,6 +48,8 @@ class Deployment:
     image_region: str
     guardrail_profile: GuardrailProfile | None
     warnings: tuple[str, ...] = ()  # Legacy models: synth prints these
+    image_filter_types: tuple[str, ...] = ()  # content filters with the IMAGE modality in this region
+    guardrail_warnings: tuple[str, ...] = ()  # region- and tier-dependent guardrail limits: synth prints these
 
     @property
     def translation_model(self) -> ResolvedModel | None:
@@ -121,11 +133,19 @@ def resolve(config: AppConfig, region: str, today: date | None = None) -> Deploy
             profile = guardrail_profile(region)
         except GuardrailRegionError as err:
             problems.add("guardrail.tier", err)
+    filters = config.guardrail.content_filters
+    image_filters = image_filter_plan(region, tuple(t for t in CONTENT_FILTER_TYPES if getattr(filters, t).images))
+    if image_filters.error:
+        problems.add("guardrail.content_filters", image_filters.error)
+    guardrail_warnings = image_filters.warnings + ((grounding_warning(),) if config.guardrail.grounding is not None else ())
     problems.raise_if_any()
     assert rag is not None
     assert embedding is not None
     warnings = _legacy_warnings([*chat, rag], images, today)
-    return Deployment(config, region, tuple(m for m in chat if m), rag, embedding, tuple(images), image_region, profile, warnings)
+    return Deployment(
+        config, region, tuple(m for m in chat if m), rag, embedding, tuple(images), image_region, profile, warnings,
+        image_filter_types=image_filters.types, guardrail_warnings=guardrail_warnings,
+    )  # fmt: skip
 
 
 def _range(value: Any) -> list[float] | None:
@@ -178,5 +198,13 @@ def runtime_config(deployment: Deployment) -> dict[str, Any]:
         "guardrail": {
             "blocked_input_message": config.guardrail.blocked_input_message,
             "blocked_output_message": config.guardrail.blocked_output_message,
+            # What the rag function needs to ask for grounding only where the deployed tier reads the question.
+            "grounding": None
+            if config.guardrail.grounding is None
+            else {
+                "tier": GROUNDING_TIER,
+                "languages": list(GROUNDING_LANGUAGES[GROUNDING_TIER] or []),
+                "scripts": None if GROUNDING_SCRIPTS[GROUNDING_TIER] is None else list(GROUNDING_SCRIPTS[GROUNDING_TIER] or []),
+            },
         },
     }

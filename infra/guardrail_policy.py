@@ -1,4 +1,5 @@
-"""Guardrail facts: PII entity types, and the cross-region guardrail profile of each region.
+"""Guardrail facts: PII entity types, the cross-region guardrail profile of each region, the tier
+contextual grounding really runs on, and where image content filters are offered.
 
 The STANDARD tier (the only one that covers Korean) runs through a cross-region guardrail
 profile; the caller needs bedrock:ApplyGuardrail on the profile in every destination region.
@@ -58,3 +59,89 @@ def guardrail_profile(region: str) -> GuardrailProfile:
             "(CLASSIC does not cover Korean)"
         )
     return profile
+
+
+# --- contextual grounding: the tier a deployed guardrail really gets ----------------------------
+# CloudFormation's ContextualGroundingPolicyConfig has FiltersConfig only (no tier), so a guardrail the
+# stack creates grounds on CLASSIC, which reads English, French and Spanish; STANDARD (more languages)
+# is settable only through the Bedrock API's GuardrailContextualGroundingTierConfig.
+# https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrock-guardrail-contextualgroundingpolicyconfig.html
+# https://docs.aws.amazon.com/bedrock/latest/APIReference/API_GuardrailContextualGroundingTierConfig.html
+# "Guardrails are ineffective with languages that aren't supported":
+# https://docs.aws.amazon.com/bedrock/latest/userguide/guardrails-supported-languages.html
+GROUNDING_TIER = "CLASSIC"
+GROUNDING_LANGUAGES: dict[str, tuple[str, ...] | None] = {"CLASSIC": ("English", "French", "Spanish"), "STANDARD": None}
+# What a function can check without a language detector: the Unicode script of the letters.
+# English, French and Spanish are written in Latin script; None: any script.
+GROUNDING_SCRIPTS: dict[str, tuple[str, ...] | None] = {"CLASSIC": ("LATIN",), "STANDARD": None}
+
+
+def grounding_reads(text: str, tier: str = GROUNDING_TIER) -> bool:
+    """Whether the grounding tier reads `text`: it has letters, all in the tier's scripts (CLASSIC: Latin)."""
+    import unicodedata
+
+    scripts = GROUNDING_SCRIPTS[tier]
+    letters = [ch for ch in text if ch.isalpha()]
+    if scripts is None:
+        return True
+    return bool(letters) and all(unicodedata.name(ch, "").startswith(scripts) for ch in letters)
+
+
+def grounding_warning(tier: str = GROUNDING_TIER) -> str:
+    languages = ", ".join(GROUNDING_LANGUAGES[tier] or ("every supported language",))
+    return (
+        f"guardrail.grounding: the contextual grounding check runs on the {tier} tier, which reads {languages} only: "
+        "CloudFormation (AWS::Bedrock::Guardrail ContextualGroundingPolicyConfig) has no tier setting, and Bedrock "
+        "says guardrails are ineffective with languages they do not support. The rag function therefore asks for grounding "
+        "only on questions written in Latin script; other questions (Korean included) are still guarded by every other "
+        "policy, but their answers are not grounding-checked. See docs/configuration.md#contextual-grounding."
+    )
+
+
+# --- image content filters: where Bedrock offers them ------------------------------------------
+# https://docs.aws.amazon.com/bedrock/latest/userguide/guardrails-mmfilter.html
+IMAGE_FILTER_DOC = "https://docs.aws.amazon.com/bedrock/latest/userguide/guardrails-mmfilter.html"
+IMAGE_FILTER_GA_REGIONS = ("us-east-1", "us-west-2", "eu-central-1", "ap-northeast-1")
+IMAGE_FILTER_PREVIEW_REGIONS = (
+    "us-east-2", "ap-south-1", "ap-northeast-2", "ap-southeast-1", "ap-southeast-2", "eu-west-1", "eu-west-2", "us-gov-west-1",
+)  # fmt: skip
+IMAGE_FILTER_PREVIEW_TYPES = ("HATE", "INSULTS", "SEXUAL", "VIOLENCE")  # preview: no MISCONDUCT
+
+
+@dataclass(frozen=True)
+class ImageFilterPlan:
+    types: tuple[str, ...]  # the content filter types that get the IMAGE modality
+    warnings: tuple[str, ...] = ()
+    error: str | None = None
+
+
+def image_filter_plan(region: str, wanted: tuple[str, ...]) -> ImageFilterPlan:
+    """The image modalities `region` supports for the content filters that ask for images (`wanted`)."""
+    if not wanted or region in IMAGE_FILTER_GA_REGIONS:
+        return ImageFilterPlan(wanted)
+    if region in IMAGE_FILTER_PREVIEW_REGIONS:
+        kept = tuple(t for t in wanted if t in IMAGE_FILTER_PREVIEW_TYPES)
+        dropped = tuple(t for t in wanted if t not in IMAGE_FILTER_PREVIEW_TYPES)
+        warnings = []
+        if kept:
+            warnings.append(
+                f"guardrail.content_filters: image content filters ({', '.join(kept)}) are in preview in {region}, "
+                f"not generally available: do not rely on them in production. Generally available in "
+                f"{', '.join(IMAGE_FILTER_GA_REGIONS)}. Source: {IMAGE_FILTER_DOC}"
+            )
+        if dropped:
+            warnings.append(
+                f"guardrail.content_filters: {', '.join(dropped)} has no image filter in {region} (the preview covers "
+                f"{', '.join(IMAGE_FILTER_PREVIEW_TYPES)}): the guardrail filters {', '.join(dropped)} on text only. "
+                f"Source: {IMAGE_FILTER_DOC}"
+            )
+        return ImageFilterPlan(kept, tuple(warnings))
+    keys = ", ".join(f"guardrail.content_filters.{t}.images" for t in wanted)
+    return ImageFilterPlan(
+        (),
+        error=(
+            f"image content filters are not offered in {region}: generally available in {', '.join(IMAGE_FILTER_GA_REGIONS)}; "
+            f"in preview in {', '.join(IMAGE_FILTER_PREVIEW_REGIONS)}. Set {keys} to false, or deploy in a listed region. "
+            f"Source: {IMAGE_FILTER_DOC}"
+        ),
+    )

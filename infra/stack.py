@@ -34,6 +34,8 @@ class GenAiStack(Stack):
             Tags.of(self).add(key, value)
         for warning in deployment.warnings:  # Legacy models: `cdk synth` prints these
             Annotations.of(self).add_warning_v2("genai:legacy-model", warning)
+        for warning in deployment.guardrail_warnings:  # region- and tier-dependent guardrail limits
+            Annotations.of(self).add_warning_v2("genai:guardrail", warning)
 
         self.auth = Auth(
             self,
@@ -46,7 +48,12 @@ class GenAiStack(Stack):
             self, "Conversations", removal_policy=self.removal_policy, deletion_protection=config.retention.deletion_protection
         )
         self.guardrail = Guardrail(
-            self, "Guardrail", name=f"{construct_id}-guardrail"[:50], policy=config.guardrail, profile=deployment.guardrail_profile
+            self,
+            "Guardrail",
+            name=f"{construct_id}-guardrail"[:50],
+            policy=config.guardrail,
+            profile=deployment.guardrail_profile,
+            image_types=deployment.image_filter_types,
         )
         self.access_logs = access_logs_bucket(
             self, "AccessLogsBucket", removal_policy=self.removal_policy, retention_days=max(config.retention.log_retention_days, 30)

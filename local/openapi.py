@@ -25,6 +25,7 @@ ERROR_STATUSES = {
     "413": "Body or document over the limit",
     "414": "URL longer than the gateway accepts",
     "429": "Throttled; see Retry-After",
+    "502": "The guardrail's masked text could not be matched to the text sent (guardrail_mismatch); nothing was generated",
     "503": "Bedrock or storage unavailable, or the model is not enabled",
     "504": "Bedrock did not answer in time",
 }

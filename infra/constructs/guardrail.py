@@ -15,10 +15,19 @@ from infra.guardrail_policy import CONTENT_FILTER_TYPES, GuardrailProfile
 
 class Guardrail(Construct):
     def __init__(
-        self, scope: Construct, construct_id: str, *, name: str, policy: GuardrailPolicy, profile: GuardrailProfile | None
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        name: str,
+        policy: GuardrailPolicy,
+        profile: GuardrailProfile | None,
+        image_types: tuple[str, ...] | None = None,
     ) -> None:
+        """`image_types`: the content filters that get the IMAGE modality in this region (None: every one asking for images)."""
         super().__init__(scope, construct_id)
         self._policy = policy
+        self._image_types = image_types
         self.profile = profile
         stack = Stack.of(self)
         self.profile_arn = (
@@ -73,7 +82,8 @@ class Guardrail(Construct):
         filters = []
         for kind in CONTENT_FILTER_TYPES:
             setting = getattr(self._policy.content_filters, kind)
-            modalities = ["TEXT", "IMAGE"] if setting.images else ["TEXT"]
+            images = setting.images and (self._image_types is None or kind in self._image_types)
+            modalities = ["TEXT", "IMAGE"] if images else ["TEXT"]
             filters.append(
                 bedrock.CfnGuardrail.ContentFilterConfigProperty(
                     type=kind,

@@ -22,8 +22,9 @@ from common.bedrock import bedrock_errors
 from common.catalog import chat_model
 from common.conversations import BLOCKED_MARKER, ConversationStore, Turn, new_conversation_id, title_from
 from common.errors import NotFoundError, ValidationFailedError
-from common.guardrail import mask_input, outcome_from_converse
-from common.observability import record_model_call
+from common.guard_text import combined, guard_texts
+from common.guardrail import NOT_APPLIED, GuardrailOutcome, mask_input, outcome_from_converse
+from common.observability import GUARDRAIL_INTERVENTIONS, MetricUnit, metrics, record_model_call
 from common.params import converse_options
 from common.runtime_config import RuntimeConfig
 
@@ -68,6 +69,15 @@ def send_message(caller: Caller, request: ChatRequest, deps: ChatDeps) -> ChatRe
     model = chat_model(config, request.model_id or stored_model)
     options = converse_options(request.params, model)
     system_prompt = request.system_prompt if request.system_prompt is not None else stored_system
+    system_outcome = NOT_APPLIED
+    if request.system_prompt:
+        # A user's system prompt is user input, but Converse never assesses system prompts
+        # (guardrails-use-converse-api): check it first, and keep only its masked form.
+        guarded = guard_texts(deps.bedrock, deps.guardrail_id, deps.guardrail_version, [request.system_prompt])
+        if guarded.outcome.action == "BLOCKED":
+            return _blocked_system_prompt(caller, conversation_id, new, model.id, guarded.outcome, deps)
+        system_prompt = guarded.texts[0]
+        system_outcome = guarded.outcome
 
     messages = [{"role": m["role"], "content": [{"text": m["content"]}]} for m in history]
     # Only the new message is guarded: history was already checked (and stored as let through).
@@ -85,25 +95,52 @@ def send_message(caller: Caller, request: ChatRequest, deps: ChatDeps) -> ChatRe
         response = deps.bedrock.converse(**call)
     latency_ms = (time.perf_counter() - started) * 1000
 
-    outcome = outcome_from_converse(response)
+    message_outcome = outcome_from_converse(response)
+    outcome = combined(system_outcome, message_outcome)  # a masked system prompt is reported with the reply
     reply = "".join(block.get("text", "") for block in response["output"]["message"]["content"])
     usage = {"input_tokens": int(response["usage"]["inputTokens"]), "output_tokens": int(response["usage"]["outputTokens"])}
     record_model_call(model.id, usage, intervened=outcome.intervened, latency_ms=latency_ms)
 
-    stored_user = BLOCKED_MARKER if outcome.input_blocked else mask_input(request.message, response)
+    stored_user = BLOCKED_MARKER if message_outcome.input_blocked else mask_input(request.message, response)
     deps.store.append_turn(
         caller.sub,
         conversation_id,
         Turn(stored_user, reply, outcome.action == "BLOCKED", model.id, usage, response["stopReason"]),
         new=new,
         title=title_from(stored_user) if new else "",
-        system_prompt=request.system_prompt,
+        system_prompt=system_prompt if request.system_prompt is not None else None,
     )
     return ChatResponse(
         conversation_id=conversation_id,
         message=Message(role="assistant", content=reply),
         model_id=model.id,
         stop_reason=response["stopReason"],
+        usage=Usage(**usage),
+        guardrail=Guardrail(**outcome.to_dict()),
+    )
+
+
+def _blocked_system_prompt(
+    caller: Caller, conversation_id: str, new: bool, model_id: str, outcome: GuardrailOutcome, deps: ChatDeps
+) -> ChatResponse:
+    """Answered and stored like a blocked message: the blocked-input text, a marker for the user's turn,
+    no model call; the conversation keeps the system prompt it had."""
+    reply = outcome.message or deps.config.guardrail.blocked_input_message
+    usage = {"input_tokens": 0, "output_tokens": 0}
+    metrics.add_metric(name=GUARDRAIL_INTERVENTIONS, unit=MetricUnit.Count, value=1)
+    deps.store.append_turn(
+        caller.sub,
+        conversation_id,
+        Turn(BLOCKED_MARKER, reply, True, model_id, usage, "guardrail_intervened"),
+        new=new,
+        title=title_from(BLOCKED_MARKER) if new else "",
+        system_prompt=None,
+    )
+    return ChatResponse(
+        conversation_id=conversation_id,
+        message=Message(role="assistant", content=reply),
+        model_id=model_id,
+        stop_reason="guardrail_intervened",
         usage=Usage(**usage),
         guardrail=Guardrail(**outcome.to_dict()),
     )

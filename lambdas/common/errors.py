@@ -74,6 +74,13 @@ class ModelAccessError(ApiError):
     code = "model_not_enabled"
 
 
+class GuardrailMismatchError(ApiError):
+    """ApplyGuardrail masked text but its outputs do not match the text blocks sent: fail closed."""
+
+    status = 502
+    code = "guardrail_mismatch"
+
+
 class UpstreamTimeoutError(ApiError):
     status = 504
     code = "upstream_timeout"

@@ -84,9 +84,18 @@ class Retrieval(_Model):
     min_score: float  # passages scoring below it are not sent to the model (knowledge_base.min_score)
 
 
+class GroundingCheck(_Model):
+    """The tier the deployed guardrail's contextual grounding runs on, and what it reads."""
+
+    tier: str
+    languages: tuple[str, ...]
+    scripts: tuple[str, ...] | None  # Unicode script names of the letters the tier reads; None: any
+
+
 class GuardrailMessages(_Model):
     blocked_input_message: str
     blocked_output_message: str
+    grounding: GroundingCheck | None = None  # None: the guardrail has no grounding policy
 
 
 class RuntimeConfig(_Model):

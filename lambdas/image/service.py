@@ -1,4 +1,5 @@
-"""Image generation: guard the prompt, translate Korean, generate, guard each picture, store, sign."""
+"""Image generation: guard the prompt, translate Korean and guard the translation, generate, guard each
+picture, store, sign."""
 
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ from common.errors import (
     PayloadTooLargeError,
     ValidationFailedError,
 )
+from common.guard_text import combined, guard_texts
 from common.guardrail import NOT_APPLIED, GuardrailOutcome, outcome_from_apply
 from common.observability import GUARDRAIL_INTERVENTIONS, MetricUnit, metrics
 from common.runtime_config import ImageModelSpec, RuntimeConfig
@@ -109,19 +111,19 @@ def _guard_prompt(request: ImageRequest, deps: ImageDeps) -> tuple[GuardrailOutc
     """The guardrail's verdict on the prompts, and the request with any anonymized text masked as it was."""
     if request.prompt is None:  # background removal: no text to judge (the pictures made are judged)
         return NOT_APPLIED, request
-    content = [{"text": {"text": request.prompt}}]
-    if request.negative_prompt:
-        content.append({"text": {"text": request.negative_prompt}})
-    with bedrock_errors():
-        response = deps.text_runtime.apply_guardrail(
-            guardrailIdentifier=deps.guardrail_id, guardrailVersion=deps.guardrail_version, source="INPUT", content=content
-        )
-    outcome = outcome_from_apply(response)
-    outputs = [o.get("text", "") for o in response.get("outputs") or []]
-    if outcome.action == "ANONYMIZED" and len(outputs) == len(content):
-        masked = {"prompt": outputs[0], **({"negative_prompt": outputs[1]} if request.negative_prompt else {})}
+    texts = [request.prompt, *([request.negative_prompt] if request.negative_prompt else [])]
+    guarded = guard_texts(deps.text_runtime, deps.guardrail_id, deps.guardrail_version, texts)
+    if guarded.outcome.action == "ANONYMIZED":
+        masked = {"prompt": guarded.texts[0], **({"negative_prompt": guarded.texts[1]} if request.negative_prompt else {})}
         request = request.model_copy(update=masked)
-    return outcome, request
+    return guarded.outcome, request
+
+
+def _guard_translation(prompt: str, deps: ImageDeps) -> tuple[GuardrailOutcome, str]:
+    """The translation is model output that becomes the image model's input: guard it as input too.
+    (Word filters match exact text, so a Korean prompt can pass while its English does not.)"""
+    guarded = guard_texts(deps.text_runtime, deps.guardrail_id, deps.guardrail_version, [prompt])
+    return guarded.outcome, guarded.texts[0]
 
 
 def _guard_image(image: Generated, deps: ImageDeps) -> GuardrailOutcome:
@@ -187,9 +189,13 @@ def generate(caller: Caller, request: ImageRequest, deps: ImageDeps) -> dict[str
     adapter.body(request, request.prompt, inputs)  # refuse unsupported parameters before any paid call
     prompt_outcome, request = _guard_prompt(request, deps)
     if prompt_outcome.action == "BLOCKED":
-        metrics.add_metric(name=GUARDRAIL_INTERVENTIONS, unit=MetricUnit.Count, value=1)
-        return {"images": [], "model_id": model.id, "prompt": None, "translated": False, "guardrail": prompt_outcome.to_dict()}
+        return _blocked(model.id, prompt_outcome, translated=False)
     prompt = _translate(request.prompt, deps)
+    if prompt is not None and prompt != request.prompt:
+        translation_outcome, prompt = _guard_translation(prompt, deps)
+        if translation_outcome.action == "BLOCKED":
+            return _blocked(model.id, translation_outcome, translated=True)
+        prompt_outcome = combined(prompt_outcome, translation_outcome)  # masked in either pass: both passes' policies
     generated = adapter.images(_invoke(model, adapter.body(request, prompt, inputs), deps), request)
     kept, withheld = [], 0
     for image in generated:
@@ -204,6 +210,12 @@ def generate(caller: Caller, request: ImageRequest, deps: ImageDeps) -> dict[str
         outcome = GuardrailOutcome(True, "BLOCKED", False, ("image:output",), message)
     metrics.add_metric(name="ImagesGenerated", unit=MetricUnit.Count, value=len(kept))
     return {"images": kept, "model_id": model.id, "prompt": prompt, "translated": prompt != request.prompt, "guardrail": outcome.to_dict()}
+
+
+def _blocked(model_id: str, outcome: GuardrailOutcome, *, translated: bool) -> dict[str, Any]:
+    """A blocked prompt (or its translation): no image model call, nothing stored, the prompt not echoed."""
+    metrics.add_metric(name=GUARDRAIL_INTERVENTIONS, unit=MetricUnit.Count, value=1)
+    return {"images": [], "model_id": model_id, "prompt": None, "translated": translated, "guardrail": outcome.to_dict()}
 
 
 def _store(caller: Caller, image: Generated, model_id: str, deps: ImageDeps) -> dict[str, Any]:

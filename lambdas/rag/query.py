@@ -1,10 +1,14 @@
 """Knowledge-base answers with citations: a LangChain runnable of AmazonKnowledgeBasesRetriever and
 ChatBedrockConverse, with the shared parameter mapper and guardrail outcome.
 
-The passages go to the model as guard content qualified `grounding_source` and the question as
-`query`, so the guardrail's contextual grounding and relevance checks run on the answer.
-The model cites passages as [n]; citations are the passages the answer names. Passages below the
-minimum relevance score (rag/relevance.py) are dropped first; with none left, no model is called.
+The question is user input: it goes as guard content qualified `guard_content`, so every input
+policy (content, prompt attack, topics, words, PII/regex) reads it; text qualified only `query` or
+`grounding_source` feeds the contextual grounding check alone (guardrails-use-converse-api,
+guardrails-contextual-grounding-check). Grounding runs only where the deployed tier reads the question
+(common.grounding): then the passages go as `grounding_source` and the question is also `query`;
+otherwise the passages go as plain text, which the input policies skip because guard content is present.
+Passages below the minimum relevance score (rag/relevance.py) are dropped first; with none left, no model is called.
+The model cites passages as [n]; citations are the passages the answer names.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from pydantic_core import PydanticCustomError
 from common.bedrock import bedrock_errors, control_client
 from common.catalog import chat_model
 from common.errors import ValidationFailedError
+from common.grounding import checks_grounding
 from common.guardrail import outcome_from_converse
 from common.observability import record_model_call
 from common.params import InferenceParams, converse_options
@@ -110,16 +115,22 @@ def _llm(deps: RagDeps, model_id: str, options: dict[str, Any]) -> Any:
     )
 
 
-def _guard(text: str, qualifier: str) -> dict[str, Any]:
-    return {"type": "non_standard", "value": {"guardContent": {"text": {"text": text, "qualifiers": [qualifier]}}}}
+def _guard(text: str, qualifiers: list[str]) -> dict[str, Any]:
+    return {"type": "non_standard", "value": {"guardContent": {"text": {"text": text, "qualifiers": qualifiers}}}}
 
 
-def _messages(question: str, passages: list[Any], history: list[dict[str, str]]) -> list[Any]:
+def _messages(question: str, passages: list[Any], history: list[dict[str, str]], grounded: bool) -> list[Any]:
+    """`grounded`: ask for the grounding check (passages as its source, the question as its query too)."""
     from langchain_core.messages import AIMessage, HumanMessage
 
     numbered = "\n\n".join(f"[{i}] {doc.page_content}" for i, doc in enumerate(passages, start=1))
     messages: list[Any] = [HumanMessage(m["content"]) if m["role"] == "user" else AIMessage(m["content"]) for m in history]
-    messages.append(HumanMessage(content=[_guard(numbered, "grounding_source"), _guard(question, "query")]))
+    content: list[str | dict[Any, Any]]
+    if grounded:
+        content = [_guard(numbered, ["grounding_source"]), _guard(question, ["query", "guard_content"])]
+    else:
+        content = [{"type": "text", "text": numbered}, _guard(question, ["guard_content"])]
+    messages.append(HumanMessage(content=content))
     return messages
 
 
@@ -149,7 +160,8 @@ def answer(request: RagQuery, deps: RagDeps, history: list[dict[str, str]]) -> d
         found["passages"] = passages = relevant(inputs["passages"], min_score)
         if not passages:
             return None
-        return _llm(deps, model.id, options).invoke(_messages(inputs["question"], passages, history))
+        grounded = checks_grounding(config.guardrail.grounding, inputs["question"])
+        return _llm(deps, model.id, options).invoke(_messages(inputs["question"], passages, history, grounded))
 
     chain = RunnableParallel(passages=retriever, question=RunnablePassthrough()) | RunnableLambda(generate)
     with bedrock_errors(model.id):

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from infra.config import Guardrail as GuardrailPolicy
+from infra.guardrail_policy import GROUNDING_TIER, grounding_reads
 
 Source = Literal["INPUT", "OUTPUT"]
 
@@ -70,8 +71,9 @@ class Outcome:
 
 
 class GuardrailEngine:
-    def __init__(self, policy: GuardrailPolicy) -> None:
+    def __init__(self, policy: GuardrailPolicy, *, grounding_tier: str = GROUNDING_TIER) -> None:
         self.policy = policy
+        self.grounding_tier = grounding_tier  # what a deployed guardrail grounds on (CloudFormation: CLASSIC)
         self._words = [(w, re.compile(re.escape(w), re.IGNORECASE)) for w in policy.denied_words]
         self._profanity = re.compile("|".join(map(re.escape, PROFANITY)), re.IGNORECASE) if policy.managed_profanity else None
         self._regexes = [(r, re.compile(r.pattern)) for r in policy.regexes]
@@ -79,7 +81,8 @@ class GuardrailEngine:
     def check(self, text: str, source: Source, *, sources: list[str] | None = None, query: str = "") -> Outcome:
         findings: list[_Finding] = []
         filters: list[dict[str, Any]] = []
-        grounding = self._grounding(text, sources, query) if source == "OUTPUT" and sources else []
+        # Grounding needs its three parts: a grounding source, a query and the content to guard (the answer).
+        grounding = self._grounding(text, sources, query) if source == "OUTPUT" and sources and query else []
         if source == "INPUT" and self.policy.content_filters.PROMPT_ATTACK.input != "NONE" and PROMPT_ATTACKS.search(text):
             strength = self.policy.content_filters.PROMPT_ATTACK.input
             filters.append(
@@ -112,16 +115,21 @@ class GuardrailEngine:
 
     def _grounding(self, text: str, sources: list[str], query: str) -> list[dict[str, Any]]:
         """Heuristic contextual grounding: the share of the answer's terms found in the sources, and
-        whether the answer shares any term with the question (0.9) or none (0.1)."""
+        whether the answer shares any term with the question (0.9) or none (0.1). A question or answer
+        the tier does not read scores 0 on both: "guardrails are ineffective with languages that aren't
+        supported" (guardrails-supported-languages), modelled pessimistically."""
         from local.bedrock_sim.knowledge import terms
 
         policy = self.policy.grounding
         if policy is None:
             return []
-        answer = set(terms(re.sub(r"^\[offline model [^\]]*\]|\[\d+\]", " ", text)))
+        reply = re.sub(r"^\[offline model [^\]]*\]|\[\d+\]", " ", text)
+        answer = set(terms(reply))
         known = set(terms(" ".join(sources)))
         grounded = round(len(answer & known) / len(answer), 2) if answer else 1.0
         relevant = 0.9 if answer & set(terms(query)) else 0.1
+        if not (grounding_reads(query, self.grounding_tier) and grounding_reads(reply, self.grounding_tier)):
+            grounded = relevant = 0.0
         return [
             {"type": "GROUNDING", "threshold": policy.grounding_threshold, "score": grounded,
              "action": "BLOCKED" if grounded < policy.grounding_threshold else "NONE", "detected": grounded < policy.grounding_threshold},

@@ -8,6 +8,7 @@ from itertools import pairwise
 from typing import Any
 
 from infra.catalog import CHAT_MODELS, ChatModelInfo, split_profile
+from local.bedrock_sim.glossary import to_english, wants_english
 from local.bedrock_sim.protocol import SimError
 
 
@@ -79,6 +80,21 @@ def text_of(content: list[dict[str, Any]]) -> str:
     return "\n".join(parts)
 
 
+_PASSAGES = re.compile(r"^\[1\]\s")
+
+
+def passages_in(message: dict[str, Any]) -> tuple[list[str], str]:
+    """Numbered passages (`[1] …`, as the rag function sends them, marked grounding_source or plain text) in a
+    user message, and the rest of it (the question)."""
+    texts = [
+        block["text"] if "text" in block else block["guardContent"]["text"]["text"]
+        for block in message["content"]
+        if "text" in block or "text" in block.get("guardContent", {})
+    ]
+    passages = [t for t in texts if _PASSAGES.match(t)]
+    return passages, "\n".join(t for t in texts if not _PASSAGES.match(t))
+
+
 @dataclass
 class Reply:
     text: str
@@ -86,8 +102,11 @@ class Reply:
 
 
 def generate(model_id: str, system: str, messages: list[dict[str, str]], config: dict[str, Any]) -> Reply:
-    """`messages` are {role, text}; the reply quotes the last user message and counts the context."""
+    """`messages` are {role, text}; the reply quotes the last user message and counts the context.
+    Asked (by the system prompt) to translate into English, it answers a glossary translation instead."""
     last = messages[-1]["text"]
+    if wants_english(system):
+        return Reply(to_english(last), "end_turn")
     turns = sum(1 for m in messages if m["role"] == "user")
     settings = ", ".join(f"{k}={config[k]}" for k in sorted(config) if k != "stopSequences") or "defaults"
     text = (

@@ -13,11 +13,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from infra.config import Guardrail as GuardrailPolicy
+from infra.guardrail_policy import GROUNDING_TIER
 from local.bedrock_sim import canvas, eventstream, images
 from local.bedrock_sim.guardrail import GuardrailEngine, Outcome
 from local.bedrock_sim.knowledge import KnowledgeStore
-from local.bedrock_sim.model import chat_model, check_inference, check_roles, generate, grounded_reply, text_of, tokens
+from local.bedrock_sim.model import chat_model, check_inference, check_roles, generate, grounded_reply, passages_in, text_of, tokens
 from local.bedrock_sim.protocol import Protocol, SimError
+from local.bedrock_sim.qualifiers import apply_blocks, guarded_texts, qualified
 from local.http import LoopbackServer
 
 SERVICES = ("bedrock-runtime", "bedrock-agent-runtime", "bedrock-agent")
@@ -44,12 +46,13 @@ class BedrockSimulator:
     """Start with `start()`; point boto3 at `endpoint_url`. Thread-safe; one instance per process is plenty."""
 
     def __init__(self, policy: GuardrailPolicy, *, guardrail_id: str = "local-guardrail", guardrail_version: str = "1",
-                 host: str = "127.0.0.1", port: int = 0, latency_ms: int = 0) -> None:  # fmt: skip
-        self.guardrail = GuardrailEngine(policy)
+                 host: str = "127.0.0.1", port: int = 0, latency_ms: int = 0, grounding_tier: str = GROUNDING_TIER) -> None:  # fmt: skip
+        self.guardrail = GuardrailEngine(policy, grounding_tier=grounding_tier)
         self.guardrail_id = guardrail_id
         self.guardrail_version = guardrail_version
         self.latency_ms = latency_ms
         self.ungrounded_replies = False  # tests: make the offline model answer without its passages
+        self.combined_outputs = False  # tests: ApplyGuardrail answers several masked texts as one output
         self.protocol = Protocol(SERVICES, prefer=OPERATIONS)
         self.requests: list[Recorded] = []
         self._faults: list[Fault] = []
@@ -152,13 +155,17 @@ class BedrockSimulator:
 
     def apply_guardrail(self, params: dict[str, Any]) -> tuple[int, dict[str, str], bytes]:
         self._check_guardrail(params["guardrailIdentifier"], params["guardrailVersion"])
-        texts = [block["text"]["text"] for block in params["content"] if "text" in block]
-        outcomes = [self.guardrail.check(text, params["source"]) for text in texts]
+        texts, sources, query = apply_blocks(params["content"])
+        outcomes = [self.guardrail.check(text, params["source"], sources=sources, query=query) for text in texts]
         pictures = [block["image"]["source"]["bytes"] for block in params["content"] if "image" in block]
         outcomes += [self._check_image(picture) for picture in pictures]
         blocked = next((o for o in outcomes if o.blocked), None)
         intervened = any(o.intervened for o in outcomes)
         outputs = [{"text": blocked.text}] if blocked else ([{"text": o.text} for o in outcomes] if intervened else [])
+        if self.combined_outputs and intervened and not blocked and len(outputs) > 1:
+            # Test control: masked outputs as one text, a count other than the blocks sent (the AWS page's own
+            # example shows one; https://docs.aws.amazon.com/bedrock/latest/userguide/guardrails-use-independent-api.html).
+            outputs = [{"text": "\n".join(o["text"] for o in outputs)}]
         usage: dict[str, int] = next(
             (o.assessment["invocationMetrics"]["usage"] for o in outcomes if "invocationMetrics" in o.assessment), {}
         )
@@ -246,11 +253,11 @@ class BedrockSimulator:
         trace: dict[str, Any] = {}
         flat = [{"role": m["role"], "text": text_of(m["content"])} for m in messages]
         input_tokens = sum(tokens(m["text"]) for m in flat)
-        sources = _qualified(messages, "grounding_source")
-        query = "\n".join(_qualified(messages, "query"))
+        sources = qualified(messages, "grounding_source")  # what the grounding check reads
+        query = "\n".join(qualified(messages, "query"))
         if guard:
             self._check_guardrail(guard["guardrailIdentifier"], guard["guardrailVersion"])
-            guarded = _guarded_texts(messages)
+            guarded = guarded_texts(messages)
             outcome = self.guardrail.check("\n".join(t for _, t in guarded), "INPUT")
             trace["inputAssessment"] = {self.guardrail_id: outcome.assessment}
             if outcome.blocked:
@@ -258,8 +265,9 @@ class BedrockSimulator:
             if outcome.intervened:
                 flat = _with_masked_input(flat, guarded, self.guardrail)
         system = "\n".join(block.get("text", "") for block in params.get("system", []))
-        if sources:
-            reply = grounded_reply(model_id, sources, query, invent=self.ungrounded_replies)
+        passages, question = passages_in(messages[-1])  # what the model reads, marked for grounding or not
+        if passages and question:
+            reply = grounded_reply(model_id, passages, question, invent=self.ungrounded_replies)
         else:
             reply = generate(model_id, system, flat, config)
         text, stop_reason = reply.text, reply.stop_reason
@@ -323,28 +331,6 @@ def _native_text(content: Any) -> str:
     if isinstance(content, str):
         return content
     return "\n".join(str(block.get("text", "")) for block in content if isinstance(block, dict))
-
-
-def _guarded_texts(messages: list[dict[str, Any]]) -> list[tuple[int, str]]:
-    """What the input policies assess: guardContent blocks (but grounding sources) if any, else every message's text."""
-    marked = [
-        (i, block["guardContent"]["text"]["text"])
-        for i, m in enumerate(messages)
-        for block in m["content"]
-        if "guardContent" in block
-        and "text" in block["guardContent"]
-        and "grounding_source" not in block["guardContent"]["text"].get("qualifiers", [])
-    ]
-    return marked or [(i, text_of(m["content"])) for i, m in enumerate(messages)]
-
-
-def _qualified(messages: list[dict[str, Any]], qualifier: str) -> list[str]:
-    return [
-        block["guardContent"]["text"]["text"]
-        for m in messages
-        for block in m["content"]
-        if "guardContent" in block and qualifier in block["guardContent"].get("text", {}).get("qualifiers", [])
-    ]
 
 
 def _with_masked_input(flat: list[dict[str, str]], guarded: list[tuple[int, str]], engine: GuardrailEngine) -> list[dict[str, str]]:

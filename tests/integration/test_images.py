@@ -208,3 +208,30 @@ def test_given_pii_in_a_prompt_then_the_image_model_gets_it_anonymized(sim):
     sent = json.loads(sim.recorded("InvokeModel")[-1]["body"])
     assert sent["prompt"] == "a poster with the email {EMAIL} in large letters"
     assert len(body["images"]) == 1
+
+
+def test_given_a_korean_prompt_whose_translation_holds_a_denied_word_then_it_is_blocked_before_the_image_model(sim):
+    """`internal-only` is a denied word and 내부 전용 is not: word filters match exact text, so the Korean prompt
+    passes and its English translation (the offline glossary: "internal-only blueprint draw") must be guarded too."""
+    status, body = generate({"prompt": "내부 전용 설계도를 그려줘"})
+    assert status == 200
+    assert body["images"] == []
+    assert body["guardrail"]["action"] == "BLOCKED"
+    assert body["guardrail"]["policies"] == ["word:custom"]
+    assert body["prompt"] is None
+    checked = [c["content"][0]["text"]["text"] for c in sim.recorded("ApplyGuardrail")]
+    assert checked == ["내부 전용 설계도를 그려줘", "internal-only blueprint draw"]  # the prompt, then its translation
+    assert not sim.recorded("InvokeModel")
+
+
+def test_given_masked_outputs_that_do_not_match_the_blocks_sent_then_502_and_no_generation(sim):
+    sim.combined_outputs = True  # ApplyGuardrail answers the two masked texts as one (docs/local-bedrock.md)
+    try:
+        status, body = generate({"prompt": "a poster for kim@example.com", "negative_prompt": "no 010-1234-5678"})
+    finally:
+        sim.combined_outputs = False
+    assert status == 502
+    assert body["error"]["code"] == "guardrail_mismatch"
+    assert "cannot be matched" in body["error"]["message"]
+    assert body["error"]["details"] == {"sent": 2, "outputs": 1}
+    assert not sim.recorded("InvokeModel")  # fail closed: never the unmasked text
