@@ -8,8 +8,6 @@ never overwrite each other; both items of a turn share the key, so they stay adj
 
 from __future__ import annotations
 
-import base64
-import json
 import secrets
 import time
 from collections.abc import Iterator
@@ -22,7 +20,8 @@ from typing import Any
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from botocore.exceptions import ClientError
 
-from common.errors import BadRequestError, NotFoundError, UpstreamUnavailableError
+from common.errors import NotFoundError, UpstreamUnavailableError
+from common.pagination import TokenShape, decode_token, encode_token, start_key_errors
 from common.storage import storage_failure
 
 SUMMARY = "SUMMARY"  # sorts after every "MSG#" key: a descending Query reads it first
@@ -63,22 +62,6 @@ def new_conversation_id() -> str:
 def title_from(message: str, limit: int = 60) -> str:
     line = " ".join(message.split())
     return line if len(line) <= limit else line[: limit - 1] + "…"
-
-
-def encode_token(key: dict[str, Any]) -> str:
-    return base64.urlsafe_b64encode(json.dumps(key, ensure_ascii=False).encode()).decode().rstrip("=")
-
-
-def decode_token(token: str, must_match: dict[str, str]) -> dict[str, Any]:
-    try:
-        key = json.loads(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)))
-    except (ValueError, UnicodeDecodeError):
-        raise BadRequestError(
-            "next_token is not valid", details=[{"field": "next_token", "message": "not a token this API issued"}]
-        ) from None
-    if not isinstance(key, dict) or any(key.get(k) != v for k, v in must_match.items()):
-        raise BadRequestError("next_token is not valid", details=[{"field": "next_token", "message": "not a token this API issued"}])
-    return key
 
 
 @contextmanager
@@ -203,8 +186,9 @@ class ConversationStore:
             "Limit": limit,
         }
         if token:
-            params["ExclusiveStartKey"] = _typed(decode_token(token, {"gsi1pk": f"USER#{sub}"}))
-        with storage_errors():
+            shape = TokenShape(fixed={"gsi1pk": f"USER#{sub}", "sk": SUMMARY}, prefixed={"pk": _pk(sub, ""), "gsi1sk": ""})
+            params["ExclusiveStartKey"] = _typed(decode_token(token, shape))
+        with storage_errors(), start_key_errors(params):
             response = self._db.query(**params)
         last = response.get("LastEvaluatedKey")
         return [_plain(i) for i in response.get("Items", [])], encode_token(_plain(last)) if last else None
@@ -227,8 +211,8 @@ class ConversationStore:
             "Limit": limit,
         }
         if token:
-            params["ExclusiveStartKey"] = _typed(decode_token(token, {"pk": pk}))
-        with storage_errors():
+            params["ExclusiveStartKey"] = _typed(decode_token(token, TokenShape(fixed={"pk": pk}, prefixed={"sk": MESSAGE})))
+        with storage_errors(), start_key_errors(params):
             response = self._db.query(**params)
         last = response.get("LastEvaluatedKey")
         return [_plain(i) for i in response.get("Items", [])], encode_token(_plain(last)) if last else None
