@@ -218,37 +218,46 @@ class ConversationStore:
         return [_plain(i) for i in response.get("Items", [])], encode_token(_plain(last)) if last else None
 
     def delete(self, sub: str, conversation_id: str) -> int:
-        """Delete every item of the conversation; 0 when there was none."""
+        """Delete every item of the conversation; 0 when there was none.
+
+        The summary goes first: a turn's transaction requires the summary to exist (append_turn), so once
+        it is gone no turn can commit, and the Query that follows (strongly consistent) sees every turn
+        that committed before. What it finds is deleted; nothing can be left behind after the answer.
+        """
         pk = _pk(sub, conversation_id)
-        keys: list[dict[str, Any]] = []
-        start: dict[str, Any] | None = None
         with storage_errors():
-            while True:
-                params: dict[str, Any] = {
-                    "TableName": self._table,
-                    "KeyConditionExpression": "pk = :pk",
-                    "ExpressionAttributeValues": {":pk": {"S": pk}},
-                    "ProjectionExpression": "pk, sk",
-                    "ConsistentRead": True,
-                }
-                if start:
-                    params["ExclusiveStartKey"] = start
-                response = self._db.query(**params)
-                keys += response.get("Items", [])
-                start = response.get("LastEvaluatedKey")
-                if not start:
-                    break
+            summary = self._db.delete_item(TableName=self._table, Key=_typed({"pk": pk, "sk": SUMMARY}), ReturnValues="ALL_OLD")
+            deleted = 1 if summary.get("Attributes") else 0
+            keys = self._keys(pk)
             for i in range(0, len(keys), 25):
-                pending = [{"DeleteRequest": {"Key": k}} for k in keys[i : i + 25]]
-                for attempt in range(6):
-                    result = self._db.batch_write_item(RequestItems={self._table: pending})
-                    pending = result.get("UnprocessedItems", {}).get(self._table, [])
-                    if not pending:
-                        break
-                    time.sleep(0.05 * (2**attempt))
-                if pending:
-                    raise UpstreamUnavailableError("conversation storage is busy; part of the conversation remains, retry the delete")
-        return len(keys)
+                self._delete_batch(keys[i : i + 25])
+        return deleted + len(keys)
+
+    def _keys(self, pk: str) -> list[dict[str, Any]]:
+        keys: list[dict[str, Any]] = []
+        params: dict[str, Any] = {
+            "TableName": self._table,
+            "KeyConditionExpression": "pk = :pk",
+            "ExpressionAttributeValues": {":pk": {"S": pk}},
+            "ProjectionExpression": "pk, sk",
+            "ConsistentRead": True,
+        }
+        while True:
+            response = self._db.query(**params)
+            keys += response.get("Items", [])
+            if not response.get("LastEvaluatedKey"):
+                return keys
+            params["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+
+    def _delete_batch(self, keys: list[dict[str, Any]]) -> None:
+        pending = [{"DeleteRequest": {"Key": k}} for k in keys]
+        for attempt in range(6):
+            result = self._db.batch_write_item(RequestItems={self._table: pending})
+            pending = result.get("UnprocessedItems", {}).get(self._table, [])
+            if not pending:
+                return
+            time.sleep(0.05 * (2**attempt))
+        raise UpstreamUnavailableError("conversation storage is busy; part of the conversation remains, retry the delete")
 
 
 def _pairs(messages: list[dict[str, str]]) -> Iterator[tuple[dict[str, str], dict[str, str]]]:
