@@ -18,8 +18,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from common.errors import ApiError, NotFoundError, PayloadTooLargeError, ThrottledError, UpstreamUnavailableError, ValidationFailedError
 from common.storage import THROTTLING_CODES, storage_failure
+from rag.listing import SIDECAR, list_page
 
-SIDECAR = ".metadata.json"
 UPLOAD_SECONDS = 900
 # What a Bedrock Knowledge Base parses, by extension.
 CONTENT_TYPES = {
@@ -114,29 +114,21 @@ class Documents:
         return {"name": name, "key": key, "upload": {"url": post["url"], "fields": post["fields"]}, "expires_in": UPLOAD_SECONDS,
                 "metadata_written": request.metadata is not None}  # fmt: skip
 
-    def list(self, jobs: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        objects: dict[str, dict[str, Any]] = {}
-        try:
-            for page in self._s3.get_paginator("list_objects_v2").paginate(Bucket=self._bucket, Prefix=self._prefix):
-                for item in page.get("Contents", []):
-                    objects[item["Key"]] = item
-        except ClientError as err:
-            raise storage_failure(err, "document storage") from err
-        documents = []
-        for key, item in sorted(objects.items()):
-            if key.endswith(SIDECAR):
-                continue
-            documents.append(
-                {
-                    "name": key[len(self._prefix) :],
-                    "key": key,
-                    "size": item["Size"],
-                    "last_modified": item["LastModified"].isoformat(),
-                    "has_metadata": key + SIDECAR in objects,
-                    "ingestion": ingestion_state(key, item["LastModified"].isoformat(), jobs),
-                }
-            )
-        return documents
+    def list(self, jobs: list[dict[str, Any]], limit: int, token: str | None) -> tuple[list[dict[str, Any]], str | None]:
+        """One page of documents in key order (rag/listing.py) and the token of the next page, if any."""
+        page = list_page(self._s3, self._bucket, self._prefix, limit, token)
+        documents = [
+            {
+                "name": item["Key"][len(self._prefix) :],
+                "key": item["Key"],
+                "size": item["Size"],
+                "last_modified": item["LastModified"].isoformat(),
+                "has_metadata": page.has_metadata[item["Key"]],
+                "ingestion": ingestion_state(item["Key"], item["LastModified"].isoformat(), jobs),
+            }
+            for item in page.documents
+        ]
+        return documents, page.next_token
 
     def delete(self, raw_name: str) -> None:
         # REST API path parameters arrive percent-encoded; stored names never contain "%" (see clean_name).

@@ -7,7 +7,7 @@ from functools import lru_cache
 from typing import Annotated, Any
 
 from aws_lambda_powertools.event_handler import Response
-from aws_lambda_powertools.event_handler.openapi.params import Path
+from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
@@ -82,9 +82,13 @@ def ask(request: query.RagQuery) -> dict[str, Any]:
 
 
 @app.get("/documents")
-def list_documents() -> dict[str, Any]:
+def list_documents(
+    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+    next_token: Annotated[str | None, Query(max_length=2048)] = None,
+) -> dict[str, Any]:
     _admin()
-    return {"documents": _documents().list(_ingestion().recent(10))}
+    documents, token = _documents().list(_ingestion().recent(10), limit, next_token)
+    return {"documents": documents, "next_token": token}
 
 
 @app.post("/documents", status_code=201)

@@ -8,11 +8,10 @@ import urllib.error
 import urllib.request
 from collections.abc import Iterator
 
-import boto3
 import pytest
 
-from local.gateway import LocalGateway, TokenVerifier
-from local.stack import DEMO_PASSWORD, _cognito
+from local.gateway import LocalGateway
+from tests.integration.gateways import start_gateway
 
 
 def _raises(event, context):
@@ -29,14 +28,9 @@ def _fine(event, context):
 
 @pytest.fixture
 def gateway(moto_server: str) -> Iterator[tuple[LocalGateway, str]]:
-    cognito = boto3.client("cognito-idp", endpoint_url=moto_server)
-    pool, client_id = _cognito(cognito)
-    token = cognito.initiate_auth(ClientId=client_id, AuthFlow="USER_PASSWORD_AUTH",
-                                  AuthParameters={"USERNAME": "user@example.com", "PASSWORD": DEMO_PASSWORD})  # fmt: skip
-    verifier = TokenVerifier(jwks_url=f"{moto_server}/{pool}/.well-known/jwks.json",
-                             issuer=f"https://cognito-idp.us-west-2.amazonaws.com/{pool}", client_id=client_id)  # fmt: skip
-    local = LocalGateway({"chat": _raises, "rag": _malformed, "image": _fine}, verifier, cors_origins=("http://localhost:8501",)).start()
-    yield local, token["AuthenticationResult"]["IdToken"]
+    handlers = {"chat": _raises, "rag": _malformed, "image": _fine}
+    local, token = start_gateway(moto_server, handlers, cors_origins=("http://localhost:8501",))
+    yield local, token
     local.stop()
 
 
