@@ -26,6 +26,7 @@ ERROR_STATUSES = {
     "413": "Body or document over the limit",
     "414": "URL longer than the gateway accepts",
     "429": "Throttled; see Retry-After",
+    "502": "The function failed (API Gateway's DEFAULT_5XX: Internal server error)",
     "503": "Bedrock or storage unavailable, or the model is not enabled",
     "504": "Bedrock did not answer in time",
 }
