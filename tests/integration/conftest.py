@@ -79,8 +79,9 @@ def local_aws(moto_server: str, simulator: BedrockSimulator) -> Iterator[dict[st
         "AWS_ENDPOINT_URL_BEDROCK_AGENT": simulator.endpoint_url,
         "AWS_ENDPOINT_URL_BEDROCK_AGENT_RUNTIME": simulator.endpoint_url,
     }
-    # The functions read their settings once, at import: the simulator must be the guardrail they were given.
-    assert (chat_handler.env.guardrail_id, chat_handler.env.guardrail_version) == (simulator.guardrail_id, simulator.guardrail_version)
+    # The functions read their settings once, at import (tests/conftest.py): the simulator must be the guardrail they name.
+    given = (os.environ[names.ENV_GUARDRAIL_ID], os.environ[names.ENV_GUARDRAIL_VERSION])
+    assert given == (simulator.guardrail_id, simulator.guardrail_version)
     saved = {k: os.environ.get(k) for k in env}
     os.environ.update(env)
     # Clients are created once per container; start them against these endpoints.
