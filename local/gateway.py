@@ -3,8 +3,9 @@
 Same routes (infra/constructs/api.py), a Cognito authorizer that verifies the ID token's RS256
 signature against the user pool's JWKS, its expiry, audience and issuer, REST proxy events with
 authorizer claims, path and query parameters, base64 bodies, JSON-object body validation on the
-routes that have a model, JSON gateway errors, CORS preflight. The handlers run in this process,
-each function one request at a time, as in one Lambda execution environment: a function's module
+routes that have a model, JSON gateway errors, CORS preflight; a function that raises, or answers in
+the wrong format, gets API Gateway's 502 (its traceback logged here, as Lambda would log it). The
+handlers run in this process, each function one request at a time, as in one Lambda execution environment: a function's module
 state (the Powertools resolver's current event, for one) is never shared by two requests at once.
 Concurrent requests to one function wait their turn; different functions run side by side.
 """
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 import base64
 import json
+import logging
 import re
 import threading
 import time
@@ -30,6 +32,7 @@ from infra.routes import ROUTES, Route
 from local.http import LoopbackServer
 
 Handler = Callable[[dict[str, Any], Any], dict[str, Any]]
+log = logging.getLogger("local.gateway")
 
 
 class _Context:
@@ -144,8 +147,16 @@ class LocalGateway:
             return self._error(400, "BAD_REQUEST_BODY", "Invalid request body", request_id)
         event = self._event(route, method, path, parts.query, headers, body, params, claims, request_id)
         with self._environments[route.function]:
-            response = self.handlers[route.function](event, _Context(route.function))
-        return _http_response(response, self._cors_headers(lowered.get("origin")))
+            try:
+                response = self.handlers[route.function](event, _Context(route.function))
+                return _http_response(response, self._cors_headers(lowered.get("origin")))
+            except Exception:
+                # API Gateway answers a function error, or a response in the wrong format, with 502 and the
+                # message "Internal server error" (https://docs.aws.amazon.com/lambda/latest/dg/services-apigateway-errors.html).
+                # That answer is a DEFAULT_5XX gateway response, which this stack renders in its own error shape
+                # (infra/constructs/api.py). The client learns nothing more; the traceback goes to the log.
+                log.exception("%s function failed on %s %s (request %s): answering 502", route.function, method, path, request_id)
+                return self._error(502, "DEFAULT_5XX", "Internal server error", request_id)
 
     def _match(self, method: str, path: str) -> tuple[Route, dict[str, str]] | None:
         # Static paths win over parameters, as in API Gateway (/documents/sync before /documents/{key+}).

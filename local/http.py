@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -11,6 +12,7 @@ Answer = tuple[int, dict[str, str], bytes]
 Respond = Callable[[str, str, dict[str, str], bytes], Answer]
 # The answer to a request http.server refuses before `respond` sees it (URI too long, bad request line).
 ProtocolError = Callable[[int, str], Answer]
+log = logging.getLogger("local.http")
 
 
 def _handler_class(respond: Respond, protocol_error: ProtocolError | None) -> type[BaseHTTPRequestHandler]:
@@ -34,7 +36,12 @@ def _handler_class(respond: Respond, protocol_error: ProtocolError | None) -> ty
         def _serve(self) -> None:
             length = int(self.headers.get("Content-Length", 0) or 0)
             body = self.rfile.read(length) if length else b""
-            status, headers, payload = respond(self.command, self.path, dict(self.headers.items()), body)
+            try:
+                status, headers, payload = respond(self.command, self.path, dict(self.headers.items()), body)
+            except Exception:  # a bug behind `respond`: answer 500 and log it, never drop the connection unanswered
+                log.exception("%s %s failed", self.command, self.path)
+                self.send_error(500, "Internal server error")
+                return
             self.send_response(status)
             sized = {"Content-Length": str(len(payload))}
             if self.command == "HEAD" and any(k.lower() == "content-length" for k in headers):

@@ -9,6 +9,7 @@ Usage: python -m local.openapi [path]  (make openapi writes docs/openapi.json)
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -25,7 +26,7 @@ ERROR_STATUSES = {
     "413": "Body or document over the limit",
     "414": "URL longer than the gateway accepts",
     "429": "Throttled; see Retry-After",
-    "502": "The guardrail's masked text could not be matched to the text sent (guardrail_mismatch); nothing was generated",
+    "502": "guardrail_mismatch (the guardrail's masked text could not be matched; nothing was generated), or the function failed (DEFAULT_5XX)",
     "503": "Bedrock or storage unavailable, or the model is not enabled",
     "504": "Bedrock did not answer in time",
 }
@@ -43,6 +44,13 @@ class ErrorResponse(BaseModel):
 
 
 def build_spec(version: str = "1.0.0") -> dict[str, Any]:
+    from common.settings import BY_FUNCTION, required_variables
+
+    # The handlers read their settings at import; the document depends on none of them, so outside a stack
+    # (`make openapi`) placeholders stand in. Inside one (the gateway's /openapi.json) the real values stay.
+    for model in BY_FUNCTION.values():
+        for name in required_variables(model):
+            os.environ.setdefault(name, "openapi-placeholder")
     from chat.handler import app as chat
     from image.handler import app as image
     from rag.handler import app as rag

@@ -8,6 +8,18 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+# What the stack sets on the functions (lambdas/common/settings.py reads it at import): the names the integration
+# fixtures create in moto, and the offline Bedrock's guardrail (local/bedrock_sim/server.py defaults).
+FUNCTION_ENVIRONMENT = {
+    "TABLE_NAME": "conversations-test",
+    "DOCUMENTS_BUCKET": "documents-test",
+    "IMAGES_BUCKET": "images-test",
+    "KNOWLEDGE_BASE_ID": "KBLOCAL001",
+    "DATA_SOURCE_ID": "DSLOCAL001",
+    "GUARDRAIL_ID": "local-guardrail",
+    "GUARDRAIL_VERSION": "1",
+    "ADMIN_GROUP": "admin",
+}
 
 
 def _runtime_config_file() -> str:
@@ -34,6 +46,7 @@ def _configure_environment() -> None:
         POWERTOOLS_METRICS_NAMESPACE="BedrockGenAiTest",
         POWERTOOLS_TRACE_DISABLED="true",
         POWERTOOLS_DEV="false",
+        **FUNCTION_ENVIRONMENT,
     )
     os.environ.pop("AWS_PROFILE", None)
     os.environ.setdefault("RUNTIME_CONFIG_PATH", _runtime_config_file())

@@ -82,7 +82,7 @@ def run(argv: list[str]) -> Any:
             "POST", "images", _compact({"prompt": args.prompt, "aspect_ratio": args.ratio, "seed": args.seed, "model_id": args.model})
         )
     if args.action == "list":
-        return client.call("GET", "documents")
+        return {"documents": client.documents()}
     if args.action == "upload":
         content_type = args.content_type or mimetypes.guess_type(args.file.name)[0] or "application/octet-stream"
         return client.upload(args.file.name, args.file.read_bytes(), content_type)

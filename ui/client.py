@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import urllib.error
+import urllib.parse
 import urllib.request
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -123,6 +124,22 @@ class Client:
             text = err.read().decode("utf-8")
             raise ApiError(err.code, json.loads(text) if text else None) from None
         return json.loads(text) if text else None
+
+    def all_pages(self, path: str, field: str, page_size: int = 100) -> list[Any]:
+        """Every item of a paged listing (`documents`, `conversations`), following `next_token` to the last page."""
+        items: list[Any] = []
+        token: str | None = None
+        while True:
+            query = urllib.parse.urlencode({"limit": page_size, **({"next_token": token} if token else {})})
+            page = self.call("GET", f"{path}?{query}")
+            items += page[field]
+            token = page.get("next_token")
+            if not token:
+                return items
+
+    def documents(self) -> list[dict[str, Any]]:
+        """Every document of the knowledge base (GET /documents, page by page)."""
+        return self.all_pages("documents", "documents")
 
     def upload(
         self, name: str, data: bytes, content_type: str, metadata: dict[str, Any] | None = None,

@@ -6,6 +6,7 @@ import base64
 import json
 import os
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -70,8 +71,17 @@ def client() -> Client:
 
 def call(method: str, path: str, body: dict[str, Any] | None = None) -> Any:
     """The API's answer ({} for an empty one), or None after showing its error (a 401 signs the user out)."""
+    return _shown_errors(lambda api: api.call(method, path, body))
+
+
+def documents() -> list[dict[str, Any]]:
+    """Every document (GET /documents followed page by page), or [] after showing the error."""
+    return list(_shown_errors(lambda api: api.documents()) or [])
+
+
+def _shown_errors(request: Callable[[Client], Any]) -> Any:
     try:
-        answer = client().call(method, path, body)
+        answer = request(client())
         return {} if answer is None else answer
     except ApiError as err:
         show_error(err)

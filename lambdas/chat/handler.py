@@ -19,23 +19,23 @@ from common.bedrock import runtime_client
 from common.conversations import ConversationStore
 from common.observability import logger, metrics, tracer
 from common.runtime_config import runtime_config
-from common.settings import settings
+from common.settings import ChatSettings, load_settings
 from common.storage import dynamodb_client
 
 CONVERSATION_ID = r"^[A-Za-z0-9_-]{16,64}$"
 
+env = load_settings(ChatSettings)  # at import: a missing variable fails the cold start, not each request
 config = runtime_config()
 app = build_resolver(max_body_bytes=config.limits.max_body_bytes, cors_origins=config.cors_origins)
 
 
 @lru_cache(maxsize=1)
 def _store() -> ConversationStore:
-    return ConversationStore(dynamodb_client(), settings().required("table_name"), config.memory.conversation_ttl_days)
+    return ConversationStore(dynamodb_client(), env.table_name, config.memory.conversation_ttl_days)
 
 
 def _deps() -> service.ChatDeps:
-    env = settings()
-    return service.ChatDeps(config, _store(), runtime_client(), env.required("guardrail_id"), env.required("guardrail_version"))
+    return service.ChatDeps(config, _store(), runtime_client(), env.guardrail_id, env.guardrail_version)
 
 
 def _caller() -> Any:

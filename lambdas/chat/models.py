@@ -38,6 +38,14 @@ class Guardrail(BaseModel):
     message: str | None
 
 
+class Notice(BaseModel):
+    """Something the caller should know about how the turn was served (shown to people as is)."""
+
+    code: Literal["model_fallback"] = Field(description="model_fallback: the conversation's model is no longer allowed")
+    message: str = Field(description="For people, in Korean and English")
+    previous_model_id: str = Field(description="The model the conversation had; model_id is the one that answered")
+
+
 class ChatResponse(BaseModel):
     conversation_id: str
     message: Message
@@ -45,6 +53,7 @@ class ChatResponse(BaseModel):
     stop_reason: str
     usage: Usage
     guardrail: Guardrail
+    notice: Notice | None = Field(None, description="Present when the turn was served differently than asked, e.g. on another model")
 
 
 class ConversationSummary(BaseModel):

@@ -14,6 +14,7 @@ from chat.models import (
     ConversationSummary,
     Guardrail,
     Message,
+    Notice,
     StoredMessage,
     Usage,
 )
@@ -26,7 +27,7 @@ from common.guard_text import combined, guard_texts
 from common.guardrail import NOT_APPLIED, GuardrailOutcome, mask_input, outcome_from_converse
 from common.observability import GUARDRAIL_INTERVENTIONS, MetricUnit, metrics, record_model_call
 from common.params import converse_options
-from common.runtime_config import RuntimeConfig
+from common.runtime_config import ChatModelSpec, RuntimeConfig
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,20 @@ def _check_sizes(request: ChatRequest, config: RuntimeConfig) -> None:
         raise ValidationFailedError("the request is not valid: see details", details=problems)
 
 
+def _turn_model(config: RuntimeConfig, requested: str | None, stored: str | None) -> tuple[ChatModelSpec, Notice | None]:
+    """The model named in the request, else the conversation's. A conversation whose model was later removed from
+    the allow-list moves to the default model (and says so) instead of failing every turn; a request that names a
+    model that is not allowed is still a 400."""
+    if requested is None and stored is not None and stored not in {m.id for m in config.chat_models}:
+        model = chat_model(config, None)
+        message = (
+            f"이 대화의 모델({stored})은 더 이상 허용되지 않아 기본 모델 {model.name}(으)로 답했습니다. / "
+            f"This conversation's model ({stored}) is no longer allowed, so the default model, {model.name}, answered."
+        )
+        return model, Notice(code="model_fallback", message=message, previous_model_id=stored)
+    return chat_model(config, requested or stored), None
+
+
 def send_message(caller: Caller, request: ChatRequest, deps: ChatDeps) -> ChatResponse:
     config = deps.config
     _check_sizes(request, config)
@@ -66,7 +81,7 @@ def send_message(caller: Caller, request: ChatRequest, deps: ChatDeps) -> ChatRe
         history = window.messages
         stored_system = window.summary.get("system_prompt")
         stored_model = window.summary.get("model_id")
-    model = chat_model(config, request.model_id or stored_model)
+    model, notice = _turn_model(config, request.model_id, stored_model)
     options = converse_options(request.params, model)
     system_prompt = request.system_prompt if request.system_prompt is not None else stored_system
     system_outcome = NOT_APPLIED
@@ -117,6 +132,7 @@ def send_message(caller: Caller, request: ChatRequest, deps: ChatDeps) -> ChatRe
         stop_reason=response["stopReason"],
         usage=Usage(**usage),
         guardrail=Guardrail(**outcome.to_dict()),
+        notice=notice,
     )
 
 

@@ -8,8 +8,6 @@ never overwrite each other; both items of a turn share the key, so they stay adj
 
 from __future__ import annotations
 
-import base64
-import json
 import secrets
 import time
 from collections.abc import Iterator
@@ -22,7 +20,8 @@ from typing import Any
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from botocore.exceptions import ClientError
 
-from common.errors import BadRequestError, NotFoundError, UpstreamUnavailableError
+from common.errors import NotFoundError, UpstreamUnavailableError
+from common.pagination import TokenShape, decode_token, encode_token, start_key_errors
 from common.storage import storage_failure
 
 SUMMARY = "SUMMARY"  # sorts after every "MSG#" key: a descending Query reads it first
@@ -63,22 +62,6 @@ def new_conversation_id() -> str:
 def title_from(message: str, limit: int = 60) -> str:
     line = " ".join(message.split())
     return line if len(line) <= limit else line[: limit - 1] + "…"
-
-
-def encode_token(key: dict[str, Any]) -> str:
-    return base64.urlsafe_b64encode(json.dumps(key, ensure_ascii=False).encode()).decode().rstrip("=")
-
-
-def decode_token(token: str, must_match: dict[str, str]) -> dict[str, Any]:
-    try:
-        key = json.loads(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)))
-    except (ValueError, UnicodeDecodeError):
-        raise BadRequestError(
-            "next_token is not valid", details=[{"field": "next_token", "message": "not a token this API issued"}]
-        ) from None
-    if not isinstance(key, dict) or any(key.get(k) != v for k, v in must_match.items()):
-        raise BadRequestError("next_token is not valid", details=[{"field": "next_token", "message": "not a token this API issued"}])
-    return key
 
 
 @contextmanager
@@ -203,8 +186,9 @@ class ConversationStore:
             "Limit": limit,
         }
         if token:
-            params["ExclusiveStartKey"] = _typed(decode_token(token, {"gsi1pk": f"USER#{sub}"}))
-        with storage_errors():
+            shape = TokenShape(fixed={"gsi1pk": f"USER#{sub}", "sk": SUMMARY}, prefixed={"pk": _pk(sub, ""), "gsi1sk": ""})
+            params["ExclusiveStartKey"] = _typed(decode_token(token, shape))
+        with storage_errors(), start_key_errors(params):
             response = self._db.query(**params)
         last = response.get("LastEvaluatedKey")
         return [_plain(i) for i in response.get("Items", [])], encode_token(_plain(last)) if last else None
@@ -227,44 +211,53 @@ class ConversationStore:
             "Limit": limit,
         }
         if token:
-            params["ExclusiveStartKey"] = _typed(decode_token(token, {"pk": pk}))
-        with storage_errors():
+            params["ExclusiveStartKey"] = _typed(decode_token(token, TokenShape(fixed={"pk": pk}, prefixed={"sk": MESSAGE})))
+        with storage_errors(), start_key_errors(params):
             response = self._db.query(**params)
         last = response.get("LastEvaluatedKey")
         return [_plain(i) for i in response.get("Items", [])], encode_token(_plain(last)) if last else None
 
     def delete(self, sub: str, conversation_id: str) -> int:
-        """Delete every item of the conversation; 0 when there was none."""
+        """Delete every item of the conversation; 0 when there was none.
+
+        The summary goes first: a turn's transaction requires the summary to exist (append_turn), so once
+        it is gone no turn can commit, and the Query that follows (strongly consistent) sees every turn
+        that committed before. What it finds is deleted; nothing can be left behind after the answer.
+        """
         pk = _pk(sub, conversation_id)
-        keys: list[dict[str, Any]] = []
-        start: dict[str, Any] | None = None
         with storage_errors():
-            while True:
-                params: dict[str, Any] = {
-                    "TableName": self._table,
-                    "KeyConditionExpression": "pk = :pk",
-                    "ExpressionAttributeValues": {":pk": {"S": pk}},
-                    "ProjectionExpression": "pk, sk",
-                    "ConsistentRead": True,
-                }
-                if start:
-                    params["ExclusiveStartKey"] = start
-                response = self._db.query(**params)
-                keys += response.get("Items", [])
-                start = response.get("LastEvaluatedKey")
-                if not start:
-                    break
+            summary = self._db.delete_item(TableName=self._table, Key=_typed({"pk": pk, "sk": SUMMARY}), ReturnValues="ALL_OLD")
+            deleted = 1 if summary.get("Attributes") else 0
+            keys = self._keys(pk)
             for i in range(0, len(keys), 25):
-                pending = [{"DeleteRequest": {"Key": k}} for k in keys[i : i + 25]]
-                for attempt in range(6):
-                    result = self._db.batch_write_item(RequestItems={self._table: pending})
-                    pending = result.get("UnprocessedItems", {}).get(self._table, [])
-                    if not pending:
-                        break
-                    time.sleep(0.05 * (2**attempt))
-                if pending:
-                    raise UpstreamUnavailableError("conversation storage is busy; part of the conversation remains, retry the delete")
-        return len(keys)
+                self._delete_batch(keys[i : i + 25])
+        return deleted + len(keys)
+
+    def _keys(self, pk: str) -> list[dict[str, Any]]:
+        keys: list[dict[str, Any]] = []
+        params: dict[str, Any] = {
+            "TableName": self._table,
+            "KeyConditionExpression": "pk = :pk",
+            "ExpressionAttributeValues": {":pk": {"S": pk}},
+            "ProjectionExpression": "pk, sk",
+            "ConsistentRead": True,
+        }
+        while True:
+            response = self._db.query(**params)
+            keys += response.get("Items", [])
+            if not response.get("LastEvaluatedKey"):
+                return keys
+            params["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+
+    def _delete_batch(self, keys: list[dict[str, Any]]) -> None:
+        pending = [{"DeleteRequest": {"Key": k}} for k in keys]
+        for attempt in range(6):
+            result = self._db.batch_write_item(RequestItems={self._table: pending})
+            pending = result.get("UnprocessedItems", {}).get(self._table, [])
+            if not pending:
+                return
+            time.sleep(0.05 * (2**attempt))
+        raise UpstreamUnavailableError("conversation storage is busy; part of the conversation remains, retry the delete")
 
 
 def _pairs(messages: list[dict[str, str]]) -> Iterator[tuple[dict[str, str], dict[str, str]]]:

@@ -1,34 +1,79 @@
-"""Environment variables, parsed once into a validated model (names set by infra/constants.py)."""
+"""Each function's environment variables (names set by infra/constants.py), validated once at cold start.
+
+A handler module loads its own settings model at import. A variable the stack should have set but did
+not fails the function's Init phase with one log line naming every missing variable, instead of a 502
+on each request later: Lambda reports the failed Init in the function's log (INIT_REPORT) and tries Init
+again on the next invocation; with SnapStart (`features.snapstart`) Init runs when a version is
+published, so the deployment itself fails
+(https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtime-environment.html).
+"""
 
 from __future__ import annotations
 
 import os
-from functools import lru_cache
+from collections.abc import Mapping
+from typing import Annotated, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from common.observability import logger
 
-class Settings(BaseModel):
-    model_config = ConfigDict(extra="ignore", frozen=True, populate_by_name=True)
-
-    table_name: str | None = Field(None, alias="TABLE_NAME")
-    documents_bucket: str | None = Field(None, alias="DOCUMENTS_BUCKET")
-    images_bucket: str | None = Field(None, alias="IMAGES_BUCKET")
-    knowledge_base_id: str | None = Field(None, alias="KNOWLEDGE_BASE_ID")
-    data_source_id: str | None = Field(None, alias="DATA_SOURCE_ID")
-    guardrail_id: str | None = Field(None, alias="GUARDRAIL_ID")
-    guardrail_version: str | None = Field(None, alias="GUARDRAIL_VERSION")
-    admin_group: str = Field("admin", alias="ADMIN_GROUP")
-    region: str = Field("us-west-2", alias="AWS_REGION")
-
-    def required(self, name: str) -> str:
-        """A setting this function cannot run without; missing means a broken deployment."""
-        value = getattr(self, name)
-        if not value:
-            raise RuntimeError(f"environment variable for {name} is not set; the stack sets it on deploy")
-        return str(value)
+Required = Annotated[str, Field(min_length=1)]
 
 
-@lru_cache(maxsize=1)
-def settings() -> Settings:
-    return Settings.model_validate(dict(os.environ))
+class _Settings(BaseModel):
+    model_config = ConfigDict(extra="ignore", frozen=True, populate_by_name=True, str_strip_whitespace=True)
+
+
+class GuardrailSettings(_Settings):
+    guardrail_id: Required = Field(alias="GUARDRAIL_ID")
+    guardrail_version: Required = Field(alias="GUARDRAIL_VERSION")
+
+
+class ChatSettings(GuardrailSettings):
+    table_name: Required = Field(alias="TABLE_NAME")
+
+
+class RagSettings(GuardrailSettings):
+    table_name: Required = Field(alias="TABLE_NAME")
+    documents_bucket: Required = Field(alias="DOCUMENTS_BUCKET")
+    knowledge_base_id: Required = Field(alias="KNOWLEDGE_BASE_ID")
+    data_source_id: Required = Field(alias="DATA_SOURCE_ID")
+    admin_group: Required = Field("admin", alias="ADMIN_GROUP")
+
+
+class ImageSettings(GuardrailSettings):
+    images_bucket: Required = Field(alias="IMAGES_BUCKET")
+
+
+class IngestSettings(_Settings):
+    knowledge_base_id: Required = Field(alias="KNOWLEDGE_BASE_ID")
+    data_source_id: Required = Field(alias="DATA_SOURCE_ID")
+
+
+# The settings model of each function the stack deploys (infra/stack.py names them the same).
+BY_FUNCTION: dict[str, type[_Settings]] = {"chat": ChatSettings, "rag": RagSettings, "image": ImageSettings, "ingest": IngestSettings}
+
+S = TypeVar("S", bound=_Settings)
+
+
+class SettingsError(RuntimeError):
+    """The function's environment lacks what the stack sets on deploy: the function cannot start."""
+
+
+def required_variables(model: type[_Settings]) -> set[str]:
+    return {str(f.alias) for f in model.model_fields.values() if f.is_required()}
+
+
+def load_settings(model: type[S], environ: Mapping[str, str] | None = None) -> S:
+    """`model` read from the environment, or one clear log line and SettingsError (the function's Init fails)."""
+    try:
+        return model.model_validate(dict(os.environ if environ is None else environ))
+    except ValidationError as err:
+        names = sorted({str(e["loc"][0]) for e in err.errors() if e.get("loc")})
+        message = (
+            f"missing environment variables: {', '.join(names)} ({model.__name__}); the stack sets them on each function, "
+            "so redeploy it (or set them when running a handler outside the stack)"
+        )
+        logger.error(message, extra={"missing_variables": names})
+        raise SettingsError(message) from None

@@ -13,13 +13,14 @@ from common.auth import caller_from
 from common.bedrock import runtime_client
 from common.observability import logger, metrics, tracer
 from common.runtime_config import runtime_config
-from common.settings import settings
+from common.settings import ImageSettings, load_settings
 from common.storage import s3_client
 from image import service
 from image.models import ImageRequest
 from image.verify import VerifyRequest, decode_image
 from image.verify import verify as check_credentials
 
+env = load_settings(ImageSettings)  # at import: a missing variable fails the cold start, not each request
 config = runtime_config()
 app = build_resolver(max_body_bytes=config.limits.max_image_body_bytes, cors_origins=config.cors_origins)
 
@@ -30,15 +31,14 @@ def _s3() -> Any:
 
 
 def _deps() -> service.ImageDeps:
-    env = settings()
     return service.ImageDeps(
         config=runtime_config(),  # cached once per container (tests clear it to switch configurations)
         image_runtime=runtime_client(config.image_region),
         text_runtime=runtime_client(),
         s3=_s3(),
-        bucket=env.required("images_bucket"),
-        guardrail_id=env.required("guardrail_id"),
-        guardrail_version=env.required("guardrail_version"),
+        bucket=env.images_bucket,
+        guardrail_id=env.guardrail_id,
+        guardrail_version=env.guardrail_version,
     )
 
 

@@ -16,10 +16,10 @@ from urllib.parse import unquote
 from botocore.exceptions import ClientError
 from pydantic import BaseModel, ConfigDict, Field
 
-from common.errors import NotFoundError, PayloadTooLargeError, ValidationFailedError
-from common.storage import storage_failure
+from common.errors import ApiError, NotFoundError, PayloadTooLargeError, ThrottledError, UpstreamUnavailableError, ValidationFailedError
+from common.storage import THROTTLING_CODES, storage_failure
+from rag.listing import SIDECAR, list_page
 
-SIDECAR = ".metadata.json"
 UPLOAD_SECONDS = 900
 # What a Bedrock Knowledge Base parses, by extension.
 CONTENT_TYPES = {
@@ -114,43 +114,53 @@ class Documents:
         return {"name": name, "key": key, "upload": {"url": post["url"], "fields": post["fields"]}, "expires_in": UPLOAD_SECONDS,
                 "metadata_written": request.metadata is not None}  # fmt: skip
 
-    def list(self, jobs: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        objects: dict[str, dict[str, Any]] = {}
-        try:
-            for page in self._s3.get_paginator("list_objects_v2").paginate(Bucket=self._bucket, Prefix=self._prefix):
-                for item in page.get("Contents", []):
-                    objects[item["Key"]] = item
-        except ClientError as err:
-            raise storage_failure(err, "document storage") from err
-        documents = []
-        for key, item in sorted(objects.items()):
-            if key.endswith(SIDECAR):
-                continue
-            documents.append(
-                {
-                    "name": key[len(self._prefix) :],
-                    "key": key,
-                    "size": item["Size"],
-                    "last_modified": item["LastModified"].isoformat(),
-                    "has_metadata": key + SIDECAR in objects,
-                    "ingestion": ingestion_state(key, item["LastModified"].isoformat(), jobs),
-                }
-            )
-        return documents
+    def list(self, jobs: list[dict[str, Any]], limit: int, token: str | None) -> tuple[list[dict[str, Any]], str | None]:
+        """One page of documents in key order (rag/listing.py) and the token of the next page, if any."""
+        page = list_page(self._s3, self._bucket, self._prefix, limit, token)
+        documents = [
+            {
+                "name": item["Key"][len(self._prefix) :],
+                "key": item["Key"],
+                "size": item["Size"],
+                "last_modified": item["LastModified"].isoformat(),
+                "has_metadata": page.has_metadata[item["Key"]],
+                "ingestion": ingestion_state(item["Key"], item["LastModified"].isoformat(), jobs),
+            }
+            for item in page.documents
+        ]
+        return documents, page.next_token
 
     def delete(self, raw_name: str) -> None:
         # REST API path parameters arrive percent-encoded; stored names never contain "%" (see clean_name).
         key = self._key(clean_name(unquote(raw_name), field="key"))
+        if not (self._exists(key) or self._exists(key + SIDECAR)):  # a sidecar left by an earlier failure still goes
+            raise NotFoundError("document not found")
+        try:
+            result = self._s3.delete_objects(Bucket=self._bucket, Delete={"Objects": [{"Key": key}, {"Key": key + SIDECAR}], "Quiet": True})
+        except ClientError as err:
+            raise storage_failure(err, "document storage") from err
+        # Quiet mode lists only the keys S3 failed to delete, each with its own error code; the call itself is a 200
+        # (https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteObjects.html).
+        if result.get("Errors"):
+            raise not_deleted(result["Errors"], self._prefix)
+
+    def _exists(self, key: str) -> bool:
         try:
             self._s3.head_object(Bucket=self._bucket, Key=key)
         except ClientError as err:
             if err.response.get("Error", {}).get("Code") in ("404", "NoSuchKey", "NotFound"):
-                raise NotFoundError("document not found") from None
+                return False
             raise storage_failure(err, "document storage") from err
-        try:
-            self._s3.delete_objects(Bucket=self._bucket, Delete={"Objects": [{"Key": key}, {"Key": key + SIDECAR}], "Quiet": True})
-        except ClientError as err:
-            raise storage_failure(err, "document storage") from err
+        return True
+
+
+def not_deleted(errors: list[dict[str, Any]], prefix: str) -> ApiError:
+    """What the admin is told when S3 kept some of the files: which remain, and 429 if S3 asked to slow down."""
+    names = ", ".join(str(e.get("Key", ""))[len(prefix) :] for e in errors)
+    if any(e.get("Code") in THROTTLING_CODES for e in errors):
+        return ThrottledError(f"document storage is busy; not deleted: {names}; retry the delete shortly")
+    details = [{"name": str(e.get("Key", ""))[len(prefix) :], "code": e.get("Code"), "message": e.get("Message")} for e in errors]
+    return UpstreamUnavailableError(f"document storage did not delete {names}; they remain: retry the delete", details=details)
 
 
 def ingestion_state(key: str, modified: str, jobs: list[dict[str, Any]]) -> str:

@@ -7,7 +7,7 @@ from functools import lru_cache
 from typing import Annotated, Any
 
 from aws_lambda_powertools.event_handler import Response
-from aws_lambda_powertools.event_handler.openapi.params import Path
+from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
@@ -18,12 +18,13 @@ from common.conversations import ConversationStore
 from common.errors import NotFoundError
 from common.observability import logger, metrics, tracer
 from common.runtime_config import runtime_config
-from common.settings import settings
+from common.settings import RagSettings, load_settings
 from common.storage import dynamodb_client, s3_client
 from rag import query
 from rag.documents import Documents, UploadRequest
 from rag.ingestion import Ingestion
 
+env = load_settings(RagSettings)  # at import: a missing variable fails the cold start, not each request
 config = runtime_config()
 if os.environ.get("AWS_LAMBDA_INITIALIZATION_TYPE") == "snap-start":
     # The snapshot is taken after init: put LangChain in it, so restored containers skip its ~1 s import.
@@ -34,37 +35,35 @@ app = build_resolver(max_body_bytes=config.limits.max_body_bytes, cors_origins=c
 @lru_cache(maxsize=1)
 def _documents() -> Documents:
     s3 = s3_client()
-    return Documents(s3, settings().required("documents_bucket"), config.documents_prefix, config.limits.max_document_bytes)
+    return Documents(s3, env.documents_bucket, config.documents_prefix, config.limits.max_document_bytes)
 
 
 @lru_cache(maxsize=1)
 def _ingestion() -> Ingestion:
-    env = settings()
-    return Ingestion(agent_client(), env.required("knowledge_base_id"), env.required("data_source_id"))
+    return Ingestion(agent_client(), env.knowledge_base_id, env.data_source_id)
 
 
 def _admin() -> Caller:
     caller = caller_from(app.current_event.raw_event)
-    caller.require_group(settings().admin_group)
+    caller.require_group(env.admin_group)
     return caller
 
 
 @lru_cache(maxsize=1)
 def _conversations() -> ConversationStore:
-    return ConversationStore(dynamodb_client(), settings().required("table_name"), config.memory.conversation_ttl_days)
+    return ConversationStore(dynamodb_client(), env.table_name, config.memory.conversation_ttl_days)
 
 
 def _rag_deps() -> query.RagDeps:
-    env = settings()
     return query.RagDeps(
         config=config,
         bedrock=runtime_client(),
         agent_runtime=agent_runtime_client(),
         s3=_documents().s3,
-        knowledge_base_id=env.required("knowledge_base_id"),
-        guardrail_id=env.required("guardrail_id"),
-        guardrail_version=env.required("guardrail_version"),
-        documents_bucket=env.required("documents_bucket"),
+        knowledge_base_id=env.knowledge_base_id,
+        guardrail_id=env.guardrail_id,
+        guardrail_version=env.guardrail_version,
+        documents_bucket=env.documents_bucket,
     )
 
 
@@ -83,9 +82,13 @@ def ask(request: query.RagQuery) -> dict[str, Any]:
 
 
 @app.get("/documents")
-def list_documents() -> dict[str, Any]:
+def list_documents(
+    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+    next_token: Annotated[str | None, Query(max_length=2048)] = None,
+) -> dict[str, Any]:
     _admin()
-    return {"documents": _documents().list(_ingestion().recent(10))}
+    documents, token = _documents().list(_ingestion().recent(10), limit, next_token)
+    return {"documents": documents, "next_token": token}
 
 
 @app.post("/documents", status_code=201)

@@ -16,8 +16,10 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from common.bedrock import agent_client
 from common.errors import ApiError
 from common.observability import logger
-from common.settings import settings
+from common.settings import IngestSettings, load_settings
 from rag.ingestion import Ingestion, JobRunningError
+
+env = load_settings(IngestSettings)  # at import: a missing variable fails the cold start, not each batch
 
 
 def _keys(records: list[dict[str, Any]]) -> list[str]:
@@ -35,8 +37,7 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     records = event.get("Records", [])
     if not records:
         return {"batchItemFailures": []}
-    env = settings()
-    ingestion = Ingestion(agent_client(), env.required("knowledge_base_id"), env.required("data_source_id"))
+    ingestion = Ingestion(agent_client(), env.knowledge_base_id, env.data_source_id)
     keys = _keys(records)
     try:
         job = ingestion.start(f"{len(records)} document change(s): {', '.join(keys[:5])}")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from common.settings import BY_FUNCTION, required_variables
 from infra.constants import METRICS_NAMESPACE
 
 FUNCTIONS = ("chat", "rag", "image", "ingest")
@@ -23,6 +24,12 @@ def test_given_function_then_python_313_arm64_traced_with_powertools_environment
     assert env["POWERTOOLS_SERVICE_NAME"] == key
     assert env["POWERTOOLS_METRICS_NAMESPACE"] == METRICS_NAMESPACE
     assert env["POWERTOOLS_TRACER_CAPTURE_RESPONSE"] == "false"
+
+
+@pytest.mark.parametrize("key", FUNCTIONS)
+def test_given_function_then_the_stack_sets_every_variable_its_settings_require_at_cold_start(dev, key):
+    env = _function(dev, key)["Environment"]["Variables"]
+    assert required_variables(BY_FUNCTION[key]) <= set(env), required_variables(BY_FUNCTION[key]) - set(env)
 
 
 def test_given_layers_then_langchain_only_on_rag_and_c2pa_only_on_image(dev):

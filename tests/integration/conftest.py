@@ -16,7 +16,6 @@ from moto.server import ThreadedMotoServer
 
 from chat import handler as chat_handler
 from common.bedrock import agent_client, runtime_client
-from common.settings import settings
 from image import handler as image_handler
 from infra import constants as names
 from infra.config import load_config
@@ -24,15 +23,17 @@ from local.bedrock_sim import BedrockSimulator
 from local.bedrock_sim.knowledge import KnowledgeStore
 from local.resources import create_conversation_table
 from rag import handler as rag_handler
+from tests.conftest import FUNCTION_ENVIRONMENT
 from tests.integration.fault_proxy import FaultProxy
 from tests.integration.live import Stack, running_stack
 
 ROOT = Path(__file__).resolve().parents[2]
-TABLE = "conversations-test"
-DOCUMENTS_BUCKET = "documents-test"
-IMAGES_BUCKET = "images-test"
-KB_ID = "KBLOCAL001"
-DS_ID = "DSLOCAL001"
+# The handlers read these names at import (tests/conftest.py sets them first).
+TABLE = FUNCTION_ENVIRONMENT[names.ENV_TABLE_NAME]
+DOCUMENTS_BUCKET = FUNCTION_ENVIRONMENT[names.ENV_DOCUMENTS_BUCKET]
+IMAGES_BUCKET = FUNCTION_ENVIRONMENT[names.ENV_IMAGES_BUCKET]
+KB_ID = FUNCTION_ENVIRONMENT[names.ENV_KNOWLEDGE_BASE_ID]
+DS_ID = FUNCTION_ENVIRONMENT[names.ENV_DATA_SOURCE_ID]
 PREFIX = "documents/"
 STORAGE = ("AWS_ENDPOINT_URL_DYNAMODB", "AWS_ENDPOINT_URL_S3")
 
@@ -70,25 +71,20 @@ def simulator() -> Iterator[BedrockSimulator]:
 
 @pytest.fixture(scope="session")
 def local_aws(moto_server: str, simulator: BedrockSimulator) -> Iterator[dict[str, str]]:
-    """Environment the handlers read, pointing every client at the local endpoints."""
+    """Endpoints the handlers' clients read, pointing each at moto or the simulator (names: tests/conftest.py)."""
     env = {
         "AWS_ENDPOINT_URL_DYNAMODB": moto_server,
         "AWS_ENDPOINT_URL_S3": moto_server,
         "AWS_ENDPOINT_URL_BEDROCK_RUNTIME": simulator.endpoint_url,
         "AWS_ENDPOINT_URL_BEDROCK_AGENT": simulator.endpoint_url,
         "AWS_ENDPOINT_URL_BEDROCK_AGENT_RUNTIME": simulator.endpoint_url,
-        names.ENV_DOCUMENTS_BUCKET: DOCUMENTS_BUCKET,
-        names.ENV_IMAGES_BUCKET: IMAGES_BUCKET,
-        names.ENV_KNOWLEDGE_BASE_ID: KB_ID,
-        names.ENV_DATA_SOURCE_ID: DS_ID,
-        names.ENV_TABLE_NAME: TABLE,
-        names.ENV_GUARDRAIL_ID: simulator.guardrail_id,
-        names.ENV_GUARDRAIL_VERSION: simulator.guardrail_version,
     }
+    # The functions read their settings once, at import (tests/conftest.py): the simulator must be the guardrail they name.
+    given = (os.environ[names.ENV_GUARDRAIL_ID], os.environ[names.ENV_GUARDRAIL_VERSION])
+    assert given == (simulator.guardrail_id, simulator.guardrail_version)
     saved = {k: os.environ.get(k) for k in env}
     os.environ.update(env)
-    # Clients and settings are created once per container; start them against these endpoints.
-    settings.cache_clear()
+    # Clients are created once per container; start them against these endpoints.
     runtime_client.cache_clear()
     agent_client.cache_clear()
     chat_handler._store.cache_clear()

@@ -2,8 +2,10 @@
 
 moto cannot throttle or fail on demand. The functions' real boto3 clients are pointed at this proxy
 (AWS_ENDPOINT_URL_DYNAMODB / _S3); it forwards every request to moto unchanged, except those a rule
-picks, which get the error body and status DynamoDB (JSON, `__type`) or S3 (XML `<Error>`) send. It
-counts every attempt per service and operation, so a test sees botocore's retries.
+picks, which get the error body and status DynamoDB (JSON, `__type`) or S3 (XML `<Error>`) send, or,
+for S3 DeleteObjects, a 200 whose DeleteResult lists an `<Error>` per key. A hook runs a callback just
+before a chosen request is forwarded, so a test can commit something between two calls of a function
+(a race at the wire). It counts every attempt per service and operation, so a test sees botocore's retries.
 """
 
 from __future__ import annotations
@@ -14,8 +16,11 @@ import re
 import threading
 import uuid
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import parse_qs, urlsplit
+from xml.etree import ElementTree
+from xml.sax.saxutils import escape
 
 from local.http import LoopbackServer
 
@@ -28,11 +33,14 @@ DYNAMODB_ERRORS = {
     ),
     "ThrottlingException": (400, "Rate of requests exceeds the allowed throughput."),
     "InternalServerError": (500, "Internal server error"),
+    # A Query whose ExclusiveStartKey DynamoDB does not accept (API_Query.html, ExclusiveStartKey).
+    "ValidationException": (400, "The provided starting key is invalid"),
 }
 S3_ERRORS = {
     "SlowDown": (503, "Please reduce your request rate."),
     "InternalError": (500, "We encountered an internal error. Please try again."),
     "ServiceUnavailable": (503, "Service is unable to handle request."),
+    "AccessDenied": (403, "Access Denied"),
 }
 _SCOPE = re.compile(r"Credential=[^/]+/\d{8}/[^/]+/([^/]+)/aws4_request")
 
@@ -42,6 +50,15 @@ class Rule:
     service: str
     operation: str
     code: str
+    remaining: int
+    per_key: bool = False  # DeleteObjects: answer 200 with an <Error> per requested key (nothing deleted)
+
+
+@dataclass
+class Hook:
+    service: str
+    operation: str
+    callback: Callable[[], None]
     remaining: int
 
 
@@ -53,6 +70,7 @@ class FaultProxy:
         self._forwarding = threading.Lock() if atomic else None
         self._upstream = urlsplit(upstream)
         self._rules: list[Rule] = []
+        self._hooks: list[Hook] = []
         self._lock = threading.Lock()
         self.attempts: Counter[tuple[str, str]] = Counter()
         self._server = LoopbackServer(self._respond, name="fault-proxy")
@@ -76,8 +94,25 @@ class FaultProxy:
         with self._lock:
             self._rules.append(Rule(service, operation, code, times))
 
+    def fail_keys(self, code: str, *, times: int = 1_000) -> None:
+        """Answer the next `times` S3 DeleteObjects calls 200 with an <Error> for every key (S3's per-key failure:
+        https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteObjects.html); nothing is deleted."""
+        if code not in S3_ERRORS:
+            raise ValueError(f"unknown s3 error {code}")
+        with self._lock:
+            self._rules.append(Rule("s3", "DeleteObjects", code, times, per_key=True))
+
+    def before(self, service: str, operation: str, callback: Callable[[], None], *, times: int = 1) -> None:
+        """Run `callback` just before the next `times` calls of `operation` are forwarded (a race at the wire).
+
+        It runs on the proxy's thread for that request, outside the forwarding lock, so calls it makes through
+        this proxy are served while the hooked request waits."""
+        with self._lock:
+            self._hooks.append(Hook(service, operation, callback, times))
+
     def reset(self) -> None:
         with self._lock:
+            self._hooks.clear()
             self._rules.clear()
             self.attempts.clear()
 
@@ -94,8 +129,13 @@ class FaultProxy:
             rule = next((r for r in self._rules if r.remaining > 0 and (r.service, r.operation) == (service, operation)), None)
             if rule is not None:
                 rule.remaining -= 1
+            hook = next((h for h in self._hooks if h.remaining > 0 and (h.service, h.operation) == (service, operation)), None)
+            if hook is not None and rule is None:
+                hook.remaining -= 1
         if rule is not None:
-            return error_response(service, rule.code)
+            return key_errors(body, rule.code) if rule.per_key else error_response(service, rule.code)
+        if hook is not None:
+            hook.callback()
         if self._forwarding is None:
             return self._forward(method, path, headers, body)
         with self._forwarding:
@@ -142,3 +182,13 @@ def error_response(service: str, code: str) -> tuple[int, dict[str, str], bytes]
         f"<RequestId>{request_id[:16]}</RequestId><HostId>{request_id}</HostId></Error>"
     )
     return status, {"Content-Type": "application/xml", "x-amz-request-id": request_id[:16]}, xml.encode()
+
+
+def key_errors(request: bytes, code: str) -> tuple[int, dict[str, str], bytes]:
+    """DeleteObjects' 200 answer in which every requested key failed (DeleteResult with one <Error> per key)."""
+    namespace = "{http://s3.amazonaws.com/doc/2006-03-01/}"
+    keys = [element.text or "" for element in ElementTree.fromstring(request).iter() if element.tag in ("Key", namespace + "Key")]
+    message = S3_ERRORS[code][1]
+    errors = "".join(f"<Error><Key>{escape(key)}</Key><Code>{code}</Code><Message>{message}</Message></Error>" for key in keys)
+    xml = f'<?xml version="1.0" encoding="UTF-8"?>\n<DeleteResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/">{errors}</DeleteResult>'
+    return 200, {"Content-Type": "application/xml", "x-amz-request-id": uuid.uuid4().hex[:16].upper()}, xml.encode()

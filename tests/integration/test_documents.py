@@ -110,6 +110,13 @@ def test_given_a_document_when_deleted_then_object_and_sidecar_are_gone_and_trav
     assert call("DELETE", "/documents/old.txt", resource="/documents/{key+}")[0] == 404
 
 
+def test_given_a_sidecar_left_without_its_document_then_delete_removes_it_and_only_nothing_at_all_is_404(empty_bucket):
+    empty_bucket.put_object(Bucket=DOCUMENTS_BUCKET, Key="documents/gone.txt.metadata.json", Body=b'{"metadataAttributes": {}}')
+    assert call("DELETE", "/documents/gone.txt", resource="/documents/{key+}")[0] == 204
+    assert "Contents" not in empty_bucket.list_objects_v2(Bucket=DOCUMENTS_BUCKET)
+    assert call("DELETE", "/documents/gone.txt", resource="/documents/{key+}")[0] == 404
+
+
 def test_given_sync_when_a_job_runs_then_409_names_it_and_later_the_documents_are_indexed(empty_bucket, sim, slow_jobs):
     upload("handbook.md", b"# Handbook\nThe office opens at 9.", "text/markdown")
     status, job = call("POST", "/documents/sync")

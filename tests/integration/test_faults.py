@@ -214,6 +214,31 @@ def test_given_s3_fails_while_deleting_a_document_then_503_and_both_files_remain
     s3.delete_objects(Bucket=DOCUMENTS_BUCKET, Delete={"Objects": [{"Key": k} for k in remaining]})
 
 
+KEPT = [("InternalError", 503, "upstream_unavailable"), ("AccessDenied", 503, "upstream_unavailable"), ("SlowDown", 429, "throttled")]
+
+
+@pytest.mark.parametrize(("code", "status", "error"), KEPT)
+def test_given_s3_keeps_files_in_a_200_delete_result_then_the_api_names_them_and_they_stay_listed(proxy, sim, code, status, error):
+    """DeleteObjects in Quiet mode answers 200 and lists the keys it could not delete, each with its own code."""
+    s3 = _direct("s3")
+    key = f"{PREFIX}kept-by-s3.txt"
+    s3.put_object(Bucket=DOCUMENTS_BUCKET, Key=key, Body=b"still here")
+    s3.put_object(Bucket=DOCUMENTS_BUCKET, Key=key + ".metadata.json", Body=b'{"metadataAttributes": {}}')
+    proxy.fail_keys(code)
+    event = rest_event("DELETE", "/documents/kept-by-s3.txt", resource="/documents/{key+}", sub="admin-1", groups="admin")
+    event["pathParameters"] = {"key": "kept-by-s3.txt"}
+    response = rag_handler.handler(event, FakeContext("rag"))
+    body = json.loads(response["body"])
+    assert (response["statusCode"], body["error"]["code"]) == (status, error), body
+    assert "kept-by-s3.txt, kept-by-s3.txt.metadata.json" in body["error"]["message"]
+    assert proxy.count("s3", "DeleteObjects") == 1  # a 200 is not retried
+    listed = rest_event("GET", "/documents", sub="admin-1", groups="admin")
+    listed["queryStringParameters"], listed["multiValueQueryStringParameters"] = {"limit": "100"}, {"limit": ["100"]}
+    names = [d["name"] for d in json.loads(rag_handler.handler(listed, FakeContext("rag"))["body"])["documents"]]
+    assert "kept-by-s3.txt" in names
+    s3.delete_objects(Bucket=DOCUMENTS_BUCKET, Delete={"Objects": [{"Key": key}, {"Key": key + ".metadata.json"}]})
+
+
 def test_given_s3_slows_down_on_listing_documents_then_429_with_the_error_shape(proxy, sim):
     proxy.fail("s3", "ListObjectsV2", "SlowDown")
     event = rest_event("GET", "/documents", sub="admin-1", groups="admin")

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from common import observability
-from common.settings import Settings
+from common.settings import BY_FUNCTION
 from infra import constants
 
 
-def test_given_the_env_keys_the_stack_sets_then_the_settings_model_reads_each_of_them():
-    aliases = {field.alias for field in Settings.model_fields.values()}
+def test_given_the_env_keys_the_stack_sets_then_a_settings_model_reads_each_of_them():
+    aliases = {field.alias for model in BY_FUNCTION.values() for field in model.model_fields.values()}
     stack_keys = {value for name, value in vars(constants).items() if name.startswith("ENV_")}
     assert stack_keys <= aliases, stack_keys - aliases
 

@@ -41,8 +41,7 @@ if send and uploaded is not None:
     except ApiError as err:
         session.show_error(err)
 
-listed = session.call("GET", "documents") or {}
-documents = listed.get("documents", [])
+documents = session.documents()
 st.subheader(f"{len(documents)} documents")
 if documents:
     table = pd.DataFrame(documents)[["name", "ingestion", "size", "last_modified", "has_metadata"]]
