@@ -26,7 +26,7 @@ ERROR_STATUSES = {
     "413": "Body or document over the limit",
     "414": "URL longer than the gateway accepts",
     "429": "Throttled; see Retry-After",
-    "502": "guardrail_mismatch (the guardrail's masked text could not be matched; nothing was generated), or the function failed (DEFAULT_5XX)",
+    "502": "guardrail_mismatch (masked text could not be matched; nothing generated), or the function failed (DEFAULT_5XX)",
     "503": "Bedrock or storage unavailable, or the model is not enabled",
     "504": "Bedrock did not answer in time",
 }
