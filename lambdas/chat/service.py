@@ -90,7 +90,7 @@ def send_message(caller: Caller, request: ChatRequest, deps: ChatDeps) -> ChatRe
         # (guardrails-use-converse-api): check it first, and keep only its masked form.
         guarded = guard_texts(deps.bedrock, deps.guardrail_id, deps.guardrail_version, [request.system_prompt])
         if guarded.outcome.action == "BLOCKED":
-            return _blocked_system_prompt(caller, conversation_id, new, model.id, guarded.outcome, deps)
+            return _blocked_system_prompt(caller, conversation_id, new, model.id, guarded.outcome, deps, notice)
         system_prompt = guarded.texts[0]
         system_outcome = guarded.outcome
 
@@ -137,7 +137,7 @@ def send_message(caller: Caller, request: ChatRequest, deps: ChatDeps) -> ChatRe
 
 
 def _blocked_system_prompt(
-    caller: Caller, conversation_id: str, new: bool, model_id: str, outcome: GuardrailOutcome, deps: ChatDeps
+    caller: Caller, conversation_id: str, new: bool, model_id: str, outcome: GuardrailOutcome, deps: ChatDeps, notice: Notice | None
 ) -> ChatResponse:
     """Answered and stored like a blocked message: the blocked-input text, a marker for the user's turn,
     no model call; the conversation keeps the system prompt it had."""
@@ -159,6 +159,7 @@ def _blocked_system_prompt(
         stop_reason="guardrail_intervened",
         usage=Usage(**usage),
         guardrail=Guardrail(**outcome.to_dict()),
+        notice=notice,
     )
 
 
