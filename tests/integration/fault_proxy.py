@@ -43,6 +43,7 @@ class Rule:
     operation: str
     code: str
     remaining: int
+    reasons: tuple[str, ...] = ()  # TransactionCanceledException: one cancellation reason code per action
 
 
 class FaultProxy:
@@ -76,6 +77,15 @@ class FaultProxy:
         with self._lock:
             self._rules.append(Rule(service, operation, code, times))
 
+    def cancel_transaction(self, reasons: list[str], *, times: int = 1) -> None:
+        """Answer the next `times` TransactWriteItems with TransactionCanceledException and these
+        CancellationReasons, one code per action in the request's order ("None" for an action that did not fail)."""
+        unknown = sorted(set(reasons) - set(CANCELLATION_MESSAGES))
+        if unknown:
+            raise ValueError(f"unknown cancellation reason {unknown[0]}")
+        with self._lock:
+            self._rules.append(Rule("dynamodb", "TransactWriteItems", "TransactionCanceledException", times, tuple(reasons)))
+
     def reset(self) -> None:
         with self._lock:
             self._rules.clear()
@@ -95,7 +105,7 @@ class FaultProxy:
             if rule is not None:
                 rule.remaining -= 1
         if rule is not None:
-            return error_response(service, rule.code)
+            return cancelled_response(rule.reasons) if rule.reasons else error_response(service, rule.code)
         if self._forwarding is None:
             return self._forward(method, path, headers, body)
         with self._forwarding:
@@ -142,3 +152,32 @@ def error_response(service: str, code: str) -> tuple[int, dict[str, str], bytes]
         f"<RequestId>{request_id[:16]}</RequestId><HostId>{request_id}</HostId></Error>"
     )
     return status, {"Content-Type": "application/xml", "x-amz-request-id": request_id[:16]}, xml.encode()
+
+
+# DynamoDB's message for each cancellation reason code (API_TransactWriteItems.html, "Errors").
+CANCELLATION_MESSAGES = {
+    "None": None,
+    "ConditionalCheckFailed": "The conditional request failed",
+    "TransactionConflict": "Transaction is ongoing for the item",
+    "ThrottlingError": "Throughput exceeds the current capacity of your table or index.",
+}
+
+
+def cancelled_response(reasons: tuple[str, ...]) -> tuple[int, dict[str, str], bytes]:
+    """DynamoDB's TransactionCanceledException as it is on the wire: `__type`, `CancellationReasons`
+    (in the order of the request's actions; a reason without failure has Code "None" and no Message)
+    and `Message` listing the codes.
+    https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_TransactWriteItems.html ,
+    https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_CancellationReason.html ;
+    a captured body: https://github.com/pynamodb/PynamoDB/pull/1144"""
+    listed = []
+    for code in reasons:
+        message = CANCELLATION_MESSAGES[code]
+        listed.append({"Code": code, **({"Message": message} if message else {})})
+    body = {
+        "__type": "com.amazonaws.dynamodb.v20120810#TransactionCanceledException",
+        "CancellationReasons": listed,
+        "Message": f"Transaction cancelled, please refer cancellation reasons for specific reasons [{', '.join(reasons)}]",
+    }
+    headers = {"Content-Type": "application/x-amz-json-1.0", "x-amzn-RequestId": uuid.uuid4().hex.upper()}
+    return 400, headers, json.dumps(body).encode()

@@ -172,6 +172,55 @@ def test_given_a_delete_whose_batch_write_is_throttled_once_then_it_completes(pr
     assert _items("ddb-delete", conversation) == []
 
 
+# --- DynamoDB transactions cancelled (what concurrent writers cause on AWS) ---------------------
+# The local stack runs one request per function at a time and the proxy forwards one at a time, so
+# moto never cancels a transaction for a conflict: the proxy answers with DynamoDB's own
+# TransactionCanceledException instead. The turn's actions are [user message, reply, summary].
+
+
+def test_given_dynamodb_cancels_the_turn_for_a_transaction_conflict_then_it_is_retried_and_stored_once(proxy, sim):
+    _, first, _ = chat("first turn", sub="ddb-conflict")
+    conversation = first["conversation_id"]
+    sim.reset()
+    proxy.cancel_transaction(["None", "None", "TransactionConflict"], times=2)
+    status, body, _ = chat("second turn", conversation_id=conversation, sub="ddb-conflict")
+    assert status == 200, body
+    assert proxy.count("dynamodb", "TransactWriteItems") == 1 + 3  # first turn 1; second turn: 2 conflicts, then stored
+    assert len(sim.recorded("Converse")) == 1  # the retry rewrites; the model is not called again
+    assert _user_messages("ddb-conflict", conversation) == ["first turn", "second turn"]
+    summary = next(i for i in _items("ddb-conflict", conversation) if i["sk"]["S"] == "SUMMARY")
+    assert summary["turns"]["N"] == "2"
+
+
+def test_given_the_conversation_is_deleted_while_the_turn_commits_then_404_and_nothing_is_stored(proxy, sim):
+    _, first, _ = chat("first turn", sub="ddb-gone")
+    conversation = first["conversation_id"]
+    before = _items("ddb-gone", conversation)
+    proxy.cancel_transaction(["None", "None", "ConditionalCheckFailed"])  # the summary's attribute_exists(pk) failed
+    status, body, _ = chat("second turn", conversation_id=conversation, sub="ddb-gone")
+    assert (status, body["error"]["code"]) == (404, "not_found")
+    assert "deleted" in body["error"]["message"]
+    assert proxy.count("dynamodb", "TransactWriteItems") == 2  # not retried: the conversation is gone
+    assert _items("ddb-gone", conversation) == before
+
+
+def test_given_the_proxys_cancellation_then_botocore_parses_dynamodbs_cancellation_reasons(proxy, sim):
+    """The fault is DynamoDB's wire shape: botocore's own parser finds the code and the modeled CancellationReasons."""
+    client = boto3.client("dynamodb", endpoint_url=proxy.endpoint_url)
+    proxy.cancel_transaction(["None", "TransactionConflict", "ConditionalCheckFailed"])
+    item = {"pk": {"S": "USER#x#CONV#y"}, "sk": {"S": "SUMMARY"}}
+    with pytest.raises(client.exceptions.TransactionCanceledException) as info:
+        client.transact_write_items(TransactItems=[{"Put": {"TableName": TABLE, "Item": item}}] * 3)
+    error = info.value.response
+    assert error["Error"]["Code"] == "TransactionCanceledException"
+    assert error["CancellationReasons"] == [
+        {"Code": "None"},
+        {"Code": "TransactionConflict", "Message": "Transaction is ongoing for the item"},
+        {"Code": "ConditionalCheckFailed", "Message": "The conditional request failed"},
+    ]
+    assert error["Error"]["Message"].endswith("[None, TransactionConflict, ConditionalCheckFailed]")
+
+
 # --- S3 ------------------------------------------------------------------------------------
 
 
