@@ -237,7 +237,7 @@ class KnowledgeStore:
                         meta["x-amz-bedrock-kb-document-page-number"] = page
                     index.append(Chunk(str(uuid.uuid4()), uri, piece, page, meta, Counter(words), len(words)))
         stats["numberOfDocumentsDeleted"] = len(set(self._documents) - set(documents))
-        return Job(str(uuid.uuid4())[:10].upper(), description, now, now + self.job_seconds, dict(stats), index, documents, failures)
+        return Job(uuid.uuid4().hex[:10].upper(), description, now, now + self.job_seconds, dict(stats), index, documents, failures)
 
     def _sidecar(self, key: str, objects: dict[str, Any]) -> dict[str, Any]:
         if key + SIDECAR not in objects:

@@ -106,12 +106,12 @@ def test_given_bedrock_stops_answering_then_the_read_timeout_maps_to_504(sim):
 
 def test_given_the_image_guardrail_is_throttled_then_429_and_no_image_is_stored(sim):
     sim.inject("ThrottlingException", operation="ApplyGuardrail", times=10)
-    event = rest_event("POST", "/images", body={"prompt": "a lighthouse at dawn"}, sub="painter")
+    event = rest_event("POST", "/images", body={"prompt": "a lighthouse at dawn"}, sub="guard-throttled")
     response = image_handler.handler(event, FakeContext("image"))
     assert response["statusCode"] == 429
     assert len(sim.recorded("ApplyGuardrail")) == 3
     assert not sim.recorded("InvokeModel")  # no paid generation after the guardrail failed
-    listing = _direct("s3").list_objects_v2(Bucket=IMAGES_BUCKET, Prefix="images/painter/")
+    listing = _direct("s3").list_objects_v2(Bucket=IMAGES_BUCKET, Prefix="images/guard-throttled/")
     assert listing.get("KeyCount", 0) == 0
 
 

@@ -83,6 +83,15 @@ def b64_png(size: tuple[int, int], prompt: str = "source") -> str:
     return base64.b64encode(draw_png(prompt, 3, size)).decode()
 
 
+def b64_mask(size: tuple[int, int]) -> str:
+    """A mask as Nova Canvas takes it: only pure black (the area to change) and pure white pixels."""
+    mask = Image.new("RGB", size, (255, 255, 255))
+    mask.paste((0, 0, 0), (size[0] // 4, size[1] // 4, size[0] // 2, size[1] // 2))
+    out = io.BytesIO()
+    mask.save(out, format="PNG")
+    return base64.b64encode(out.getvalue()).decode()
+
+
 def stored(key: str) -> Image.Image:
     return Image.open(io.BytesIO(boto3.client("s3").get_object(Bucket=IMAGES_BUCKET, Key=key)["Body"].read()))
 
@@ -158,7 +167,7 @@ def test_given_image_variation_then_the_users_own_image_and_similarity_strength_
 @pytest.mark.parametrize("mask", ["prompt", "image"])
 def test_given_inpainting_with_a_mask_prompt_or_a_mask_image_then_the_output_keeps_the_source_size(nova, mask):
     source = b64_png((640, 480))
-    masking = {"mask_prompt": "the window"} if mask == "prompt" else {"mask_image": b64_png((640, 480), "mask")}
+    masking = {"mask_prompt": "the window"} if mask == "prompt" else {"mask_image": b64_mask((640, 480))}
     status, body = generate({"prompt": "a round window", "task": "INPAINTING", "source_image": source, "seed": 5, **masking})
     assert status == 200, body
     request = sent(nova)
@@ -214,6 +223,18 @@ def test_given_a_size_nova_canvas_refuses_then_400_naming_it_and_no_model_call(n
     assert (status, body["error"]["code"]) == (400, "validation_error")
     assert body["error"]["details"][0]["field"] == field
     assert not nova.recorded("InvokeModel")
+
+
+def test_given_a_seed_over_nova_canvas_range_then_400_naming_it_and_no_model_call(nova):
+    # Nova Canvas takes seeds 0-858,993,459 (Titan Image Generator v2 took up to 2,147,483,646).
+    status, body = generate({"prompt": "a field of tulips", "seed": 858_993_460})
+    assert (status, body["error"]["code"]) == (400, "validation_error")
+    assert body["error"]["details"][0]["field"] == "seed"
+    assert "0 to 858,993,459" in body["error"]["message"] + json.dumps(body["error"]["details"])
+    assert not nova.recorded("InvokeModel")
+    status, body = generate({"prompt": "a field of tulips", "seed": 858_993_459})
+    assert status == 200, body
+    assert sent(nova)["imageGenerationConfig"]["seed"] == 858_993_459
 
 
 @pytest.mark.parametrize(
