@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import sys
+from datetime import date
 
 import aws_cdk as cdk
 from cdk_nag import AwsSolutionsChecks
@@ -12,6 +13,13 @@ from cdk_nag import AwsSolutionsChecks
 from infra.config import ConfigError, load_config
 from infra.deployment import resolve
 from infra.stack import GenAiStack
+
+
+def _synth_date(value: object) -> date | None:
+    try:
+        return date.fromisoformat(str(value)) if value else None
+    except ValueError:
+        raise ConfigError(f"genai:today: {value!r} is not a date like 2026-11-24") from None
 
 
 def build_app(app: cdk.App) -> GenAiStack:
@@ -25,7 +33,8 @@ def build_app(app: cdk.App) -> GenAiStack:
     if not region:
         raise ConfigError("region: not set; pass -c region=<name>, set CDK_DEFAULT_REGION, or set region in cdk.json")
     account = config.account or os.environ.get("CDK_DEFAULT_ACCOUNT")
-    deployment = resolve(config, region)
+    # Lifecycle checks use the synth date; `-c genai:today=YYYY-MM-DD` fixes it (tests: a result that does not depend on the day).
+    deployment = resolve(config, region, _synth_date(app.node.try_get_context("genai:today")))
     stack = GenAiStack(
         app,
         config.stack_name,

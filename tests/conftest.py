@@ -16,7 +16,7 @@ FUNCTION_ENVIRONMENT = {
     "IMAGES_BUCKET": "images-test",
     "KNOWLEDGE_BASE_ID": "KBLOCAL001",
     "DATA_SOURCE_ID": "DSLOCAL001",
-    "GUARDRAIL_ID": "local-guardrail",
+    "GUARDRAIL_ID": "localguardrail",
     "GUARDRAIL_VERSION": "1",
     "ADMIN_GROUP": "admin",
 }
@@ -25,9 +25,10 @@ FUNCTION_ENVIRONMENT = {
 def _runtime_config_file() -> str:
     from infra.config import load_config
     from infra.deployment import resolve, runtime_config
+    from tests.clock import TODAY
 
     context = json.loads((ROOT / "cdk.json").read_text(encoding="utf-8"))["context"]
-    document = runtime_config(resolve(load_config(context), "us-west-2"))
+    document = runtime_config(resolve(load_config(context), "us-west-2", TODAY))
     with tempfile.NamedTemporaryFile("w", suffix="-runtime_config.json", delete=False, encoding="utf-8") as handle:
         json.dump(document, handle, ensure_ascii=False)
     return handle.name

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from functools import lru_cache
 from typing import Annotated, Any
 
@@ -16,6 +15,7 @@ from chat.models import ChatRequest, ChatResponse, ConversationDetail, Conversat
 from common.api import build_resolver
 from common.auth import caller_from
 from common.bedrock import runtime_client
+from common.clock import Clock
 from common.conversations import ConversationStore
 from common.observability import logger, metrics, tracer
 from common.runtime_config import runtime_config
@@ -26,6 +26,7 @@ CONVERSATION_ID = r"^[A-Za-z0-9_-]{16,64}$"
 
 env = load_settings(ChatSettings)  # at import: a missing variable fails the cold start, not each request
 config = runtime_config()
+clock = Clock()  # the system date (GET /models works out each model's lifecycle on it); tests set a fixed one
 app = build_resolver(max_body_bytes=config.limits.max_body_bytes, cors_origins=config.cors_origins)
 
 
@@ -49,7 +50,7 @@ def list_models() -> dict[str, Any]:
     return {
         "chat_models": [m.model_dump() for m in current.chat_models],
         "default_chat_model": current.default_chat_model,
-        "image_models": [m.listing(date.today()) for m in current.image_models],
+        "image_models": [m.listing(clock.today()) for m in current.image_models],
         "default_image_model": current.default_image_model,
     }
 

@@ -20,7 +20,10 @@ from image.models import ImageRequest
 NOVA_STYLES = ("3D_ANIMATED_FAMILY_FILM", "DESIGN_SKETCH", "FLAT_VECTOR_ILLUSTRATION", "GRAPHIC_NOVEL_ILLUSTRATION",
                "MAXIMALISM", "MIDCENTURY_RETRO", "PHOTOREALISM", "SOFT_DIGITAL_PAINTING")  # fmt: skip
 MAX_TEXT = 1024
-MAX_SEED = 2_147_483_646
+# Nova Canvas: 0-858,993,459 (https://docs.aws.amazon.com/nova/latest/userguide/code-examples-image.html);
+# Titan Image Generator v2: 0-2,147,483,646.
+MAX_SEED = {"amazon.nova-canvas-v1:0": 858_993_459}
+TITAN_MAX_SEED = 2_147_483_646
 SIDE = (320, 4096)
 MAX_PIXELS = 4_194_304  # 2048 x 2048: AWS pages disagree whether this exact count is allowed; the overview names 2048x2048
 CONFIG = frozenset({"width", "height", "quality", "cfg_scale", "seed", "number_of_images"})
@@ -80,6 +83,7 @@ class AmazonAdapter:
     def __init__(self, model_id: str, name: str, tasks: tuple[str, ...]) -> None:
         self.model_id, self.name, self.tasks = model_id, name, tasks
         self.styles = NOVA_STYLES if model_id.startswith("amazon.nova-canvas") else ()
+        self.max_seed = MAX_SEED.get(model_id, TITAN_MAX_SEED)
 
     def _validate(self, request: ImageRequest, task: Task) -> None:
         if request.task not in self.tasks:
@@ -96,8 +100,8 @@ class AmazonAdapter:
                 raise invalid(field, f"{self.name} takes at most {MAX_TEXT} characters")
         if request.style is not None and request.style not in self.styles:
             raise invalid("style", f"one of {', '.join(self.styles)}" if self.styles else f"{self.name} has no styles")
-        if request.seed is not None and request.seed > MAX_SEED:
-            raise invalid("seed", f"{self.name} takes a seed from 0 to {MAX_SEED:,}")
+        if request.seed is not None and request.seed > self.max_seed:
+            raise invalid("seed", f"{self.name} takes a seed from 0 to {self.max_seed:,}")
         if request.strength is not None and request.strength < 0.2:
             raise invalid("strength", "similarity strength from 0.2 to 1.0 for Amazon image variation")
         if (request.width is None) != (request.height is None):

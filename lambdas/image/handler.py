@@ -11,6 +11,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from common.api import build_resolver
 from common.auth import caller_from
 from common.bedrock import runtime_client
+from common.clock import Clock
 from common.observability import logger, metrics, tracer
 from common.runtime_config import runtime_config
 from common.settings import ImageSettings, load_settings
@@ -22,6 +23,7 @@ from image.verify import verify as check_credentials
 
 env = load_settings(ImageSettings)  # at import: a missing variable fails the cold start, not each request
 config = runtime_config()
+clock = Clock()  # the system date; tests set a fixed one
 app = build_resolver(max_body_bytes=config.limits.max_image_body_bytes, cors_origins=config.cors_origins)
 
 
@@ -39,6 +41,7 @@ def _deps() -> service.ImageDeps:
         bucket=env.images_bucket,
         guardrail_id=env.guardrail_id,
         guardrail_version=env.guardrail_version,
+        clock=clock,
     )
 
 

@@ -8,7 +8,7 @@ import binascii
 import json
 import re
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -16,6 +16,7 @@ from botocore.exceptions import ClientError
 
 from common.auth import Caller
 from common.bedrock import bedrock_errors
+from common.clock import Clock
 from common.errors import (
     BadRequestError,
     ModelAccessError,
@@ -50,6 +51,7 @@ class ImageDeps:
     bucket: str
     guardrail_id: str
     guardrail_version: str
+    clock: Clock = field(default_factory=Clock)  # lifecycle notes use its date
 
 
 def _model(config: RuntimeConfig, model_id: str | None) -> ImageModelSpec:
@@ -164,7 +166,7 @@ def _lifecycle_note(model: ImageModelSpec, today: date) -> str:
 
 def _invoke(model: ImageModelSpec, body: dict[str, Any], deps: ImageDeps) -> dict[str, Any]:
     """InvokeModel; a refusal of a Legacy or retired model says so, and what the operator should do."""
-    today = date.today()
+    today = deps.clock.today()
     try:
         with bedrock_errors(model.id):
             response = deps.image_runtime.invoke_model(

@@ -5,6 +5,12 @@ allowed keys, `imageGenerationConfig` ranges and size rules) and answers {"image
 `numberOfImages` deterministic Pillow PNGs at the requested size (the source's size for edits; a
 transparent background for BACKGROUND_REMOVAL). A prompt with a word in MODEL_FILTERED is withheld
 by the "model's own filter": fewer images and an `error`, as the real models answer.
+
+Rules from the Nova Canvas user guide (https://docs.aws.amazon.com/nova/latest/userguide/image-gen-access.html,
+its request/response structure and input-image sections): the parameters' types, ranges and enums below;
+seed 0–858,993,459 for Nova Canvas (https://docs.aws.amazon.com/nova/latest/userguide/code-examples-image.html),
+0–2,147,483,646 for Titan Image Generator v2; a mask image holds only pure black and pure white pixels;
+an input PNG's alpha channel holds no transparent or translucent pixel.
 """
 
 from __future__ import annotations
@@ -33,6 +39,12 @@ PARAMS: dict[str, tuple[str, set[str], set[str]]] = {  # task: (params key, requ
 }
 CONFIG_KEYS = {"width", "height", "quality", "cfgScale", "seed", "numberOfImages"}
 HEX = re.compile(r"^#[0-9A-Fa-f]{6}$")
+MAX_SEED = {"amazon.nova-canvas-v1:0": 858_993_459, "amazon.titan-image-generator-v2:0": 2_147_483_646}
+STYLES = ("3D_ANIMATED_FAMILY_FILM", "DESIGN_SKETCH", "FLAT_VECTOR_ILLUSTRATION", "GRAPHIC_NOVEL_ILLUSTRATION",
+          "MAXIMALISM", "MIDCENTURY_RETRO", "PHOTOREALISM", "SOFT_DIGITAL_PAINTING")  # fmt: skip
+# Each number's type: integers must be JSON integers; a bool is no number.
+INTEGERS = {"width", "height", "seed", "numberOfImages"}
+NUMBERS = {"cfgScale", "similarityStrength", "controlStrength"}
 
 
 def _bad(message: str) -> SimError:
@@ -45,11 +57,33 @@ def _picture(value: Any, name: str) -> Image.Image:
         picture.load()
     except (binascii.Error, ValueError, TypeError, OSError):
         raise _bad(f"#/{name}: the image could not be decoded") from None
+    alpha: Any = picture.getchannel("A").getextrema()[0] if "A" in picture.getbands() else 255
+    if alpha < 255:
+        raise _bad(f"#/{name}: the alpha channel must not contain transparent or translucent pixels")
+    if name == "maskImage" and not set(_colors(picture)) <= {(0, 0, 0), (255, 255, 255)}:
+        raise _bad("#/maskImage: a mask must contain only pure black and pure white pixels")
     return picture
+
+
+def _colors(picture: Image.Image) -> list[Any]:
+    found: list[Any] = picture.convert("RGB").getcolors(maxcolors=3) or [(0, (1, 2, 3))]  # over 3 colours: surely no mask
+    return [colour for _, colour in found]
+
+
+def _check_types(values: dict[str, Any]) -> None:
+    for key, value in values.items():
+        number = isinstance(value, int | float) and not isinstance(value, bool)
+        if key in INTEGERS and not (number and float(value).is_integer()):
+            raise _bad(f"#/{key}: expected type: Integer")
+        if key in NUMBERS and not number:
+            raise _bad(f"#/{key}: expected type: Number")
+        if key in ("colors", "images") and not isinstance(value, list):
+            raise _bad(f"#/{key}: expected type: JSONArray")
 
 
 def _check_params(task: str, params: dict[str, Any]) -> None:
     _, required, optional = PARAMS[task]
+    _check_types(params)
     extra = sorted(set(params) - required - optional)
     if extra:
         raise _bad(f"extraneous key [{extra[0]}] is not permitted")
@@ -69,12 +103,19 @@ def _check_params(task: str, params: dict[str, Any]) -> None:
         raise _bad("#/images: 1 to 5 images")
     if not 0.2 <= params.get("similarityStrength", 0.7) <= 1.0:
         raise _bad("#/similarityStrength: 0.2 to 1.0")
+    if params.get("style", STYLES[0]) not in STYLES:
+        raise _bad(f"#/style: {params['style']} is not a valid enum value")
+    if params.get("controlMode", "CANNY_EDGE") not in ("CANNY_EDGE", "SEGMENTATION"):
+        raise _bad(f"#/controlMode: {params['controlMode']} is not a valid enum value")
+    if not 0 <= params.get("controlStrength", 0.7) <= 1.0:
+        raise _bad("#/controlStrength: 0 to 1.0")
 
 
-def _check_config(task: str, config: dict[str, Any]) -> None:
+def _check_config(model_id: str, task: str, config: dict[str, Any]) -> None:
     extra = sorted(set(config) - CONFIG_KEYS)
     if extra:
         raise _bad(f"extraneous key [{extra[0]}] is not permitted")
+    _check_types(config)
     if task in ("INPAINTING", "OUTPAINTING") and {"width", "height"} & set(config):
         raise _bad("width and height are not taken by editing tasks: the output follows the input image")
     if not 1 <= config.get("numberOfImages", 1) <= 5:
@@ -83,8 +124,8 @@ def _check_config(task: str, config: dict[str, Any]) -> None:
         raise _bad("#/quality: standard or premium")
     if not 1.1 <= config.get("cfgScale", 6.5) <= 10:
         raise _bad("#/cfgScale: 1.1 to 10")
-    if not 0 <= config.get("seed", 12) <= 2_147_483_646:
-        raise _bad("#/seed: 0 to 2147483646")
+    if not 0 <= config.get("seed", 12) <= MAX_SEED[model_id]:
+        raise _bad(f"#/seed: 0 to {MAX_SEED[model_id]}")
     width, height = config.get("width", 1024), config.get("height", 1024)
     if not all(320 <= side <= 4096 and side % 16 == 0 for side in (width, height)):
         raise _bad("width and height must be multiples of 16 from 320 to 4096")
@@ -92,7 +133,7 @@ def _check_config(task: str, config: dict[str, Any]) -> None:
         raise _bad("the aspect ratio must be 1:4 to 4:1 and the image at most 4,194,304 pixels")
 
 
-def generate(body: Any) -> dict[str, Any]:
+def generate(model_id: str, body: Any) -> dict[str, Any]:
     if not isinstance(body, dict):
         raise _bad("the body must be a JSON object")
     task = body.get("taskType")
@@ -107,7 +148,9 @@ def generate(body: Any) -> dict[str, Any]:
     if not isinstance(params, dict) or not isinstance(config, dict):
         raise _bad(f"required key [{key}] not found")
     _check_params(task, params)
-    _check_config(task, config)
+    if model_id != "amazon.nova-canvas-v1:0" and "style" in params:
+        raise _bad("extraneous key [style] is not permitted")  # styles are Nova Canvas's
+    _check_config(model_id, task, config)
     prompt = params.get("text", "")
     if any(word in prompt.lower() for word in MODEL_FILTERED):
         return {"images": [], "error": "All of the generated images have been blocked by our content filters."}

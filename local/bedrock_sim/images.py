@@ -1,6 +1,6 @@
 """Offline image models: deterministic PNGs drawn with Pillow from the prompt and seed.
 
-Each Stability model accepts exactly its documented request fields; the picture's size follows
+Each Stability model's body is checked against its documented schema (image_bodies.py); the picture's size follows
 the aspect ratio (about one megapixel, as the real models return) or the source image. The
 prompt and seed travel in PNG text chunks, which the offline guardrail reads to judge a picture.
 """
@@ -14,17 +14,14 @@ from typing import Any
 
 from PIL import Image, ImageDraw, PngImagePlugin
 
-from local.bedrock_sim.protocol import SimError
+from local.bedrock_sim.image_bodies import SCHEMAS, malformed
+from local.bedrock_sim.image_bodies import check as check_body
 
 SIZES = {
     "1:1": (1024, 1024), "16:9": (1344, 768), "21:9": (1536, 640), "2:3": (832, 1216), "3:2": (1216, 832),
     "4:5": (896, 1088), "5:4": (1088, 896), "9:16": (768, 1344), "9:21": (640, 1536),
 }  # fmt: skip
-STABILITY_FIELDS = {
-    "stability.sd3-5-large-v1:0": {"prompt", "negative_prompt", "mode", "aspect_ratio", "seed", "output_format", "image", "strength"},
-    "stability.stable-image-core-v1:1": {"prompt", "negative_prompt", "aspect_ratio", "seed", "output_format"},
-    "stability.stable-image-ultra-v1:1": {"prompt", "negative_prompt", "aspect_ratio", "seed", "output_format"},
-}
+STABILITY_FIELDS = {model_id: set(schema) for model_id, schema in SCHEMAS.items()}
 # Words that make the offline picture "violent", so the image guardrail has something to block.
 VIOLENT = ("blood", "gore", "massacre", "피투성이", "학살")
 
@@ -56,29 +53,18 @@ def draw_png(prompt: str, seed: int, size: tuple[int, int]) -> bytes:
 
 
 def stability(model_id: str, body: dict[str, Any]) -> dict[str, Any]:
-    allowed = STABILITY_FIELDS[model_id]
-    extra = sorted(set(body) - allowed)
-    if extra:
-        raise SimError("ValidationException", f"Malformed input request: extraneous key [{extra[0]}] is not permitted.")
-    prompt = body.get("prompt")
-    if not isinstance(prompt, str) or not 1 <= len(prompt) <= 10_000:
-        raise SimError("ValidationException", "Malformed input request: prompt must be 1 to 10000 characters.")
-    if body.get("output_format", "png") not in ("png", "jpeg"):
-        raise SimError("ValidationException", "Malformed input request: output_format must be png or jpeg.")
+    check_body(model_id, body)
+    prompt = body["prompt"]
     seed = _seed(prompt, body.get("seed"))
     if body.get("mode") == "image-to-image":
-        if "image" not in body or "strength" not in body or "aspect_ratio" in body:
-            raise SimError("ValidationException", "image-to-image needs image and strength, and takes no aspect_ratio.")
         try:
-            source = Image.open(io.BytesIO(base64.b64decode(body["image"])))
+            source = Image.open(io.BytesIO(base64.b64decode(body["image"], validate=True)))
+            source.load()
         except Exception:
-            raise SimError("ValidationException", "The provided image could not be read.") from None
+            raise malformed("#/image: the image could not be decoded") from None
         size = source.size
     else:
-        ratio = body.get("aspect_ratio", "1:1")
-        if ratio not in SIZES:
-            raise SimError("ValidationException", f"Malformed input request: aspect_ratio must be one of {', '.join(SIZES)}.")
-        size = SIZES[ratio]
+        size = SIZES[body.get("aspect_ratio", "1:1")]
     data = draw_png(prompt, seed, size)
     return {"seeds": [seed], "finish_reasons": [None], "images": [base64.b64encode(data).decode()]}
 

@@ -245,7 +245,7 @@ class KnowledgeStore:
         weights = vectors.idf(c.counts for c in index)
         for c in index:
             c.vector = vectors.embed(c.counts, weights)
-        job_id = str(uuid.uuid4())[:10].upper()
+        job_id = uuid.uuid4().hex[:10].upper()
         return Job(job_id, description, now, now + self.job_seconds, dict(stats), index, documents, failures, weights)
 
     def _sidecar(self, key: str, objects: dict[str, Any]) -> dict[str, Any]:

@@ -17,6 +17,8 @@ import botocore.session
 from botocore.model import OperationModel, ServiceModel, Shape
 from botocore.validate import ParamValidator
 
+from local.bedrock_sim import constraints
+
 
 class SimError(Exception):
     """An error answered the way Bedrock answers it (status from the service model)."""
@@ -97,9 +99,15 @@ class Protocol:
     def validate(shape: Shape | None, params: dict[str, Any], what: str) -> None:
         if shape is None:
             return
-        report = ParamValidator().validate(_blobs_as_bytes(shape, params), shape)
+        value = _blobs_as_bytes(shape, params)
+        report = ParamValidator().validate(value, shape)
         if report.has_errors():
             raise SimError("ValidationException", f"{what} does not match the service model: {report.generate_report()}")
+        # What ParamValidator skips (maximum lengths, enums, patterns, ranges): Bedrock's own answer for a request.
+        found = constraints.check(shape, value)
+        if found:
+            text = constraints.message(found)
+            raise SimError("ValidationException", text if what == "request" else f"{what} does not match the service model: {text}")
 
 
 def _blobs_as_bytes(shape: Shape, value: Any) -> Any:

@@ -45,7 +45,7 @@ class Recorded:
 class BedrockSimulator:
     """Start with `start()`; point boto3 at `endpoint_url`. Thread-safe; one instance per process is plenty."""
 
-    def __init__(self, policy: GuardrailPolicy, *, guardrail_id: str = "local-guardrail", guardrail_version: str = "1",
+    def __init__(self, policy: GuardrailPolicy, *, guardrail_id: str = "localguardrail", guardrail_version: str = "1",
                  host: str = "127.0.0.1", port: int = 0, latency_ms: int = 0, grounding_tier: str = GROUNDING_TIER) -> None:  # fmt: skip
         self.guardrail = GuardrailEngine(policy, grounding_tier=grounding_tier)
         self.guardrail_id = guardrail_id
@@ -305,7 +305,7 @@ class BedrockSimulator:
         if model_id in images.STABILITY_FIELDS:
             return 200, {"Content-Type": "application/json"}, json.dumps(images.stability(model_id, body)).encode()
         if model_id in canvas.MODELS:
-            return 200, {"Content-Type": "application/json"}, json.dumps(canvas.generate(body)).encode()
+            return 200, {"Content-Type": "application/json"}, json.dumps(canvas.generate(model_id, body)).encode()
         info = chat_model(model_id)
         messages = [{"role": m["role"], "text": _native_text(m["content"])} for m in body.get("messages", [])]
         check_roles([{"role": m["role"]} for m in messages])

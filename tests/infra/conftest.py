@@ -14,6 +14,7 @@ from aws_cdk.assertions import Template
 
 from app import build_app
 from infra.stack import GenAiStack
+from tests.clock import TODAY
 
 ROOT = Path(__file__).resolve().parents[2]
 TEST_REGION = "us-west-2"
@@ -22,7 +23,8 @@ TEST_ACCOUNT = "123456789012"
 
 def cdk_context(profile: str = "dev", **overrides: Any) -> dict[str, Any]:
     context = copy.deepcopy(json.loads((ROOT / "cdk.json").read_text(encoding="utf-8"))["context"])
-    context.update({"profile": profile, "aws:cdk:bundling-stacks": [], "account": TEST_ACCOUNT, "region": TEST_REGION})
+    context.update({"profile": profile, "aws:cdk:bundling-stacks": [], "account": TEST_ACCOUNT, "region": TEST_REGION,
+                    "genai:today": TODAY.isoformat()})  # fmt: skip
     context.update(overrides)
     return context
 

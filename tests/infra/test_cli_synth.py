@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.clock import TODAY
+
 ROOT = Path(__file__).resolve().parents[2]
 CDK = ROOT / "node_modules" / ".bin" / "cdk"
 
@@ -34,7 +36,20 @@ def test_given_pinned_cli_when_synth_offline_then_template_is_written(tmp_path):
     env["PATH"] = f"{Path(sys.executable).parent}:{env.get('PATH', '')}"  # the app runs on this venv's python3
     outdir = tmp_path / "cdk.out"
     result = subprocess.run(
-        [str(CDK), "synth", "--no-notices", "--quiet", "--output", str(outdir), "-c", "skip_bundling=true", "-c", "profile=prod"],
+        [
+            str(CDK),
+            "synth",
+            "--no-notices",
+            "--quiet",
+            "--output",
+            str(outdir),
+            "-c",
+            "skip_bundling=true",
+            "-c",
+            "profile=prod",
+            "-c",
+            f"genai:today={TODAY.isoformat()}",
+        ],
         cwd=ROOT,
         env=env,
         capture_output=True,

@@ -13,6 +13,7 @@ from infra.catalog import resolve_chat_model
 from infra.config import AppConfig, ConfigError, deep_merge, load_config
 from infra.deployment import resolve, runtime_config
 from infra.guardrail_policy import PII_ENTITY_TYPES
+from tests.clock import TODAY
 from tests.infra.conftest import cdk_context
 
 
@@ -31,14 +32,14 @@ def _load(profile: str = "dev", **changes) -> tuple[dict, AppConfig]:
 def _error(region: str = "us-west-2", **changes) -> str:
     _, config = _load(**changes)
     with pytest.raises(ConfigError) as info:
-        resolve(config, region)
+        resolve(config, region, TODAY)
     return str(info.value)
 
 
 def test_given_defaults_when_loaded_then_dev_and_prod_resolve():
     for profile in ("dev", "prod"):
         _, config = _load(profile)
-        deployment = resolve(config, "us-west-2")
+        deployment = resolve(config, "us-west-2", TODAY)
         assert deployment.guardrail_profile is not None
 
 
@@ -89,7 +90,7 @@ def test_given_image_model_not_in_region_then_error_suggests_the_image_region():
 
 def test_given_profile_prefix_not_callable_from_region_then_error_lists_usable_prefixes():
     with pytest.raises(Exception, match=r"allowed prefixes there: global"):
-        resolve_chat_model("apac.anthropic.claude-haiku-4-5-20251001-v1:0", "ap-northeast-2")
+        resolve_chat_model("apac.anthropic.claude-haiku-4-5-20251001-v1:0", "ap-northeast-2", TODAY)
 
 
 def test_given_seoul_with_global_and_apac_profiles_then_resolves_with_image_region():
@@ -104,7 +105,7 @@ def test_given_seoul_with_global_and_apac_profiles_then_resolves_with_image_regi
         },
     }  # fmt: skip
     context["genai:config"] = deep_merge(context["genai:config"], override)
-    deployment = resolve(load_config(context), "ap-northeast-2")
+    deployment = resolve(load_config(context), "ap-northeast-2", TODAY)
     assert deployment.guardrail_profile is not None
     assert deployment.guardrail_profile.profile_id == "apac.guardrail.v1:0"
     assert deployment.image_region == "us-west-2"
@@ -161,7 +162,7 @@ def test_given_bad_regex_then_error():
 
 def test_given_runtime_config_then_it_carries_ranges_window_and_korean_messages():
     _, config = _load()
-    document = runtime_config(resolve(config, "us-west-2"))
+    document = runtime_config(resolve(config, "us-west-2", TODAY))
     haiku = document["chat_models"][0]
     assert haiku["params"]["top_k"] == [1, 500]
     assert haiku["temperature_with_top_p"] is False
@@ -222,7 +223,7 @@ def test_given_a_legacy_model_before_its_end_of_life_then_it_deploys_with_a_warn
 
 def test_given_current_models_then_no_lifecycle_warning_and_no_dates():
     _, config = _load()
-    deployment = resolve(config, "us-west-2")
+    deployment = resolve(config, "us-west-2", TODAY)
     assert deployment.warnings == ()
     assert {(m["legacy_since"], m["end_of_life"]) for m in runtime_config(deployment)["image_models"]} == {(None, None)}
 
@@ -264,3 +265,18 @@ def test_given_a_legacy_model_then_the_stack_carries_a_synth_warning(tmp_path):
     stack = GenAiStack(app, "LegacyImages", deployment=deployment, env=cdk.Environment(account=TEST_ACCOUNT, region=TEST_REGION))
     expected = Match.string_like_regexp(".*amazon.nova-canvas-v1:0.*Legacy Bedrock model.*")
     Annotations.from_stack(stack).has_warning("/LegacyImages", expected)
+
+
+def test_given_the_synth_date_in_context_then_the_app_decides_lifecycles_on_it_not_on_the_system_date():
+    import aws_cdk as cdk
+
+    from app import build_app
+
+    context, _ = _load(models__image=NOVA_ONLY)
+    stack = build_app(cdk.App(context={**context, "genai:today": "2026-08-01"}))  # Nova Canvas was Legacy then
+    (warning,) = stack.deployment.warnings
+    assert "Legacy Bedrock model" in warning
+    with pytest.raises(ConfigError, match="reached end of life on 2026-09-30"):
+        build_app(cdk.App(context={**context, "genai:today": "2026-10-01"}))
+    with pytest.raises(ConfigError, match="genai:today: 'soon' is not a date"):
+        build_app(cdk.App(context={**context, "genai:today": "soon"}))

@@ -51,6 +51,7 @@ class Rule:
     operation: str
     code: str
     remaining: int
+    reasons: tuple[str, ...] = ()  # TransactionCanceledException: one cancellation reason code per action
     per_key: bool = False  # DeleteObjects: answer 200 with an <Error> per requested key (nothing deleted)
 
 
@@ -110,6 +111,15 @@ class FaultProxy:
         with self._lock:
             self._hooks.append(Hook(service, operation, callback, times))
 
+    def cancel_transaction(self, reasons: list[str], *, times: int = 1) -> None:
+        """Answer the next `times` TransactWriteItems with TransactionCanceledException and these
+        CancellationReasons, one code per action in the request's order ("None" for an action that did not fail)."""
+        unknown = sorted(set(reasons) - set(CANCELLATION_MESSAGES))
+        if unknown:
+            raise ValueError(f"unknown cancellation reason {unknown[0]}")
+        with self._lock:
+            self._rules.append(Rule("dynamodb", "TransactWriteItems", "TransactionCanceledException", times, tuple(reasons)))
+
     def reset(self) -> None:
         with self._lock:
             self._hooks.clear()
@@ -133,7 +143,9 @@ class FaultProxy:
             if hook is not None and rule is None:
                 hook.remaining -= 1
         if rule is not None:
-            return key_errors(body, rule.code) if rule.per_key else error_response(service, rule.code)
+            if rule.per_key:
+                return key_errors(body, rule.code)
+            return cancelled_response(rule.reasons) if rule.reasons else error_response(service, rule.code)
         if hook is not None:
             hook.callback()
         if self._forwarding is None:
@@ -192,3 +204,32 @@ def key_errors(request: bytes, code: str) -> tuple[int, dict[str, str], bytes]:
     errors = "".join(f"<Error><Key>{escape(key)}</Key><Code>{code}</Code><Message>{message}</Message></Error>" for key in keys)
     xml = f'<?xml version="1.0" encoding="UTF-8"?>\n<DeleteResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/">{errors}</DeleteResult>'
     return 200, {"Content-Type": "application/xml", "x-amz-request-id": uuid.uuid4().hex[:16].upper()}, xml.encode()
+
+
+# DynamoDB's message for each cancellation reason code (API_TransactWriteItems.html, "Errors").
+CANCELLATION_MESSAGES = {
+    "None": None,
+    "ConditionalCheckFailed": "The conditional request failed",
+    "TransactionConflict": "Transaction is ongoing for the item",
+    "ThrottlingError": "Throughput exceeds the current capacity of your table or index.",
+}
+
+
+def cancelled_response(reasons: tuple[str, ...]) -> tuple[int, dict[str, str], bytes]:
+    """DynamoDB's TransactionCanceledException as it is on the wire: `__type`, `CancellationReasons`
+    (in the order of the request's actions; a reason without failure has Code "None" and no Message)
+    and `Message` listing the codes.
+    https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_TransactWriteItems.html ,
+    https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_CancellationReason.html ;
+    a captured body: https://github.com/pynamodb/PynamoDB/pull/1144"""
+    listed = []
+    for code in reasons:
+        message = CANCELLATION_MESSAGES[code]
+        listed.append({"Code": code, **({"Message": message} if message else {})})
+    body = {
+        "__type": "com.amazonaws.dynamodb.v20120810#TransactionCanceledException",
+        "CancellationReasons": listed,
+        "Message": f"Transaction cancelled, please refer cancellation reasons for specific reasons [{', '.join(reasons)}]",
+    }
+    headers = {"Content-Type": "application/x-amz-json-1.0", "x-amzn-RequestId": uuid.uuid4().hex.upper()}
+    return 400, headers, json.dumps(body).encode()

@@ -1,7 +1,9 @@
 """POST /images with the Amazon family (Nova Canvas): each task's body through the real handler, boto3 and the simulator.
 
 The deployment here is the one a synth made on 2026-08-01, when Nova Canvas was Legacy (a synth
-today refuses it: tests/infra/test_config.py): image region us-east-1, Nova Canvas only.
+after its end of life refuses it: tests/infra/test_config.py): image region us-east-1, Nova Canvas
+only. The functions run on the fixed date tests/clock.py gives (after that end of life) unless a
+test sets another: no result depends on the day the suite runs.
 """
 
 from __future__ import annotations
@@ -19,12 +21,14 @@ import pytest
 from PIL import Image
 
 from chat import handler as chat_handler
+from common.clock import Clock
 from common.runtime_config import runtime_config
 from image import handler as image_handler
 from infra.config import deep_merge, load_config
 from infra.deployment import resolve
 from infra.deployment import runtime_config as render_runtime_config
 from local.bedrock_sim.images import draw_png
+from tests.clock import TODAY
 from tests.events import FakeContext, rest_event
 from tests.integration.conftest import IMAGES_BUCKET, ROOT
 
@@ -42,6 +46,13 @@ def nova_config(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("nova") / "runtime_config.json"
     path.write_text(json.dumps(render_runtime_config(deployment)), encoding="utf-8")
     return path
+
+
+@pytest.fixture(autouse=True)
+def fixed_date(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The functions' clock (their injected dependency) reads the suite's fixed date."""
+    for handler in (chat_handler, image_handler):
+        monkeypatch.setattr(handler, "clock", Clock(TODAY))
 
 
 @pytest.fixture
@@ -70,6 +81,15 @@ def sent(sim) -> dict:
 
 def b64_png(size: tuple[int, int], prompt: str = "source") -> str:
     return base64.b64encode(draw_png(prompt, 3, size)).decode()
+
+
+def b64_mask(size: tuple[int, int]) -> str:
+    """A mask as Nova Canvas takes it: only pure black (the area to change) and pure white pixels."""
+    mask = Image.new("RGB", size, (255, 255, 255))
+    mask.paste((0, 0, 0), (size[0] // 4, size[1] // 4, size[0] // 2, size[1] // 2))
+    out = io.BytesIO()
+    mask.save(out, format="PNG")
+    return base64.b64encode(out.getvalue()).decode()
 
 
 def stored(key: str) -> Image.Image:
@@ -147,7 +167,7 @@ def test_given_image_variation_then_the_users_own_image_and_similarity_strength_
 @pytest.mark.parametrize("mask", ["prompt", "image"])
 def test_given_inpainting_with_a_mask_prompt_or_a_mask_image_then_the_output_keeps_the_source_size(nova, mask):
     source = b64_png((640, 480))
-    masking = {"mask_prompt": "the window"} if mask == "prompt" else {"mask_image": b64_png((640, 480), "mask")}
+    masking = {"mask_prompt": "the window"} if mask == "prompt" else {"mask_image": b64_mask((640, 480))}
     status, body = generate({"prompt": "a round window", "task": "INPAINTING", "source_image": source, "seed": 5, **masking})
     assert status == 200, body
     request = sent(nova)
@@ -203,6 +223,18 @@ def test_given_a_size_nova_canvas_refuses_then_400_naming_it_and_no_model_call(n
     assert (status, body["error"]["code"]) == (400, "validation_error")
     assert body["error"]["details"][0]["field"] == field
     assert not nova.recorded("InvokeModel")
+
+
+def test_given_a_seed_over_nova_canvas_range_then_400_naming_it_and_no_model_call(nova):
+    # Nova Canvas takes seeds 0-858,993,459 (Titan Image Generator v2 took up to 2,147,483,646).
+    status, body = generate({"prompt": "a field of tulips", "seed": 858_993_460})
+    assert (status, body["error"]["code"]) == (400, "validation_error")
+    assert body["error"]["details"][0]["field"] == "seed"
+    assert "0 to 858,993,459" in body["error"]["message"] + json.dumps(body["error"]["details"])
+    assert not nova.recorded("InvokeModel")
+    status, body = generate({"prompt": "a field of tulips", "seed": 858_993_459})
+    assert status == 200, body
+    assert sent(nova)["imageGenerationConfig"]["seed"] == 858_993_459
 
 
 @pytest.mark.parametrize(
@@ -263,6 +295,20 @@ def test_given_the_models_route_then_each_image_model_shows_its_lifecycle(nova):
     (model,) = json.loads(response["body"])["image_models"]
     assert model["id"] == NOVA
     assert model["lifecycle"] == {"status": "END_OF_LIFE", "legacy_since": "2026-03-30", "end_of_life": "2026-09-30"}
+
+
+def test_given_a_day_before_the_end_of_life_then_the_functions_say_legacy_not_retired(nova, monkeypatch):
+    legacy_day = Clock(date(2026, 8, 1))
+    for handler in (chat_handler, image_handler):
+        monkeypatch.setattr(handler, "clock", legacy_day)
+    response = chat_handler.handler(rest_event("GET", "/models"), FakeContext("chat"))
+    (model,) = json.loads(response["body"])["image_models"]
+    assert model["lifecycle"]["status"] == "LEGACY"
+    nova.inject("AccessDeniedException", operation="InvokeModel")
+    status, body = generate({"prompt": "a quiet forest"})
+    assert (status, body["error"]["code"]) == (503, "model_not_enabled")
+    assert "is a Legacy Bedrock model (end of life 2026-09-30)" in body["error"]["message"]
+    assert "reached end of life" not in body["error"]["message"]
 
 
 def test_given_the_default_deployment_then_the_stability_models_are_active(sim):
