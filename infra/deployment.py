@@ -25,6 +25,7 @@ from infra.catalog import (
 )
 from infra.config import AppConfig, ConfigError
 from infra.guardrail_policy import GuardrailProfile, GuardrailRegionError, guardrail_profile
+from infra.timeouts import bedrock_timeouts, timeout_problems
 
 
 @dataclass(frozen=True)
@@ -121,6 +122,8 @@ def resolve(config: AppConfig, region: str, today: date | None = None) -> Deploy
             profile = guardrail_profile(region)
         except GuardrailRegionError as err:
             problems.add("guardrail.tier", err)
+    for key, message in timeout_problems(config.functions):
+        problems.add(key, message)
     problems.raise_if_any()
     assert rag is not None
     assert embedding is not None
@@ -142,6 +145,7 @@ def _chat_model_entry(model: ResolvedModel) -> dict[str, Any]:
         "params": {"temperature": _range(info.temperature), "top_p": _range(info.top_p), "top_k": _range(info.top_k)},
         "temperature_with_top_p": info.temperature_with_top_p,
         "max_stop_sequences": info.max_stop_sequences,
+        "output_tokens_per_second": info.output_tokens_per_second,
         "price": {"input_per_million": info.price_input_per_million, "output_per_million": info.price_output_per_million},
     }
 
@@ -172,6 +176,7 @@ def runtime_config(deployment: Deployment) -> dict[str, Any]:
         "image_prompt_translation_model": config.models.chat.default if config.models.image.translate_prompts else None,
         "memory": config.memory.model_dump(),
         "limits": config.limits.model_dump(),
+        "bedrock_timeouts": bedrock_timeouts(config.functions),
         "cors_origins": list(config.api.cors_origins),
         "documents_prefix": config.knowledge_base.inclusion_prefix,
         "guardrail": {

@@ -18,7 +18,7 @@ from chat.models import (
     Usage,
 )
 from common.auth import Caller
-from common.bedrock import bedrock_errors
+from common.bedrock import bedrock_errors, call_bedrock
 from common.catalog import chat_model
 from common.conversations import BLOCKED_MARKER, ConversationStore, Turn, new_conversation_id, title_from
 from common.errors import NotFoundError, ValidationFailedError
@@ -66,7 +66,7 @@ def send_message(caller: Caller, request: ChatRequest, deps: ChatDeps) -> ChatRe
         stored_system = window.summary.get("system_prompt")
         stored_model = window.summary.get("model_id")
     model = chat_model(config, request.model_id or stored_model)
-    options = converse_options(request.params, model)
+    options = converse_options(request.params, model, config.bedrock_timeouts.read_seconds["chat"])
     system_prompt = request.system_prompt if request.system_prompt is not None else stored_system
 
     messages = [{"role": m["role"], "content": [{"text": m["content"]}]} for m in history]
@@ -82,7 +82,7 @@ def send_message(caller: Caller, request: ChatRequest, deps: ChatDeps) -> ChatRe
         call["system"] = [{"text": system_prompt}]
     started = time.perf_counter()
     with bedrock_errors(model.id):
-        response = deps.bedrock.converse(**call)
+        response = call_bedrock(deps.bedrock.converse, **call)
     latency_ms = (time.perf_counter() - started) * 1000
 
     outcome = outcome_from_converse(response)

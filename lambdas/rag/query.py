@@ -16,7 +16,7 @@ from urllib.parse import unquote, urlparse
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from common.bedrock import bedrock_errors, control_client
+from common.bedrock import SafeClient, bedrock_errors, control_client
 from common.catalog import chat_model
 from common.errors import ValidationFailedError
 from common.guardrail import outcome_from_converse
@@ -97,7 +97,7 @@ def _retriever(deps: RagDeps, request: RagQuery) -> Any:
         search["filter"] = request.filter
     return AmazonKnowledgeBasesRetriever(
         knowledge_base_id=deps.knowledge_base_id,
-        client=deps.agent_runtime,
+        client=SafeClient(deps.agent_runtime),  # LangChain calls Retrieve itself: under the paid-call rule
         retrieval_config={"vectorSearchConfiguration": search},
         min_score_confidence=None,
     )
@@ -109,7 +109,7 @@ def _llm(deps: RagDeps, model_id: str, options: dict[str, Any]) -> Any:
     inference = options["inferenceConfig"]
     return ChatBedrockConverse(
         model=model_id,
-        client=deps.bedrock,
+        client=SafeClient(deps.bedrock),  # LangChain calls Converse itself: under the paid-call rule
         bedrock_client=control_client(),
         max_tokens=inference.get("maxTokens"),
         temperature=inference.get("temperature"),
@@ -151,7 +151,7 @@ def answer(request: RagQuery, deps: RagDeps, history: list[dict[str, str]]) -> d
             details=[{"field": "question", "message": f"at most {config.limits.max_message_chars} characters"}],
         )
     model = chat_model(config, request.model_id, include_rag=True)
-    options = converse_options(request.params, model)
+    options = converse_options(request.params, model, config.bedrock_timeouts.read_seconds["rag"])
     retriever = _retriever(deps, request)
     found: dict[str, list[Any]] = {}
 
