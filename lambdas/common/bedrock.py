@@ -41,7 +41,7 @@ from typing import Any, Literal, TypeVar
 
 import boto3
 from botocore.config import Config
-from botocore.exceptions import ClientError, ConnectTimeoutError, EndpointConnectionError, ReadTimeoutError
+from botocore.exceptions import ClientError, ConnectTimeoutError, EndpointConnectionError, HTTPClientError, ReadTimeoutError
 
 from common import deadline
 from common.errors import (
@@ -219,3 +219,5 @@ def bedrock_errors(model_id: str | None = None) -> Iterator[None]:
         raise UpstreamTimeoutError("Bedrock could not be reached in time; retry shortly") from err
     except EndpointConnectionError as err:
         raise UpstreamUnavailableError("Bedrock cannot be reached right now") from err
+    except HTTPClientError as err:  # e.g. the connection closed before the answer: not sent again (it may have been processed)
+        raise UpstreamUnavailableError("the connection to Bedrock failed before its answer arrived; retry shortly") from err

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import socket
+import threading
 import time
 
 import boto3
@@ -79,6 +80,33 @@ def test_given_bedrock_cannot_be_reached_then_the_request_never_sent_is_tried_th
     with pytest.raises(EndpointConnectionError):
         call_bedrock(client.converse, modelId=HAIKU, messages=MESSAGE)
     assert len(sent) == 3  # ours; botocore itself makes one attempt per call
+
+
+def test_given_the_connection_drops_after_the_request_was_sent_then_it_is_not_sent_again_and_503():
+    from common.bedrock import bedrock_errors, call_bedrock
+    from common.errors import UpstreamUnavailableError
+
+    received: list[bytes] = []
+    listener = socket.create_server(("127.0.0.1", 0))
+
+    def serve() -> None:  # reads each request, then hangs up without an answer
+        while True:
+            try:
+                connection, _ = listener.accept()
+            except OSError:
+                return
+            with connection:
+                received.append(connection.recv(65536))
+
+    threading.Thread(target=serve, daemon=True).start()
+    endpoint = f"http://127.0.0.1:{listener.getsockname()[1]}"
+    client = boto3.client("bedrock-runtime", endpoint_url=endpoint, config=runtime_client("chat").meta.config)
+    try:
+        with pytest.raises(UpstreamUnavailableError), bedrock_errors(HAIKU):
+            call_bedrock(client.converse, modelId=HAIKU, messages=MESSAGE)
+    finally:
+        listener.close()
+    assert len(received) == 1  # botocore's modes would have sent it again (a ConnectionClosedError is retried)
 
 
 # --- the deadline ------------------------------------------------------------------------------
