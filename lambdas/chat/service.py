@@ -26,6 +26,7 @@ from common.guardrail import mask_input, outcome_from_converse
 from common.observability import record_model_call
 from common.params import converse_options
 from common.runtime_config import RuntimeConfig
+from common.text import BLANK_REPLY_NOTE, is_blank
 
 
 @dataclass(frozen=True)
@@ -78,7 +79,7 @@ def send_message(caller: Caller, request: ChatRequest, deps: ChatDeps) -> ChatRe
         "guardrailConfig": {"guardrailIdentifier": deps.guardrail_id, "guardrailVersion": deps.guardrail_version, "trace": "enabled"},
         **options,
     }
-    if system_prompt:
+    if system_prompt and not is_blank(system_prompt):  # Converse refuses a blank system block
         call["system"] = [{"text": system_prompt}]
     started = time.perf_counter()
     with bedrock_errors(model.id):
@@ -91,10 +92,12 @@ def send_message(caller: Caller, request: ChatRequest, deps: ChatDeps) -> ChatRe
     record_model_call(model.id, usage, intervened=outcome.intervened, latency_ms=latency_ms)
 
     stored_user = BLOCKED_MARKER if outcome.input_blocked else mask_input(request.message, response)
+    blank = is_blank(reply)  # e.g. a stop sequence that matched at once: answered as is, never sent back to the model
+    stored_reply = BLANK_REPLY_NOTE if blank else reply
     deps.store.append_turn(
         caller.sub,
         conversation_id,
-        Turn(stored_user, reply, outcome.action == "BLOCKED", model.id, usage, response["stopReason"]),
+        Turn(stored_user, stored_reply, outcome.action == "BLOCKED", model.id, usage, response["stopReason"], excluded=blank),
         new=new,
         title=title_from(stored_user) if new else "",
         system_prompt=request.system_prompt,

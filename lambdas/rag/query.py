@@ -23,6 +23,7 @@ from common.guardrail import outcome_from_converse
 from common.observability import record_model_call
 from common.params import InferenceParams, converse_options
 from common.runtime_config import RuntimeConfig
+from common.text import NOT_BLANK
 
 URL_SECONDS = 300
 EXCERPT_CHARS = 400
@@ -41,7 +42,7 @@ _CITATION = re.compile(r"\[(\d{1,2})\]")
 class RagQuery(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
 
-    question: Annotated[str, Field(min_length=1)]
+    question: Annotated[str, Field(min_length=1), NOT_BLANK]
     model_id: Annotated[str, Field(min_length=1, max_length=200)] | None = None
     params: InferenceParams | None = None
     number_of_results: Annotated[int, Field(ge=1, le=20)] = 5
