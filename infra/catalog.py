@@ -12,6 +12,12 @@ Lifecycle policy (Bedrock's states: Active, Legacy, End-of-Life): a model past i
 date is refused at synth with the models to use instead; a Legacy model (legacy date reached, or
 an end-of-life date announced) still deploys, with a synth warning naming current alternatives,
 and `GET /models` reports its status and dates.
+
+Output speed (`output_tokens_per_second`): AWS publishes no output speed for any Bedrock model, so
+each figure is a conservative assumption of this product (a floor, well under speeds commonly
+reported for on-demand use), not a fact. It only sizes the `max_tokens` ceiling: what a model can
+write within the function's Bedrock read timeout (infra/timeouts.py). Raise a figure only after
+measuring the model in your own account and region.
 """
 
 from __future__ import annotations
@@ -103,6 +109,7 @@ class ChatModelInfo:
     in_region: tuple[str, ...]
     profiles: dict[str, dict[str, tuple[str, ...]]]
     global_profile: bool
+    output_tokens_per_second: float  # a conservative assumption, see the module note: AWS publishes no speed
     lifecycle: Lifecycle = ACTIVE
 
 
@@ -147,6 +154,7 @@ CHAT_MODELS: dict[str, ChatModelInfo] = {
             in_region=(),
             profiles=_claude_profiles(),
             global_profile=True,
+            output_tokens_per_second=60,
         ),
         ChatModelInfo(
             model_id="anthropic.claude-sonnet-4-5-20250929-v1:0",
@@ -163,6 +171,7 @@ CHAT_MODELS: dict[str, ChatModelInfo] = {
             in_region=(),
             profiles=_claude_profiles(),
             global_profile=True,
+            output_tokens_per_second=30,
         ),
         ChatModelInfo(
             model_id="anthropic.claude-sonnet-4-6",
@@ -179,6 +188,7 @@ CHAT_MODELS: dict[str, ChatModelInfo] = {
             in_region=(),
             profiles={"us": _same(_US), "eu": _same(_EU6), "jp": _same(_JP)},
             global_profile=True,
+            output_tokens_per_second=30,
         ),
         ChatModelInfo(
             model_id="amazon.nova-lite-v1:0",
@@ -195,6 +205,7 @@ CHAT_MODELS: dict[str, ChatModelInfo] = {
             in_region=("us-east-1",),
             profiles=_nova_profiles(),
             global_profile=False,
+            output_tokens_per_second=100,
         ),
         ChatModelInfo(
             model_id="amazon.nova-pro-v1:0",
@@ -211,6 +222,7 @@ CHAT_MODELS: dict[str, ChatModelInfo] = {
             in_region=("us-east-1",),
             profiles=_nova_profiles(),
             global_profile=False,
+            output_tokens_per_second=60,
         ),
     )
 }

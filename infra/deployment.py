@@ -35,6 +35,7 @@ from infra.guardrail_policy import (
     guardrail_profile,
     image_filter_plan,
 )
+from infra.timeouts import bedrock_timeouts, timeout_problems
 
 
 @dataclass(frozen=True)
@@ -138,6 +139,8 @@ def resolve(config: AppConfig, region: str, today: date | None = None) -> Deploy
     if image_filters.error:
         problems.add("guardrail.content_filters", image_filters.error)
     guardrail_warnings = image_filters.warnings + ((grounding_warning(),) if config.guardrail.grounding is not None else ())
+    for key, message in timeout_problems(config.functions):
+        problems.add(key, message)
     problems.raise_if_any()
     assert rag is not None
     assert embedding is not None
@@ -162,6 +165,7 @@ def _chat_model_entry(model: ResolvedModel) -> dict[str, Any]:
         "params": {"temperature": _range(info.temperature), "top_p": _range(info.top_p), "top_k": _range(info.top_k)},
         "temperature_with_top_p": info.temperature_with_top_p,
         "max_stop_sequences": info.max_stop_sequences,
+        "output_tokens_per_second": info.output_tokens_per_second,
         "price": {"input_per_million": info.price_input_per_million, "output_per_million": info.price_output_per_million},
     }
 
@@ -192,6 +196,7 @@ def runtime_config(deployment: Deployment) -> dict[str, Any]:
         "image_prompt_translation_model": config.models.chat.default if config.models.image.translate_prompts else None,
         "memory": config.memory.model_dump(),
         "limits": config.limits.model_dump(),
+        "bedrock_timeouts": bedrock_timeouts(config.functions),
         "cors_origins": list(config.api.cors_origins),
         "documents_prefix": config.knowledge_base.inclusion_prefix,
         "retrieval": {"min_score": config.knowledge_base.min_score},

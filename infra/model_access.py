@@ -2,7 +2,14 @@
 
 * in-region model: its foundation-model ARN in the deploy region;
 * geographic profile (us./eu./apac./...): the inference-profile ARN in the deploy region, and the
-  foundation-model ARN in every destination region, usable only through that profile;
+  foundation-model ARN in any region (`bedrock:*::foundation-model/<id>`), usable only through
+  that profile: an ARN condition (ArnEquals) on bedrock:InferenceProfileArn. The docs list each
+  destination region with StringEquals on that key
+  (https://docs.aws.amazon.com/bedrock/latest/userguide/geographic-cross-region-inference.html);
+  naming today's regions would deny calls routed to a region AWS adds to the profile later, while
+  the condition (key type ARN, https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonbedrock.html;
+  ARN operators: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html#Conditions_ARN)
+  still keeps the grant to calls made through the configured profile;
 * global profile: the inference-profile ARN, the foundation-model ARN in the deploy region, and
   the region-less foundation-model ARN that Bedrock checks with aws:RequestedRegion=unspecified.
 Source: Bedrock user guide, geographic- and global-cross-region-inference.
@@ -22,6 +29,11 @@ INVOKE_ACTIONS = ["bedrock:InvokeModel", "bedrock:InvokeModelWithResponseStream"
 
 def foundation_model_arn(model_id: str, region: str) -> str:
     return f"arn:{Aws.PARTITION}:bedrock:{region}::foundation-model/{model_id}"
+
+
+def any_region_foundation_model_arn(model_id: str) -> str:
+    """The model in every region (wildcard in the region field only): granted only with the profile condition."""
+    return foundation_model_arn(model_id, "*")
 
 
 def inference_profile_arn(stack: Stack, profile_id: str) -> str:
@@ -52,8 +64,8 @@ def _statements_for(stack: Stack, model: ResolvedModel) -> list[iam.PolicyStatem
         statements.append(
             iam.PolicyStatement(
                 actions=INVOKE_ACTIONS,
-                resources=[foundation_model_arn(base, region) for region in model.destination_regions],
-                conditions={"StringEquals": through_profile},
+                resources=[any_region_foundation_model_arn(base)],
+                conditions={"ArnEquals": through_profile},
             )
         )
     return statements

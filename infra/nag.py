@@ -15,6 +15,11 @@ XRAY = (
     "X-Ray tracing: xray:PutTraceSegments and xray:PutTelemetryRecords do not support resource-level "
     "permissions, so the Lambda tracing policy must name Resource '*'."
 )
+GEOGRAPHIC_PROFILE = (
+    "Geographic cross-region inference: the profile routes each call to a destination region that AWS chooses and "
+    "may add to, so the foundation-model ARN is granted in any region (wildcard in the region field only), and only "
+    "for calls made through the configured inference profile (ArnEquals on bedrock:InferenceProfileArn)."
+)
 PYTHON_313 = (
     "The product pins Lambda functions to Python 3.13 (arm64), the runtime its dependency wheels and "
     "tests target; moving to a newer runtime is a deliberate, tested upgrade, not a synth-time default."
@@ -43,6 +48,15 @@ def acknowledge_findings(stack: Stack) -> None:
     for name, function in functions.functions.items():
         _ack(function, "L1", PYTHON_313)
         _ack(_default_policy(functions.roles[name]), "IAM5[Resource::*]", XRAY)
+
+    deployment = stack.deployment
+    translation = [deployment.translation_model] if deployment.translation_model else []
+    invoked = {"chat": deployment.chat_models, "rag": deployment.text_models, "image": translation}
+    for name, models in invoked.items():
+        for model in models:
+            if model.profile_prefix not in (None, "global"):
+                arn = f"arn:<AWS::Partition>:bedrock:*::foundation-model/{model.foundation_model_id}"
+                _ack(_default_policy(functions.roles[name]), f"IAM5[Resource::{arn}]", GEOGRAPHIC_PROFILE)
 
     kb = stack.knowledge_base
     documents_arn = f"<{_logical_id(stack, kb.documents_bucket)}.Arn>/{kb.prefix}*"

@@ -17,7 +17,7 @@ Handler = Callable[[dict[str, Any], Any], dict[str, Any]]
 
 
 class DocumentEvents:
-    def __init__(self, s3: Any, bucket: str, prefix: str, handler: Handler, context: Any, *, interval: float = 2.0) -> None:
+    def __init__(self, s3: Any, bucket: str, prefix: str, handler: Handler, context: Callable[[], Any], *, interval: float = 2.0) -> None:
         self._s3, self._bucket, self._prefix = s3, bucket, prefix
         self._handler, self._context, self._interval = handler, context, interval
         self._seen: dict[str, str] = self._snapshot()
@@ -50,7 +50,7 @@ class DocumentEvents:
         if not self._pending:
             return 0
         batch = list(self._pending.values())
-        result = self._handler({"Records": batch}, self._context)
+        result = self._handler({"Records": batch}, self._context())  # a new invocation, a new context
         failed = {item["itemIdentifier"] for item in result.get("batchItemFailures", [])}
         self._pending = {record["messageId"]: record for record in batch if record["messageId"] in failed}
         return len(batch) - len(failed)

@@ -36,21 +36,22 @@ log = logging.getLogger("local.gateway")
 
 
 class _Context:
-    """The LambdaContext fields Powertools reads."""
+    """The LambdaContext fields Powertools reads, with Lambda's countdown from the invocation's start."""
 
-    def __init__(self, name: str) -> None:
+    def __init__(self, name: str, timeout_seconds: int = 29) -> None:
         self.function_name = name
         self.memory_limit_in_mb = 512
         self.invoked_function_arn = f"arn:aws:lambda:local:000000000000:function:{name}"
         self.aws_request_id = str(uuid.uuid4())
+        self._deadline = time.monotonic() + timeout_seconds
 
-    @staticmethod
-    def get_remaining_time_in_millis() -> int:
-        return 29_000
+    def get_remaining_time_in_millis(self) -> int:
+        return max(0, int((self._deadline - time.monotonic()) * 1000))
 
 
-def lambda_context(name: str) -> _Context:
-    return _Context(name)
+def lambda_context(name: str, timeout_seconds: int = 29) -> _Context:
+    """A new invocation's context: `timeout_seconds` is the function's configured timeout."""
+    return _Context(name, timeout_seconds)
 
 
 def _pattern(path: str) -> re.Pattern[str]:
@@ -90,8 +91,9 @@ class TokenVerifier:
 
 class LocalGateway:
     def __init__(self, handlers: dict[str, Handler], verifier: TokenVerifier, *, stage: str = "api", cors_origins: tuple[str, ...] = (),
-                 host: str = "127.0.0.1", port: int = 0) -> None:  # fmt: skip
+                 host: str = "127.0.0.1", port: int = 0, timeouts: dict[str, int] | None = None) -> None:  # fmt: skip
         self.handlers, self.verifier, self.stage, self.origins = handlers, verifier, stage, cors_origins
+        self.timeouts = timeouts or {}  # function name -> its configured timeout in seconds (default 29)
         self.routes = [(route, _pattern(route.path)) for route in ROUTES]
         self._environments = {name: threading.Lock() for name in handlers}
         self._server = LoopbackServer(self.handle, host=host, port=port, name="local-gateway", protocol_error=self._protocol_error)
@@ -147,8 +149,9 @@ class LocalGateway:
             return self._error(400, "BAD_REQUEST_BODY", "Invalid request body", request_id)
         event = self._event(route, method, path, parts.query, headers, body, params, claims, request_id)
         with self._environments[route.function]:
+            context = lambda_context(route.function, self.timeouts.get(route.function, 29))  # the clock starts when it runs
             try:
-                response = self.handlers[route.function](event, _Context(route.function))
+                response = self.handlers[route.function](event, context)
                 return _http_response(response, self._cors_headers(lowered.get("origin")))
             except Exception:
                 # API Gateway answers a function error, or a response in the wrong format, with 502 and the

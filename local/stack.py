@@ -173,11 +173,12 @@ def start(
 
     verifier = TokenVerifier(jwks_url=f"{aws}/{pool}/.well-known/jwks.json",
                              issuer=f"https://cognito-idp.{region}.amazonaws.com/{pool}", client_id=client_id)  # fmt: skip
-    gateway = LocalGateway({"chat": chat.handler, "rag": rag.handler, "image": image.handler}, verifier,
-                           stage=config.api.stage_name, cors_origins=tuple(config.api.cors_origins), port=api_port).start()  # fmt: skip
+    timeouts = {name: getattr(config.functions, name).timeout_seconds for name in ("chat", "rag", "image", "ingest")}
+    gateway = LocalGateway({"chat": chat.handler, "rag": rag.handler, "image": image.handler}, verifier, stage=config.api.stage_name,
+                           cors_origins=tuple(config.api.cors_origins), port=api_port, timeouts=timeouts).start()  # fmt: skip
     # Uploads reach the ingest function as they would through EventBridge and SQS (offline knowledge base only:
     # with real Bedrock the deployed knowledge base ingests the deployed bucket, not this one).
-    events = DocumentEvents(s3, NAMES["documents"], prefix, ingest_handler.handler, lambda_context("ingest"))
+    events = DocumentEvents(s3, NAMES["documents"], prefix, ingest_handler.handler, lambda: lambda_context("ingest", timeouts["ingest"]))
     if bedrock == "local":
         events.start()
     outputs = {

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 import uuid
 from typing import Any
 
@@ -37,10 +38,14 @@ def rest_event(
 
 
 class FakeContext(LambdaContext):
-    """The few LambdaContext fields Powertools reads."""
+    """The few LambdaContext fields Powertools reads, and Lambda's countdown from the invocation's start."""
 
-    def __init__(self, name: str = "fn") -> None:
+    def __init__(self, name: str = "fn", timeout_seconds: float = 29) -> None:
         self._function_name = name
         self._memory_limit_in_mb = 512
         self._invoked_function_arn = f"arn:aws:lambda:us-west-2:123456789012:function:{name}"
         self._aws_request_id = str(uuid.uuid4())
+        self._deadline = time.monotonic() + timeout_seconds
+
+    def get_remaining_time_in_millis(self) -> int:  # type: ignore[override]
+        return max(0, int((self._deadline - time.monotonic()) * 1000))

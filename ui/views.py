@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 ADMIN_GROUP = "admin"  # infra/constants.py ADMIN_GROUP: the group allowed to manage documents
-DEFAULT_MAX_TOKENS = 2048  # the API's default: min(2048, the model's max_output_tokens)
+DEFAULT_MAX_TOKENS = 2048  # the API's default: min(2048, the model's max_tokens_ceiling)
 ASPECT_RATIOS = ("1:1", "16:9", "21:9", "2:3", "3:2", "4:5", "5:4", "9:16", "9:21")
 
 
@@ -27,7 +27,7 @@ def sliders(model: dict[str, Any]) -> list[Slider]:
     t_low, t_high = ranges["temperature"]
     p_low, p_high = ranges["top_p"]
     k_low, k_high = ranges["top_k"]
-    max_out = int(model["max_output_tokens"])
+    max_out = int(model.get("max_tokens_ceiling", model["max_output_tokens"]))  # what the API accepts within its 29 s
     return [
         Slider("temperature", "Temperature", float(t_low), float(t_high), min(float(t_high), 0.7), 0.05),
         Slider("top_p", "Top P", float(p_low), float(p_high), float(p_high), 0.01),

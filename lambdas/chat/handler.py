@@ -12,6 +12,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from chat import service
 from chat.models import ChatRequest, ChatResponse, ConversationDetail, ConversationList
+from common import deadline
 from common.api import build_resolver
 from common.auth import caller_from
 from common.bedrock import runtime_client
@@ -36,7 +37,7 @@ def _store() -> ConversationStore:
 
 
 def _deps() -> service.ChatDeps:
-    return service.ChatDeps(config, _store(), runtime_client(), env.guardrail_id, env.guardrail_version)
+    return service.ChatDeps(config, _store(), runtime_client("chat"), env.guardrail_id, env.guardrail_version)
 
 
 def _caller() -> Any:
@@ -47,8 +48,10 @@ def _caller() -> Any:
 def list_models() -> dict[str, Any]:
     caller_from(app.current_event.raw_event)
     current = runtime_config()  # cached once per container
+    read_seconds = current.bedrock_timeouts.read_seconds["chat"]
     return {
-        "chat_models": [m.model_dump() for m in current.chat_models],
+        # max_tokens_ceiling: the most a request may ask for here (the model's limit, or less within the 29 s API).
+        "chat_models": [{**m.model_dump(), "max_tokens_ceiling": m.max_tokens_ceiling(read_seconds)} for m in current.chat_models],
         "default_chat_model": current.default_chat_model,
         "image_models": [m.listing(clock.today()) for m in current.image_models],
         "default_image_model": current.default_image_model,
@@ -86,5 +89,6 @@ def delete_conversation(conversation_id: Annotated[str, Path(pattern=CONVERSATIO
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
 @tracer.capture_lambda_handler
 @metrics.log_metrics
+@deadline.track
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     return app.resolve(event, context)

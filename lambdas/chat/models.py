@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from common.params import InferenceParams
+from common.text import NOT_BLANK
 
 ConversationId = Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]{16,64}$", description="Opaque id returned by POST /chat")]
 
@@ -14,7 +15,7 @@ ConversationId = Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]{16,64}$", descrip
 class ChatRequest(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
 
-    message: Annotated[str, Field(min_length=1, description="The user's message (Korean welcome)")]
+    message: Annotated[str, Field(min_length=1, description="The user's message (Korean welcome); not blank"), NOT_BLANK]
     conversation_id: ConversationId | None = None
     model_id: Annotated[str, Field(min_length=1, max_length=200)] | None = None
     system_prompt: str | None = None

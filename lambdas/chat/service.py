@@ -19,7 +19,7 @@ from chat.models import (
     Usage,
 )
 from common.auth import Caller
-from common.bedrock import bedrock_errors
+from common.bedrock import bedrock_errors, call_bedrock
 from common.catalog import chat_model
 from common.conversations import BLOCKED_MARKER, ConversationStore, Turn, new_conversation_id, title_from
 from common.errors import NotFoundError, ValidationFailedError
@@ -28,6 +28,7 @@ from common.guardrail import NOT_APPLIED, GuardrailOutcome, mask_input, outcome_
 from common.observability import GUARDRAIL_INTERVENTIONS, MetricUnit, metrics, record_model_call
 from common.params import converse_options
 from common.runtime_config import ChatModelSpec, RuntimeConfig
+from common.text import BLANK_REPLY_NOTE, is_blank
 
 
 @dataclass(frozen=True)
@@ -82,7 +83,7 @@ def send_message(caller: Caller, request: ChatRequest, deps: ChatDeps) -> ChatRe
         stored_system = window.summary.get("system_prompt")
         stored_model = window.summary.get("model_id")
     model, notice = _turn_model(config, request.model_id, stored_model)
-    options = converse_options(request.params, model)
+    options = converse_options(request.params, model, config.bedrock_timeouts.read_seconds["chat"])
     system_prompt = request.system_prompt if request.system_prompt is not None else stored_system
     system_outcome = NOT_APPLIED
     if request.system_prompt:
@@ -103,11 +104,11 @@ def send_message(caller: Caller, request: ChatRequest, deps: ChatDeps) -> ChatRe
         "guardrailConfig": {"guardrailIdentifier": deps.guardrail_id, "guardrailVersion": deps.guardrail_version, "trace": "enabled"},
         **options,
     }
-    if system_prompt:
+    if system_prompt and not is_blank(system_prompt):  # Converse refuses a blank system block
         call["system"] = [{"text": system_prompt}]
     started = time.perf_counter()
     with bedrock_errors(model.id):
-        response = deps.bedrock.converse(**call)
+        response = call_bedrock(deps.bedrock.converse, **call)
     latency_ms = (time.perf_counter() - started) * 1000
 
     message_outcome = outcome_from_converse(response)
@@ -117,10 +118,12 @@ def send_message(caller: Caller, request: ChatRequest, deps: ChatDeps) -> ChatRe
     record_model_call(model.id, usage, intervened=outcome.intervened, latency_ms=latency_ms)
 
     stored_user = BLOCKED_MARKER if message_outcome.input_blocked else mask_input(request.message, response)
+    blank = is_blank(reply)  # e.g. a stop sequence that matched at once: answered as is, never sent back to the model
+    stored_reply = BLANK_REPLY_NOTE if blank else reply
     deps.store.append_turn(
         caller.sub,
         conversation_id,
-        Turn(stored_user, reply, outcome.action == "BLOCKED", model.id, usage, response["stopReason"]),
+        Turn(stored_user, stored_reply, outcome.action == "BLOCKED", model.id, usage, response["stopReason"], excluded=blank),
         new=new,
         title=title_from(stored_user) if new else "",
         system_prompt=system_prompt if request.system_prompt is not None else None,

@@ -1,20 +1,49 @@
-"""Bedrock clients that fit API Gateway's 29 s limit, and Bedrock errors mapped to API errors.
+"""Bedrock clients, the one rule for sending paid calls, and Bedrock errors mapped to API errors.
 
-Mapping is by error code (never by message text). Throttling and unavailability are retried by
-botocore's adaptive retry mode before they reach the mapping.
+A paid call is never sent twice. botocore retries a read timeout (an HTTPClientError) and 5xx
+answers in every retry mode: requests Bedrock may have received and be processing, and billing.
+So the data-plane clients (bedrock-runtime, bedrock-agent-runtime) make one attempt
+(`total_max_attempts: 1`), and every Converse, InvokeModel, ApplyGuardrail and Retrieve call goes
+through `call_bedrock`, which retries only what was refused before any processing:
+
+* ThrottlingException ("Your request was denied due to exceeding the account quotas"),
+  ServiceQuotaExceededException ("Your request exceeds the service quota ... You can resubmit
+  your request later") and ModelNotReadyException ("not ready to serve inference requests"; the
+  SDKs retry it): botocore's bedrock-runtime / bedrock-agent-runtime service models and
+  https://docs.aws.amazon.com/bedrock/latest/userguide/troubleshooting-api-error-codes.html
+  (retry throttling with exponential backoff and jitter). `TooManyRequestsException` is not a
+  code any of these operations lists.
+* a connection that was never made (ConnectTimeoutError, EndpointConnectionError).
+
+Never a ReadTimeoutError, a dropped connection or a 5xx (InternalServerException,
+ServiceUnavailableException, ModelErrorException): the caller gets the error and decides.
+At most 3 attempts with jittered backoff, and an attempt only starts if it can end before the
+function's deadline: it waits at most the time left minus the answer reserve (a client with a
+shorter read timeout is used when less time is left), and with under a second left it is not
+sent at all (504). Libraries that call the client themselves (LangChain) get a `SafeClient`.
+The control plane (bedrock-agent: StartIngestionJob, ListIngestionJobs) keeps botocore's standard
+retries: StartIngestionJob's clientToken is an idempotency token (botocore fills it once per call,
+before its retries; "If this token matches a previous request, Amazon Bedrock ignores the request").
+
+Mapping is by error code (never by message text).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import math
+import random
+import threading
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from functools import lru_cache
-from typing import Any
+from functools import lru_cache, partial
+from typing import Any, Literal, TypeVar
 
 import boto3
 from botocore.config import Config
-from botocore.exceptions import ClientError, ConnectTimeoutError, EndpointConnectionError, ReadTimeoutError
+from botocore.exceptions import ClientError, ConnectTimeoutError, EndpointConnectionError, HTTPClientError, ReadTimeoutError
 
+from common import deadline
 from common.errors import (
     ApiError,
     BadRequestError,
@@ -24,42 +53,133 @@ from common.errors import (
     UpstreamTimeoutError,
     UpstreamUnavailableError,
 )
+from common.runtime_config import runtime_config
 
-# Up to 3 attempts in all (throttling and 5xx back off and retry; botocore counts the first call).
-# 2 s to connect, 25 s to read: one slow answer still ends before API Gateway's 29 s; a stalled
-# connection that is retried can outlast it, and then the function's own 29 s timeout answers.
-CLIENT_CONFIG = Config(
-    retries={"mode": "adaptive", "total_max_attempts": 3},
-    connect_timeout=2,
-    read_timeout=25,
-    tcp_keepalive=True,
-    user_agent_extra="bedrock-genai-stack",
-)
+Function = Literal["chat", "rag", "image"]
+T = TypeVar("T")
+
+USER_AGENT = "bedrock-genai-stack"
+RETRYABLE_CODES = frozenset({"ThrottlingException", "ServiceQuotaExceededException", "ModelNotReadyException"})
+MAX_ATTEMPTS = 3
+BACKOFF_SECONDS = 0.5
+MIN_READ_SECONDS = 1.0
+ASK_FOR_LESS = "Ask for less (a lower params.max_tokens, a shorter message or question, fewer images) and retry."
+TIMED_OUT = f"Bedrock did not answer in time: this API must answer within 29 s. {ASK_FOR_LESS}"
+NO_TIME_LEFT = f"Not enough time is left in this request to wait for Bedrock (this API must answer within 29 s). {ASK_FOR_LESS}"
+
+# Control plane: quick, idempotent calls; botocore's standard retries (3 attempts) are safe there.
+CONTROL_CONFIG = Config(
+    retries={"mode": "standard", "total_max_attempts": 3}, connect_timeout=2, read_timeout=5, tcp_keepalive=True,
+    user_agent_extra=USER_AGENT,
+)  # fmt: skip
+
+
+def _data_plane_config(function: Function) -> Config:
+    """One attempt; timeouts derived at synth from the function's timeout (infra/timeouts.py)."""
+    timeouts = runtime_config().bedrock_timeouts
+    return Config(
+        retries={"mode": "standard", "total_max_attempts": 1},
+        connect_timeout=timeouts.connect_seconds,
+        read_timeout=timeouts.read_seconds[function],
+        tcp_keepalive=True,
+        user_agent_extra=USER_AGENT,
+    )
+
+
+@lru_cache(maxsize=8)
+def runtime_client(function: Function, region: str | None = None) -> Any:
+    """bedrock-runtime for `function`, created once per region per container (AWS_ENDPOINT_URL_BEDROCK_RUNTIME redirects it)."""
+    return boto3.client("bedrock-runtime", region_name=region, config=_data_plane_config(function))
 
 
 @lru_cache(maxsize=4)
-def runtime_client(region: str | None = None) -> Any:
-    """bedrock-runtime, created once per region per container (AWS_ENDPOINT_URL_BEDROCK_RUNTIME redirects it)."""
-    return boto3.client("bedrock-runtime", region_name=region, config=CLIENT_CONFIG)
+def agent_runtime_client(function: Function) -> Any:
+    """bedrock-agent-runtime (Retrieve); AWS_ENDPOINT_URL_BEDROCK_AGENT_RUNTIME redirects it."""
+    return boto3.client("bedrock-agent-runtime", config=_data_plane_config(function))
 
 
 @lru_cache(maxsize=1)
 def control_client() -> Any:
     """bedrock (control plane), created once per container: LangChain's ChatBedrockConverse wants one and
     otherwise builds a new one on every construction (~0.2 s a request); our model ids never make it call."""
-    return boto3.client("bedrock", config=CLIENT_CONFIG)
+    return boto3.client("bedrock", config=CONTROL_CONFIG)
 
 
 @lru_cache(maxsize=1)
 def agent_client() -> Any:
     """bedrock-agent (ingestion jobs); AWS_ENDPOINT_URL_BEDROCK_AGENT redirects it."""
-    return boto3.client("bedrock-agent", config=CLIENT_CONFIG)
+    return boto3.client("bedrock-agent", config=CONTROL_CONFIG)
 
 
-@lru_cache(maxsize=1)
-def agent_runtime_client() -> Any:
-    """bedrock-agent-runtime (Retrieve); AWS_ENDPOINT_URL_BEDROCK_AGENT_RUNTIME redirects it."""
-    return boto3.client("bedrock-agent-runtime", config=CLIENT_CONFIG)
+# --- the rule for paid calls ------------------------------------------------------------------
+
+_creating = threading.Lock()
+
+
+@lru_cache(maxsize=32)
+def _with_read_timeout(client: Any, seconds: int) -> Any:
+    """A copy of `client` that waits at most `seconds` for an answer (late in a request only)."""
+    meta = client.meta
+    config = meta.config.merge(Config(read_timeout=seconds))
+    with _creating:  # creating clients from the default session is not thread-safe
+        return boto3.client(meta.service_model.service_name, region_name=meta.region_name, endpoint_url=meta.endpoint_url, config=config)
+
+
+def _budget(client: Any, pause: float = 0.0) -> float | None:
+    """Seconds one attempt may wait for its answer after `pause`, before the deadline; None: no deadline."""
+    left = deadline.remaining_seconds()
+    if left is None:
+        return None
+    reserve = runtime_config().bedrock_timeouts.answer_reserve_seconds
+    return left - pause - reserve - float(client.meta.config.connect_timeout)
+
+
+def _in_time(operation: Callable[..., T]) -> Callable[..., T]:
+    """`operation`, or the same operation on a client whose read timeout ends before the deadline."""
+    client = operation.__self__  # type: ignore[attr-defined]
+    budget = _budget(client)
+    if budget is None or budget >= client.meta.config.read_timeout:
+        return operation
+    if budget < MIN_READ_SECONDS:
+        raise UpstreamTimeoutError(NO_TIME_LEFT)
+    shorter: Callable[..., T] = getattr(_with_read_timeout(client, math.floor(budget)), operation.__name__)
+    return shorter
+
+
+def _retryable(err: Exception) -> bool:
+    if isinstance(err, ClientError):
+        return str(err.response.get("Error", {}).get("Code", "")) in RETRYABLE_CODES
+    return isinstance(err, (ConnectTimeoutError, EndpointConnectionError))
+
+
+def call_bedrock(operation: Callable[..., T], /, **params: Any) -> T:
+    """Call a bound bedrock-runtime / bedrock-agent-runtime operation under the rule above."""
+    for attempt in range(1, MAX_ATTEMPTS + 1):
+        try:
+            return _in_time(operation)(**params)
+        except (ClientError, ConnectTimeoutError, EndpointConnectionError) as err:
+            pause = BACKOFF_SECONDS * 2 ** (attempt - 1) * random.uniform(0.5, 1.5)
+            budget = _budget(operation.__self__, pause)  # type: ignore[attr-defined]
+            if attempt == MAX_ATTEMPTS or not _retryable(err) or (budget is not None and budget < MIN_READ_SECONDS):
+                raise
+        time.sleep(pause)
+    raise AssertionError("unreachable")
+
+
+class SafeClient:
+    """A Bedrock client whose paid operations go through `call_bedrock`, for libraries that call it themselves."""
+
+    PAID = frozenset({"converse", "converse_stream", "invoke_model", "invoke_model_with_response_stream", "apply_guardrail", "retrieve"})
+
+    def __init__(self, client: Any) -> None:
+        self._client = client
+
+    def __getattr__(self, name: str) -> Any:
+        attribute = getattr(self._client, name)
+        return partial(call_bedrock, attribute) if name in self.PAID else attribute
+
+
+# --- errors ----------------------------------------------------------------------------------
 
 
 def _mapped(code: str, message: str, model_id: str | None) -> ApiError:
@@ -93,7 +213,11 @@ def bedrock_errors(model_id: str | None = None) -> Iterator[None]:
     except ClientError as err:
         error = err.response.get("Error", {})
         raise _mapped(str(error.get("Code", "")), str(error.get("Message", "")), model_id) from err
-    except (ReadTimeoutError, ConnectTimeoutError) as err:
-        raise UpstreamTimeoutError("Bedrock did not answer in time; retry") from err
+    except ReadTimeoutError as err:
+        raise UpstreamTimeoutError(TIMED_OUT) from err
+    except ConnectTimeoutError as err:
+        raise UpstreamTimeoutError("Bedrock could not be reached in time; retry shortly") from err
     except EndpointConnectionError as err:
         raise UpstreamUnavailableError("Bedrock cannot be reached right now") from err
+    except HTTPClientError as err:  # e.g. the connection closed before the answer: not sent again (it may have been processed)
+        raise UpstreamUnavailableError("the connection to Bedrock failed before its answer arrived; retry shortly") from err

@@ -39,6 +39,7 @@ class Turn:
     model_id: str
     usage: dict[str, int]
     stop_reason: str
+    excluded: bool = False  # kept for the record, never sent to the model again (a blank reply, common/text.py)
 
 
 @dataclass(frozen=True)
@@ -97,7 +98,9 @@ class ConversationStore:
         items = [_plain(i) for i in response.get("Items", [])]
         if not items or items[0]["sk"] != SUMMARY:
             return None
-        newest_first = [i for i in items[1:] if not i.get("blocked")]
+        # Whole turns leave the window: blocked, excluded, or holding a blank message (stored before blank replies were kept out).
+        left_out = {_turn_of(i) for i in items[1:] if i.get("blocked") or i.get("excluded") or not str(i.get("content", "")).strip()}
+        newest_first = [i for i in items[1:] if _turn_of(i) not in left_out]
         messages = [{"role": i["role"], "content": i["content"]} for i in reversed(newest_first)]
         while messages and messages[0]["role"] != "user":
             messages.pop(0)
@@ -119,6 +122,8 @@ class ConversationStore:
         now, expires = _iso(written), self._expires()
         key = f"{MESSAGE}{written:020d}{secrets.token_hex(4)}"
         base = {"pk": pk, "created_at": now, "expires_at": expires, "model_id": turn.model_id, "blocked": turn.blocked}
+        if turn.excluded:
+            base["excluded"] = True
         user_item = {**base, "sk": f"{key}#1", "role": "user", "content": turn.user}
         assistant_item = {**base, "sk": f"{key}#2", "role": "assistant", "content": turn.assistant,
                           "usage": turn.usage, "stop_reason": turn.stop_reason}  # fmt: skip
@@ -258,6 +263,11 @@ class ConversationStore:
                 return
             time.sleep(0.05 * (2**attempt))
         raise UpstreamUnavailableError("conversation storage is busy; part of the conversation remains, retry the delete")
+
+
+def _turn_of(item: dict[str, Any]) -> str:
+    """The turn's key: both messages of a turn share it (…#1 user, …#2 assistant)."""
+    return str(item["sk"]).rsplit("#", 1)[0]
 
 
 def _pairs(messages: list[dict[str, str]]) -> Iterator[tuple[dict[str, str], dict[str, str]]]:

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from common.bedrock import bedrock_errors
+from common.bedrock import bedrock_errors, call_bedrock
 from common.errors import GuardrailMismatchError
 from common.guardrail import Action, GuardrailOutcome, outcome_from_apply
 
@@ -31,8 +31,8 @@ def guard_texts(
     """The guardrail's verdict on `texts` (one text block each), with the masked texts in the same order."""
     content = [{"text": {"text": text}} for text in texts]
     with bedrock_errors():
-        response = runtime.apply_guardrail(
-            guardrailIdentifier=guardrail_id, guardrailVersion=guardrail_version, source=source, content=content
+        response = call_bedrock(
+            runtime.apply_guardrail, guardrailIdentifier=guardrail_id, guardrailVersion=guardrail_version, source=source, content=content
         )
     outcome = outcome_from_apply(response)
     if outcome.action != "ANONYMIZED":

@@ -3,6 +3,10 @@
 Anthropic: top_k in additionalModelRequestFields["top_k"]; Amazon Nova:
 additionalModelRequestFields["inferenceConfig"]["topK"]. A parameter a model cannot take is a
 400 that says why; nothing a user set is silently dropped.
+
+`max_tokens` is capped below the model's own limit by what it can write before the function stops
+waiting for it (ChatModelSpec.max_tokens_ceiling: the read timeout derived from API Gateway's 29 s
+times a conservative output speed); the default is min(2048, that ceiling).
 """
 
 from __future__ import annotations
@@ -33,8 +37,8 @@ def _problem(field: str, message: str) -> dict[str, str]:
     return {"field": f"params.{field}", "message": message}
 
 
-def converse_options(params: InferenceParams | None, model: ChatModelSpec) -> dict[str, Any]:
-    """`inferenceConfig` and `additionalModelRequestFields` for a Converse call to `model`."""
+def converse_options(params: InferenceParams | None, model: ChatModelSpec, read_seconds: int) -> dict[str, Any]:
+    """`inferenceConfig` and `additionalModelRequestFields` for a Converse call to `model` waited on for `read_seconds`."""
     params = params or InferenceParams()
     problems = []
     if params.temperature is not None and params.top_p is not None and not model.temperature_with_top_p:
@@ -49,14 +53,15 @@ def converse_options(params: InferenceParams | None, model: ChatModelSpec) -> di
             problems.append(_problem(name, f"{model.name} does not take {name}"))
         elif not allowed[0] <= value <= allowed[1]:
             problems.append(_problem(name, f"must be between {allowed[0]} and {allowed[1]} for {model.name}"))
-    if params.max_tokens is not None and params.max_tokens > model.max_output_tokens:
-        problems.append(_problem("max_tokens", f"must be at most {model.max_output_tokens} for {model.name}"))
+    ceiling = model.max_tokens_ceiling(read_seconds)
+    if params.max_tokens is not None and params.max_tokens > ceiling:
+        problems.append(_problem("max_tokens", _ceiling_reason(model, ceiling, read_seconds)))
     if params.stop_sequences and len(params.stop_sequences) > model.max_stop_sequences:
         problems.append(_problem("stop_sequences", f"at most {model.max_stop_sequences} for {model.name}"))
     if problems:
         raise ValidationFailedError("invalid inference parameters", details=problems)
 
-    inference: dict[str, Any] = {"maxTokens": params.max_tokens or min(DEFAULT_MAX_TOKENS, model.max_output_tokens)}
+    inference: dict[str, Any] = {"maxTokens": params.max_tokens or min(DEFAULT_MAX_TOKENS, ceiling)}
     if params.temperature is not None:
         inference["temperature"] = params.temperature
     if params.top_p is not None:
@@ -70,3 +75,13 @@ def converse_options(params: InferenceParams | None, model: ChatModelSpec) -> di
         else:
             options["additionalModelRequestFields"] = {"inferenceConfig": {"topK": params.top_k}}
     return options
+
+
+def _ceiling_reason(model: ChatModelSpec, ceiling: int, read_seconds: int) -> str:
+    if ceiling == model.max_output_tokens:
+        return f"must be at most {ceiling} for {model.name} (the model's limit)"
+    return (
+        f"must be at most {ceiling} for {model.name}: this API answers within 29 s, so it waits {read_seconds} s for the model, "
+        f"and {model.name} is assumed to write at least {model.output_tokens_per_second:g} tokens a second "
+        f"(the model itself allows {model.max_output_tokens})"
+    )

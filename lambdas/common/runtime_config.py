@@ -40,7 +40,12 @@ class ChatModelSpec(_Model):
     params: ParamRanges
     temperature_with_top_p: bool
     max_stop_sequences: int
+    output_tokens_per_second: float  # a conservative assumption (infra/catalog.py): AWS publishes no speed
     price: Price
+
+    def max_tokens_ceiling(self, read_seconds: int) -> int:
+        """The most tokens the model is assumed to write before the function stops waiting for it."""
+        return max(1, min(self.max_output_tokens, int(self.output_tokens_per_second * read_seconds)))
 
 
 class ImageModelSpec(_Model):
@@ -92,6 +97,14 @@ class GroundingCheck(_Model):
     scripts: tuple[str, ...] | None  # Unicode script names of the letters the tier reads; None: any
 
 
+class BedrockTimeouts(_Model):
+    """Derived at synth from each function's timeout and API Gateway's 29 s (infra/timeouts.py)."""
+
+    connect_seconds: int
+    answer_reserve_seconds: float
+    read_seconds: dict[Literal["chat", "rag", "image"], int]
+
+
 class GuardrailMessages(_Model):
     blocked_input_message: str
     blocked_output_message: str
@@ -108,6 +121,7 @@ class RuntimeConfig(_Model):
     image_prompt_translation_model: str | None = None
     memory: Memory
     limits: Limits
+    bedrock_timeouts: BedrockTimeouts
     cors_origins: tuple[str, ...]
     documents_prefix: str
     retrieval: Retrieval

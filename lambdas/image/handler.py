@@ -8,6 +8,7 @@ from typing import Any
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from common import deadline
 from common.api import build_resolver
 from common.auth import caller_from
 from common.bedrock import runtime_client
@@ -35,8 +36,8 @@ def _s3() -> Any:
 def _deps() -> service.ImageDeps:
     return service.ImageDeps(
         config=runtime_config(),  # cached once per container (tests clear it to switch configurations)
-        image_runtime=runtime_client(config.image_region),
-        text_runtime=runtime_client(),
+        image_runtime=runtime_client("image", config.image_region),
+        text_runtime=runtime_client("image"),
         s3=_s3(),
         bucket=env.images_bucket,
         guardrail_id=env.guardrail_id,
@@ -60,5 +61,6 @@ def verify(request: VerifyRequest) -> dict[str, Any]:
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
 @tracer.capture_lambda_handler
 @metrics.log_metrics
+@deadline.track
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     return app.resolve(event, context)

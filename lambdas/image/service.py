@@ -15,7 +15,7 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from common.auth import Caller
-from common.bedrock import bedrock_errors
+from common.bedrock import bedrock_errors, call_bedrock
 from common.clock import Clock
 from common.errors import (
     BadRequestError,
@@ -130,7 +130,8 @@ def _guard_translation(prompt: str, deps: ImageDeps) -> tuple[GuardrailOutcome, 
 
 def _guard_image(image: Generated, deps: ImageDeps) -> GuardrailOutcome:
     with bedrock_errors():
-        response = deps.text_runtime.apply_guardrail(
+        response = call_bedrock(
+            deps.text_runtime.apply_guardrail,
             guardrailIdentifier=deps.guardrail_id,
             guardrailVersion=deps.guardrail_version,
             source="OUTPUT",
@@ -144,7 +145,8 @@ def _translate(prompt: str | None, deps: ImageDeps) -> str | None:
     if model_id is None or prompt is None or not HANGUL.search(prompt):
         return prompt
     with bedrock_errors(model_id):
-        response = deps.text_runtime.converse(
+        response = call_bedrock(
+            deps.text_runtime.converse,
             modelId=model_id,
             system=[{"text": TRANSLATE_PROMPT}],
             messages=[{"role": "user", "content": [{"text": prompt}]}],
@@ -169,9 +171,10 @@ def _invoke(model: ImageModelSpec, body: dict[str, Any], deps: ImageDeps) -> dic
     today = deps.clock.today()
     try:
         with bedrock_errors(model.id):
-            response = deps.image_runtime.invoke_model(
-                modelId=model.id, body=json.dumps(body), contentType="application/json", accept="application/json"
-            )
+            response = call_bedrock(
+                deps.image_runtime.invoke_model,
+                modelId=model.id, body=json.dumps(body), contentType="application/json", accept="application/json",
+            )  # fmt: skip
     except ModelAccessError as err:
         note = _lifecycle_note(model, today)
         raise (ModelAccessError(err.message + note) if note else err) from err

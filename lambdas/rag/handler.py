@@ -11,6 +11,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from common import deadline
 from common.api import build_resolver
 from common.auth import Caller, caller_from
 from common.bedrock import agent_client, agent_runtime_client, runtime_client
@@ -57,8 +58,8 @@ def _conversations() -> ConversationStore:
 def _rag_deps() -> query.RagDeps:
     return query.RagDeps(
         config=config,
-        bedrock=runtime_client(),
-        agent_runtime=agent_runtime_client(),
+        bedrock=runtime_client("rag"),
+        agent_runtime=agent_runtime_client("rag"),
         s3=_documents().s3,
         knowledge_base_id=env.knowledge_base_id,
         guardrail_id=env.guardrail_id,
@@ -120,5 +121,6 @@ def start_sync() -> Response[dict[str, Any]]:
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
 @tracer.capture_lambda_handler
 @metrics.log_metrics
+@deadline.track
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     return app.resolve(event, context)

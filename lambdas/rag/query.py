@@ -21,7 +21,7 @@ from urllib.parse import unquote, urlparse
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from pydantic_core import PydanticCustomError
 
-from common.bedrock import bedrock_errors, control_client
+from common.bedrock import SafeClient, bedrock_errors, control_client
 from common.catalog import chat_model
 from common.errors import ValidationFailedError
 from common.grounding import checks_grounding
@@ -29,6 +29,7 @@ from common.guardrail import outcome_from_converse
 from common.observability import record_model_call
 from common.params import InferenceParams, converse_options
 from common.runtime_config import RuntimeConfig
+from common.text import NOT_BLANK
 from rag.filters import filter_problems
 from rag.relevance import relevant
 
@@ -49,7 +50,7 @@ _CITATION = re.compile(r"\[(\d{1,2})\]")
 class RagQuery(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
 
-    question: Annotated[str, Field(min_length=1)]
+    question: Annotated[str, Field(min_length=1), NOT_BLANK]
     model_id: Annotated[str, Field(min_length=1, max_length=200)] | None = None
     params: InferenceParams | None = None
     number_of_results: Annotated[int, Field(ge=1, le=20)] = 5
@@ -91,7 +92,7 @@ def _retriever(deps: RagDeps, request: RagQuery) -> Any:
         search["filter"] = request.filter
     return AmazonKnowledgeBasesRetriever(
         knowledge_base_id=deps.knowledge_base_id,
-        client=deps.agent_runtime,
+        client=SafeClient(deps.agent_runtime),  # LangChain calls Retrieve itself: under the paid-call rule
         retrieval_config={"vectorSearchConfiguration": search},
         min_score_confidence=None,
     )
@@ -103,7 +104,7 @@ def _llm(deps: RagDeps, model_id: str, options: dict[str, Any]) -> Any:
     inference = options["inferenceConfig"]
     return ChatBedrockConverse(
         model=model_id,
-        client=deps.bedrock,
+        client=SafeClient(deps.bedrock),  # LangChain calls Converse itself: under the paid-call rule
         bedrock_client=control_client(),
         max_tokens=inference.get("maxTokens"),
         temperature=inference.get("temperature"),
@@ -151,7 +152,7 @@ def answer(request: RagQuery, deps: RagDeps, history: list[dict[str, str]]) -> d
             details=[{"field": "question", "message": f"at most {config.limits.max_message_chars} characters"}],
         )
     model = chat_model(config, request.model_id, include_rag=True)
-    options = converse_options(request.params, model)
+    options = converse_options(request.params, model, config.bedrock_timeouts.read_seconds["rag"])
     retriever = _retriever(deps, request)
     found: dict[str, list[Any]] = {}
     min_score = config.retrieval.min_score if request.min_score is None else request.min_score

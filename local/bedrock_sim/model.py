@@ -70,6 +70,24 @@ def check_roles(messages: list[dict[str, Any]]) -> None:
         raise SimError("ValidationException", "The last message must be a user message.")
 
 
+def check_blank_text(messages: list[dict[str, Any]], system: list[dict[str, Any]]) -> None:
+    """Converse refuses a text block that is empty or only whitespace, wherever it is (docs/local-bedrock.md)."""
+    for i, message in enumerate(messages):
+        for j, block in enumerate(message["content"]):
+            if "text" in block and not block["text"].strip():
+                raise SimError("ValidationException", f"The text field in the ContentBlock object at messages.{i}.content.{j} is blank. "
+                               "Add text to the text field, and try again.")  # fmt: skip
+            guarded = (block.get("guardContent") or {}).get("text")
+            if guarded is not None and not guarded["text"].strip():
+                raise SimError("ValidationException", f"The text field in the GuardrailConverseTextBlock object at "
+                               f"messages.{i}.content.{j}.guardContent is blank. Add text to the text field, and try again.")  # fmt: skip
+    for k, block in enumerate(system):
+        text = block["text"] if "text" in block else ((block.get("guardContent") or {}).get("text") or {}).get("text")
+        if text is not None and not text.strip():
+            raise SimError("ValidationException", f"The text field in the SystemContentBlock object at system.{k} is blank. "
+                           "Add text to the text field, and try again.")  # fmt: skip
+
+
 def text_of(content: list[dict[str, Any]]) -> str:
     parts = []
     for block in content:

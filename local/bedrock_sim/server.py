@@ -17,7 +17,17 @@ from infra.guardrail_policy import GROUNDING_TIER
 from local.bedrock_sim import canvas, eventstream, images
 from local.bedrock_sim.guardrail import GuardrailEngine, Outcome
 from local.bedrock_sim.knowledge import KnowledgeStore
-from local.bedrock_sim.model import chat_model, check_inference, check_roles, generate, grounded_reply, passages_in, text_of, tokens
+from local.bedrock_sim.model import (
+    chat_model,
+    check_blank_text,
+    check_inference,
+    check_roles,
+    generate,
+    grounded_reply,
+    passages_in,
+    text_of,
+    tokens,
+)
 from local.bedrock_sim.protocol import Protocol, SimError
 from local.bedrock_sim.qualifiers import apply_blocks, guarded_texts, qualified
 from local.http import LoopbackServer
@@ -248,6 +258,7 @@ class BedrockSimulator:
         check_inference(info, config, params.get("additionalModelRequestFields"))
         messages = params["messages"]
         check_roles(messages)
+        check_blank_text(messages, params.get("system", []))
         guard = params.get("guardrailConfig")
         started = time.perf_counter()
         trace: dict[str, Any] = {}

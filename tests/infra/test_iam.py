@@ -1,6 +1,14 @@
-"""Least privilege: each function has its own role, and every grant names exact ARNs."""
+"""Least privilege: each function has its own role, and every grant names exact ARNs.
+
+One wildcard shape is allowed: a foundation model in any region (`bedrock:*::foundation-model/<id>`),
+only in a statement whose ARN condition on bedrock:InferenceProfileArn names one exact inference
+profile. That is how a geographic profile keeps working when AWS adds a destination region.
+"""
 
 from __future__ import annotations
+
+import re
+from typing import Any
 
 import pytest
 
@@ -8,6 +16,8 @@ from infra.catalog import CHAT_MODELS
 from tests.infra.cfn import allowed, as_list, policy_statements, render
 
 SCOPED_SERVICES = ("bedrock:", "s3vectors:", "dynamodb:")
+ANY_REGION_MODEL = re.compile(r"^arn:aws:bedrock:\*::foundation-model/[^*?]+$")
+EXACT_PROFILE = re.compile(r"^arn:aws:bedrock:[a-z0-9-]+:\d{12}:inference-profile/[^*?]+$")
 
 
 def _role_of(synth, function_key: str) -> str:
@@ -15,15 +25,45 @@ def _role_of(synth, function_key: str) -> str:
     return synth.stack.get_logical_id(function.role.node.default_child)
 
 
-def test_given_each_profile_when_policies_resolve_then_no_wildcard_resource_for_bedrock_vectors_or_dynamodb(each_profile):
-    statements = policy_statements(each_profile.json["Resources"])
-    assert statements, "no policies found"
+def _through_one_profile(statement: dict[str, Any]) -> bool:
+    """An ARN condition operator on bedrock:InferenceProfileArn naming one exact profile ARN."""
+    conditions = statement.get("Condition", {})
+    profiles = [conditions.get(operator, {}).get("bedrock:InferenceProfileArn") for operator in ("ArnEquals", "ArnLike")]
+    return any(isinstance(p, str) and EXACT_PROFILE.match(p) for p in profiles)
+
+
+def wildcard_violations(statements: dict[str, list[dict[str, Any]]]) -> list[str]:
+    """Every Bedrock, S3 Vectors or DynamoDB resource with a wildcard, except the any-region model through one profile."""
+    found = []
     for role, role_statements in statements.items():
         for statement in role_statements:
             actions = as_list(statement["Action"])
-            if any(a.startswith(SCOPED_SERVICES) for a in actions):
-                for resource in as_list(statement["Resource"]):
-                    assert "*" not in resource, f"{role}: {actions} on {resource}"
+            if not any(a.startswith(SCOPED_SERVICES) for a in actions):
+                continue
+            for resource in as_list(statement["Resource"]):
+                if "*" in resource and not (ANY_REGION_MODEL.match(resource) and _through_one_profile(statement)):
+                    found.append(f"{role}: {actions} on {resource}")
+    return found
+
+
+def test_given_each_profile_when_policies_resolve_then_no_wildcard_resource_for_bedrock_vectors_or_dynamodb(each_profile):
+    statements = policy_statements(each_profile.json["Resources"])
+    assert statements, "no policies found"
+    assert wildcard_violations(statements) == []
+
+
+def test_given_the_any_region_model_grant_without_its_profile_condition_then_the_rule_refuses_it(dev):
+    role = _role_of(dev, "chat")
+    statements = policy_statements(dev.json["Resources"])
+    granted = [s for s in statements[role] if any(ANY_REGION_MODEL.match(r) for r in as_list(s["Resource"]))]
+    assert granted  # the shape is emitted ...
+    for statement in granted:
+        unconditioned = {k: v for k, v in statement.items() if k != "Condition"}
+        loose = {**statement, "Condition": {"ArnLike": {"bedrock:InferenceProfileArn": "arn:aws:bedrock:*:*:inference-profile/*"}}}
+        # ... and is allowed only because of its condition
+        assert wildcard_violations({role: [unconditioned]}) != []
+        assert wildcard_violations({role: [loose]}) != []
+        assert wildcard_violations({role: [{**statement, "Resource": "arn:aws:bedrock:*::foundation-model/*"}]}) != []
 
 
 def test_given_each_function_when_roles_are_listed_then_every_function_has_its_own_role(dev):
@@ -33,7 +73,7 @@ def test_given_each_function_when_roles_are_listed_then_every_function_has_its_o
     assert len(set(roles)) == 4
 
 
-def test_given_us_profile_models_when_chat_invokes_then_profile_and_every_destination_region_are_allowed(dev):
+def test_given_us_profile_models_when_chat_invokes_then_the_profile_and_the_model_in_any_region_are_allowed(dev):
     statements = policy_statements(dev.json["Resources"])[_role_of(dev, "chat")]
     resources = set(allowed(statements, "bedrock:InvokeModel"))
     expected = set()
@@ -41,17 +81,38 @@ def test_given_us_profile_models_when_chat_invokes_then_profile_and_every_destin
         base = model_id.removeprefix("us.")
         assert base in CHAT_MODELS
         expected.add(f"arn:aws:bedrock:us-west-2:123456789012:inference-profile/{model_id}")
-        expected |= {f"arn:aws:bedrock:{r}::foundation-model/{base}" for r in ("us-east-1", "us-east-2", "us-west-2")}
+        expected.add(f"arn:aws:bedrock:*::foundation-model/{base}")  # today's destinations and any AWS adds
     assert resources == expected
 
 
-def test_given_profile_routed_models_when_foundation_arns_are_granted_then_only_through_the_profile(dev):
+def test_given_profile_routed_models_when_foundation_arns_are_granted_then_only_through_that_profile(dev):
     statements = policy_statements(dev.json["Resources"])[_role_of(dev, "chat")]
     for statement in statements:
         resources = as_list(statement.get("Resource", []))
         if any(":foundation-model/" in r for r in resources):
-            profile = statement["Condition"]["StringEquals"]["bedrock:InferenceProfileArn"]
-            assert ":inference-profile/us." in profile
+            (base,) = {r.rsplit("/", 1)[1] for r in resources}
+            profile = statement["Condition"]["ArnEquals"]["bedrock:InferenceProfileArn"]
+            assert profile == f"arn:aws:bedrock:us-west-2:123456789012:inference-profile/us.{base}"
+
+
+def test_given_a_global_profile_then_the_documented_region_less_pattern_is_kept(tmp_path):
+    from tests.infra.conftest import cdk_context, synth
+
+    context = cdk_context("dev")
+    model = "global.anthropic.claude-haiku-4-5-20251001-v1:0"
+    context["genai:profiles"]["dev"]["models"] = {"chat": {"allowed": [model], "default": model}, "rag": model}
+    result = synth(context, tmp_path)
+    statements = policy_statements(result.json["Resources"])[_role_of(result, "chat")]
+    base = model.removeprefix("global.")
+    profile = f"arn:aws:bedrock:us-west-2:123456789012:inference-profile/{model}"
+    conditions = {tuple(as_list(s["Resource"])): s.get("Condition") for s in statements if "bedrock:InvokeModel" in as_list(s["Action"])}
+    assert conditions == {
+        (profile,): None,
+        (f"arn:aws:bedrock:us-west-2::foundation-model/{base}",): {"StringEquals": {"bedrock:InferenceProfileArn": profile}},
+        (f"arn:aws:bedrock:::foundation-model/{base}",): {
+            "StringEquals": {"bedrock:InferenceProfileArn": profile, "aws:RequestedRegion": "unspecified"}
+        },
+    }
 
 
 def test_given_image_function_when_granted_then_image_models_in_the_image_region_and_the_translation_model(dev):
@@ -61,7 +122,7 @@ def test_given_image_function_when_granted_then_image_models_in_the_image_region
     translator = dev.stack.deployment.config.models.chat.default  # Korean prompts are translated first
     base = translator.removeprefix("us.")
     translation = {f"arn:aws:bedrock:us-west-2:123456789012:inference-profile/{translator}"}
-    translation |= {f"arn:aws:bedrock:{r}::foundation-model/{base}" for r in ("us-east-1", "us-east-2", "us-west-2")}
+    translation.add(f"arn:aws:bedrock:*::foundation-model/{base}")
     assert resources == images | translation
 
 

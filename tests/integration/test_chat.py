@@ -105,7 +105,7 @@ def test_given_a_size_budget_when_turns_are_long_then_only_whole_recent_turns_th
     long_text = "가" * chat_handler.config.limits.max_message_chars  # each turn ~2x this (the reply quotes it)
     _, first, _ = chat(long_text)
     conversation = first["conversation_id"]
-    for _ in range(5):
+    for _ in range(7):
         assert chat(long_text, conversation_id=conversation)[0] == 200
     chat("short", conversation_id=conversation)
     sent = last_converse(sim)
@@ -113,7 +113,7 @@ def test_given_a_size_budget_when_turns_are_long_then_only_whole_recent_turns_th
         len(block.get("text", "")) or len(block["guardContent"]["text"]["text"]) for m in sent["messages"] for block in m["content"]
     )
     assert total <= budget
-    assert 1 < len(sent["messages"]) < 13  # fewer turns than the window: the budget bound
+    assert 1 < len(sent["messages"]) < 17  # fewer than the 8 long turns the window holds: the budget bound
     assert sent["messages"][0]["role"] == "user"
     assert len(sent["messages"]) % 2 == 1
 

@@ -23,6 +23,11 @@ def test_given_each_model_then_the_sliders_span_its_own_ranges():
     assert (claude["top_k"].high, claude["max_tokens"].high) == (500, 64000)
 
 
+def test_given_a_max_tokens_ceiling_then_the_slider_stops_there_and_defaults_within_it():
+    capped = {s.name: s for s in views.sliders({**CLAUDE, "max_tokens_ceiling": 1440})}
+    assert (capped["max_tokens"].high, capped["max_tokens"].default) == (1440, 1440)
+
+
 def test_given_a_model_that_refuses_temperature_with_top_p_then_only_the_chosen_one_is_sent():
     values = {"temperature": 0.3, "top_p": 0.9, "top_k": 50, "max_tokens": 100}
     assert views.inference_params(values, CLAUDE, tune="top_p") == {"top_p": 0.9, "top_k": 50, "max_tokens": 100}

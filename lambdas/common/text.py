@@ -1,0 +1,28 @@
+"""Text the product sends to Bedrock is never blank: Converse refuses a blank text block.
+
+Converse answers ValidationException "The text field in the ContentBlock object at
+messages.X.content.Y is blank" for empty and whitespace-only text, and Claude refuses
+whitespace-only text too. The AWS docs do not state it; see docs/local-bedrock.md for the sources.
+So a blank question is a 400 here, and a blank model reply is stored as a note that never goes
+back to the model (common/conversations.py).
+"""
+
+from __future__ import annotations
+
+from pydantic import AfterValidator
+
+BLANK_REPLY_NOTE = "[빈 응답: 모델이 아무 글도 돌려주지 않았습니다 / Empty reply: the model returned no text]"
+
+
+def is_blank(text: str) -> bool:
+    return not text.strip()
+
+
+def _not_blank(value: str) -> str:
+    if is_blank(value):
+        raise ValueError("must contain text, not only spaces or line breaks")
+    return value
+
+
+# Last in a field's Annotated[str, Field(...), NOT_BLANK] (nesting it inside another Annotated loses str's checks).
+NOT_BLANK = AfterValidator(_not_blank)
