@@ -124,3 +124,8 @@ def _blobs_as_bytes(shape: Shape, value: Any) -> Any:
     if shape.type_name == "map" and isinstance(value, dict):
         return {k: _blobs_as_bytes(shape.value, v) for k, v in value.items()}
     return value
+
+
+def json_answer(document: dict[str, Any]) -> tuple[int, dict[str, str], bytes]:
+    """A 200 JSON answer, UTF-8 as Bedrock sends it."""
+    return 200, {"Content-Type": "application/json"}, json.dumps(document, ensure_ascii=False).encode("utf-8")

@@ -1,10 +1,9 @@
-"""The simulator's HTTP server and its operations (bedrock-runtime for now)."""
+"""The offline Bedrock's HTTP server: routing and validation, faults, the guardrail and the text models (Converse)."""
 
 from __future__ import annotations
 
 import base64
 import json
-import re
 import threading
 import time
 import uuid
@@ -14,8 +13,11 @@ from typing import Any
 
 from infra.config import Guardrail as GuardrailPolicy
 from infra.guardrail_policy import GROUNDING_TIER
-from local.bedrock_sim import canvas, eventstream, images
+from local.bedrock_sim import eventstream, images
+from local.bedrock_sim.controls import control
 from local.bedrock_sim.guardrail import GuardrailEngine, Outcome
+from local.bedrock_sim.invoke import invoke_model
+from local.bedrock_sim.kb_operations import KnowledgeBaseOperations
 from local.bedrock_sim.knowledge import KnowledgeStore
 from local.bedrock_sim.model import (
     chat_model,
@@ -28,7 +30,7 @@ from local.bedrock_sim.model import (
     text_of,
     tokens,
 )
-from local.bedrock_sim.protocol import Protocol, SimError
+from local.bedrock_sim.protocol import Protocol, SimError, json_answer
 from local.bedrock_sim.qualifiers import apply_blocks, guarded_texts, qualified
 from local.http import LoopbackServer
 
@@ -67,16 +69,17 @@ class BedrockSimulator:
         self.requests: list[Recorded] = []
         self._faults: list[Fault] = []
         self._lock = threading.Lock()
+        knowledge_bases = KnowledgeBaseOperations(self)
         self._operations: dict[str, Callable[[dict[str, Any]], tuple[int, dict[str, str], bytes]]] = {
             "Converse": self.converse,
             "ConverseStream": self.converse_stream,
-            "InvokeModel": self.invoke_model,
+            "InvokeModel": invoke_model,
             "ApplyGuardrail": self.apply_guardrail,
-            "Retrieve": self.retrieve,
-            "RetrieveAndGenerate": self.retrieve_and_generate,
-            "StartIngestionJob": self.start_ingestion_job,
-            "GetIngestionJob": self.get_ingestion_job,
-            "ListIngestionJobs": self.list_ingestion_jobs,
+            "Retrieve": knowledge_bases.retrieve,
+            "RetrieveAndGenerate": knowledge_bases.retrieve_and_generate,
+            "StartIngestionJob": knowledge_bases.start_ingestion_job,
+            "GetIngestionJob": knowledge_bases.get_ingestion_job,
+            "ListIngestionJobs": knowledge_bases.list_ingestion_jobs,
         }
         self.knowledge: KnowledgeStore | None = None
         self._server = LoopbackServer(self._respond, host=host, port=port, name="bedrock-sim")
@@ -97,7 +100,7 @@ class BedrockSimulator:
     def _respond(self, method: str, raw_path: str, headers: dict[str, str], body: bytes) -> tuple[int, dict[str, str], bytes]:
         path = raw_path.split("?")[0]
         if path.startswith("/_sim/"):
-            status, out, payload = _control(self, method, path, body)
+            status, out, payload = control(self, method, path, body)
         else:
             status, out, payload = self.handle(method, path, headers, body)
         return status, {**out, "x-amzn-RequestId": str(uuid.uuid4())}, payload
@@ -151,9 +154,7 @@ class BedrockSimulator:
                     fault.remaining -= 1
                     raise SimError(fault.code, f"Injected {fault.code} (offline simulator)")
 
-    @staticmethod
-    def _json(document: dict[str, Any]) -> tuple[int, dict[str, str], bytes]:
-        return 200, {"Content-Type": "application/json"}, json.dumps(document, ensure_ascii=False).encode("utf-8")
+    _json = staticmethod(json_answer)
 
     # --- guardrail --------------------------------------------------------------------------
 
@@ -189,57 +190,6 @@ class BedrockSimulator:
         if intervened:
             document["actionReason"] = "Guardrail blocked." if blocked else "Guardrail masked."
         return self._json(document)
-
-    # --- knowledge bases ----------------------------------------------------------------------
-
-    def _kb(self) -> KnowledgeStore:
-        if self.knowledge is None:
-            raise SimError("ResourceNotFoundException", "No knowledge base is configured in the offline simulator.")
-        return self.knowledge
-
-    def start_ingestion_job(self, params: dict[str, Any]) -> tuple[int, dict[str, str], bytes]:
-        job = self._kb().start_job(params["knowledgeBaseId"], params["dataSourceId"], params.get("description"))
-        _, headers, body = self._json({"ingestionJob": job})
-        return 202, headers, body
-
-    def get_ingestion_job(self, params: dict[str, Any]) -> tuple[int, dict[str, str], bytes]:
-        return self._json({"ingestionJob": self._kb().get_job(params["knowledgeBaseId"], params["dataSourceId"], params["ingestionJobId"])})
-
-    def list_ingestion_jobs(self, params: dict[str, Any]) -> tuple[int, dict[str, str], bytes]:
-        jobs = self._kb().list_jobs(params["knowledgeBaseId"], params["dataSourceId"], params.get("maxResults"))
-        return self._json({"ingestionJobSummaries": jobs})
-
-    def retrieve(self, params: dict[str, Any]) -> tuple[int, dict[str, str], bytes]:
-        search = (params.get("retrievalConfiguration") or {}).get("vectorSearchConfiguration") or {}
-        results = self._kb().retrieve(
-            params["knowledgeBaseId"], params["retrievalQuery"]["text"], int(search.get("numberOfResults", 5)), search.get("filter")
-        )
-        return self._json({"retrievalResults": results})
-
-    def retrieve_and_generate(self, params: dict[str, Any]) -> tuple[int, dict[str, str], bytes]:
-        """Bedrock's managed RAG: retrieve, answer from the best passage, cite it with its span."""
-        settings = params.get("retrieveAndGenerateConfiguration", {})
-        if settings.get("type") != "KNOWLEDGE_BASE":
-            raise SimError("ValidationException", "Only KNOWLEDGE_BASE retrieve-and-generate is simulated offline.")
-        kb = settings["knowledgeBaseConfiguration"]
-        model_id = kb["modelArn"].rsplit("/", 1)[-1]
-        search = (kb.get("retrievalConfiguration") or {}).get("vectorSearchConfiguration") or {}
-        question = params["input"]["text"]
-        results = self._kb().retrieve(kb["knowledgeBaseId"], question, int(search.get("numberOfResults", 5)), search.get("filter"))
-        session = params.get("sessionId") or str(uuid.uuid4())
-        if not results:
-            text = "Sorry, I am unable to assist you with this request."
-            return self._json({"sessionId": session, "output": {"text": text}, "citations": []})
-        sources = [f"[{i}] {r['content']['text']}" for i, r in enumerate(results, start=1)]
-        reply = grounded_reply(model_id, ["\n\n".join(sources)], question, invent=self.ungrounded_replies)
-        text = re.sub(r"^\[offline model [^\]]*\]\s*|\s*\[\d+\]$", "", reply.text)
-        cited = re.findall(r"\[(\d+)\]$", reply.text)
-        references = [results[int(n) - 1] for n in cited] or results[:1]
-        citation = {
-            "generatedResponsePart": {"textResponsePart": {"text": text, "span": {"start": 0, "end": max(0, len(text) - 1)}}},
-            "retrievedReferences": [{"content": r["content"], "location": r["location"], "metadata": r["metadata"]} for r in references],
-        }
-        return self._json({"sessionId": session, "output": {"text": text}, "citations": [citation]})
 
     def _check_image(self, picture: Any) -> Outcome:
         data = base64.b64decode(picture) if isinstance(picture, str) else bytes(picture)
@@ -306,43 +256,6 @@ class BedrockSimulator:
         frames.append(eventstream.event("metadata", metadata))
         return 200, {"Content-Type": "application/vnd.amazon.eventstream"}, b"".join(frames)
 
-    def invoke_model(self, params: dict[str, Any]) -> tuple[int, dict[str, str], bytes]:
-        """Native bodies: Stability and Amazon image models, and text models (Anthropic Messages, Nova)."""
-        model_id = params["modelId"]
-        try:
-            body = json.loads(params["body"])
-        except (ValueError, TypeError):
-            raise SimError("ValidationException", "Malformed input request: body is not JSON") from None
-        if model_id in images.STABILITY_FIELDS:
-            return 200, {"Content-Type": "application/json"}, json.dumps(images.stability(model_id, body)).encode()
-        if model_id in canvas.MODELS:
-            return 200, {"Content-Type": "application/json"}, json.dumps(canvas.generate(model_id, body)).encode()
-        info = chat_model(model_id)
-        messages = [{"role": m["role"], "text": _native_text(m["content"])} for m in body.get("messages", [])]
-        check_roles([{"role": m["role"]} for m in messages])
-        if info.family == "anthropic":
-            reply = generate(model_id, str(body.get("system", "")), messages, {"maxTokens": body.get("max_tokens", 1024)})
-            document: dict[str, Any] = {
-                "id": f"msg_{uuid.uuid4().hex[:16]}", "type": "message", "role": "assistant", "model": model_id,
-                "content": [{"type": "text", "text": reply.text}], "stop_reason": reply.stop_reason,
-                "usage": {"input_tokens": sum(tokens(m["text"]) for m in messages), "output_tokens": tokens(reply.text)},
-            }  # fmt: skip
-        else:
-            reply = generate(model_id, "", messages, body.get("inferenceConfig", {}))
-            usage_in, usage_out = sum(tokens(m["text"]) for m in messages), tokens(reply.text)
-            document = {
-                "output": {"message": {"role": "assistant", "content": [{"text": reply.text}]}},
-                "stopReason": reply.stop_reason,
-                "usage": {"inputTokens": usage_in, "outputTokens": usage_out, "totalTokens": usage_in + usage_out},
-            }
-        return 200, {"Content-Type": "application/json"}, json.dumps(document, ensure_ascii=False).encode("utf-8")
-
-
-def _native_text(content: Any) -> str:
-    if isinstance(content, str):
-        return content
-    return "\n".join(str(block.get("text", "")) for block in content if isinstance(block, dict))
-
 
 def _with_masked_input(flat: list[dict[str, str]], guarded: list[tuple[int, str]], engine: GuardrailEngine) -> list[dict[str, str]]:
     masked = [dict(m) for m in flat]
@@ -368,20 +281,3 @@ def _converse_result(text: str, stop_reason: str, input_tokens: int, output_toke
     if guard and guard.get("trace", "disabled") != "disabled":
         result["trace"] = {"guardrail": trace}
     return result
-
-
-def _control(simulator: BedrockSimulator, method: str, path: str, body: bytes) -> tuple[int, dict[str, str], bytes]:
-    """Test and dev controls: GET /_sim/requests, POST /_sim/faults {code, operation?, times?}, POST /_sim/reset."""
-    headers = {"Content-Type": "application/json"}
-    if method == "GET" and path == "/_sim/requests":
-        with simulator._lock:
-            data = [{"operation": r.operation, "params": r.params, "at": r.at} for r in simulator.requests]
-        return 200, headers, json.dumps(data, ensure_ascii=False, default=str).encode("utf-8")
-    if method == "POST" and path == "/_sim/faults":
-        request = json.loads(body or b"{}")
-        simulator.inject(request["code"], operation=request.get("operation"), times=int(request.get("times", 1)))
-        return 204, headers, b""
-    if method == "POST" and path == "/_sim/reset":
-        simulator.reset()
-        return 204, headers, b""
-    return 404, headers, json.dumps({"message": f"no control {method} {path}"}).encode()

@@ -1,0 +1,26 @@
+"""The simulator's test and dev controls over HTTP (/_sim/...), beside the Bedrock operations."""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from local.bedrock_sim.server import BedrockSimulator
+
+
+def control(simulator: BedrockSimulator, method: str, path: str, body: bytes) -> tuple[int, dict[str, str], bytes]:
+    """Test and dev controls: GET /_sim/requests, POST /_sim/faults {code, operation?, times?}, POST /_sim/reset."""
+    headers = {"Content-Type": "application/json"}
+    if method == "GET" and path == "/_sim/requests":
+        with simulator._lock:
+            data = [{"operation": r.operation, "params": r.params, "at": r.at} for r in simulator.requests]
+        return 200, headers, json.dumps(data, ensure_ascii=False, default=str).encode("utf-8")
+    if method == "POST" and path == "/_sim/faults":
+        request = json.loads(body or b"{}")
+        simulator.inject(request["code"], operation=request.get("operation"), times=int(request.get("times", 1)))
+        return 204, headers, b""
+    if method == "POST" and path == "/_sim/reset":
+        simulator.reset()
+        return 204, headers, b""
+    return 404, headers, json.dumps({"message": f"no control {method} {path}"}).encode()
