@@ -9,6 +9,7 @@ import json
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import boto3
 import pytest
@@ -139,3 +140,23 @@ def proxy(sim: BedrockSimulator, moto_server: str) -> Iterator[FaultProxy]:
     os.environ.pop("MOTO_DIRECT")
     _new_clients()
     faults.stop()
+
+
+@pytest.fixture
+def runtime(sim: BedrockSimulator) -> Any:
+    """A plain bedrock-runtime client on the simulator (botocore's defaults, not the functions' config)."""
+    return boto3.client("bedrock-runtime", endpoint_url=sim.endpoint_url)
+
+
+def guard_config(sim: BedrockSimulator) -> dict[str, str]:
+    """The guardrailConfig of a Converse call to the simulator's guardrail, with its trace."""
+    return {"guardrailIdentifier": sim.guardrail_id, "guardrailVersion": sim.guardrail_version, "trace": "enabled"}
+
+
+@pytest.fixture
+def empty_bucket(sim: BedrockSimulator) -> Any:
+    """The documents bucket, emptied; an S3 client on it."""
+    s3 = boto3.client("s3")
+    for item in s3.list_objects_v2(Bucket=DOCUMENTS_BUCKET).get("Contents", []):
+        s3.delete_object(Bucket=DOCUMENTS_BUCKET, Key=item["Key"])
+    return s3

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 
-import boto3
 import pytest
 import requests
 
@@ -38,14 +37,6 @@ def slow_jobs(sim):
     sim.knowledge.job_seconds = 3.0
     yield
     sim.knowledge.job_seconds = before
-
-
-@pytest.fixture
-def empty_bucket(sim):
-    s3 = boto3.client("s3")
-    for item in s3.list_objects_v2(Bucket=DOCUMENTS_BUCKET).get("Contents", []):
-        s3.delete_object(Bucket=DOCUMENTS_BUCKET, Key=item["Key"])
-    return s3
 
 
 @pytest.mark.parametrize(("method", "path"), [("GET", "/documents"), ("POST", "/documents"), ("DELETE", "/documents/a.txt"),

@@ -14,17 +14,9 @@ from botocore.exceptions import ClientError
 from PIL import Image
 
 from local.bedrock_sim.eventstream import encode_message
+from tests.integration.conftest import guard_config
 
 HAIKU = "us.anthropic.claude-haiku-4-5-20251001-v1:0"
-
-
-@pytest.fixture
-def runtime(sim):
-    return boto3.client("bedrock-runtime", endpoint_url=sim.endpoint_url)
-
-
-def _guard(sim) -> dict:
-    return {"guardrailIdentifier": sim.guardrail_id, "guardrailVersion": sim.guardrail_version, "trace": "enabled"}
 
 
 def test_given_converse_stream_then_boto3_decodes_the_event_stream(runtime):
@@ -137,7 +129,7 @@ def test_given_an_injected_fault_then_boto3_raises_it_with_the_service_models_st
 
 
 def test_given_requests_then_the_simulator_records_them_for_tests(runtime, sim):
-    runtime.converse(modelId=HAIKU, messages=[{"role": "user", "content": [{"text": "record me"}]}], guardrailConfig=_guard(sim))
+    runtime.converse(modelId=HAIKU, messages=[{"role": "user", "content": [{"text": "record me"}]}], guardrailConfig=guard_config(sim))
     recorded = sim.recorded("Converse")
     assert recorded[-1]["messages"][0]["content"][0]["text"] == "record me"
     with urllib.request.urlopen(f"{sim.endpoint_url}/_sim/requests", timeout=5) as response:
