@@ -46,7 +46,11 @@ def build_resolver(*, max_body_bytes: int, cors_origins: tuple[str, ...] = ()) -
 
     @app.exception_handler(RequestValidationError)
     def _invalid(err: RequestValidationError) -> Response:
-        details = [{"field": _field(tuple(e.get("loc", ()))), "message": e.get("msg", "invalid")} for e in err.errors()]
+        # pydantic prefixes a validator's own message with "Value error, ": the reader needs only the message
+        details = [
+            {"field": _field(tuple(e.get("loc", ()))), "message": str(e.get("msg", "invalid")).removeprefix("Value error, ")}
+            for e in err.errors()
+        ]
         return respond(400, "validation_error", "the request is not valid: see details", details)
 
     @app.not_found

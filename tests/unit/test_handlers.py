@@ -67,3 +67,11 @@ def test_given_a_caller_outside_the_admin_group_then_document_routes_are_forbidd
     status, answer = _call("rag", route.method, path, resource=route.path, body=body, groups="users")
     assert status == 403
     assert answer["error"]["code"] == "forbidden"
+
+
+def test_given_a_blank_message_then_the_400_detail_is_the_validators_own_words():
+    response = chat.handler(rest_event("POST", "/chat", body={"message": "   "}), FakeContext("chat"))
+    detail = json.loads(response["body"])["error"]["details"][0]
+    assert response["statusCode"] == 400
+    assert detail["field"] == "message"
+    assert not detail["message"].startswith("Value error")
