@@ -130,3 +130,14 @@ def test_given_no_outputs_file_when_genai_smoke_runs_then_it_says_what_to_run_an
     assert result.returncode == 2
     assert "make deploy" in result.stdout
     assert "GENAI_OUTPUTS=.local/outputs.json" in result.stdout
+
+
+def test_given_make_smoke_then_it_reads_deployed_outputs_by_default_and_genai_outputs_when_set(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k != "GENAI_OUTPUTS"}
+    make = ["make", "--no-print-directory", "-o", "venv"]  # the venv exists: run only the target's own command
+    planned = subprocess.run([*make, "-n", "smoke"], capture_output=True, text=True, env=env, cwd=ROOT, check=True).stdout
+    assert "-m ui.cli --outputs deployed-outputs.json smoke" in planned
+    missing = tmp_path / "nothing.json"
+    result = subprocess.run([*make, "smoke", f"GENAI_OUTPUTS={missing}"], capture_output=True, text=True, env=env, cwd=ROOT, timeout=60)
+    assert result.returncode != 0
+    assert f"cannot read the stack outputs {missing}" in result.stdout
