@@ -140,7 +140,7 @@ class Smoke:
         content = answer["message"]["content"]
         if answer["guardrail"]["action"] == "BLOCKED" or not HANGUL.search(content):
             raise CheckError(f"expected a Korean reply, got {answer['guardrail']['action']}: {content[:120]!r}", status)
-        return Done(status, f"{answer['model_id']}: {_short(content)}", answer["conversation_id"])
+        return Done(status, f"{answer['model_id']}: {_short(content, 40)}", answer["conversation_id"])
 
     def _second_turn(self) -> Done:
         """A question only the first turn answers. Real models must name the pet (the question does not); the offline

@@ -24,9 +24,10 @@ def cognito(outputs: Outputs) -> Any:
 
 
 def new_user(run_id: str) -> tuple[str, str]:
-    """An e-mail user name (the pool signs in by e-mail) and a password the pool's policy takes
-    (12+ characters with upper and lower case, a digit and a symbol)."""
-    return f"smoke-{run_id}@example.com", f"Smoke-{secrets.token_urlsafe(12)}-7a"
+    """An e-mail user name (the pool signs in by e-mail) and a password the pool's policy takes: 12+ characters
+    with upper and lower case, a digit and a symbol (`-` and `!` are among Cognito's special characters:
+    https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-settings-policies.html)."""
+    return f"smoke-{run_id}@example.com", f"Smoke-{secrets.token_urlsafe(12)}-7a!"
 
 
 def create(outputs: Outputs, username: str) -> None:
