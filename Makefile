@@ -26,7 +26,7 @@ export CDK_DISABLE_CLI_TELEMETRY := true
 export CDK_DISABLE_VERSION_CHECK := 1
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: help venv browser test fuzz synth deploy destroy diff lint format clean bench cost dev dev-reset openapi ui
+.PHONY: help venv browser test fuzz synth deploy smoke destroy diff lint format clean bench cost dev dev-reset openapi ui
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -80,6 +80,11 @@ synth: venv ## synthesize cdk.out/<stack>.template.json (bundles layers with pip
 
 deploy: venv ## deploy the stack (needs AWS credentials; `cdk bootstrap` once per account/region)
 	$(CDK) deploy --no-notices --require-approval broadening --outputs-file deployed-outputs.json $(CDK_CONTEXT)
+
+SMOKE_OUTPUTS = $(or $(GENAI_OUTPUTS),deployed-outputs.json)
+SMOKE_ARGS ?=
+smoke: venv ## after a deploy: every route once, then cleanup (deployed-outputs.json; GENAI_OUTPUTS=.local/outputs.json for make dev)
+	$(BIN)/python -m ui.cli --outputs $(SMOKE_OUTPUTS) smoke $(SMOKE_ARGS)
 
 diff: venv ## show what a deploy would change
 	$(CDK) diff --no-notices $(CDK_CONTEXT)

@@ -5,6 +5,7 @@ genai chat "안녕하세요" [--conversation ID] [--model ID] [--temperature 0.2
 genai rag "재택 근무는 며칠?" [--results 5]
 genai images "a lighthouse at dawn" [--ratio 16:9] [--seed 7]
 genai documents list | upload FILE [--type text/plain] | delete NAME | sync
+genai --outputs deployed-outputs.json smoke [--username U --password P]   (every route once: `make smoke`)
 """
 
 from __future__ import annotations
@@ -52,6 +53,10 @@ def _parser() -> argparse.ArgumentParser:
     delete = actions.add_parser("delete")
     delete.add_argument("name")
     actions.add_parser("sync")
+    smoke = commands.add_parser("smoke", help="after a deploy: call every route once, print each step, clean up (exit 1 on any failure)")
+    smoke.add_argument("--username", help="an existing user in the admin group (default: create a test user, delete it at the end)")
+    smoke.add_argument("--password")
+    smoke.add_argument("--index-timeout", type=float, default=600.0, help="seconds to wait for the uploaded document's ingestion")
     return parser
 
 
@@ -60,7 +65,10 @@ def _compact(values: dict[str, Any]) -> dict[str, Any]:
 
 
 def run(argv: list[str]) -> Any:
-    args = _parser().parse_args(argv)
+    return _run(_parser().parse_args(argv))
+
+
+def _run(args: argparse.Namespace) -> Any:
     outputs = Outputs.load(args.outputs)
     if args.command == "login":
         token = sign_in(outputs, args.username, args.password)
@@ -94,8 +102,16 @@ def run(argv: list[str]) -> Any:
 
 
 def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(sys.argv[1:] if argv is None else argv)
+    if args.command == "smoke":
+        from ui.smoke import Options, run_smoke
+
+        if bool(args.username) != bool(args.password):
+            print("error: give --username and --password together / --username과 --password를 함께 지정하세요", file=sys.stderr)
+            return 2
+        return run_smoke(args.outputs, Options(args.username, args.password, args.index_timeout)).exit_code
     try:
-        result = run(sys.argv[1:] if argv is None else argv)
+        result = _run(args)
     except ApiError as err:
         print(json.dumps(err.body, ensure_ascii=False, indent=1), file=sys.stderr)
         return 1

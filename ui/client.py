@@ -37,6 +37,7 @@ class Outputs:
 
     user_pool_id: str = ""
     demo_users: tuple[tuple[str, str], ...] = ()  # the local stack's (username, password) pairs
+    bedrock_endpoint: str | None = None  # the local stack's: its offline Bedrock's URL, or "aws (<region>)"
 
     @classmethod
     def load(cls, path: Path = DEFAULT_OUTPUTS) -> Outputs:
@@ -48,7 +49,8 @@ class Outputs:
                 raise ValueError(f"{path}: expected the outputs of one stack (ApiUrl, UserPoolClientId, Region)")
             data = stacks[0]
         demo = tuple((u["username"], u["password"]) for u in data.get("DemoUsers", []))
-        return cls(data["ApiUrl"], data["UserPoolClientId"], data["Region"], data.get("CognitoEndpoint"), data.get("UserPoolId", ""), demo)
+        return cls(data["ApiUrl"], data["UserPoolClientId"], data["Region"], data.get("CognitoEndpoint"), data.get("UserPoolId", ""), demo,
+                   data.get("BedrockEndpoint"))  # fmt: skip
 
 
 def sign_in(outputs: Outputs, username: str, password: str, new_password: str | None = None) -> str:
@@ -110,6 +112,7 @@ class Client:
     def __init__(self, api_url: str, token: str, timeout: float = 60) -> None:
         self.api_url = api_url if api_url.endswith("/") else api_url + "/"
         self.token, self.timeout = token, timeout
+        self.status: int | None = None  # the HTTP status of the last call (the S3 POST's after an upload)
 
     def call(self, method: str, path: str, body: dict[str, Any] | None = None) -> Any:
         data = None if body is None else json.dumps(body, ensure_ascii=False).encode("utf-8")
@@ -119,8 +122,10 @@ class Client:
             request.add_header("Content-Type", "application/json")
         try:
             with urllib.request.urlopen(request, timeout=self.timeout) as response:
+                self.status = response.status
                 text = response.read().decode("utf-8")
         except urllib.error.HTTPError as err:
+            self.status = err.code
             text = err.read().decode("utf-8")
             raise ApiError(err.code, json.loads(text) if text else None) from None
         return json.loads(text) if text else None
@@ -163,8 +168,9 @@ class Client:
         request.add_header("Content-Type", f"multipart/form-data; boundary={boundary}")
         request.add_header("Content-Length", str(len(head) + len(data) + len(tail)))
         try:
-            with urllib.request.urlopen(request, timeout=self.timeout):
-                pass
+            with urllib.request.urlopen(request, timeout=self.timeout) as response:
+                self.status = response.status
         except urllib.error.HTTPError as err:
+            self.status = err.code
             raise ApiError(err.code, {"error": {"code": "upload_failed", "message": err.read().decode("utf-8", "replace")[:500]}}) from None
         return offer
