@@ -5,6 +5,7 @@ genai chat "안녕하세요" [--conversation ID] [--model ID] [--temperature 0.2
 genai rag "재택 근무는 며칠?" [--results 5]
 genai images "a lighthouse at dawn" [--ratio 16:9] [--seed 7]
 genai documents list | upload FILE [--type text/plain] | delete NAME | sync
+genai doctor [--profile dev] [--region R] [--config FILE] [--stack NAME]   (read-only preflight checks, as `make doctor`)
 """
 
 from __future__ import annotations
@@ -52,6 +53,7 @@ def _parser() -> argparse.ArgumentParser:
     delete = actions.add_parser("delete")
     delete.add_argument("name")
     actions.add_parser("sync")
+    commands.add_parser("doctor", help="read-only preflight checks before a deploy (`genai doctor --help`)", add_help=False)
     return parser
 
 
@@ -94,8 +96,13 @@ def run(argv: list[str]) -> Any:
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["doctor"]:  # its own options and report (infra/doctor), no API outputs needed
+        from infra.doctor.__main__ import main as doctor
+
+        return doctor(argv[1:], prog="genai doctor")
     try:
-        result = run(sys.argv[1:] if argv is None else argv)
+        result = run(argv)
     except ApiError as err:
         print(json.dumps(err.body, ensure_ascii=False, indent=1), file=sys.stderr)
         return 1
