@@ -123,12 +123,15 @@ def bootstrap(target: Target, account: str) -> Check:
         if stack is None:
             return warn(
                 title,
-                f"cannot verify: ssm:GetParameter and cloudformation:DescribeStacks were refused ({aws.code(ssm_error)})",
+                f"cannot verify: ssm:GetParameter was refused ({aws.code(ssm_error)}) and no {TOOLKIT_STACK} stack could be read",
                 "Grant the doctor's read permissions (docs/doctor.md), or check the bootstrap in the console.",
                 "읽기 권한(docs/doctor.md)을 주거나 콘솔에서 부트스트랩을 확인하세요.",
             )
         outputs = {o["OutputKey"]: o["OutputValue"] for o in stack.get("Outputs", [])}
         version = int(outputs.get("BootstrapVersion", "0") or 0)
+    if version is None and ssm_error is not None and aws.code(ssm_error) != "ParameterNotFound":
+        parameter = f"/cdk-bootstrap/{target.qualifier}/version"
+        return warn(title, f"cannot verify: SSM {parameter} could not be read ({aws.code(ssm_error)}: {aws.message(ssm_error)})")
     if version is None:
         found = f"the {TOOLKIT_STACK} stack exists but " if stack is not None else ""
         return fail(
