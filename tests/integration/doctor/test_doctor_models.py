@@ -7,7 +7,8 @@ from tests.integration.doctor.conftest import configured_models
 
 MODELS = configured_models()
 ANTHROPIC = next(m for m in MODELS if m.family == "anthropic")
-AMAZON_TEXT = next(m for m in MODELS if m.family == "nova")
+# An Amazon model (no Marketplace agreement): a Nova chat model, else the Titan embedding model the Knowledge Base uses.
+AMAZON_TEXT = sorted((m for m in MODELS if m.family in ("nova", "titan-embed")), key=lambda m: m.family != "nova")[0]
 
 
 def test_given_a_healthy_account_when_the_doctor_runs_then_every_check_passes_and_it_exits_0(bootstrapped, doctor):
