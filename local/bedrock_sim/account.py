@@ -33,6 +33,7 @@ class AccountScenario:
     unlisted: list[str] = field(default_factory=list)  # foundation models ListFoundationModels leaves out (retired)
     lifecycle: dict[str, dict[str, str]] = field(default_factory=dict)  # model id -> modelLifecycle fields to report
     availability: dict[str, dict[str, Any]] = field(default_factory=dict)  # model id -> GetFoundationModelAvailability fields
+    destinations: dict[str, list[str]] = field(default_factory=dict)  # inference profile id -> the regions it routes to
     use_case_submitted: bool = True  # Anthropic's first-use form (GetUseCaseForModelAccess)
     quota_value: float | None = None  # every Bedrock quota's value (e.g. 0), None: the figures above
     concurrency_limit: int = 1000  # Lambda ConcurrentExecutions

@@ -112,8 +112,9 @@ class ControlPlane:
             routes = {prefix: sources[region] for prefix, sources in chat.profiles.items() if region in sources}
             if chat.global_profile and region in GLOBAL_SOURCES:
                 routes["global"] = (region,)
-            for prefix, destinations in routes.items():
+            for prefix, catalog_destinations in routes.items():
                 profile_id = f"{prefix}.{chat.model_id}"
+                destinations = tuple(self._simulator.account.destinations.get(profile_id, catalog_destinations))
                 profiles[profile_id] = {
                     "inferenceProfileName": f"{prefix.upper()} {chat.name}".replace(".", "-"),
                     "description": f"Routes requests to {chat.name} in {len(destinations)} regions",

@@ -96,3 +96,12 @@ def test_given_a_configured_model_bedrock_no_longer_lists_then_it_fails(bootstra
     line, fix, _ = result.fix(f"✗ model {AMAZON_TEXT.requested_id}:")
     assert "is not listed by Bedrock in us-west-2" in line
     assert "list-foundation-models" in fix
+
+
+def test_given_a_profile_routing_to_other_regions_than_the_catalog_says_then_it_is_only_a_warning(bootstrapped, doctor):
+    bootstrapped.account.destinations[ANTHROPIC.requested_id] = ["us-east-1", "us-east-2", "us-west-2", "ca-central-1"]
+    result = doctor()
+    assert result.code == 0
+    line, fix, _ = result.fix(f"! inference profile {ANTHROPIC.requested_id}:")
+    assert "routes to ca-central-1, us-east-1, us-east-2, us-west-2" in line
+    assert "Nothing to do for the deploy" in fix
