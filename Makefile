@@ -20,13 +20,15 @@ UI_PORT ?= 8501
 export LOCAL_STATE_DIR
 CDK_CONTEXT := -c profile=$(PROFILE) $(if $(STACK),-c stack_name=$(STACK)) $(if $(REGION),-c region=$(REGION)) \
 	$(if $(CONFIG),-c config=$(abspath $(CONFIG)))
+DOCTOR_ARGS := --profile $(PROFILE) $(if $(STACK),--stack $(STACK)) $(if $(REGION),--region $(REGION)) \
+	$(if $(CONFIG),--config $(abspath $(CONFIG)))
 
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 export CDK_DISABLE_CLI_TELEMETRY := true
 export CDK_DISABLE_VERSION_CHECK := 1
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: help venv browser test fuzz synth deploy smoke destroy diff lint format clean bench cost dev dev-reset openapi ui
+.PHONY: help venv browser test fuzz synth doctor deploy smoke destroy diff lint format clean bench cost dev dev-reset openapi ui
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -78,7 +80,11 @@ synth: venv ## synthesize cdk.out/<stack>.template.json (bundles layers with pip
 	$(BIN)/python -m infra.report cdk.out
 	$(BIN)/cfn-lint --ignore-checks W3005 -- cdk.out/*.template.json
 
-deploy: venv ## deploy the stack (needs AWS credentials; `cdk bootstrap` once per account/region)
+doctor: venv ## read-only preflight checks with your AWS credentials (AWS_PROFILE): account, region, models, access, bootstrap, quotas
+	$(BIN)/python -m infra.doctor $(DOCTOR_ARGS)
+
+deploy: venv ## run the doctor (SKIP_DOCTOR=1 skips it), then deploy the stack (needs AWS credentials; `cdk bootstrap` once per account/region)
+	$(if $(SKIP_DOCTOR),@echo "doctor skipped (SKIP_DOCTOR=1)",$(BIN)/python -m infra.doctor $(DOCTOR_ARGS))
 	$(CDK) deploy --no-notices --require-approval broadening --outputs-file deployed-outputs.json $(CDK_CONTEXT)
 
 SMOKE_OUTPUTS = $(or $(GENAI_OUTPUTS),deployed-outputs.json)

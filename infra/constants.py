@@ -21,6 +21,9 @@ DIMENSION_MODEL = "model_id"
 
 ADMIN_GROUP = "admin"
 
+# Reserved concurrency of the ingest function (one ingestion starter at a time); the doctor checks the account can reserve it.
+INGEST_RESERVED_CONCURRENCY = 1
+
 # Table key design (one table): see infra/constructs/conversations.py.
 TABLE_PK = "pk"
 TABLE_SK = "sk"

@@ -146,7 +146,7 @@ class GenAiStack(Stack):
                 "ingest", "rag.ingest_handler.handler", specs.ingest, ("core",), "Starts knowledge-base ingestion for document events."
             ),
             kb_env,
-            reserved_concurrency=1,
+            reserved_concurrency=names.INGEST_RESERVED_CONCURRENCY,
         )
         self.ingestion = Ingestion(
             self,

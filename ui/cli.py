@@ -6,6 +6,7 @@ genai rag "재택 근무는 며칠?" [--results 5]
 genai images "a lighthouse at dawn" [--ratio 16:9] [--seed 7]
 genai documents list | upload FILE [--type text/plain] | delete NAME | sync
 genai --outputs deployed-outputs.json smoke [--username U --password P]   (every route once: `make smoke`)
+genai doctor [--profile dev] [--region R] [--config FILE] [--stack NAME]   (read-only preflight checks, as `make doctor`)
 """
 
 from __future__ import annotations
@@ -57,15 +58,12 @@ def _parser() -> argparse.ArgumentParser:
     smoke.add_argument("--username", help="an existing user in the admin group (default: create a test user, delete it at the end)")
     smoke.add_argument("--password")
     smoke.add_argument("--index-timeout", type=float, default=600.0, help="seconds to wait for the uploaded document's ingestion")
+    commands.add_parser("doctor", help="read-only preflight checks before a deploy (`genai doctor --help`)", add_help=False)
     return parser
 
 
 def _compact(values: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in values.items() if v is not None}
-
-
-def run(argv: list[str]) -> Any:
-    return _run(_parser().parse_args(argv))
 
 
 def _run(args: argparse.Namespace) -> Any:
@@ -102,7 +100,12 @@ def _run(args: argparse.Namespace) -> Any:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(sys.argv[1:] if argv is None else argv)
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["doctor"]:  # its own options and report (infra/doctor), no API outputs needed
+        from infra.doctor.__main__ import main as doctor
+
+        return doctor(argv[1:], prog="genai doctor")
+    args = _parser().parse_args(argv)
     if args.command == "smoke":
         from ui.smoke import Options, run_smoke
 

@@ -65,6 +65,18 @@ BACKOFF_SECONDS = 0.5
 MIN_READ_SECONDS = 1.0
 ASK_FOR_LESS = "Ask for less (a lower params.max_tokens, a shorter message or question, fewer images) and retry."
 TIMED_OUT = f"Bedrock did not answer in time: this API must answer within 29 s. {ASK_FOR_LESS}"
+# The current model-access process (https://docs.aws.amazon.com/bedrock/latest/userguide/model-access.html): access is on
+# by default; the first call to a third-party model starts an AWS Marketplace subscription (up to 15 minutes) that needs
+# aws-marketplace:Subscribe / Unsubscribe / ViewSubscriptions for whoever calls first and a payment method, and Anthropic
+# models need the first-use form; until then calls fail with AccessDeniedException. The Model access page is retired.
+MODEL_ACCESS_STEPS = (
+    "Operator: the first call to a third-party model (Anthropic, Stability AI, Cohere) in an account starts an AWS Marketplace "
+    "subscription, which needs aws-marketplace:Subscribe and aws-marketplace:ViewSubscriptions for whoever calls first and a "
+    "payment method on the account; Anthropic models also need the one-time first-use form (Bedrock console model catalog, or "
+    "PutUseCaseForModelAccess). Have an administrator invoke the model once (the subscription can take up to 15 minutes), "
+    "rather than adding these permissions to this function's role, and check the role's grant for this model. "
+    "Run `make doctor` to see what is missing."
+)
 NO_TIME_LEFT = f"Not enough time is left in this request to wait for Bedrock (this API must answer within 29 s). {ASK_FOR_LESS}"
 
 # Control plane: quick, idempotent calls; botocore's standard retries (3 attempts) are safe there.
@@ -193,10 +205,7 @@ def _mapped(code: str, message: str, model_id: str | None) -> ApiError:
     if code in ("ServiceUnavailableException", "InternalServerException", "ModelErrorException"):
         return UpstreamUnavailableError(f"{model} is unavailable right now; retry shortly")
     if code == "AccessDeniedException":
-        return ModelAccessError(
-            f"Bedrock denied access to {model}. Operator: enable access to this model in the Bedrock console "
-            "(Model access) for this account and region, and check the function role's grant."
-        )
+        return ModelAccessError(f"Bedrock denied access to {model}. {MODEL_ACCESS_STEPS}")
     if code == "ResourceNotFoundException":
         return ModelAccessError(f"Bedrock could not find a resource for {model} (model, profile or guardrail): {message}")
     if code == "ConflictException":

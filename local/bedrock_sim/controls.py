@@ -10,7 +10,8 @@ if TYPE_CHECKING:
 
 
 def control(simulator: BedrockSimulator, method: str, path: str, body: bytes) -> tuple[int, dict[str, str], bytes]:
-    """Test and dev controls: GET /_sim/requests, POST /_sim/faults {code, operation?, times?}, POST /_sim/reset."""
+    """Test and dev controls: GET /_sim/requests, POST /_sim/faults {code, operation?, times?}, POST /_sim/reset,
+    GET /_sim/account and POST /_sim/account {setting: value, ...} (the account scenario, local/bedrock_sim/account.py)."""
     headers = {"Content-Type": "application/json"}
     if method == "GET" and path == "/_sim/requests":
         with simulator._lock:
@@ -20,6 +21,13 @@ def control(simulator: BedrockSimulator, method: str, path: str, body: bytes) ->
         request = json.loads(body or b"{}")
         simulator.inject(request["code"], operation=request.get("operation"), times=int(request.get("times", 1)))
         return 204, headers, b""
+    if path == "/_sim/account" and method in ("GET", "POST"):
+        if method == "POST":
+            try:
+                simulator.account.update(json.loads(body or b"{}"))
+            except (ValueError, TypeError) as err:
+                return 400, headers, json.dumps({"message": str(err)}).encode()
+        return 200, headers, json.dumps(simulator.account.as_dict()).encode()
     if method == "POST" and path == "/_sim/reset":
         simulator.reset()
         return 204, headers, b""

@@ -13,7 +13,8 @@ from typing import Any
 
 from infra.config import Guardrail as GuardrailPolicy
 from infra.guardrail_policy import GROUNDING_TIER
-from local.bedrock_sim import eventstream, images
+from local.bedrock_sim import control_plane, eventstream, images
+from local.bedrock_sim.account import AccountScenario
 from local.bedrock_sim.controls import control
 from local.bedrock_sim.guardrail import GuardrailEngine, Outcome
 from local.bedrock_sim.invoke import invoke_model
@@ -30,13 +31,14 @@ from local.bedrock_sim.model import (
     text_of,
     tokens,
 )
-from local.bedrock_sim.protocol import Protocol, SimError, json_answer
+from local.bedrock_sim.protocol import Protocol, SimError, json_answer, signed_region
 from local.bedrock_sim.qualifiers import apply_blocks, guarded_texts, qualified
 from local.http import LoopbackServer
 
-SERVICES = ("bedrock-runtime", "bedrock-agent-runtime", "bedrock-agent")
+# bedrock, lambda and service-quotas: the control-plane reads of the preflight doctor (control_plane.py).
+SERVICES = ("bedrock-runtime", "bedrock-agent-runtime", "bedrock-agent", "bedrock", "lambda", "service-quotas")
 OPERATIONS = ("Converse", "ConverseStream", "InvokeModel", "ApplyGuardrail", "Retrieve", "RetrieveAndGenerate",
-              "StartIngestionJob", "GetIngestionJob", "ListIngestionJobs")  # fmt: skip
+              "StartIngestionJob", "GetIngestionJob", "ListIngestionJobs", *control_plane.OPERATIONS)  # fmt: skip
 
 
 @dataclass
@@ -65,6 +67,7 @@ class BedrockSimulator:
         self.latency_ms = latency_ms
         self.ungrounded_replies = False  # tests: make the offline model answer without its passages
         self.combined_outputs = False  # tests: ApplyGuardrail answers several masked texts as one output
+        self.account = AccountScenario()  # the offline account the doctor reads (tests: /_sim/account)
         self.protocol = Protocol(SERVICES, prefer=OPERATIONS)
         self.requests: list[Recorded] = []
         self._faults: list[Fault] = []
@@ -80,6 +83,7 @@ class BedrockSimulator:
             "StartIngestionJob": knowledge_bases.start_ingestion_job,
             "GetIngestionJob": knowledge_bases.get_ingestion_job,
             "ListIngestionJobs": knowledge_bases.list_ingestion_jobs,
+            **control_plane.ControlPlane(self).operations(),
         }
         self.knowledge: KnowledgeStore | None = None
         self._server = LoopbackServer(self._respond, host=host, port=port, name="bedrock-sim")
@@ -102,13 +106,14 @@ class BedrockSimulator:
         if path.startswith("/_sim/"):
             status, out, payload = control(self, method, path, body)
         else:
-            status, out, payload = self.handle(method, path, headers, body)
+            status, out, payload = self.handle(method, raw_path, headers, body)
         return status, {**out, "x-amzn-RequestId": str(uuid.uuid4())}, payload
 
     def reset(self) -> None:
         with self._lock:
             self.requests.clear()
             self._faults.clear()
+            self.account = AccountScenario()
 
     def inject(self, code: str, *, operation: str | None = None, times: int = 1) -> None:
         """Answer the next `times` calls (of `operation`, or any) with the error `code`."""
@@ -121,12 +126,14 @@ class BedrockSimulator:
 
     # --- dispatch ---------------------------------------------------------------------------
 
-    def handle(self, method: str, path: str, headers: dict[str, str], body: bytes) -> tuple[int, dict[str, str], bytes]:
+    def handle(self, method: str, raw_path: str, headers: dict[str, str], body: bytes) -> tuple[int, dict[str, str], bytes]:
         service = "bedrock-runtime"
+        path, _, query = raw_path.partition("?")
+        control_plane.REGION.set(signed_region(headers))
         try:
-            route, labels = self.protocol.route(method, path)
+            route, labels = self.protocol.route(method, path, headers)
             service = route.service
-            params = self.protocol.parse(route.operation, labels, headers, body)
+            params = self.protocol.parse(route.operation, labels, headers, body, query)
             self.protocol.validate(route.operation.input_shape, params, "request")
             with self._lock:
                 self.requests.append(Recorded(route.service, route.operation.name, params))
@@ -138,13 +145,14 @@ class BedrockSimulator:
                 raise SimError("ValidationException", f"{route.operation.name} is not simulated offline")
             status, headers, payload = operation(params)
             output = route.operation.output_shape
-            if headers.get("Content-Type") == "application/json" and output is not None and "payload" not in output.serialization:
+            if "json" in headers.get("Content-Type", "") and output is not None and "payload" not in output.serialization:
                 # Our own answers must match the service model too: a drifted fake is a bug here, not in the client.
-                self.protocol.validate(output, json.loads(payload), "simulator response")
+                self.protocol.validate(output, json.loads(payload), "simulator response", control_plane.tolerated)
             return status, headers, payload
         except SimError as err:
             status = err.status if err.status != 400 else self.protocol.error_status(service, err.code)
-            payload = json.dumps({"message": err.message}).encode()
+            document = {"message": err.message, **({"__type": err.code} if self.protocol.is_json(service) else {})}
+            payload = json.dumps(document).encode()
             return status, {"Content-Type": "application/json", "x-amzn-ErrorType": err.code}, payload
 
     def _maybe_fail(self, operation: str) -> None:

@@ -70,8 +70,12 @@ def test_given_a_persistent_bedrock_fault_then_a_clear_status_the_retries_and_no
     assert len(sim.recorded("Converse")) == attempts  # retried only when retrying can help
     if fault == "ThrottlingException":
         assert headers.get("Retry-After") == "2"
-    if fault == "AccessDeniedException":
-        assert "enable access to this model in the Bedrock console" in body["error"]["message"]
+    if fault == "AccessDeniedException":  # the current process, not the retired "Model access" page
+        message = body["error"]["message"]
+        for step in ("AWS Marketplace", "aws-marketplace:Subscribe", "aws-marketplace:ViewSubscriptions", "payment method",
+                     "first-use form", "make doctor"):  # fmt: skip
+            assert step in message, step
+        assert "Model access" not in message
     assert _user_messages("faulty", conversation) == ["before the fault"]
     assert len(_items("faulty", conversation)) == 3  # summary + one turn: no dangling user message
 
