@@ -63,7 +63,10 @@ class Observability(Construct):
             "DeadLetterQueueNotEmpty",
             dead_letter_queue.metric_approximate_number_of_messages_visible(period=PERIOD, statistic="Maximum"),
             threshold=1,
-            description="Document events could not be ingested after every retry; see docs/operations.md.",
+            description=(
+                "Document events could not be delivered to the ingestion queue, or could not be ingested after every "
+                "retry; see docs/operations.md#dead-letter-queue."
+            ),
         )
 
     def _api_alarm(self, api: apigw.RestApi) -> None:
