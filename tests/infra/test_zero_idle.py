@@ -65,3 +65,15 @@ def test_given_alarm_email_with_alarms_off_then_the_configuration_is_refused():
 def test_given_defaults_then_alarms_and_dashboard_are_on():
     features = load_config(cdk_context("dev")).features
     assert (features.alarms, features.dashboard) == (True, True)
+
+
+def test_given_the_zero_idle_example_then_cfn_lint_finds_nothing(zero_idle):
+    import json
+
+    from cfnlint.api import lint
+    from cfnlint.config import ManualArgs
+
+    from tests.infra.test_nag_and_lint import IGNORED_CFN_LINT_RULES
+
+    config = ManualArgs(regions=[zero_idle.stack.region], ignore_checks=sorted(IGNORED_CFN_LINT_RULES))
+    assert [f"{m.rule.id} {m.message}" for m in lint(json.dumps(zero_idle.json), config=config)] == []
