@@ -101,9 +101,11 @@ destroy: venv ## delete the stack (prod keeps its data: see docs/operations.md)
 bench: venv ## run every benchmark (each figure beside its baseline) and write docs/performance.md
 	$(BIN)/python -m bench 10 200 400 2>&1 | grep -v '^{'  # drop the handlers' metric lines
 
-cost: venv ## idle and per-use cost of the synthesized template (synthesizes without bundling if cdk.out is missing)
-	test -n "$$(ls cdk.out/*.template.json 2>/dev/null)" || $(CDK) synth --no-notices --quiet $(CDK_CONTEXT) -c skip_bundling=true
-	$(BIN)/python -m infra.cost cdk.out
+COST_OUT := cdk.cost.out
+cost: venv ## idle and per-use cost of PROFILE/CONFIG's template (synthesized without bundling into cdk.cost.out)
+	rm -rf $(COST_OUT)
+	$(CDK) synth --no-notices --quiet --output $(COST_OUT) $(CDK_CONTEXT) -c skip_bundling=true
+	$(BIN)/python -m infra.cost $(COST_OUT) $(CDK_CONTEXT)
 
 lint: venv ## ruff + mypy
 	$(BIN)/ruff check .
@@ -115,5 +117,5 @@ format: venv ## apply ruff's formatting and safe fixes
 	$(BIN)/ruff format .
 
 clean: ## remove build output, caches and the virtualenv
-	rm -rf cdk.out $(VENV) node_modules .pytest_cache .mypy_cache .ruff_cache
+	rm -rf cdk.out $(COST_OUT) $(VENV) node_modules .pytest_cache .mypy_cache .ruff_cache
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +

@@ -8,7 +8,7 @@ import sys
 from datetime import date
 
 import aws_cdk as cdk
-from cdk_nag import AwsSolutionsChecks
+from cdk_nag import AwsSolutionsChecks, ServerlessChecks
 
 from infra.config import ConfigError, load_config
 from infra.deployment import resolve
@@ -43,7 +43,7 @@ def build_app(app: cdk.App) -> GenAiStack:
         description=f"Bedrock GenAI backend: chat, RAG, images ({config.profile} profile)",
         termination_protection=config.retention.deletion_protection,
     )
-    cdk.Validations.of(app).add_plugins(AwsSolutionsChecks(app))
+    cdk.Validations.of(app).add_plugins(AwsSolutionsChecks(app), ServerlessChecks(app))
     return stack
 
 

@@ -237,6 +237,9 @@ class Waf(_Model):
 
 class Features(_Model):
     waf: Waf
+    # Observability that bills while idle (docs/cost.md): on by default; off for a zero-idle deployment.
+    alarms: bool = True
+    dashboard: bool = True
     alarm_email: str | None = None
     snapstart: bool
     self_sign_up: bool
@@ -248,6 +251,12 @@ class Features(_Model):
         if value is not None and not re.match(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", value):
             raise ValueError(f"{value!r} is not an e-mail address")
         return value
+
+    @model_validator(mode="after")
+    def _email_needs_alarms(self) -> Features:
+        if self.alarm_email is not None and not self.alarms:
+            raise ValueError("alarm_email is set but alarms is false: with no alarms nothing would be e-mailed; set one or the other")
+        return self
 
 
 class FunctionSizing(_Model):

@@ -2,7 +2,9 @@
 
 Every resource type must be classified: an unknown type raises (it might bill by the hour), never
 counts as free. Prices are USD list prices (us-east-1/us-west-2) used as assumptions; they are printed.
-Usage: python -m infra.cost [cdk.out]
+Usage: python -m infra.cost [cdk.out] [-c key=value ...]
+The `-c` pairs are the context the template was synthesized with (profile, config, region, ...): `make cost`
+passes the same ones to `cdk synth` and here, so the per-use figures follow the same configuration.
 """
 
 from __future__ import annotations
@@ -159,24 +161,46 @@ def report(template: dict[str, Any], config: Any) -> list[str]:
         out.append(f"  {'':<10} assumes: {use.assumptions}")
     ocu = MIN_OCU * OCU_HOUR * HOURS_PER_MONTH
     out.append("(c) a Knowledge Base on OpenSearch Serverless instead of S3 Vectors")
+    ratio = f": {ocu / total:.0f}x" if total > 0 else ""
     out.append(f"  at least 0.5 + 0.5 OCU x ${OCU_HOUR}/OCU-hour x {HOURS_PER_MONTH} h = ${ocu:.2f}/month before any query; "
-               f"this stack idles at ${total:.2f}/month: {ocu / max(total, 0.01):.0f}x")  # fmt: skip
+               f"this stack idles at ${total:.2f}/month{ratio}")  # fmt: skip
     return out
 
 
-def _load_config() -> Any:
+def context_overrides(args: list[str]) -> dict[str, str]:
+    """`-c key=value` pairs, as the CDK CLI takes them."""
+    overrides: dict[str, str] = {}
+    for flag, pair in zip(args[::2], args[1::2], strict=False):
+        key, sep, value = pair.partition("=")
+        if flag not in ("-c", "--context") or not sep:
+            sys.exit(f"expected -c key=value, got {flag} {pair}")
+        overrides[key] = value
+    if len(args) % 2:
+        sys.exit(f"expected -c key=value, got {args[-1]}")
+    return overrides
+
+
+def load_cost_config(overrides: dict[str, str]) -> Any:
+    """The configuration the template was synthesized with: cdk.json's context plus the same `-c` overrides."""
     from infra.config import load_config
 
     root = Path(__file__).resolve().parent.parent
-    return load_config(json.loads((root / "cdk.json").read_text(encoding="utf-8"))["context"])
+    context = json.loads((root / "cdk.json").read_text(encoding="utf-8"))["context"]
+    return load_config({**context, **overrides})
 
 
 def main() -> None:
-    outdir = Path(sys.argv[1] if len(sys.argv) > 1 else "cdk.out")
+    args = sys.argv[1:]
+    outdir = Path(args.pop(0) if args and not args[0].startswith("-") else "cdk.out")
     templates = sorted(outdir.glob("*.template.json"))
     if not templates:
         sys.exit(f"no template in {outdir}: run `make synth` (or cdk synth -c skip_bundling=true) first")
-    config = _load_config()
+    from infra.config import ConfigError
+
+    try:
+        config = load_cost_config(context_overrides(args))
+    except ConfigError as err:
+        sys.exit(f"error: {err}")
     for path in templates:
         print(f"{path.name}")
         print("\n".join(report(json.loads(path.read_text(encoding="utf-8")), config)))

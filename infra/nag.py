@@ -11,6 +11,8 @@ from aws_cdk import Acknowledgment, CfnElement, Stack, Validations
 from aws_cdk import aws_iam as iam
 from constructs import IConstruct
 
+from infra.nag_serverless import acknowledge_serverless_findings
+
 XRAY = (
     "X-Ray tracing: xray:PutTraceSegments and xray:PutTelemetryRecords do not support resource-level "
     "permissions, so the Lambda tracing policy must name Resource '*'."
@@ -101,3 +103,4 @@ def acknowledge_findings(stack: Stack) -> None:
         "The Cognito Plus feature plan (threat protection) is billed per monthly active user; the product keeps "
         "to the pay-per-use Essentials plan with strong passwords, optional TOTP MFA and no self sign-up by default.",
     )
+    acknowledge_serverless_findings(stack)

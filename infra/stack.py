@@ -109,6 +109,8 @@ class GenAiStack(Stack):
             dead_letter_queue=self.ingestion.dead_letter_queue,
             model_ids=[m.requested_id for m in deployment.text_models],
             alarm_email=config.features.alarm_email,
+            alarms=config.features.alarms,
+            dashboard=config.features.dashboard,
         )
         self._add_outputs()
         acknowledge_findings(self)
@@ -190,7 +192,8 @@ class GenAiStack(Stack):
             "GuardrailId": self.guardrail.guardrail_id,
             "GuardrailVersion": self.guardrail.version_number,
             "Region": self.region,
-            "DashboardName": self.observability.dashboard.dashboard_name,
         }
+        if self.observability.dashboard is not None:
+            outputs["DashboardName"] = self.observability.dashboard.dashboard_name
         for key, value in outputs.items():
             CfnOutput(self, key, value=value)

@@ -34,6 +34,10 @@ _GATEWAY_RESPONSES: dict[apigw.ResponseType, str | None] = {
     apigw.ResponseType.MISSING_AUTHENTICATION_TOKEN: "404",
 }
 
+# The stage's throttle is a token bucket refilled every second (api.throttle_rate per second): a client that waits
+# a second finds tokens again. Every other 429 of this API carries Retry-After too (docs/openapi.json says so).
+_EXTRA_HEADERS: dict[str, dict[str, str]] = {"THROTTLED": {"Retry-After": "'1'"}}
+
 _ACCESS_LOG_FIELDS = {
     "requestId": "$context.requestId",
     "time": "$context.requestTime",
@@ -120,7 +124,7 @@ class Api(Construct):
                 f"Gateway{response_type.response_type}",
                 type=response_type,
                 status_code=status,
-                response_headers=headers,
+                response_headers={**headers, **_EXTRA_HEADERS.get(response_type.response_type, {})},
                 templates={"application/json": _ERROR_TEMPLATE},
             )
 

@@ -1,4 +1,8 @@
-"""Dashboard and alarms, with an SNS topic (optionally e-mailed) for the alarms."""
+"""Dashboard and alarms, with an SNS topic (optionally e-mailed) for the alarms.
+
+Both bill while idle (an alarm per metric-month, a dashboard per month: docs/cost.md), so each can be
+turned off (features.alarms, features.dashboard) for a deployment with no idle charge.
+"""
 
 from __future__ import annotations
 
@@ -36,12 +40,17 @@ class Observability(Construct):
         dead_letter_queue: sqs.IQueue,
         model_ids: list[str],
         alarm_email: str | None,
+        alarms: bool = True,
+        dashboard: bool = True,
     ) -> None:
         super().__init__(scope, construct_id)
+        self.alarms: list[cloudwatch.Alarm] = []
+        self.dashboard = self._build_dashboard(name, api, functions, dead_letter_queue, model_ids) if dashboard else None
+        if not alarms:
+            return
         self.topic = sns.Topic(self, "AlarmTopic", display_name=f"{name} alarms", enforce_ssl=True)
         if alarm_email:
             self.topic.add_subscription(subscriptions.EmailSubscription(alarm_email))
-        self.alarms: list[cloudwatch.Alarm] = []
         self._api_alarm(api)
         for key, function in functions.items():
             self._add_alarm(
@@ -54,9 +63,11 @@ class Observability(Construct):
             "DeadLetterQueueNotEmpty",
             dead_letter_queue.metric_approximate_number_of_messages_visible(period=PERIOD, statistic="Maximum"),
             threshold=1,
-            description="Document events could not be ingested after every retry; see docs/operations.md.",
+            description=(
+                "Document events could not be delivered to the ingestion queue, or could not be ingested after every "
+                "retry; see docs/operations.md#dead-letter-queue."
+            ),
         )
-        self.dashboard = self._build_dashboard(name, api, functions, dead_letter_queue, model_ids)
 
     def _api_alarm(self, api: apigw.RestApi) -> None:
         rate = cloudwatch.MathExpression(

@@ -99,6 +99,12 @@ def test_given_gateway_errors_then_json_body_with_cors_and_mapped_status(dev):
         assert props["ResponseParameters"]["gatewayresponse.header.Access-Control-Allow-Origin"] == "'http://localhost:8501'"
 
 
+def test_given_the_stage_throttle_then_its_429_carries_retry_after_like_every_other_429(dev):
+    responses = {r["Properties"]["ResponseType"]: r["Properties"] for r in dev.resources("AWS::ApiGateway::GatewayResponse").values()}
+    assert responses["THROTTLED"]["ResponseParameters"]["gatewayresponse.header.Retry-After"] == "'1'"
+    assert all("gatewayresponse.header.Retry-After" not in p["ResponseParameters"] for t, p in responses.items() if t != "THROTTLED")
+
+
 def test_given_preflight_then_only_configured_origins(dev):
     options = [m["Properties"] for m in _methods(dev).values() if m["Properties"]["HttpMethod"] == "OPTIONS"]
     assert options

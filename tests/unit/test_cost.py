@@ -59,3 +59,25 @@ def test_given_a_template_then_the_report_names_idle_total_and_opensearch_compar
     text = "\n".join(report(_template(("Board", "AWS::CloudWatch::Dashboard", {}), ("Table", "AWS::DynamoDB::GlobalTable", {})), _config()))
     assert "idle total: $3.00/month" in text
     assert "$175.20/month" in text
+
+
+def test_given_cli_context_pairs_then_cost_reads_the_same_configuration_as_the_synth():
+    from infra.cost import context_overrides, load_cost_config
+
+    overrides = context_overrides(["-c", "profile=prod", "-c", f"config={ROOT / 'docs/examples/zero-idle.json'}"])
+    config = load_cost_config(overrides)
+    assert config.profile == "prod"
+    assert (config.features.alarms, config.features.dashboard, config.features.waf.enabled) == (False, False, False)
+
+
+def test_given_a_malformed_context_argument_then_cost_exits_with_the_expected_form():
+    from infra.cost import context_overrides
+
+    with pytest.raises(SystemExit, match="expected -c key=value"):
+        context_overrides(["-c", "profile"])
+
+
+def test_given_a_template_without_idle_charges_then_the_report_says_zero_and_no_ratio():
+    text = "\n".join(report(_template(("Table", "AWS::DynamoDB::GlobalTable", {})), _config()))
+    assert "idle total: $0.00/month" in text
+    assert "this stack idles at $0.00/month\n" in text + "\n"
