@@ -61,9 +61,15 @@ def plan(effort: str | None, thinking: bool | None, model: ChatModelSpec) -> Pla
     if effort is not None and effort not in spec.efforts:
         why = f" ({spec.note})" if spec.note else ""
         problems.append(problem("effort", f"must be one of {', '.join(spec.efforts)} for {model.name}{why}"))
-    elif effort is not None and not on and model.family == "anthropic" and effort not in spec.efforts_without_thinking:
-        top = spec.efforts_without_thinking[-1]
-        message = f"with thinking off, {model.name} takes effort up to {top}: send thinking true or a lower effort"
+    elif (
+        effort is not None
+        and not on
+        and spec.thinking == "optional"
+        and model.family == "anthropic"
+        and effort not in spec.efforts_without_thinking
+    ):
+        allowed = ", ".join(spec.efforts_without_thinking) or "none"
+        message = f"with thinking off, {model.name} takes effort {allowed}: send thinking true or one of those"
         problems.append(problem("effort", message))
     if problems:
         return Plan(thinking=on, problems=tuple(problems))

@@ -171,7 +171,8 @@ def test_given_a_model_that_is_not_allowed_then_400_listing_the_allowed_ones(sim
     status, body, _ = chat("hi", model_id="anthropic.claude-3-opus")
     assert status == 400
     assert body["error"]["code"] == "bad_request"
-    assert DEFAULT in body["error"]["message"] and HAIKU in body["error"]["message"]
+    assert DEFAULT in body["error"]["message"]
+    assert HAIKU in body["error"]["message"]
     assert not sim.recorded("Converse")
 
 
