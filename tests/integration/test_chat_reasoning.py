@@ -12,6 +12,7 @@ import pytest
 from common.errors import ValidationFailedError
 from common.params import InferenceParams, converse_options
 from image import handler as image_handler
+from infra.catalog import Effort
 from tests.events import FakeContext, rest_event
 from tests.integration.test_chat import DEFAULT, HAIKU, call, chat, last_converse
 from tests.integration.test_rag import ask, corpus  # noqa: F401  (fixture: the sample corpus, ingested)
@@ -19,7 +20,7 @@ from tests.unit.test_reasoning_params import SPECS
 
 OPUS = "us.anthropic.claude-opus-5-5"  # the strong option: thinks always
 NOVA_2 = "us.amazon.nova-2-lite-v1:0"
-EFFORTS = ("low", "medium", "high", "xhigh", "max")
+EFFORTS: tuple[Effort, ...] = ("low", "medium", "high", "xhigh", "max")
 
 
 def refused(model_id: str, params: dict) -> dict[str, str]:

@@ -14,8 +14,8 @@ CLAUDE = {"id": "c", "family": "anthropic", "max_output_tokens": 64000, "tempera
 NOVA = {"id": "n", "family": "nova", "max_output_tokens": 5000, "temperature_with_top_p": True, "max_stop_sequences": 4,
         "params": {"temperature": [0.0, 1.0], "top_p": [0.0, 1.0], "top_k": [1, 128]}}  # fmt: skip
 NO_SAMPLING = {"temperature": None, "top_p": None, "top_k": None}
-HAIKU_55 = {"id": "h", "name": "Claude Haiku 5.5", "family": "anthropic", "max_output_tokens": 128000, "max_tokens_ceiling": 1440,
-            "temperature_with_top_p": False, "max_stop_sequences": 4, "params": NO_SAMPLING,
+HAIKU_55: dict[str, Any] = {"id": "h", "name": "Claude Haiku 5.5", "family": "anthropic", "max_output_tokens": 128000,
+            "max_tokens_ceiling": 1440, "temperature_with_top_p": False, "max_stop_sequences": 4, "params": NO_SAMPLING,
             "reasoning": {"efforts": ["low", "medium", "high", "xhigh", "max"], "thinking": "optional",
                           "efforts_without_thinking": ["low", "medium", "high"]}}  # fmt: skip
 OPUS_55 = {**HAIKU_55, "reasoning": {**HAIKU_55["reasoning"], "thinking": "always", "efforts_without_thinking": []}}
