@@ -6,7 +6,7 @@ policy source for models, parameter ranges, memory window, limits and messages.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import date
 from typing import Any
 
@@ -167,6 +167,7 @@ def _chat_model_entry(model: ResolvedModel) -> dict[str, Any]:
         "max_stop_sequences": info.max_stop_sequences,
         "output_tokens_per_second": info.output_tokens_per_second,
         "price": {"input_per_million": info.price_input_per_million, "output_per_million": info.price_output_per_million},
+        "reasoning": None if info.reasoning is None else asdict(info.reasoning),
     }
 
 

@@ -17,7 +17,7 @@ function must stop waiting for Bedrock early enough to answer a clear 504 itself
   runs late, each later attempt gets only the time left (lambdas/common/bedrock.py).
 
 The result goes into the runtime configuration (`bedrock_timeouts`), so the chat `max_tokens`
-ceiling (what a model writes within its read timeout, infra/catalog.py) is known to the function
+ceiling (what a model writes within its read timeout, infra/catalog/) is known to the function
 and shown by GET /models.
 """
 

@@ -1,7 +1,7 @@
 """`genai`: the API from a terminal, for scripts. Reads .local/outputs.json (or --outputs).
 
 genai login --username admin@example.com --password ...      (stores the ID token in .local/token)
-genai chat "안녕하세요" [--conversation ID] [--model ID] [--temperature 0.2]
+genai chat "안녕하세요" [--conversation ID] [--model ID] [--temperature 0.2] [--thinking | --no-thinking] [--effort low]
 genai rag "재택 근무는 며칠?" [--results 5]
 genai images "a lighthouse at dawn" [--ratio 16:9] [--seed 7]
 genai documents list | upload FILE [--type text/plain] | delete NAME | sync
@@ -37,6 +37,8 @@ def _parser() -> argparse.ArgumentParser:
     chat.add_argument("--model")
     chat.add_argument("--temperature", type=float)
     chat.add_argument("--max-tokens", type=int)
+    chat.add_argument("--thinking", action=argparse.BooleanOptionalAction, help="think before answering (models with reasoning)")
+    chat.add_argument("--effort", choices=("low", "medium", "high", "xhigh", "max"), help="the model's levels: GET /models reasoning")
     rag = commands.add_parser("rag", help="ask the knowledge base")
     rag.add_argument("question")
     rag.add_argument("--results", type=int, default=5)
@@ -78,7 +80,8 @@ def _run(args: argparse.Namespace) -> Any:
         raise ApiError(401, {"error": {"code": "unauthorized", "message": "run `genai login` first"}})
     client = Client(outputs.api_url, args.token_file.read_text(encoding="utf-8").strip())
     if args.command == "chat":
-        params = _compact({"temperature": args.temperature, "max_tokens": args.max_tokens})
+        wanted = {"temperature": args.temperature, "max_tokens": args.max_tokens, "thinking": args.thinking, "effort": args.effort}
+        params = _compact(wanted)
         body = _compact({"message": args.message, "conversation_id": args.conversation, "model_id": args.model, "params": params or None})
         return client.call("POST", "chat", body)
     if args.command == "rag":

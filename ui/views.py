@@ -22,18 +22,45 @@ class Slider:
 
 
 def sliders(model: dict[str, Any]) -> list[Slider]:
-    """One slider per inference parameter, over the model's own allowed range (GET /models)."""
+    """One slider per inference parameter the model takes, over its own allowed range (GET /models); Claude 4.7
+    and later take no sampling parameter (range null), so only max_tokens is left."""
     ranges = model["params"]
-    t_low, t_high = ranges["temperature"]
-    p_low, p_high = ranges["top_p"]
-    k_low, k_high = ranges["top_k"]
     max_out = int(model.get("max_tokens_ceiling", model["max_output_tokens"]))  # what the API accepts within its 29 s
-    return [
-        Slider("temperature", "Temperature", float(t_low), float(t_high), min(float(t_high), 0.7), 0.05),
-        Slider("top_p", "Top P", float(p_low), float(p_high), float(p_high), 0.01),
-        Slider("top_k", "Top K", int(k_low), int(k_high), int(k_high), 1),
-        Slider("max_tokens", "Max tokens", 1, max_out, min(DEFAULT_MAX_TOKENS, max_out), 1),
-    ]
+    found = []
+    if ranges.get("temperature"):
+        t_low, t_high = ranges["temperature"]
+        found.append(Slider("temperature", "Temperature", float(t_low), float(t_high), min(float(t_high), 0.7), 0.05))
+    if ranges.get("top_p"):
+        p_low, p_high = ranges["top_p"]
+        found.append(Slider("top_p", "Top P", float(p_low), float(p_high), float(p_high), 0.01))
+    if ranges.get("top_k"):
+        k_low, k_high = ranges["top_k"]
+        found.append(Slider("top_k", "Top K", int(k_low), int(k_high), int(k_high), 1))
+    return [*found, Slider("max_tokens", "Max tokens", 1, max_out, min(DEFAULT_MAX_TOKENS, max_out), 1)]
+
+
+MODEL_DEFAULT = "model default"
+NO_THINKING = "off"
+
+
+def thinking_switch(model: dict[str, Any]) -> str | None:
+    """ "toggle" when a request may turn the model's thinking on or off, "always" when it cannot be turned off,
+    None when this API offers no thinking for the model (Nova 2 thinks when given an effort: no toggle)."""
+    reasoning = model.get("reasoning")
+    if not reasoning or model.get("family") != "anthropic":
+        return None
+    return "always" if reasoning["thinking"] == "always" else "toggle"
+
+
+def effort_options(model: dict[str, Any], thinking: bool) -> list[str]:
+    """The effort levels to offer, first the choice to send none: the model's default, or no thinking on Nova 2."""
+    reasoning = model.get("reasoning")
+    if not reasoning:
+        return []
+    if model.get("family") == "nova":
+        return [NO_THINKING, *reasoning["efforts"]]
+    levels = reasoning["efforts"] if thinking or reasoning["thinking"] == "always" else reasoning["efforts_without_thinking"]
+    return [MODEL_DEFAULT, *levels]
 
 
 def stop_sequences(text: str, limit: int) -> list[str]:
@@ -45,16 +72,27 @@ def stop_sequences(text: str, limit: int) -> list[str]:
 
 
 def inference_params(
-    values: dict[str, Any], model: dict[str, Any], *, tune: str = "temperature", stops: list[str] | None = None
+    values: dict[str, Any],
+    model: dict[str, Any],
+    *,
+    tune: str = "temperature",
+    stops: list[str] | None = None,
+    effort: str | None = None,
+    thinking: bool = False,
 ) -> dict[str, Any]:
     """The `params` object for POST /chat and /rag/query. Models that refuse temperature and top_p
-    together (`temperature_with_top_p` false) get only the one chosen in `tune`."""
-    names: tuple[str, ...] = ("temperature", "top_p", "top_k", "max_tokens")
+    together (`temperature_with_top_p` false) get only the one chosen in `tune`; while a Claude model
+    thinks it takes no sampling parameter, so none is sent; `thinking` is sent only where it can be switched."""
+    names: tuple[str, ...] = ("max_tokens",) if thinking else ("temperature", "top_p", "top_k", "max_tokens")
     params: dict[str, Any] = {name: values[name] for name in names if name in values}
     if not model.get("temperature_with_top_p", True):
         params.pop("top_p" if tune == "temperature" else "temperature", None)
     if stops:
         params["stop_sequences"] = stops
+    if thinking and thinking_switch(model) == "toggle":
+        params["thinking"] = True
+    if effort and effort not in (MODEL_DEFAULT, NO_THINKING):
+        params["effort"] = effort
     return params
 
 

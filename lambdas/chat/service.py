@@ -113,6 +113,7 @@ def send_message(caller: Caller, request: ChatRequest, deps: ChatDeps) -> ChatRe
 
     message_outcome = outcome_from_converse(response)
     outcome = combined(system_outcome, message_outcome)  # a masked system prompt is reported with the reply
+    # Text blocks only: a model that thinks answers a reasoningContent block first, never shown, stored or sent back.
     reply = "".join(block.get("text", "") for block in response["output"]["message"]["content"])
     usage = {"input_tokens": int(response["usage"]["inputTokens"]), "output_tokens": int(response["usage"]["outputTokens"])}
     record_model_call(model.id, usage, intervened=outcome.intervened, latency_ms=latency_ms)

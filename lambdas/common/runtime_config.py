@@ -27,6 +27,17 @@ class ParamRanges(_Model):
     top_k: tuple[int, int] | None
 
 
+class ReasoningSpec(_Model):
+    """A model's thinking rules (infra/catalog/model_info.py Reasoning; applied by common/reasoning.py)."""
+
+    efforts: tuple[str, ...]
+    thinking: Literal["optional", "always"]
+    thinks_by_default: bool
+    efforts_without_thinking: tuple[str, ...]
+    default_effort: str | None = None
+    note: str = ""
+
+
 class Price(_Model):
     input_per_million: float
     output_per_million: float
@@ -40,8 +51,9 @@ class ChatModelSpec(_Model):
     params: ParamRanges
     temperature_with_top_p: bool
     max_stop_sequences: int
-    output_tokens_per_second: float  # a conservative assumption (infra/catalog.py): AWS publishes no speed
+    output_tokens_per_second: float  # a conservative assumption (infra/catalog): AWS publishes no speed
     price: Price
+    reasoning: ReasoningSpec | None = None  # None: the model takes neither thinking nor effort here
 
     def max_tokens_ceiling(self, read_seconds: int) -> int:
         """The most tokens the model is assumed to write before the function stops waiting for it."""

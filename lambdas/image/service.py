@@ -27,6 +27,7 @@ from common.errors import (
 from common.guard_text import combined, guard_texts
 from common.guardrail import NOT_APPLIED, GuardrailOutcome, outcome_from_apply
 from common.observability import GUARDRAIL_INTERVENTIONS, MetricUnit, metrics
+from common.params import InferenceParams, converse_options
 from common.runtime_config import ImageModelSpec, RuntimeConfig
 from common.storage import storage_failure
 from image.adapters import Generated, Inputs, invalid
@@ -150,10 +151,21 @@ def _translate(prompt: str | None, deps: ImageDeps) -> str | None:
             modelId=model_id,
             system=[{"text": TRANSLATE_PROMPT}],
             messages=[{"role": "user", "content": [{"text": prompt}]}],
-            inferenceConfig={"maxTokens": 1000, "temperature": 0},
+            **_translation_options(deps.config, model_id),
         )
+    # Only text blocks: a model that thinks answers a reasoningContent block first, which is not the translation.
     text = "".join(b.get("text", "") for b in response["output"]["message"]["content"]).strip()
     return text or prompt
+
+
+def _translation_options(config: RuntimeConfig, model_id: str) -> dict[str, Any]:
+    """Up to 1,000 tokens, temperature 0 where the model takes it (Claude 4.7 and later take none), thinking off
+    where it can be: the same per-model rules as a chat request (common/params.py)."""
+    model = next(m for m in config.chat_models if m.id == model_id)
+    read_seconds = config.bedrock_timeouts.read_seconds["image"]
+    steady = 0.0 if model.params.temperature is not None else None
+    params = InferenceParams(max_tokens=min(1000, model.max_tokens_ceiling(read_seconds)), temperature=steady)
+    return converse_options(params, model, read_seconds)
 
 
 def _lifecycle_note(model: ImageModelSpec, today: date) -> str:

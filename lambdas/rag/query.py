@@ -189,6 +189,7 @@ def answer(request: RagQuery, deps: RagDeps, history: list[dict[str, str]]) -> d
 
 
 def _text(content: Any) -> str:
+    """The answer's text blocks; LangChain's `reasoning_content` blocks (a model's thinking) have no `text` key."""
     if isinstance(content, str):
         return content
     return "".join(block.get("text", "") for block in content if isinstance(block, dict))

@@ -8,6 +8,7 @@ from itertools import pairwise
 from typing import Any
 
 from infra.catalog import CHAT_MODELS, ChatModelInfo, split_profile
+from local.bedrock_sim import thinking
 from local.bedrock_sim.glossary import to_english, wants_english
 from local.bedrock_sim.protocol import SimError
 
@@ -32,8 +33,11 @@ def chat_model(model_id: str) -> ChatModelInfo:
     return info
 
 
-def check_inference(info: ChatModelInfo, config: dict[str, Any], extra: dict[str, Any] | None) -> None:
-    """Reject what the real model rejects (ranges, sampling combinations, family-specific fields)."""
+def check_inference(info: ChatModelInfo, config: dict[str, Any], extra: dict[str, Any] | None) -> bool:
+    """Reject what the real model rejects (ranges, sampling combinations, family-specific fields, thinking and
+    effort: local/bedrock_sim/thinking.py); True when the model thinks before it answers."""
+    extra = extra or {}
+    thinks = thinking.check(info, config, extra)
     if "temperature" in config and "topP" in config and not info.temperature_with_top_p:
         raise SimError("ValidationException", "`temperature` and `top_p` cannot both be specified for this model. Please use only one.")
     max_tokens = config.get("maxTokens")
@@ -42,19 +46,10 @@ def check_inference(info: ChatModelInfo, config: dict[str, Any], extra: dict[str
     for key, rng in (("temperature", info.temperature), ("topP", info.top_p)):
         if key in config and rng is not None and not rng.low <= config[key] <= rng.high:
             raise SimError("ValidationException", f"{key}: {config[key]} is outside [{rng.low}, {rng.high}].")
-    extra = extra or {}
-    if info.family == "anthropic":
-        unknown = set(extra) - {"top_k"}
-        top_k = extra.get("top_k")
-    else:
-        unknown = set(extra) - {"inferenceConfig"}
-        nested = extra.get("inferenceConfig", {})
-        unknown |= {f"inferenceConfig.{k}" for k in nested if k != "topK"}
-        top_k = nested.get("topK")
-    if unknown:
-        raise SimError("ValidationException", f"Malformed input request: extraneous key [{sorted(unknown)[0]}] is not permitted.")
+    top_k = extra.get("top_k") if info.family == "anthropic" else extra.get("inferenceConfig", {}).get("topK")
     if top_k is not None and info.top_k is not None and not info.top_k.low <= top_k <= info.top_k.high:
         raise SimError("ValidationException", f"top_k: {top_k} is outside [{info.top_k.low}, {info.top_k.high}].")
+    return thinks
 
 
 def check_roles(messages: list[dict[str, Any]]) -> None:

@@ -33,6 +33,7 @@ from local.bedrock_sim.model import (
 )
 from local.bedrock_sim.protocol import Protocol, SimError, json_answer, signed_region
 from local.bedrock_sim.qualifiers import apply_blocks, guarded_texts, qualified
+from local.bedrock_sim.thinking import reasoning_text
 from local.http import LoopbackServer
 
 # bedrock, lambda and service-quotas: the control-plane reads of the preflight doctor (control_plane.py).
@@ -213,7 +214,7 @@ class BedrockSimulator:
         model_id = params["modelId"]
         info = chat_model(model_id)
         config = params.get("inferenceConfig", {})
-        check_inference(info, config, params.get("additionalModelRequestFields"))
+        thinks = check_inference(info, config, params.get("additionalModelRequestFields"))
         messages = params["messages"]
         check_roles(messages)
         check_blank_text(messages, params.get("system", []))
@@ -234,6 +235,10 @@ class BedrockSimulator:
             if outcome.intervened:
                 flat = _with_masked_input(flat, guarded, self.guardrail)
         system = "\n".join(block.get("text", "") for block in params.get("system", []))
+        reasoning = reasoning_text(info, flat[-1]["text"]) if thinks else None
+        thought = tokens(reasoning["reasoningText"]["text"]) if reasoning else 0  # thinking counts against maxTokens
+        if thought and "maxTokens" in config:
+            config = {**config, "maxTokens": max(1, config["maxTokens"] - thought)}
         passages, question = passages_in(messages[-1])  # what the model reads, marked for grounding or not
         if passages and question:
             reply = grounded_reply(model_id, passages, question, invent=self.ungrounded_replies)
@@ -245,24 +250,36 @@ class BedrockSimulator:
             trace["outputAssessments"] = {self.guardrail_id: [checked.assessment]}
             if checked.intervened:
                 text, stop_reason = checked.text, "guardrail_intervened"
-        return _converse_result(text, stop_reason, input_tokens, tokens(reply.text), started, trace, guard)
+        result = _converse_result(text, stop_reason, input_tokens, tokens(reply.text) + thought, started, trace, guard)
+        if reasoning and stop_reason != "guardrail_intervened":
+            result["output"]["message"]["content"].insert(0, {"reasoningContent": reasoning})
+        return result
 
     def converse(self, params: dict[str, Any]) -> tuple[int, dict[str, str], bytes]:
         return self._json(self._converse(params))
 
     def converse_stream(self, params: dict[str, Any]) -> tuple[int, dict[str, str], bytes]:
         result = self._converse(params)
-        text = result["output"]["message"]["content"][0]["text"]
-        chunks = [text[i : i + 40] for i in range(0, len(text), 40)] or [""]
         frames = [eventstream.event("messageStart", {"role": "assistant"})]
-        frames += [eventstream.event("contentBlockDelta", {"contentBlockIndex": 0, "delta": {"text": c}}) for c in chunks]
-        frames.append(eventstream.event("contentBlockStop", {"contentBlockIndex": 0}))
+        for index, block in enumerate(result["output"]["message"]["content"]):
+            frames += [eventstream.event("contentBlockDelta", {"contentBlockIndex": index, "delta": delta}) for delta in _deltas(block)]
+            frames.append(eventstream.event("contentBlockStop", {"contentBlockIndex": index}))
         frames.append(eventstream.event("messageStop", {"stopReason": result["stopReason"]}))
         metadata = {"usage": result["usage"], "metrics": result["metrics"]}
         if "trace" in result:
             metadata["trace"] = result["trace"]
         frames.append(eventstream.event("metadata", metadata))
         return 200, {"Content-Type": "application/vnd.amazon.eventstream"}, b"".join(frames)
+
+
+def _deltas(block: dict[str, Any]) -> list[dict[str, Any]]:
+    """A content block as ConverseStream sends it: text in 40-character pieces; reasoning text, then its signature."""
+    if "reasoningContent" in block:
+        reasoning = block["reasoningContent"]["reasoningText"]
+        deltas: list[dict[str, Any]] = [{"reasoningContent": {"text": reasoning["text"]}}]
+        return deltas + ([{"reasoningContent": {"signature": reasoning["signature"]}}] if "signature" in reasoning else [])
+    text = block["text"]
+    return [{"text": text[i : i + 40]} for i in range(0, len(text), 40)] or [{"text": ""}]
 
 
 def _with_masked_input(flat: list[dict[str, str]], guarded: list[tuple[int, str]], engine: GuardrailEngine) -> list[dict[str, str]]:

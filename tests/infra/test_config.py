@@ -163,9 +163,15 @@ def test_given_bad_regex_then_error():
 def test_given_runtime_config_then_it_carries_ranges_window_and_korean_messages():
     _, config = _load()
     document = runtime_config(resolve(config, "us-west-2", TODAY))
-    haiku = document["chat_models"][0]
+    models = {m["id"]: m for m in document["chat_models"]}
+    haiku = models["us.anthropic.claude-haiku-4-5-20251001-v1:0"]
     assert haiku["params"]["top_k"] == [1, 500]
     assert haiku["temperature_with_top_p"] is False
+    opus = models["us.anthropic.claude-opus-5-5"]
+    assert opus["params"] == {"temperature": None, "top_p": None, "top_k": None}
+    assert (opus["reasoning"]["thinking"], opus["reasoning"]["default_effort"]) == ("always", "medium")
+    nova = models["us.amazon.nova-2-lite-v1:0"]["reasoning"]
+    assert (nova["efforts"], nova["efforts_without_thinking"]) == (("low", "medium"), ())
     assert document["memory"]["window_turns"] == 10
     assert re.search("[가-힣]", document["guardrail"]["blocked_input_message"])
     json.dumps(document)  # serializable

@@ -13,7 +13,8 @@ from chat import handler as chat_handler
 from tests.events import FakeContext, rest_event
 from tests.integration.conftest import TABLE
 
-HAIKU = "us.anthropic.claude-haiku-4-5-20251001-v1:0"
+DEFAULT = "us.anthropic.claude-haiku-5-5"  # models.chat.default and models.rag in cdk.json: takes no sampling parameter
+HAIKU = "us.anthropic.claude-haiku-4-5-20251001-v1:0"  # the allowed Claude model that takes temperature, top_p and top_k
 NOVA = "us.amazon.nova-lite-v1:0"
 
 
@@ -58,9 +59,9 @@ def test_given_a_first_message_when_chatting_then_a_new_conversation_with_an_ung
     assert status == 200
     assert re.fullmatch(r"[A-Za-z0-9_-]{24}", body["conversation_id"])
     assert body["message"]["role"] == "assistant"
-    assert "[offline model " + HAIKU in body["message"]["content"]
+    assert "[offline model " + DEFAULT in body["message"]["content"]
     assert "Hello there, what can you do?" in body["message"]["content"]
-    assert body["model_id"] == HAIKU
+    assert body["model_id"] == DEFAULT
     assert body["usage"]["input_tokens"] > 0
     assert body["usage"]["output_tokens"] > 0
     assert body["guardrail"] == {"intervened": False, "action": "NONE", "policies": [], "message": None}
@@ -170,6 +171,7 @@ def test_given_a_model_that_is_not_allowed_then_400_listing_the_allowed_ones(sim
     status, body, _ = chat("hi", model_id="anthropic.claude-3-opus")
     assert status == 400
     assert body["error"]["code"] == "bad_request"
+    assert DEFAULT in body["error"]["message"]
     assert HAIKU in body["error"]["message"]
     assert not sim.recorded("Converse")
 
@@ -189,7 +191,7 @@ def test_given_a_model_that_is_not_allowed_then_400_listing_the_allowed_ones(sim
     ],
 )
 def test_given_an_invalid_parameter_then_400_naming_the_field(sim, params, field):
-    status, body, _ = chat("hi", params=params)
+    status, body, _ = chat("hi", model_id=HAIKU, params=params)
     assert status == 400
     assert body["error"]["code"] == "validation_error"
     assert field in [d["field"] for d in body["error"]["details"]], body
@@ -197,7 +199,7 @@ def test_given_an_invalid_parameter_then_400_naming_the_field(sim, params, field
 
 
 def test_given_temperature_and_top_p_on_claude_then_400_explaining_it_and_nova_takes_both(sim):
-    status, body, _ = chat("hi", params={"temperature": 0.2, "top_p": 0.9})
+    status, body, _ = chat("hi", model_id=HAIKU, params={"temperature": 0.2, "top_p": 0.9})
     assert status == 400
     fields = {d["field"] for d in body["error"]["details"]}
     assert fields == {"params.temperature", "params.top_p"}
@@ -208,7 +210,7 @@ def test_given_temperature_and_top_p_on_claude_then_400_explaining_it_and_nova_t
 
 
 def test_given_top_k_then_each_family_gets_it_where_it_expects_it(sim):
-    chat("hi", params={"top_k": 40, "max_tokens": 100, "stop_sequences": ["END"]})
+    chat("hi", model_id=HAIKU, params={"top_k": 40, "max_tokens": 100, "stop_sequences": ["END"]})
     sent = last_converse(sim)
     assert sent["additionalModelRequestFields"] == {"top_k": 40}
     assert sent["inferenceConfig"] == {"maxTokens": 100, "stopSequences": ["END"]}
@@ -354,7 +356,7 @@ def test_given_a_turn_then_tokens_latency_and_model_reach_the_metrics_the_dashbo
     chat("metrics please")
     lines = [json.loads(line) for line in capsys.readouterr().out.splitlines() if line.startswith('{"_aws"')]
     emitted = next(line for line in lines if "InputTokens" in line)
-    assert emitted["model_id"] == HAIKU
+    assert emitted["model_id"] == DEFAULT
     assert min(_values(emitted["InputTokens"])) > 0
     assert min(_values(emitted["ModelLatency"])) >= 0
     assert ["model_id", "service"] in [sorted(d) for d in emitted["_aws"]["CloudWatchMetrics"][0]["Dimensions"]]

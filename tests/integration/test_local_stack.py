@@ -92,8 +92,11 @@ def test_given_the_genai_command_then_login_chat_documents_and_rag_work_from_a_t
         return json.loads(result.stdout)
 
     assert run("login", "--username", "admin@example.com", "--password", "Local-Demo-Pass-1!") == {"signed_in": "admin@example.com"}
-    answer = run("chat", "터미널에서 인사드립니다", "--temperature", "0.2")
+    answer = run("chat", "터미널에서 인사드립니다", "--model", "us.anthropic.claude-haiku-4-5-20251001-v1:0", "--temperature", "0.2")
     assert "터미널에서 인사드립니다" in answer["message"]["content"]
+    answer = run("chat", "생각해 보고 답해 주세요", "--thinking", "--effort", "xhigh")  # the default model, Haiku 5.5
+    assert "생각해 보고 답해 주세요" in answer["message"]["content"]
+    assert "[offline reasoning]" not in answer["message"]["content"]
     document = tmp_path / "shuttle.txt"
     document.write_text("The office shuttle leaves Gangnam station at 8:10 every weekday.", encoding="utf-8")
     assert run("documents", "upload", str(document))["name"] == "shuttle.txt"

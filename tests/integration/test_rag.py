@@ -262,12 +262,13 @@ def test_given_an_ungrounded_answer_then_the_grounding_check_blocks_it(corpus, s
 
 
 def test_given_parameters_then_the_shared_mapper_shapes_the_call(corpus, sim):
-    status, _ = ask({"question": "How large may attachments be?", "params": {"top_k": 30, "max_tokens": 300, "temperature": 0.1}})
+    haiku = {"model_id": "us.anthropic.claude-haiku-4-5-20251001-v1:0"}  # allowed, and takes sampling parameters (models.rag takes none)
+    status, _ = ask({"question": "How large may attachments be?", "params": {"top_k": 30, "max_tokens": 300, "temperature": 0.1}, **haiku})
     assert status == 200
     sent = sim.recorded("Converse")[-1]
     assert sent["additionalModelRequestFields"] == {"top_k": 30}
     assert sent["inferenceConfig"] == {"maxTokens": 300, "temperature": 0.1}
-    status, body = ask({"question": "x", "params": {"temperature": 0.1, "top_p": 0.5}})
+    status, body = ask({"question": "x", "params": {"temperature": 0.1, "top_p": 0.5}, **haiku})
     assert status == 400
     assert {d["field"] for d in body["error"]["details"]} == {"params.temperature", "params.top_p"}
     status, body = ask({"question": "x", "number_of_results": 21})

@@ -23,7 +23,7 @@ from infra.timeouts import read_timeout
 from local.gateway import LocalGateway, TokenVerifier
 from rag import handler as rag_handler
 from tests.events import FakeContext, rest_event
-from tests.integration.test_chat import HAIKU, NOVA, chat, last_converse
+from tests.integration.test_chat import DEFAULT, HAIKU, NOVA, chat, last_converse
 from tests.integration.test_rag import corpus  # noqa: F401  (fixture: the sample corpus, ingested)
 
 HANDLERS = {"chat": chat_handler.handler, "rag": rag_handler.handler, "image": image_handler.handler}
@@ -168,8 +168,8 @@ def test_given_the_local_gateway_then_each_invocation_counts_down_from_its_funct
 
 
 def test_given_max_tokens_above_what_the_model_writes_in_time_then_400_naming_the_ceiling_and_why(sim):
-    limit = ceiling(HAIKU)
-    assert limit < CHAT_MODELS[split_profile(HAIKU)[1]].max_output_tokens  # the time limit, not the model's own
+    limit = ceiling(DEFAULT)
+    assert limit < CHAT_MODELS[split_profile(DEFAULT)[1]].max_output_tokens  # the time limit, not the model's own
     status, body, _ = chat("hi", params={"max_tokens": limit + 1})
     assert (status, body["error"]["code"]) == (400, "validation_error")
     (detail,) = body["error"]["details"]
@@ -183,7 +183,7 @@ def test_given_max_tokens_above_what_the_model_writes_in_time_then_400_naming_th
 
 def test_given_no_max_tokens_then_the_default_is_2048_or_the_ceiling_if_lower(sim):
     chat("hi")
-    assert last_converse(sim)["inferenceConfig"]["maxTokens"] == min(2048, ceiling(HAIKU))
+    assert last_converse(sim)["inferenceConfig"]["maxTokens"] == min(2048, ceiling(DEFAULT))
     chat("hi", model_id=NOVA)
     assert last_converse(sim)["inferenceConfig"]["maxTokens"] == min(2048, ceiling(NOVA))
 
@@ -195,7 +195,7 @@ def test_given_the_models_route_then_each_chat_model_shows_its_effective_ceiling
 
 
 def test_given_a_rag_question_asking_more_than_fits_then_400(corpus, sim):  # noqa: F811
-    limit = ceiling(HAIKU, "rag")
+    limit = ceiling(DEFAULT, "rag")
     status, answer = invoke("rag", "/rag/query", {"question": "How large may attachments be?", "params": {"max_tokens": limit + 1}})
     assert (status, answer["error"]["details"][0]["field"]) == (400, "params.max_tokens")
     assert not sim.recorded("Retrieve")

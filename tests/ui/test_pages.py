@@ -93,6 +93,27 @@ def test_given_each_model_then_the_sliders_follow_its_ranges_and_the_choice_reac
     at.selectbox(key="chat_model").select("us.anthropic.claude-haiku-4-5-20251001-v1:0").run()
     assert at.radio[0].options == ["temperature", "top_p"]
     assert {s.label: s for s in at.slider}["Top K"].max == 500
+    assert not at.toggle  # Haiku 4.5: no thinking or effort through this API
+
+
+def test_given_a_model_that_thinks_then_the_effort_follows_the_thinking_switch_and_the_api_accepts_the_choice(outputs_file):
+    at = app(outputs_file, "user@example.com")
+    default = "us.anthropic.claude-haiku-5-5"
+    assert at.selectbox(key="chat_model").value == default
+    assert [s.label for s in at.slider] == ["Max tokens"]  # Claude 4.7+: no sampling parameters
+    assert at.selectbox(key=f"chat_effort_{default}_False").options == ["model default", "low", "medium", "high"]
+    at.toggle(key=f"chat_thinking_{default}").set_value(True).run()
+    effort = at.selectbox(key=f"chat_effort_{default}_True")
+    assert effort.options[-2:] == ["xhigh", "max"]
+    effort.select("xhigh").run()
+    at.chat_input[0].set_value("깊게 생각해서 답해 주세요").run()
+    assert not texts(at, "error")
+    reply = str(at.chat_message[1].markdown[0].value)
+    assert "깊게 생각해서 답해 주세요" in reply
+    assert "[offline reasoning]" not in reply  # the reasoning block is not the answer
+    at.selectbox(key="chat_model").select("us.anthropic.claude-opus-5-5").run()
+    assert not at.toggle  # Opus 5.5 always thinks: no switch, effort only
+    assert at.selectbox(key="chat_effort_us.anthropic.claude-opus-5-5_True").options[-1] == "max"
 
 
 def test_given_a_prompt_attack_then_the_guardrail_block_is_shown_clearly(outputs_file):

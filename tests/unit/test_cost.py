@@ -50,8 +50,8 @@ def test_given_provisioned_concurrency_then_it_is_not_counted_free():
 def test_given_the_config_then_a_chat_turn_costs_its_tokens_at_the_catalog_price():
     chat = next(u for u in per_use(_config()) if u.name == "chat turn")
     window = _config().memory.window_turns
-    # Claude Haiku 4.5 (the default): $1.10 in, $5.50 out per 1M tokens.
-    assert chat.items["model"] == pytest.approx(((window * 400 + 100) * 1.10 + 300 * 5.50) / 1e6)
+    # Claude Haiku 5.5 (the default since the catalog's 2026-11 update): $0.11 in, $0.55 out per 1M tokens (us. profile).
+    assert chat.items["model"] == pytest.approx(((window * 400 + 100) * 0.11 + 300 * 0.55) / 1e6)
     assert chat.total > chat.items["model"]
 
 

@@ -26,9 +26,15 @@ def test_given_configured_models_when_listing_then_catalog_with_ranges_and_defau
     ids = [m["id"] for m in body["chat_models"]]
     assert ids == [m["id"] for m in runtime_config_file["chat_models"]]
     assert body["default_chat_model"] in ids
-    haiku = body["chat_models"][0]
+    listed = {m["id"]: m for m in body["chat_models"]}
+    haiku = listed["us.anthropic.claude-haiku-4-5-20251001-v1:0"]
     assert haiku["params"]["temperature"] == [0.0, 1.0]
-    assert haiku["max_output_tokens"] == 64000
+    assert (haiku["max_output_tokens"], haiku["reasoning"]) == (64000, None)
+    # The default (Haiku 5.5) takes no sampling parameter; its thinking and effort rules are listed instead.
+    default = listed[body["default_chat_model"]]
+    assert default["params"] == {"temperature": None, "top_p": None, "top_k": None}
+    assert default["reasoning"]["efforts"] == ["low", "medium", "high", "xhigh", "max"]
+    assert (default["reasoning"]["thinking"], default["reasoning"]["efforts_without_thinking"]) == ("optional", ["low", "medium", "high"])
     assert body["default_image_model"] in [m["id"] for m in body["image_models"]]
 
 

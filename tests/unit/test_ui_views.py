@@ -13,6 +13,13 @@ CLAUDE = {"id": "c", "family": "anthropic", "max_output_tokens": 64000, "tempera
           "params": {"temperature": [0.0, 1.0], "top_p": [0.0, 1.0], "top_k": [1, 500]}}  # fmt: skip
 NOVA = {"id": "n", "family": "nova", "max_output_tokens": 5000, "temperature_with_top_p": True, "max_stop_sequences": 4,
         "params": {"temperature": [0.0, 1.0], "top_p": [0.0, 1.0], "top_k": [1, 128]}}  # fmt: skip
+NO_SAMPLING = {"temperature": None, "top_p": None, "top_k": None}
+HAIKU_55: dict[str, Any] = {"id": "h", "name": "Claude Haiku 5.5", "family": "anthropic", "max_output_tokens": 128000,
+            "max_tokens_ceiling": 1440, "temperature_with_top_p": False, "max_stop_sequences": 4, "params": NO_SAMPLING,
+            "reasoning": {"efforts": ["low", "medium", "high", "xhigh", "max"], "thinking": "optional",
+                          "efforts_without_thinking": ["low", "medium", "high"]}}  # fmt: skip
+OPUS_55 = {**HAIKU_55, "reasoning": {**HAIKU_55["reasoning"], "thinking": "always", "efforts_without_thinking": []}}
+NOVA_2 = {**NOVA, "reasoning": {"efforts": ["low", "medium"], "thinking": "optional", "efforts_without_thinking": []}}
 
 
 def test_given_each_model_then_the_sliders_span_its_own_ranges():
@@ -33,6 +40,32 @@ def test_given_a_model_that_refuses_temperature_with_top_p_then_only_the_chosen_
     assert views.inference_params(values, CLAUDE, tune="top_p") == {"top_p": 0.9, "top_k": 50, "max_tokens": 100}
     assert "top_p" not in views.inference_params(values, CLAUDE, tune="temperature")
     assert views.inference_params(values, NOVA, stops=["끝"]) == {**values, "stop_sequences": ["끝"]}
+
+
+def test_given_a_model_without_sampling_parameters_then_only_max_tokens_has_a_slider():
+    assert [s.name for s in views.sliders(HAIKU_55)] == ["max_tokens"]
+
+
+def test_given_each_reasoning_model_then_the_switch_and_effort_levels_follow_its_rules():
+    assert (views.thinking_switch(HAIKU_55), views.thinking_switch(OPUS_55), views.thinking_switch(NOVA_2)) == ("toggle", "always", None)
+    assert views.thinking_switch(CLAUDE) is None
+    assert views.effort_options(CLAUDE, thinking=False) == []
+    assert views.effort_options(HAIKU_55, thinking=False) == [views.MODEL_DEFAULT, "low", "medium", "high"]  # capped while off
+    assert views.effort_options(HAIKU_55, thinking=True)[-2:] == ["xhigh", "max"]
+    assert views.effort_options(OPUS_55, thinking=False)[-1] == "max"  # always thinks
+    assert views.effort_options(NOVA_2, thinking=False) == [views.NO_THINKING, "low", "medium"]  # an effort turns it on
+
+
+def test_given_thinking_and_an_effort_then_they_are_sent_and_sampling_is_not():
+    values = {"temperature": 0.3, "max_tokens": 100}
+    assert views.inference_params(values, HAIKU_55, effort="xhigh", thinking=True) == {
+        "max_tokens": 100,
+        "thinking": True,
+        "effort": "xhigh",
+    }
+    assert views.inference_params(values, OPUS_55, effort=views.MODEL_DEFAULT, thinking=True) == {"max_tokens": 100}  # no switch to send
+    assert views.inference_params({"max_tokens": 9}, NOVA_2, effort="low") == {"max_tokens": 9, "effort": "low"}
+    assert views.inference_params({"max_tokens": 9}, NOVA_2, effort=views.NO_THINKING) == {"max_tokens": 9}
 
 
 def test_given_stop_sequences_one_a_line_then_blank_lines_drop_and_the_limit_holds():

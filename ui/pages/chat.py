@@ -1,4 +1,5 @@
-"""Chat: conversations kept by the API, a model picker, and sliders over each model's allowed ranges."""
+"""Chat: conversations kept by the API, a model picker, sliders over each model's allowed ranges, and its
+thinking switch and effort levels where it has them."""
 
 from __future__ import annotations
 
@@ -48,11 +49,20 @@ state.setdefault("chat_model", catalog["default_chat_model"])
 model_id = st.selectbox("Model", list(names), format_func=names.__getitem__, key="chat_model")
 model = models[model_id]
 with st.expander("Parameters"):
+    switch, thinking = views.thinking_switch(model), False
+    if switch == "toggle":
+        thinking = st.toggle("Think before answering (adaptive thinking)", key=f"chat_thinking_{model_id}")
+    elif switch == "always":
+        thinking = True
+        st.caption(f"{model['name']} always thinks before it answers; the effort sets how much.")
+    efforts = views.effort_options(model, thinking)
+    effort = st.selectbox("Effort", efforts, key=f"chat_effort_{model_id}_{thinking}") if efforts else None
+    available = [s for s in views.sliders(model) if not thinking or s.name == "max_tokens"]  # no sampling while it thinks
     tune = "temperature"
-    if not model.get("temperature_with_top_p", True):
+    if not model.get("temperature_with_top_p", True) and {"temperature", "top_p"} <= {s.name for s in available}:
         tune = st.radio("This model takes one of", ["temperature", "top_p"], horizontal=True, key="chat_tune")
     values: dict[str, Any] = {}
-    for slider in views.sliders(model):
+    for slider in available:
         if slider.name in ("temperature", "top_p") and not model.get("temperature_with_top_p", True) and slider.name != tune:
             continue
         key = f"chat_{slider.name}_{model_id}"
@@ -74,7 +84,7 @@ if prompt:
     except ValueError as err:
         st.error(str(err))
         st.stop()
-    params = views.inference_params(values, model, tune=tune, stops=stops)
+    params = views.inference_params(values, model, tune=tune, stops=stops, effort=effort, thinking=thinking)
     body: dict[str, Any] = {"message": prompt, "model_id": model_id, "params": params}
     if state["chat_id"]:
         body["conversation_id"] = state["chat_id"]
