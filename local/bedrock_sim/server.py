@@ -259,27 +259,7 @@ class BedrockSimulator:
         return self._json(self._converse(params))
 
     def converse_stream(self, params: dict[str, Any]) -> tuple[int, dict[str, str], bytes]:
-        result = self._converse(params)
-        frames = [eventstream.event("messageStart", {"role": "assistant"})]
-        for index, block in enumerate(result["output"]["message"]["content"]):
-            frames += [eventstream.event("contentBlockDelta", {"contentBlockIndex": index, "delta": delta}) for delta in _deltas(block)]
-            frames.append(eventstream.event("contentBlockStop", {"contentBlockIndex": index}))
-        frames.append(eventstream.event("messageStop", {"stopReason": result["stopReason"]}))
-        metadata = {"usage": result["usage"], "metrics": result["metrics"]}
-        if "trace" in result:
-            metadata["trace"] = result["trace"]
-        frames.append(eventstream.event("metadata", metadata))
-        return 200, {"Content-Type": "application/vnd.amazon.eventstream"}, b"".join(frames)
-
-
-def _deltas(block: dict[str, Any]) -> list[dict[str, Any]]:
-    """A content block as ConverseStream sends it: text in 40-character pieces; reasoning text, then its signature."""
-    if "reasoningContent" in block:
-        reasoning = block["reasoningContent"]["reasoningText"]
-        deltas: list[dict[str, Any]] = [{"reasoningContent": {"text": reasoning["text"]}}]
-        return deltas + ([{"reasoningContent": {"signature": reasoning["signature"]}}] if "signature" in reasoning else [])
-    text = block["text"]
-    return [{"text": text[i : i + 40]} for i in range(0, len(text), 40)] or [{"text": ""}]
+        return 200, {"Content-Type": "application/vnd.amazon.eventstream"}, eventstream.converse_stream(self._converse(params))
 
 
 def _with_masked_input(flat: list[dict[str, str]], guarded: list[tuple[int, str]], engine: GuardrailEngine) -> list[dict[str, str]]:
