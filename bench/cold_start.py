@@ -64,7 +64,7 @@ client = boto3.client("bedrock-runtime")
 def chat():
     message = [{"role": "user", "content": [{"text": app.current_event.json_body["message"]}]}]
     answer = client.converse(modelId=os.environ["BENCH_MODEL"], messages=message)
-    return {"content": answer["output"]["message"]["content"][0]["text"]}
+    return {"content": "".join(block.get("text", "") for block in answer["output"]["message"]["content"])}
 
 @logger.inject_lambda_context
 @tracer.capture_lambda_handler
@@ -86,7 +86,7 @@ client = boto3.client("bedrock-runtime")
 def chat():
     message = [{"role": "user", "content": [{"text": app.current_event.json_body["message"]}]}]
     answer = client.converse(modelId=os.environ["BENCH_MODEL"], messages=message)
-    return {"content": answer["output"]["message"]["content"][0]["text"]}
+    return {"content": "".join(block.get("text", "") for block in answer["output"]["message"]["content"])}
 
 @logger.inject_lambda_context
 def handler(event, context):

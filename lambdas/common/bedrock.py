@@ -110,11 +110,28 @@ def agent_runtime_client(function: Function) -> Any:
     return boto3.client("bedrock-agent-runtime", config=_data_plane_config(function))
 
 
+class OnFirstUse:
+    """Stands for the client `create` returns, called when one of the client's attributes is first read."""
+
+    def __init__(self, create: Callable[[], Any]) -> None:
+        self._create = create
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._create(), name)
+
+
+@lru_cache(maxsize=1)
+def _bedrock_control() -> Any:
+    return boto3.client("bedrock", config=CONTROL_CONFIG)
+
+
 @lru_cache(maxsize=1)
 def control_client() -> Any:
-    """bedrock (control plane), created once per container: LangChain's ChatBedrockConverse wants one and
-    otherwise builds a new one on every construction (~0.2 s a request); our model ids never make it call."""
-    return boto3.client("bedrock", config=CONTROL_CONFIG)
+    """bedrock (control plane), one per container: LangChain's ChatBedrockConverse wants one and otherwise builds a
+    new one on every construction (~0.2 s a request). It calls it only for application inference profiles
+    (GetInferenceProfile), which our model ids never are: the client is created on first use, so the first
+    query does not load the control plane's service model (~25 ms)."""
+    return OnFirstUse(_bedrock_control)
 
 
 @lru_cache(maxsize=1)

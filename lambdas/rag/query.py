@@ -31,6 +31,7 @@ from common.params import InferenceParams, converse_options
 from common.runtime_config import RuntimeConfig
 from common.text import NOT_BLANK
 from rag.filters import filter_problems
+from rag.lean_imports import defer_unused_inits
 from rag.relevance import relevant
 
 URL_SECONDS = 300
@@ -45,6 +46,7 @@ NO_PASSAGES = {
     "en": "The uploaded documents do not contain an answer to this question.",
 }
 _CITATION = re.compile(r"\[(\d{1,2})\]")
+defer_unused_inits()  # before LangChain is first imported (rag/lean_imports.py)
 
 
 class RagQuery(BaseModel):
@@ -85,7 +87,7 @@ class RagDeps:
 
 
 def _retriever(deps: RagDeps, request: RagQuery) -> Any:
-    from langchain_aws.retrievers import AmazonKnowledgeBasesRetriever
+    from langchain_aws.retrievers.bedrock import AmazonKnowledgeBasesRetriever
 
     search: dict[str, Any] = {"numberOfResults": request.number_of_results}
     if request.filter:
@@ -99,7 +101,7 @@ def _retriever(deps: RagDeps, request: RagQuery) -> Any:
 
 
 def _llm(deps: RagDeps, model_id: str, options: dict[str, Any]) -> Any:
-    from langchain_aws import ChatBedrockConverse
+    from langchain_aws.chat_models.bedrock_converse import ChatBedrockConverse
 
     inference = options["inferenceConfig"]
     return ChatBedrockConverse(
