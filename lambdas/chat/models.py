@@ -76,6 +76,7 @@ class StoredMessage(BaseModel):
     content: str
     created_at: str
     blocked: bool = False
+    interrupted: bool = Field(False, description="A streamed answer stopped part-way: the content is what was produced")
 
 
 class ConversationDetail(BaseModel):
