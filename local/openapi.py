@@ -1,6 +1,8 @@
 """The API's OpenAPI document, generated from the handlers' code (Powertools) and merged.
 
-Each function's resolver describes its routes and models; this module merges the three,
+Each function's resolver describes its routes and models; this module merges the three, adds the
+streaming routes (served by their own ASGI apps, not by a resolver: same request bodies, a 200
+`text/event-stream`, the same JSON errors before a stream starts),
 replaces Powertools' default 422 with the error responses the API really sends (one error
 shape, see lambdas/common/errors.py), and adds the Cognito ID-token security scheme.
 Usage: python -m local.openapi [path]  (make openapi writes docs/openapi.json)
@@ -30,6 +32,41 @@ ERROR_STATUSES = {
     "503": "Bedrock or storage unavailable, or the model is not enabled",
     "504": "Bedrock did not answer in time",
 }
+
+
+STREAMS = {"/chat/stream": ("ChatRequest", "chat_stream_post", "POST /chat, answered as it is written"),
+           "/rag/query/stream": ("RagQuery", "rag_query_stream_post", "POST /rag/query, answered as it is written")}  # fmt: skip
+STREAM_DESCRIPTION = (
+    "Server-sent events (`event: <type>`, `data: <one-line JSON>`, a blank line), in this order: start, delta (0..n), "
+    "citation (RAG: each cited passage as soon as the answer names it), guardrail (when it acted), usage, done; or, "
+    "part-way, error (the API's error body) and the end. `: ping` comments keep an idle stream open. A stream that ends "
+    "without done or error broke in transport. Errors before the stream starts are the JSON errors listed. docs/api.md#streaming"
+)
+_STRING, _INT = {"type": "string"}, {"type": "integer"}
+STREAM_EVENTS = {  # x-events: each event's data (documentation; the Citation is POST /rag/query's citations[] item)
+    "start": {"type": "object", "properties": {"stream_id": _STRING, "conversation_id": {"type": ["string", "null"]}, "model_id": _STRING}},
+    "delta": {"type": "object", "properties": {"text": _STRING}},
+    "citation": {"type": "object", "description": "As POST /rag/query's citations[] items"},
+    "guardrail": {"$ref": "#/components/schemas/Guardrail"},
+    "usage": {"type": "object", "properties": {"input_tokens": _INT, "output_tokens": _INT, "stop_reason": _STRING, "latency_ms": _INT}},
+    "done": {"type": "object", "properties": {"stored": {"enum": ["complete", "interrupted", "blocked", "not_stored"]}, "notice": {}}},
+    "error": {"$ref": "#/components/schemas/ErrorResponse"},
+}
+
+
+def _stream_operation(schema: str, operation_id: str, summary: str) -> dict[str, Any]:
+    return {
+        "operationId": operation_id,
+        "summary": summary,
+        "description": STREAM_DESCRIPTION,
+        "requestBody": {"content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{schema}"}}}, "required": True},
+        "responses": {
+            "200": {
+                "description": "The answer as server-sent events",
+                "content": {"text/event-stream": {"schema": {"type": "string"}, "x-events": STREAM_EVENTS}},
+            }
+        },
+    }
 
 
 class ErrorBody(BaseModel):
@@ -63,6 +100,8 @@ def build_spec(version: str = "1.0.0") -> dict[str, Any]:
             continue
         spec["paths"].update(part["paths"])
         spec.setdefault("components", {}).setdefault("schemas", {}).update(part.get("components", {}).get("schemas", {}))
+    for path, (schema, operation_id, summary) in STREAMS.items():
+        spec["paths"][path] = {"post": _stream_operation(schema, operation_id, summary)}
     schemas = spec.setdefault("components", {}).setdefault("schemas", {})
     for name in ("HTTPValidationError", "ValidationError"):
         schemas.pop(name, None)

@@ -19,7 +19,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
-from typing import Any, Literal
+from typing import Any
 
 from chat.models import ChatRequest, Notice
 from common.auth import Caller
@@ -32,11 +32,10 @@ from common.guardrail import NOT_APPLIED, GuardrailOutcome, mask_input, mask_out
 from common.observability import GUARDRAIL_INTERVENTIONS, MetricUnit, metrics, record_model_call
 from common.params import converse_options
 from common.runtime_config import ChatModelSpec, RuntimeConfig
-from common.stream_reader import StreamedAnswer, relay
+from common.stream_reader import Event, StreamedAnswer, relay
 from common.stream_stop import StreamControl
 from common.text import BLANK_REPLY_NOTE, is_blank
 
-Kind = Literal["start", "delta", "guardrail", "usage", "done"]
 INTERRUPTED_NOTE = "[중단된 응답: 글이 나오기 전에 멈췄습니다 / Interrupted before any text was written]"
 TIME_LIMIT = {
     "code": "time_limit",
@@ -51,12 +50,6 @@ class ChatDeps:
     bedrock: Any  # bedrock-runtime: the chat function's, or a streaming function's (common.bedrock.stream_client)
     guardrail_id: str
     guardrail_version: str
-
-
-@dataclass(frozen=True)
-class Event:
-    kind: Kind
-    data: dict[str, Any]
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,5 @@
-"""Reading a ConverseStream answer: the text deltas to show, and what the stream says at its end.
+"""Reading a ConverseStream answer: the text deltas to show, and what the stream says at its end; the events
+the chat turn and the RAG answer produce (shared by their JSON and stream routes).
 
 Events (botocore's bedrock-runtime model, ConverseStreamOutput): messageStart, contentBlockStart,
 contentBlockDelta (text, or a thinking model's reasoningContent, never shown), contentBlockStop, messageStop
@@ -13,13 +14,22 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 from common.errors import UpstreamUnavailableError
 from common.stream_stop import StreamControl
 
+Kind = Literal["start", "delta", "citation", "guardrail", "usage", "done"]
 CUT_SHORT = "Bedrock ended the answer without its final event; what arrived was not stored. Retry."
 _JOIN_EVERY = 64
+
+
+@dataclass(frozen=True)
+class Event:
+    """One event of a turn or an answer, as a stream sends it (`event: <kind>`, `data: <data as JSON>`)."""
+
+    kind: Kind
+    data: dict[str, Any]
 
 
 class TextBuffer:
