@@ -42,15 +42,37 @@ STREAM_DESCRIPTION = (
     "part-way, error (the API's error body) and the end. `: ping` comments keep an idle stream open. A stream that ends "
     "without done or error broke in transport. Errors before the stream starts are the JSON errors listed. docs/api.md#streaming"
 )
-_STRING, _INT = {"type": "string"}, {"type": "integer"}
-STREAM_EVENTS = {  # x-events: each event's data (documentation; the Citation is POST /rag/query's citations[] item)
-    "start": {"type": "object", "properties": {"stream_id": _STRING, "conversation_id": {"type": ["string", "null"]}, "model_id": _STRING}},
-    "delta": {"type": "object", "properties": {"text": _STRING}},
-    "citation": {"type": "object", "description": "As POST /rag/query's citations[] items"},
+_STRING, _INT, JSON = {"type": "string"}, {"type": "integer"}, "application/json"
+
+
+def _object(required: list[str], properties: dict[str, Any]) -> dict[str, Any]:
+    return {"type": "object", "required": required, "properties": properties, "additionalProperties": False}
+
+
+# Each event's `data` (JSON); `citation` is POST /rag/query's citations[] item.
+STREAM_EVENTS: dict[str, dict[str, Any]] = {
+    "start": _object(["stream_id", "conversation_id", "model_id"],
+                     {"stream_id": _STRING, "conversation_id": {"type": ["string", "null"]}, "model_id": _STRING}),
+    "delta": _object(["text"], {"text": {"type": "string", "minLength": 1}}),
+    "citation": _object(["number", "excerpt", "source", "score"], {
+        "number": _INT, "excerpt": _STRING, "score": {"type": "number"}, "url": _STRING,
+        "source": {"type": "object", "required": ["uri", "name"], "properties": {"uri": _STRING, "name": _STRING, "page": _INT}},
+    }),
     "guardrail": {"$ref": "#/components/schemas/Guardrail"},
-    "usage": {"type": "object", "properties": {"input_tokens": _INT, "output_tokens": _INT, "stop_reason": _STRING, "latency_ms": _INT}},
-    "done": {"type": "object", "properties": {"stored": {"enum": ["complete", "interrupted", "blocked", "not_stored"]}, "notice": {}}},
+    "usage": _object(["input_tokens", "output_tokens", "stop_reason", "latency_ms"],
+                     {"input_tokens": _INT, "output_tokens": _INT, "stop_reason": _STRING, "latency_ms": _INT}),
+    "done": _object(["stored"], {"stored": {"enum": ["complete", "interrupted", "blocked", "not_stored"]},
+                                 "notice": {"type": "object", "required": ["code", "message"]}}),
     "error": {"$ref": "#/components/schemas/ErrorResponse"},
+}  # fmt: skip
+# One server-sent event (the OpenAPI 3.1 reading of an event stream's `schema`: each event), its data JSON.
+STREAM_EVENT = {
+    "type": "object",
+    "required": ["event", "data"],
+    "oneOf": [
+        {"properties": {"event": {"const": kind}, "data": {"type": "string", "contentMediaType": JSON, "contentSchema": schema}}}
+        for kind, schema in STREAM_EVENTS.items()
+    ],
 }
 
 
@@ -63,7 +85,7 @@ def _stream_operation(schema: str, operation_id: str, summary: str) -> dict[str,
         "responses": {
             "200": {
                 "description": "The answer as server-sent events",
-                "content": {"text/event-stream": {"schema": {"type": "string"}, "x-events": STREAM_EVENTS}},
+                "content": {"text/event-stream": {"schema": STREAM_EVENT}},
             }
         },
     }

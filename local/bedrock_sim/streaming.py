@@ -90,7 +90,7 @@ def _frames(sim: BedrockSimulator, answer: Draft, mode: str, pace: tuple[float, 
         yield eventstream.event("contentBlockStop", {"contentBlockIndex": 0})
         index = 1
     clock = _Clock(*pace)
-    sent: list[str] = []
+    sent, written = 0, 0  # chunks and tokens sent so far (the text itself is not kept twice)
     stop_reason = answer.stop_reason
     checked = answer.guard is not None and not answer.input_blocked
     assessments: list[dict[str, Any]] = []
@@ -102,12 +102,12 @@ def _frames(sim: BedrockSimulator, answer: Draft, mode: str, pace: tuple[float, 
             assessments.append(outcome.assessment)
             batch = outcome.text
         for chunk in _chunks(batch):
-            if fault is not None and len(sent) >= fault.after_chunks:
+            if fault is not None and sent >= fault.after_chunks:
                 yield eventstream.exception(fault.code, f"Injected {fault.code} part-way through the stream (offline simulator)")
                 return
             if not (checked and mode == "sync") and not answer.input_blocked:
                 clock.wait_for(chunk)
-            sent.append(chunk)
+            sent, written = sent + 1, written + tokens(chunk)
             yield _delta(index, {"text": chunk})
         if checked and mode == "async":
             outcome = sim.guardrail.check(batch, "OUTPUT", sources=answer.sources, query=answer.query)
@@ -122,8 +122,7 @@ def _frames(sim: BedrockSimulator, answer: Draft, mode: str, pace: tuple[float, 
     yield eventstream.event("messageStop", {"stopReason": stop_reason})
     if checked:
         answer.trace["outputAssessments"] = {sim.guardrail_id: assessments}
-    written = 0 if answer.input_blocked else tokens("".join(sent)) + answer.thought_tokens
-    result = result_document(answer, "", stop_reason, written)
+    result = result_document(answer, "", stop_reason, 0 if answer.input_blocked else written + answer.thought_tokens)
     yield eventstream.event("metadata", {k: result[k] for k in ("usage", "metrics", "trace") if k in result})
 
 

@@ -24,7 +24,7 @@ def _delta(text: str) -> dict:
     return {"contentBlockDelta": {"contentBlockIndex": 0, "delta": {"text": text}}}
 
 
-END = [
+END: list[dict] = [
     {"messageStop": {"stopReason": "end_turn"}},
     {"metadata": {"usage": {"inputTokens": 3, "outputTokens": 5}, "metrics": {"latencyMs": 7}}},
 ]
