@@ -156,7 +156,7 @@ class LocalGateway:
             return self._error(400, "BAD_REQUEST_BODY", "Invalid request body", request_id)
         event = self._event(route, method, path, parts.query, headers, body, params, claims, request_id)
         if route.stream:
-            return self._stream(route, method, path + (f"?{parts.query}" if parts.query else ""), headers, body, event, lowered)
+            return self._stream(route, method, path + (f"?{parts.query}" if parts.query else ""), headers, body, event)
         with self._environments[route.function]:
             context = lambda_context(route.function, self.timeouts.get(route.function, 29))  # the clock starts when it runs
             try:
@@ -170,8 +170,7 @@ class LocalGateway:
                 log.exception("%s function failed on %s %s (request %s): answering 502", route.function, method, path, request_id)
                 return self._error(502, "DEFAULT_5XX", "Internal server error", request_id)
 
-    def _stream(self, route: Route, method: str, target: str, headers: dict[str, str], body: bytes, event: dict[str, Any],
-                lowered: dict[str, str]) -> Answer:  # fmt: skip
+    def _stream(self, route: Route, method: str, target: str, headers: dict[str, str], body: bytes, event: dict[str, Any]) -> Answer:
         request_id = event["requestContext"]["requestId"]
         base_url = self.streams.get(route.function)
         if base_url is None:
@@ -187,7 +186,7 @@ class LocalGateway:
         except (OSError, http.client.HTTPException):
             log.exception("%s failed on %s %s (request %s): answering 502", route.function, method, target, request_id)
             return self._error(502, "DEFAULT_5XX", "Internal server error", request_id)
-        return status, {**answer_headers, **self._cors_headers(lowered.get("origin"))}, answer
+        return status, answer_headers, answer  # CORS headers come from the app itself, as deployed (no gateway mapping)
 
     def _match(self, method: str, path: str) -> tuple[Route, dict[str, str]] | None:
         # Static paths win over parameters, as in API Gateway (/documents/sync before /documents/{key+}).

@@ -170,11 +170,13 @@ class EventStream:
     never cancelled: a turn always finishes its one write.
     """
 
-    def __init__(self, opening: Event, frames: Iterator[bytes], control: StreamControl, headers: dict[str, str]) -> None:
+    def __init__(self, opening: Event, frames: Iterator[bytes], control: StreamControl, headers: dict[str, str],
+                 heartbeat: float = HEARTBEAT_SECONDS) -> None:  # fmt: skip
         self._opening = frame(opening.kind, opening.data)
         self._frames = frames
         self._control = control
         self._headers = headers
+        self._heartbeat = heartbeat
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:  # noqa: ARG002 - ASGI's signature
         raw = [(b"content-type", b"text/event-stream; charset=utf-8")]
@@ -203,7 +205,7 @@ class EventStream:
             await self._send(send, {"type": "http.response.start", "status": 200, "headers": raw})
             await self._send(send, {"type": "http.response.body", "body": self._opening, "more_body": True})
             while True:
-                with anyio.move_on_after(HEARTBEAT_SECONDS) as silence:
+                with anyio.move_on_after(self._heartbeat) as silence:
                     item = await queue.receive()
                 if silence.cancelled_caught:
                     await self._send(send, {"type": "http.response.body", "body": PING, "more_body": True})

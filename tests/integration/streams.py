@@ -13,7 +13,7 @@ import json
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import boto3
@@ -21,8 +21,10 @@ import boto3
 from chat import handler as chat_handler
 from local.gateway import LocalGateway, TokenVerifier
 from local.stack import DEMO_PASSWORD, _cognito
-from local.stream_apps import StreamApp, start_apps
 from rag import handler as rag_handler
+
+if TYPE_CHECKING:
+    from local.stream_apps import StreamApp
 
 
 @dataclass
@@ -43,6 +45,8 @@ class Streaming:
 
 def start_streaming(moto_server: str, env: dict[str, str] | None = None, names: tuple[str, ...] = ("chat_stream", "rag_stream"),
                     ) -> Streaming:  # fmt: skip
+    from local.stream_apps import start_apps
+
     apps = start_apps(env, names)
     cognito = boto3.client("cognito-idp", endpoint_url=moto_server)
     pool, client_id = _cognito(cognito)

@@ -200,3 +200,21 @@ def test_given_a_64000_token_answer_then_it_completes_through_the_stream_past_th
     assert got.events[1][0] < 5  # the first words came at once
     assert len(got.text()) > 250_000
     assert _stored(streaming, got.of("start")[0]["conversation_id"])[1]["content"] == got.text()
+
+
+def test_given_the_functions_time_limit_near_then_the_stream_stops_as_interrupted_with_a_notice(streaming, sim):
+    """The deadline comes from the invocation (x-amzn-lambda-context): here a function timeout of 7 s."""
+    from local.gateway import LocalGateway
+
+    sim.token_ms, sim.reply_tokens = 3, 4000  # 12 s of writing, more than the function may take
+    short = LocalGateway({}, streaming.gateway.verifier, stage="api", timeouts={"chat_stream": 7},
+                         streams={"chat_stream": streaming.apps["chat_stream"].url}).start()  # fmt: skip
+    try:
+        got = post_stream(short.url, "chat/stream", streaming.token, {"message": "시간 제한까지 써 주세요"})
+    finally:
+        short.stop()
+    (done,) = got.of("done")
+    assert (done["stored"], done["notice"]["code"]) == ("interrupted", "time_limit")
+    assert 1.5 < got.ended < 4  # stopped with 5 s of the function's 7 s left, time to store the turn
+    stored = _stored(streaming, got.of("start")[0]["conversation_id"])
+    assert (stored[1]["content"], stored[1]["interrupted"]) == (got.text(), True)

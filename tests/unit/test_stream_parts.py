@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import MutableMapping
+from typing import Any
 
 import pytest
 from starlette.testclient import TestClient
@@ -151,3 +153,56 @@ def test_given_a_stream_app_then_no_claims_or_a_bad_body_is_a_json_error_before_
     }  # fmt: skip
     too_big = client.post(path, content=b'{"x": "' + b"a" * 2_000_000 + b'"}', headers={"x-amzn-request-context": json.dumps(CLAIMS)})
     assert too_big.status_code == 413
+
+
+def _run(stream: sse.EventStream, *, disconnect_after: float | None = None) -> list[tuple[float, bytes]]:
+    """Drive the ASGI response as uvicorn would; the client goes away after `disconnect_after` seconds."""
+    import anyio
+
+    sent: list[tuple[float, bytes]] = []
+    started = time.monotonic()
+
+    async def receive() -> MutableMapping[str, Any]:
+        if disconnect_after is None:
+            await anyio.sleep(3600)
+        await anyio.sleep(disconnect_after or 0)
+        return {"type": "http.disconnect"}
+
+    async def send(message: MutableMapping[str, Any]) -> None:
+        if message["type"] == "http.response.body" and message["body"]:
+            sent.append((time.monotonic() - started, message["body"]))
+
+    anyio.run(stream, {"type": "http"}, receive, send)
+    return sent
+
+
+def test_given_a_silent_stretch_then_a_ping_comment_keeps_the_stream_open():
+    def frames():
+        time.sleep(0.35)
+        yield sse.frame("done", {"stored": "complete"})
+
+    control = StreamControl("s" * 24, "user-a", None)
+    opening = sse.Event("start", {"stream_id": "s"})
+    sent = _run(sse.EventStream(opening, frames(), control, {}, heartbeat=0.1))
+    bodies = [body for _, body in sent]
+    assert bodies[0].startswith(b"event: start")
+    assert bodies[-1].startswith(b"event: done")
+    assert bodies.count(sse.PING) >= 2
+
+
+def test_given_a_client_that_goes_away_then_the_control_is_told_and_the_producer_finishes_its_work():
+    finished: list[int] = []
+
+    def frames():
+        for i in range(20):
+            if control.disconnected.is_set():
+                finished.append(i)  # the turn sees it at its next delta and stores what it has
+                return
+            time.sleep(0.02)
+            yield sse.frame("delta", {"text": f"{i} "})
+
+    control = StreamControl("s" * 24, "user-a", None)
+    _run(sse.EventStream(sse.Event("start", {}), frames(), control, {}), disconnect_after=0.1)
+    assert control.disconnected.is_set()
+    assert len(finished) == 1
+    assert finished[0] < 20
