@@ -23,6 +23,12 @@ def _handler_class(respond: Respond, protocol_error: ProtocolError | None) -> ty
         protocol_version = "HTTP/1.1"
         disable_nagle_algorithm = True  # headers and body are two writes: without this, delayed ACKs add ~40 ms
 
+        def handle(self) -> None:
+            try:
+                super().handle()
+            except (ConnectionResetError, BrokenPipeError):  # the client dropped the connection (e.g. a stream it
+                self.close_connection = True  # stopped reading): nothing left to answer, not a server error
+
         def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
             if protocol_error is None:
                 super().send_error(code, message, explain)

@@ -176,10 +176,10 @@ def _streamed(plan: _Plan, deps: ChatDeps, control: StreamControl) -> Iterator[E
     started = time.perf_counter()
     with bedrock_errors(plan.model.id):
         response = call_bedrock(deps.bedrock.converse_stream, **call)
-    yield _start(plan, control.stream_id)
     answer = StreamedAnswer()
     events = response["stream"]
     try:
+        yield _start(plan, control.stream_id)
         with stream_errors(plan.model.id):
             for text in relay(events, answer, control):
                 yield Event("delta", {"text": text})

@@ -83,11 +83,11 @@ MODEL_ACCESS_STEPS = (
 )
 STREAM_STALLED = "Bedrock stopped sending the answer part-way (no event for {seconds} s); what arrived was not stored. Retry."
 STREAM_BROKEN = "The connection to Bedrock broke part-way through the answer; what arrived was not stored. Retry."
-# A stream's read timeout: botocore's `read_timeout` bounds each read from the socket, not the whole answer
-# ("The time in seconds till a timeout exception is thrown when attempting to read from a connection",
-# https://botocore.amazonaws.com/v1/documentation/api/latest/reference/config.html), so a ConverseStream
-# answer may last minutes while no single wait for its next event exceeds this. 60 s is far above a model's
-# gap between tokens and a synchronous guardrail's hold-back, and well inside API Gateway's 5-minute idle
+# A stream's read timeout: botocore's `read_timeout` is "the time in seconds till a timeout exception is thrown when
+# attempting to read from a connection" (botocore Config), passed to urllib3, whose read timeout is "the maximum amount
+# of time (in seconds) to wait between consecutive read operations" (https://urllib3.readthedocs.io/en/stable/reference/urllib3.util.html).
+# So a ConverseStream answer may last minutes while no single wait for its next event exceeds this. 60 s is far above a
+# model's gap between tokens and a synchronous guardrail's hold-back, and well inside API Gateway's 5-minute idle
 # timeout for a Regional API (https://docs.aws.amazon.com/apigateway/latest/developerguide/response-transfer-mode.html).
 STREAM_READ_SECONDS = 60
 NO_TIME_LEFT = f"Not enough time is left in this request to wait for Bedrock (this API must answer within 29 s). {ASK_FOR_LESS}"

@@ -63,6 +63,7 @@ class BedrockSimulator:
         self.token_ms = 0.0
         self.reply_tokens: int | None = None
         self.reply_suffix = ""
+        self.streams_cut = 0  # ConverseStream answers whose client closed the connection before their end
         self.account = AccountScenario()  # the offline account the doctor reads (tests: /_sim/account)
         self.protocol = Protocol(SERVICES, prefer=OPERATIONS)
         self.requests: list[Recorded] = []
@@ -109,7 +110,7 @@ class BedrockSimulator:
             self._faults.clear()
             self.account = AccountScenario()
             self.first_token_ms = self.token_ms = 0.0
-            self.reply_tokens, self.reply_suffix = None, ""
+            self.reply_tokens, self.reply_suffix, self.streams_cut = None, "", 0
 
     def inject(self, code: str, *, operation: str | None = None, times: int = 1, after_chunks: int | None = None) -> None:
         """Answer the next `times` calls (of `operation`, or any) with the error `code`; with `after_chunks`, the next

@@ -47,7 +47,17 @@ EXCEPTIONS = ("internalServerException", "modelStreamErrorException", "validatio
 
 def converse_stream(sim: BedrockSimulator, answer: Draft, mode: str) -> tuple[int, dict[str, str], Iterator[bytes]]:
     pace = (sim.first_token_ms / 1000, sim.token_ms / 1000)
-    return 200, {"Content-Type": "application/vnd.amazon.eventstream"}, _frames(sim, answer, mode, pace, sim.stream_fault())
+    return 200, {"Content-Type": "application/vnd.amazon.eventstream"}, _watched(sim, _frames(sim, answer, mode, pace, sim.stream_fault()))
+
+
+def _watched(sim: BedrockSimulator, frames: Iterator[bytes]) -> Iterator[bytes]:
+    """`frames`, counting a stream its client closed before the end in `sim.streams_cut` (the model stopped writing)."""
+    try:
+        yield from frames
+    except GeneratorExit:
+        with sim._lock:
+            sim.streams_cut += 1
+        raise
 
 
 def batches(text: str, size: int = SYNC_BATCH_CHARS) -> list[str]:
@@ -90,7 +100,7 @@ def _frames(sim: BedrockSimulator, answer: Draft, mode: str, pace: tuple[float, 
         yield eventstream.event("contentBlockStop", {"contentBlockIndex": 0})
         index = 1
     clock = _Clock(*pace)
-    sent, written = 0, 0  # chunks and tokens sent so far (the text itself is not kept twice)
+    sent, chars, cjk = 0, 0, 0  # chunks and characters sent so far, for the token count (the text is not kept twice)
     stop_reason = answer.stop_reason
     checked = answer.guard is not None and not answer.input_blocked
     assessments: list[dict[str, Any]] = []
@@ -107,7 +117,7 @@ def _frames(sim: BedrockSimulator, answer: Draft, mode: str, pace: tuple[float, 
                 return
             if not (checked and mode == "sync") and not answer.input_blocked:
                 clock.wait_for(chunk)
-            sent, written = sent + 1, written + tokens(chunk)
+            sent, chars, cjk = sent + 1, chars + len(chunk), cjk + sum(1 for ch in chunk if ord(ch) >= 0x1100)
             yield _delta(index, {"text": chunk})
         if checked and mode == "async":
             outcome = sim.guardrail.check(batch, "OUTPUT", sources=answer.sources, query=answer.query)
@@ -122,6 +132,7 @@ def _frames(sim: BedrockSimulator, answer: Draft, mode: str, pace: tuple[float, 
     yield eventstream.event("messageStop", {"stopReason": stop_reason})
     if checked:
         answer.trace["outputAssessments"] = {sim.guardrail_id: assessments}
+    written = max(1, (chars - cjk + 3) // 4 + cjk) if chars else 0  # model.tokens() of the text sent
     result = result_document(answer, "", stop_reason, 0 if answer.input_blocked else written + answer.thought_tokens)
     yield eventstream.event("metadata", {k: result[k] for k in ("usage", "metrics", "trace") if k in result})
 

@@ -140,6 +140,7 @@ def test_given_a_client_that_goes_away_mid_answer_then_the_turn_is_stored_once_a
     assert (user["content"], assistant["interrupted"], assistant["blocked"]) == ("길게 답해 주세요", True, False)
     assert assistant["content"].startswith(got.text())  # what the client saw, and what was produced after it
     assert len(assistant["content"]) < 3000 * 4 / 2  # well before the end of the answer
+    assert wait_for(lambda: sim.streams_cut) == 1  # the function closed its ConverseStream: the model stopped writing
     time.sleep(1)
     _, listing = get_json(streaming.gateway.url, "conversations", streaming.token)
     assert next(c for c in listing["conversations"] if c["conversation_id"] == conversation)["turns"] == 1
@@ -169,6 +170,7 @@ def test_given_a_stop_request_then_the_stream_ends_interrupted_and_only_its_owne
     assert got.ended - asked["owner"] < 2.5  # checked at most once a second between deltas
     stored = _stored(streaming, got.of("start")[0]["conversation_id"])
     assert (stored[1]["content"], stored[1]["interrupted"]) == (got.text(), True)
+    assert wait_for(lambda: sim.streams_cut) == 1  # and Bedrock's stream was closed (no more tokens paid for)
     assert get_json(url, "streams/not-an-id/stop", token, "POST")[0] == 400
 
 
