@@ -53,9 +53,9 @@ class StopSignals:
         with storage_errors():
             try:
                 self._db.put_item(TableName=self._table, Item=item, ConditionExpression="attribute_not_exists(pk)")
-            except ClientError as err:
+            except ClientError as err:  # ConditionalCheckFailed: already asked, the first request stands
                 if err.response.get("Error", {}).get("Code") != "ConditionalCheckFailedException":
-                    raise  # already asked: the first request stands
+                    raise
 
     def requested(self, sub: str, stream_id: str) -> bool:
         response = self._db.get_item(TableName=self._table, Key=_key(sub, stream_id), ConsistentRead=True, ProjectionExpression="sk")
