@@ -14,15 +14,19 @@ class Route:
     path: str
     function: str  # key of the function that serves it
     json_body: bool = False
+    stream: bool = False  # answered as a stream (API Gateway STREAM transfer mode; a Lambda Web Adapter function)
 
 
 ROUTES: tuple[Route, ...] = (
     Route("GET", "/models", "chat"),
     Route("POST", "/chat", "chat", json_body=True),
+    Route("POST", "/chat/stream", "chat_stream", json_body=True, stream=True),
     Route("GET", "/conversations", "chat"),
     Route("GET", "/conversations/{id}", "chat"),
     Route("DELETE", "/conversations/{id}", "chat"),
     Route("POST", "/rag/query", "rag", json_body=True),
+    Route("POST", "/rag/query/stream", "rag_stream", json_body=True, stream=True),
+    Route("POST", "/streams/{id}/stop", "chat"),
     Route("GET", "/documents", "rag"),
     Route("POST", "/documents", "rag", json_body=True),
     Route("DELETE", "/documents/{key+}", "rag"),

@@ -8,11 +8,15 @@ the wrong format, gets API Gateway's 502 (its traceback logged here, as Lambda w
 handlers run in this process, each function one request at a time, as in one Lambda execution environment: a function's module
 state (the Powertools resolver's current event, for one) is never shared by two requests at once.
 Concurrent requests to one function wait their turn; different functions run side by side.
+Streaming routes (`stream=True`) go, after the same checks, to the function's ASGI app over HTTP, as the Lambda
+Web Adapter sends them, and the answer is relayed chunk by chunk (local/stream_forward.py); the function is busy
+until its stream ends.
 """
 
 from __future__ import annotations
 
 import base64
+import http.client
 import json
 import logging
 import re
@@ -29,7 +33,8 @@ from joserfc.errors import JoseError
 from joserfc.jwk import KeySet
 
 from infra.routes import ROUTES, Route
-from local.http import LoopbackServer
+from local import stream_forward
+from local.http import Answer, LoopbackServer
 
 Handler = Callable[[dict[str, Any], Any], dict[str, Any]]
 log = logging.getLogger("local.gateway")
@@ -91,11 +96,13 @@ class TokenVerifier:
 
 class LocalGateway:
     def __init__(self, handlers: dict[str, Handler], verifier: TokenVerifier, *, stage: str = "api", cors_origins: tuple[str, ...] = (),
-                 host: str = "127.0.0.1", port: int = 0, timeouts: dict[str, int] | None = None) -> None:  # fmt: skip
+                 host: str = "127.0.0.1", port: int = 0, timeouts: dict[str, int] | None = None,
+                 streams: dict[str, str] | None = None) -> None:  # fmt: skip
         self.handlers, self.verifier, self.stage, self.origins = handlers, verifier, stage, cors_origins
-        self.timeouts = timeouts or {}  # function name -> its configured timeout in seconds (default 29)
+        self.timeouts = timeouts or {}  # function name -> its configured timeout in seconds (default 29; streams 900)
+        self.streams = streams or {}  # streaming function name -> its ASGI app's base URL (local/stream_apps.py)
         self.routes = [(route, _pattern(route.path)) for route in ROUTES]
-        self._environments = {name: threading.Lock() for name in handlers}
+        self._environments = {name: threading.Lock() for name in [*handlers, *self.streams]}
         self._server = LoopbackServer(self.handle, host=host, port=port, name="local-gateway", protocol_error=self._protocol_error)
 
     @property
@@ -123,7 +130,7 @@ class LocalGateway:
         allowed = origin if origin in self.origins else self.origins[0]
         return {"Access-Control-Allow-Origin": allowed, "Vary": "Origin"}
 
-    def handle(self, method: str, raw_path: str, headers: dict[str, str], body: bytes) -> tuple[int, dict[str, str], bytes]:
+    def handle(self, method: str, raw_path: str, headers: dict[str, str], body: bytes) -> Answer:
         request_id = str(uuid.uuid4())
         parts = urlsplit(raw_path)
         prefix = f"/{self.stage}"
@@ -148,6 +155,8 @@ class LocalGateway:
         if route.json_body and not _is_json_object(body):
             return self._error(400, "BAD_REQUEST_BODY", "Invalid request body", request_id)
         event = self._event(route, method, path, parts.query, headers, body, params, claims, request_id)
+        if route.stream:
+            return self._stream(route, method, path + (f"?{parts.query}" if parts.query else ""), headers, body, event)
         with self._environments[route.function]:
             context = lambda_context(route.function, self.timeouts.get(route.function, 29))  # the clock starts when it runs
             try:
@@ -160,6 +169,24 @@ class LocalGateway:
                 # (infra/constructs/api.py). The client learns nothing more; the traceback goes to the log.
                 log.exception("%s function failed on %s %s (request %s): answering 502", route.function, method, path, request_id)
                 return self._error(502, "DEFAULT_5XX", "Internal server error", request_id)
+
+    def _stream(self, route: Route, method: str, target: str, headers: dict[str, str], body: bytes, event: dict[str, Any]) -> Answer:
+        request_id = event["requestContext"]["requestId"]
+        base_url = self.streams.get(route.function)
+        if base_url is None:
+            log.error("%s is not running: answering 502", route.function)
+            return self._error(502, "DEFAULT_5XX", "Internal server error", request_id)
+        environment = self._environments[route.function]
+        environment.acquire()  # released when the stream ends (one request at a time per function)
+        timeout = self.timeouts.get(route.function, 900)
+        invocation = stream_forward.lambda_context(route.function, str(uuid.uuid4()), timeout)
+        try:
+            status, answer_headers, answer = stream_forward.forward(base_url, method, target, headers, body, event["requestContext"],
+                                                                    invocation, timeout, environment.release)  # fmt: skip
+        except (OSError, http.client.HTTPException):
+            log.exception("%s failed on %s %s (request %s): answering 502", route.function, method, target, request_id)
+            return self._error(502, "DEFAULT_5XX", "Internal server error", request_id)
+        return status, answer_headers, answer  # CORS headers come from the app itself, as deployed (no gateway mapping)
 
     def _match(self, method: str, path: str) -> tuple[Route, dict[str, str]] | None:
         # Static paths win over parameters, as in API Gateway (/documents/sync before /documents/{key+}).

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-Answer = tuple[int, dict[str, str], bytes]
+# A body is bytes (sent with Content-Length) or an iterator of chunks, each written as soon as it is produced with
+# HTTP/1.1 chunked framing (Transfer-Encoding: chunked, hand-written: http.server has no chunked writer).
+Body = bytes | Iterator[bytes]
+Answer = tuple[int, dict[str, str], Body]
 Respond = Callable[[str, str, dict[str, str], bytes], Answer]
 # The answer to a request http.server refuses before `respond` sees it (URI too long, bad request line).
-ProtocolError = Callable[[int, str], Answer]
+ProtocolError = Callable[[int, str], tuple[int, dict[str, str], bytes]]
 log = logging.getLogger("local.http")
 
 
@@ -19,6 +22,12 @@ def _handler_class(respond: Respond, protocol_error: ProtocolError | None) -> ty
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
         disable_nagle_algorithm = True  # headers and body are two writes: without this, delayed ACKs add ~40 ms
+
+        def handle(self) -> None:
+            try:
+                super().handle()
+            except (ConnectionResetError, BrokenPipeError):  # the client dropped the connection (e.g. a stream it
+                self.close_connection = True  # stopped reading): nothing left to answer, not a server error
 
         def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
             if protocol_error is None:
@@ -42,6 +51,9 @@ def _handler_class(respond: Respond, protocol_error: ProtocolError | None) -> ty
                 log.exception("%s %s failed", self.command, self.path)
                 self.send_error(500, "Internal server error")
                 return
+            if not isinstance(payload, bytes):
+                self._stream(status, headers, payload)
+                return
             self.send_response(status)
             sized = {"Content-Length": str(len(payload))}
             if self.command == "HEAD" and any(k.lower() == "content-length" for k in headers):
@@ -51,6 +63,27 @@ def _handler_class(respond: Respond, protocol_error: ProtocolError | None) -> ty
             self.end_headers()
             if self.command != "HEAD":
                 self.wfile.write(payload)
+
+        def _stream(self, status: int, headers: dict[str, str], chunks: Iterator[bytes]) -> None:
+            """Each chunk as it comes (one write each); a client gone is seen at the next write, which closes `chunks`."""
+            self.send_response(status)
+            for key, value in {**headers, "Transfer-Encoding": "chunked"}.items():
+                self.send_header(key, value)
+            try:
+                self.end_headers()
+                for chunk in chunks:
+                    if chunk:  # a zero-length chunk is the end of the body: never one mid-stream
+                        self.wfile.write(b"%X\r\n%s\r\n" % (len(chunk), chunk))
+                self.wfile.write(b"0\r\n\r\n")
+            except (BrokenPipeError, ConnectionResetError):
+                self.close_connection = True
+            except Exception:  # the body failed part-way: end the connection without the last chunk (a truncated body)
+                log.exception("%s %s failed while streaming", self.command, self.path)
+                self.close_connection = True
+            finally:
+                close = getattr(chunks, "close", None)
+                if close is not None:
+                    close()
 
         do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_OPTIONS = do_HEAD = _serve  # noqa: N815
 

@@ -1,6 +1,8 @@
 """The API's OpenAPI document, generated from the handlers' code (Powertools) and merged.
 
-Each function's resolver describes its routes and models; this module merges the three,
+Each function's resolver describes its routes and models; this module merges the three, adds the
+streaming routes (served by their own ASGI apps, not by a resolver: same request bodies, a 200
+`text/event-stream`, the same JSON errors before a stream starts),
 replaces Powertools' default 422 with the error responses the API really sends (one error
 shape, see lambdas/common/errors.py), and adds the Cognito ID-token security scheme.
 Usage: python -m local.openapi [path]  (make openapi writes docs/openapi.json)
@@ -30,6 +32,63 @@ ERROR_STATUSES = {
     "503": "Bedrock or storage unavailable, or the model is not enabled",
     "504": "Bedrock did not answer in time",
 }
+
+
+STREAMS = {"/chat/stream": ("ChatRequest", "chat_stream_post", "POST /chat, answered as it is written"),
+           "/rag/query/stream": ("RagQuery", "rag_query_stream_post", "POST /rag/query, answered as it is written")}  # fmt: skip
+STREAM_DESCRIPTION = (
+    "Server-sent events (`event: <type>`, `data: <one-line JSON>`, a blank line), in this order: start, delta (0..n), "
+    "citation (RAG: each cited passage as soon as the answer names it), guardrail (when it acted), usage, done; or, "
+    "part-way, error (the API's error body) and the end. `: ping` comments keep an idle stream open. A stream that ends "
+    "without done or error broke in transport. Errors before the stream starts are the JSON errors listed. docs/api.md#streaming"
+)
+_STRING, _INT, JSON = {"type": "string"}, {"type": "integer"}, "application/json"
+
+
+def _object(required: list[str], properties: dict[str, Any]) -> dict[str, Any]:
+    return {"type": "object", "required": required, "properties": properties, "additionalProperties": False}
+
+
+# Each event's `data` (JSON); `citation` is POST /rag/query's citations[] item.
+STREAM_EVENTS: dict[str, dict[str, Any]] = {
+    "start": _object(["stream_id", "conversation_id", "model_id"],
+                     {"stream_id": _STRING, "conversation_id": {"type": ["string", "null"]}, "model_id": _STRING}),
+    "delta": _object(["text"], {"text": {"type": "string", "minLength": 1}}),
+    "citation": _object(["number", "excerpt", "source", "score"], {
+        "number": _INT, "excerpt": _STRING, "score": {"type": "number"}, "url": _STRING,
+        "source": {"type": "object", "required": ["uri", "name"], "properties": {"uri": _STRING, "name": _STRING, "page": _INT}},
+    }),
+    "guardrail": {"$ref": "#/components/schemas/Guardrail"},
+    "usage": _object(["input_tokens", "output_tokens", "stop_reason", "latency_ms"],
+                     {"input_tokens": _INT, "output_tokens": _INT, "stop_reason": _STRING, "latency_ms": _INT}),
+    "done": _object(["stored"], {"stored": {"enum": ["complete", "interrupted", "blocked", "not_stored"]},
+                                 "notice": {"type": "object", "required": ["code", "message"]}}),
+    "error": {"$ref": "#/components/schemas/ErrorResponse"},
+}  # fmt: skip
+# One server-sent event (the OpenAPI 3.1 reading of an event stream's `schema`: each event), its data JSON.
+STREAM_EVENT = {
+    "type": "object",
+    "required": ["event", "data"],
+    "oneOf": [
+        {"properties": {"event": {"const": kind}, "data": {"type": "string", "contentMediaType": JSON, "contentSchema": schema}}}
+        for kind, schema in STREAM_EVENTS.items()
+    ],
+}
+
+
+def _stream_operation(schema: str, operation_id: str, summary: str) -> dict[str, Any]:
+    return {
+        "operationId": operation_id,
+        "summary": summary,
+        "description": STREAM_DESCRIPTION,
+        "requestBody": {"content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{schema}"}}}, "required": True},
+        "responses": {
+            "200": {
+                "description": "The answer as server-sent events",
+                "content": {"text/event-stream": {"schema": STREAM_EVENT}},
+            }
+        },
+    }
 
 
 class ErrorBody(BaseModel):
@@ -63,6 +122,8 @@ def build_spec(version: str = "1.0.0") -> dict[str, Any]:
             continue
         spec["paths"].update(part["paths"])
         spec.setdefault("components", {}).setdefault("schemas", {}).update(part.get("components", {}).get("schemas", {}))
+    for path, (schema, operation_id, summary) in STREAMS.items():
+        spec["paths"][path] = {"post": _stream_operation(schema, operation_id, summary)}
     schemas = spec.setdefault("components", {}).setdefault("schemas", {})
     for name in ("HTTPValidationError", "ValidationError"):
         schemas.pop(name, None)

@@ -1,7 +1,9 @@
 """`make dev`: the whole product on this machine, no AWS account, no Docker.
 
 moto's server plays DynamoDB, S3 and Cognito; the offline Bedrock plays Bedrock; the local
-gateway runs the same Lambda handlers behind API Gateway's contract. The sample corpus is
+gateway runs the same Lambda handlers behind API Gateway's contract, and forwards the streaming
+routes to the streaming functions' apps, each run with uvicorn as the Lambda Web Adapter runs it
+(local/stream_apps.py). The sample corpus is
 uploaded and ingested at first start; `.local/outputs.json` names everything a client needs.
 Everything listens on 127.0.0.1 only. What users make is saved under `.local/data/` (local.snapshot)
 and loaded back at the next start; `make dev-reset` forgets it.
@@ -168,14 +170,20 @@ def start(
     from image import handler as image
     from local.events import DocumentEvents
     from local.gateway import LocalGateway, TokenVerifier, lambda_context
+    from local.stream_apps import APPS, start_apps
     from rag import handler as rag
     from rag import ingest_handler
 
     verifier = TokenVerifier(jwks_url=f"{aws}/{pool}/.well-known/jwks.json",
                              issuer=f"https://cognito-idp.{region}.amazonaws.com/{pool}", client_id=client_id)  # fmt: skip
     timeouts = {name: getattr(config.functions, name).timeout_seconds for name in ("chat", "rag", "image", "ingest")}
+    for name in APPS:  # a streaming function's timeout (functions.chat_stream / rag_stream), up to Lambda's 900 s
+        sizing = getattr(config.functions, name, None)
+        timeouts[name] = sizing.timeout_seconds if sizing is not None else 900
+    streams = start_apps()  # with this process's environment: the same endpoints, table, buckets and configuration
     gateway = LocalGateway({"chat": chat.handler, "rag": rag.handler, "image": image.handler}, verifier, stage=config.api.stage_name,
-                           cors_origins=tuple(config.api.cors_origins), port=api_port, timeouts=timeouts).start()  # fmt: skip
+                           cors_origins=tuple(config.api.cors_origins), port=api_port, timeouts=timeouts,
+                           streams={name: app.url for name, app in streams.items()}).start()  # fmt: skip
     # Uploads reach the ingest function as they would through EventBridge and SQS (offline knowledge base only:
     # with real Bedrock the deployed knowledge base ingests the deployed bucket, not this one).
     events = DocumentEvents(s3, NAMES["documents"], prefix, ingest_handler.handler, lambda: lambda_context("ingest", timeouts["ingest"]))
@@ -194,6 +202,8 @@ def start(
     def stop() -> None:
         events.stop()
         gateway.stop()
+        for app in streams.values():
+            app.stop()
         snapshot.stop()  # the last save, after the gateway stopped taking requests
         if sim is not None:
             sim.stop()

@@ -11,7 +11,7 @@ from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from chat import service
-from chat.models import ChatRequest, ChatResponse, ConversationDetail, ConversationList
+from chat.models import ChatRequest, ChatResponse, ConversationDetail, ConversationList, StreamStop
 from common import deadline
 from common.api import build_resolver
 from common.auth import caller_from
@@ -22,6 +22,7 @@ from common.observability import logger, metrics, tracer
 from common.runtime_config import runtime_config
 from common.settings import ChatSettings, load_settings
 from common.storage import dynamodb_client
+from common.stream_stop import STREAM_ID, StopSignals
 
 CONVERSATION_ID = r"^[A-Za-z0-9_-]{16,64}$"
 
@@ -34,6 +35,11 @@ app = build_resolver(max_body_bytes=config.limits.max_body_bytes, cors_origins=c
 @lru_cache(maxsize=1)
 def _store() -> ConversationStore:
     return ConversationStore(dynamodb_client(), env.table_name, config.memory.conversation_ttl_days)
+
+
+@lru_cache(maxsize=1)
+def _signals() -> StopSignals:
+    return StopSignals(dynamodb_client(), env.table_name)
 
 
 def _deps() -> service.ChatDeps:
@@ -84,6 +90,13 @@ def get_conversation(
 def delete_conversation(conversation_id: Annotated[str, Path(pattern=CONVERSATION_ID)]) -> Response[None]:
     service.delete_conversation(_caller(), conversation_id, _store())
     return Response(status_code=204, body=None)
+
+
+@app.post("/streams/<stream_id>/stop", responses={202: {"description": "The stream stops at its next delta"}})
+def stop_stream(stream_id: Annotated[str, Path(pattern=STREAM_ID)]) -> Response[StreamStop]:
+    """Ask the caller's own running stream (POST /chat/stream, /rag/query/stream) to stop; its turn is stored as interrupted."""
+    _signals().request(_caller().sub, stream_id)
+    return Response(status_code=202, body=StreamStop(stream_id=stream_id, stopping=True), content_type="application/json")
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)

@@ -76,9 +76,15 @@ class StoredMessage(BaseModel):
     content: str
     created_at: str
     blocked: bool = False
+    interrupted: bool = Field(False, description="A streamed answer stopped part-way: the content is what was produced")
 
 
 class ConversationDetail(BaseModel):
     conversation: ConversationSummary
     messages: list[StoredMessage]
     next_token: str | None
+
+
+class StreamStop(BaseModel):
+    stream_id: str = Field(description="The stream the caller asked to stop (the `stream_id` of its start event)")
+    stopping: bool = Field(description="Always true: the stream stops at its next delta (within about a second)")

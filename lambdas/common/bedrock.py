@@ -21,6 +21,9 @@ At most 3 attempts with jittered backoff, and an attempt only starts if it can e
 function's deadline: it waits at most the time left minus the answer reserve (a client with a
 shorter read timeout is used when less time is left), and with under a second left it is not
 sent at all (504). Libraries that call the client themselves (LangChain) get a `SafeClient`.
+A stream (ConverseStream) is sent under the same rule; once its events flow, an error in the middle
+(an exception event, a read that times out, a dropped connection) is never retried: part of the
+answer was already produced and paid for (`stream_errors`).
 The control plane (bedrock-agent: StartIngestionJob, ListIngestionJobs) keeps botocore's standard
 retries: StartIngestionJob's clientToken is an idempotency token (botocore fills it once per call,
 before its retries; "If this token matches a previous request, Amazon Bedrock ignores the request").
@@ -40,6 +43,7 @@ from functools import lru_cache, partial
 from typing import Any, Literal, TypeVar
 
 import boto3
+import urllib3.exceptions
 from botocore.config import Config
 from botocore.exceptions import ClientError, ConnectTimeoutError, EndpointConnectionError, HTTPClientError, ReadTimeoutError
 
@@ -77,6 +81,15 @@ MODEL_ACCESS_STEPS = (
     "rather than adding these permissions to this function's role, and check the role's grant for this model. "
     "Run `make doctor` to see what is missing."
 )
+STREAM_STALLED = "Bedrock stopped sending the answer part-way (no event for {seconds} s); what arrived was not stored. Retry."
+STREAM_BROKEN = "The connection to Bedrock broke part-way through the answer; what arrived was not stored. Retry."
+# A stream's read timeout: botocore's `read_timeout` is "the time in seconds till a timeout exception is thrown when
+# attempting to read from a connection" (botocore Config), passed to urllib3, whose read timeout is "the maximum amount
+# of time (in seconds) to wait between consecutive read operations" (https://urllib3.readthedocs.io/en/stable/reference/urllib3.util.html).
+# So a ConverseStream answer may last minutes while no single wait for its next event exceeds this. 60 s is far above a
+# model's gap between tokens and a synchronous guardrail's hold-back, and well inside API Gateway's 5-minute idle
+# timeout for a Regional API (https://docs.aws.amazon.com/apigateway/latest/developerguide/response-transfer-mode.html).
+STREAM_READ_SECONDS = 60
 NO_TIME_LEFT = f"Not enough time is left in this request to wait for Bedrock (this API must answer within 29 s). {ASK_FOR_LESS}"
 
 # Control plane: quick, idempotent calls; botocore's standard retries (3 attempts) are safe there.
@@ -102,6 +115,17 @@ def _data_plane_config(function: Function) -> Config:
 def runtime_client(function: Function, region: str | None = None) -> Any:
     """bedrock-runtime for `function`, created once per region per container (AWS_ENDPOINT_URL_BEDROCK_RUNTIME redirects it)."""
     return boto3.client("bedrock-runtime", region_name=region, config=_data_plane_config(function))
+
+
+@lru_cache(maxsize=1)
+def stream_client() -> Any:
+    """bedrock-runtime for a streaming function, created once per container: one attempt, STREAM_READ_SECONDS between events."""
+    timeouts = runtime_config().bedrock_timeouts
+    config = Config(
+        retries={"mode": "standard", "total_max_attempts": 1}, connect_timeout=timeouts.connect_seconds,
+        read_timeout=STREAM_READ_SECONDS, tcp_keepalive=True, user_agent_extra=USER_AGENT,
+    )  # fmt: skip
+    return boto3.client("bedrock-runtime", config=config)
 
 
 @lru_cache(maxsize=4)
@@ -211,8 +235,20 @@ class SafeClient:
 # --- errors ----------------------------------------------------------------------------------
 
 
+# ConverseStream's exception events, named by their member of ConverseStreamOutput (botocore's bedrock-runtime model),
+# which botocore raises as an EventStreamError whose code is that name.
+_STREAM_CODES = {
+    "throttlingException": "ThrottlingException",
+    "serviceUnavailableException": "ServiceUnavailableException",
+    "internalServerException": "InternalServerException",
+    "modelStreamErrorException": "ModelErrorException",
+    "validationException": "ValidationException",
+}
+
+
 def _mapped(code: str, message: str, model_id: str | None) -> ApiError:
     model = f"model {model_id}" if model_id else "Bedrock"
+    code = _STREAM_CODES.get(code, code)
     if code in ("ThrottlingException", "ServiceQuotaExceededException", "TooManyRequestsException"):
         return ThrottledError(f"{model} is throttling requests; retry shortly", retry_after=2)
     if code == "ModelNotReadyException":
@@ -247,3 +283,16 @@ def bedrock_errors(model_id: str | None = None) -> Iterator[None]:
         raise UpstreamUnavailableError("Bedrock cannot be reached right now") from err
     except HTTPClientError as err:  # e.g. the connection closed before the answer: not sent again (it may have been processed)
         raise UpstreamUnavailableError("the connection to Bedrock failed before its answer arrived; retry shortly") from err
+
+
+@contextmanager
+def stream_errors(model_id: str | None = None) -> Iterator[None]:
+    """`bedrock_errors` for reading a stream's events: botocore reads them straight from urllib3, whose errors
+    (a read timeout between events, a connection closed early) reach the reader unwrapped."""
+    try:
+        with bedrock_errors(model_id):
+            yield
+    except urllib3.exceptions.ReadTimeoutError as err:
+        raise UpstreamTimeoutError(STREAM_STALLED.format(seconds=STREAM_READ_SECONDS)) from err
+    except urllib3.exceptions.HTTPError as err:
+        raise UpstreamUnavailableError(STREAM_BROKEN) from err

@@ -40,6 +40,7 @@ class Turn:
     usage: dict[str, int]
     stop_reason: str
     excluded: bool = False  # kept for the record, never sent to the model again (a blank reply, common/text.py)
+    interrupted: bool = False  # a streamed answer stopped part-way: the reply is what was produced (kept in the window)
 
 
 @dataclass(frozen=True)
@@ -127,6 +128,8 @@ class ConversationStore:
         user_item = {**base, "sk": f"{key}#1", "role": "user", "content": turn.user}
         assistant_item = {**base, "sk": f"{key}#2", "role": "assistant", "content": turn.assistant,
                           "usage": turn.usage, "stop_reason": turn.stop_reason}  # fmt: skip
+        if turn.interrupted:
+            assistant_item["interrupted"] = True
         writes: list[dict[str, Any]] = [
             {"Put": {"TableName": self._table, "Item": _typed(user_item), "ConditionExpression": "attribute_not_exists(pk)"}},
             {"Put": {"TableName": self._table, "Item": _typed(assistant_item), "ConditionExpression": "attribute_not_exists(pk)"}},

@@ -8,7 +8,9 @@ process (the local gateway runs each function in its own thread) each see their 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import wraps
 from typing import Any, TypeVar
@@ -30,6 +32,27 @@ def track(handler: Handler) -> Handler:
             _context.reset(token)
 
     return tracked  # type: ignore[return-value]
+
+
+class Countdown:
+    """A context-like countdown to a wall-clock deadline in epoch milliseconds: what a streaming function gets
+    from the Lambda Web Adapter's `x-amzn-lambda-context` header (common/sse.py)."""
+
+    def __init__(self, deadline_epoch_ms: float) -> None:
+        self._deadline_ms = deadline_epoch_ms
+
+    def get_remaining_time_in_millis(self) -> int:
+        return max(0, int(self._deadline_ms - time.time() * 1000))
+
+
+@contextmanager
+def tracking(context: Any) -> Iterator[None]:
+    """Make `context` (None: no deadline) current inside the block, for code outside a decorated handler."""
+    token = _context.set(context)
+    try:
+        yield
+    finally:
+        _context.reset(token)
 
 
 def remaining_seconds() -> float | None:

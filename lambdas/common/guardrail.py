@@ -87,8 +87,19 @@ def outcome_from_apply(response: dict[str, Any]) -> GuardrailOutcome:
 def mask_input(text: str, response: dict[str, Any]) -> str:
     """The user's text with every PII/regex match the input assessment anonymized replaced, as Bedrock masks it."""
     trace = (response.get("trace") or {}).get("guardrail") or {}
+    return _masked(text, _input_assessments(trace))
+
+
+def mask_output(text: str, response: dict[str, Any]) -> str:
+    """A streamed answer with every match its output assessments anonymized replaced: in synchronous mode Bedrock
+    already sent it masked (no match is left to replace); text sent before a check must not be stored unmasked."""
+    trace = (response.get("trace") or {}).get("guardrail") or {}
+    return _masked(text, _output_assessments(trace))
+
+
+def _masked(text: str, assessments: list[dict[str, Any]]) -> str:
     masked = text
-    for assessment in _input_assessments(trace):
+    for assessment in assessments:
         sensitive = assessment.get("sensitiveInformationPolicy", {})
         for entity in sensitive.get("piiEntities", []):
             if entity.get("action") == "ANONYMIZED" and entity.get("match"):

@@ -9,7 +9,8 @@ user set is silently dropped.
 
 `max_tokens` is capped below the model's own limit by what it can write before the function stops
 waiting for it (ChatModelSpec.max_tokens_ceiling: the read timeout derived from API Gateway's 29 s
-times a conservative output speed); the default is min(2048, that ceiling).
+times a conservative output speed); the default is min(2048, that ceiling). A streamed answer has no
+29 s ceiling (API Gateway streams for up to 15 minutes): its ceiling is the model's own limit.
 """
 
 from __future__ import annotations
@@ -44,14 +45,15 @@ class InferenceParams(BaseModel):
     )
 
 
-def converse_options(params: InferenceParams | None, model: ChatModelSpec, read_seconds: int) -> dict[str, Any]:
-    """`inferenceConfig` and `additionalModelRequestFields` for a Converse call to `model` waited on for `read_seconds`."""
+def converse_options(params: InferenceParams | None, model: ChatModelSpec, read_seconds: int | None) -> dict[str, Any]:
+    """`inferenceConfig` and `additionalModelRequestFields` for a Converse call to `model` waited on for `read_seconds`
+    (None: a stream, read for as long as the model writes)."""
     params = params or InferenceParams()
     thinking = reasoning.plan(params.effort, params.thinking, model)
     problems = [*_sampling_problems(params, model, thinking_claude=thinking.thinking and model.family == "anthropic"), *thinking.problems]
-    ceiling = model.max_tokens_ceiling(read_seconds)
+    ceiling = model.max_output_tokens if read_seconds is None else model.max_tokens_ceiling(read_seconds)
     if params.max_tokens is not None and params.max_tokens > ceiling:
-        problems.append(problem("max_tokens", _ceiling_reason(model, ceiling, read_seconds)))
+        problems.append(problem("max_tokens", _ceiling_reason(model, ceiling, read_seconds or 0)))
     if params.stop_sequences and len(params.stop_sequences) > model.max_stop_sequences:
         problems.append(problem("stop_sequences", f"at most {model.max_stop_sequences} for {model.name}"))
     if problems:

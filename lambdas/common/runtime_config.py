@@ -138,6 +138,10 @@ class RuntimeConfig(_Model):
     documents_prefix: str
     retrieval: Retrieval
     guardrail: GuardrailMessages
+    # ConverseStream's guardrailConfig.streamProcessingMode (config guardrail.stream_processing_mode): "sync" checks each
+    # chunk before it is sent (AWS's default, and the only mode that masks); "async" sends at once and checks behind
+    # (https://docs.aws.amazon.com/bedrock/latest/userguide/guardrails-streaming.html).
+    guardrail_stream_mode: Literal["sync", "async"] = "sync"
 
 
 @lru_cache(maxsize=1)

@@ -42,6 +42,14 @@ class RagSettings(GuardrailSettings):
     admin_group: Required = Field("admin", alias="ADMIN_GROUP")
 
 
+class RagStreamSettings(GuardrailSettings):
+    """POST /rag/query/stream: the knowledge base, the conversation window and stop requests, presigned citations."""
+
+    table_name: Required = Field(alias="TABLE_NAME")
+    documents_bucket: Required = Field(alias="DOCUMENTS_BUCKET")
+    knowledge_base_id: Required = Field(alias="KNOWLEDGE_BASE_ID")
+
+
 class ImageSettings(GuardrailSettings):
     images_bucket: Required = Field(alias="IMAGES_BUCKET")
 
@@ -52,7 +60,14 @@ class IngestSettings(_Settings):
 
 
 # The settings model of each function the stack deploys (infra/stack.py names them the same).
-BY_FUNCTION: dict[str, type[_Settings]] = {"chat": ChatSettings, "rag": RagSettings, "image": ImageSettings, "ingest": IngestSettings}
+BY_FUNCTION: dict[str, type[_Settings]] = {
+    "chat": ChatSettings,
+    "rag": RagSettings,
+    "image": ImageSettings,
+    "ingest": IngestSettings,
+    "chat_stream": ChatSettings,
+    "rag_stream": RagStreamSettings,
+}
 
 S = TypeVar("S", bound=_Settings)
 

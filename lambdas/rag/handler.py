@@ -16,7 +16,6 @@ from common.api import build_resolver
 from common.auth import Caller, caller_from
 from common.bedrock import agent_client, agent_runtime_client, runtime_client
 from common.conversations import ConversationStore
-from common.errors import NotFoundError
 from common.observability import logger, metrics, tracer
 from common.runtime_config import runtime_config
 from common.settings import RagSettings, load_settings
@@ -71,15 +70,7 @@ def _rag_deps() -> query.RagDeps:
 @app.post("/rag/query")
 def ask(request: query.RagQuery) -> dict[str, Any]:
     caller = caller_from(app.current_event.raw_event)
-    history: list[dict[str, str]] = []
-    if request.conversation_id:
-        window = _conversations().load_window(
-            caller.sub, request.conversation_id, config.memory.window_turns, config.memory.max_context_chars, len(request.question)
-        )
-        if window is None:
-            raise NotFoundError("conversation not found")
-        history = window.messages
-    return query.answer(request, _rag_deps(), history)
+    return query.answer(request, _rag_deps(), query.history(_conversations(), caller, request, config))
 
 
 @app.get("/documents")

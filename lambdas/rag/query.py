@@ -9,6 +9,8 @@ guardrails-contextual-grounding-check). Grounding runs only where the deployed t
 otherwise the passages go as plain text, which the input policies skip because guard content is present.
 Passages below the minimum relevance score (rag/relevance.py) are dropped first; with none left, no model is called.
 The model cites passages as [n]; citations are the passages the answer names.
+The answer itself (Converse for POST /rag/query, ConverseStream for POST /rag/query/stream) is rag/answer_stream.py:
+one sequence of events that `answer` collects into the JSON answer.
 """
 
 from __future__ import annotations
@@ -21,14 +23,15 @@ from urllib.parse import unquote, urlparse
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from pydantic_core import PydanticCustomError
 
+from common.auth import Caller
 from common.bedrock import SafeClient, bedrock_errors, control_client
 from common.catalog import chat_model
-from common.errors import ValidationFailedError
+from common.conversations import ConversationStore
+from common.errors import NotFoundError, ValidationFailedError
 from common.grounding import checks_grounding
-from common.guardrail import outcome_from_converse
-from common.observability import record_model_call
+from common.guardrail import NOT_APPLIED
 from common.params import InferenceParams, converse_options
-from common.runtime_config import RuntimeConfig
+from common.runtime_config import ChatModelSpec, RuntimeConfig
 from common.text import NOT_BLANK
 from rag.filters import filter_problems
 from rag.lean_imports import defer_unused_inits
@@ -100,10 +103,15 @@ def _retriever(deps: RagDeps, request: RagQuery) -> Any:
     )
 
 
-def _llm(deps: RagDeps, model_id: str, options: dict[str, Any]) -> Any:
+def llm(deps: RagDeps, model_id: str, options: dict[str, Any], stream_mode: str | None = None) -> Any:
+    """ChatBedrockConverse for `model_id`; `stream_mode` (ConverseStream only: Converse has no such field) is the
+    guardrail's streamProcessingMode."""
     from langchain_aws.chat_models.bedrock_converse import ChatBedrockConverse
 
     inference = options["inferenceConfig"]
+    guardrails = {"guardrailIdentifier": deps.guardrail_id, "guardrailVersion": deps.guardrail_version, "trace": "enabled"}
+    if stream_mode is not None:
+        guardrails["streamProcessingMode"] = stream_mode
     return ChatBedrockConverse(
         model=model_id,
         client=SafeClient(deps.bedrock),  # LangChain calls Converse itself: under the paid-call rule
@@ -113,7 +121,7 @@ def _llm(deps: RagDeps, model_id: str, options: dict[str, Any]) -> Any:
         top_p=inference.get("topP"),
         stop=inference.get("stopSequences"),
         additional_model_request_fields=options.get("additionalModelRequestFields"),
-        guardrails={"guardrailIdentifier": deps.guardrail_id, "guardrailVersion": deps.guardrail_version, "trace": "enabled"},
+        guardrails=guardrails,
         system=[SYSTEM_PROMPT],
     )
 
@@ -144,9 +152,27 @@ def warm() -> None:
     import langchain_core.runnables  # noqa: F401
 
 
-def answer(request: RagQuery, deps: RagDeps, history: list[dict[str, str]]) -> dict[str, Any]:
-    from langchain_core.runnables import RunnableLambda, RunnableParallel, RunnablePassthrough
+def history(store: ConversationStore, caller: Caller, request: RagQuery, config: RuntimeConfig) -> list[dict[str, str]]:
+    """The conversation's window when the question names one (404 when it is not the caller's)."""
+    if not request.conversation_id:
+        return []
+    memory = config.memory
+    window = store.load_window(caller.sub, request.conversation_id, memory.window_turns, memory.max_context_chars, len(request.question))
+    if window is None:
+        raise NotFoundError("conversation not found")
+    return window.messages
 
+
+@dataclass(frozen=True)
+class Prepared:
+    model: ChatModelSpec
+    options: dict[str, Any]
+    passages: list[Any]
+    messages: list[Any] | None  # None: no passage is relevant enough, no model call
+
+
+def prepare(request: RagQuery, deps: RagDeps, history: list[dict[str, str]], *, streaming: bool) -> Prepared:
+    """Checks, retrieval and the model's messages: everything before the model call (a stream starts after it)."""
     config = deps.config
     if len(request.question) > config.limits.max_message_chars:
         raise ValidationFailedError(
@@ -154,58 +180,75 @@ def answer(request: RagQuery, deps: RagDeps, history: list[dict[str, str]]) -> d
             details=[{"field": "question", "message": f"at most {config.limits.max_message_chars} characters"}],
         )
     model = chat_model(config, request.model_id, include_rag=True)
-    options = converse_options(request.params, model, config.bedrock_timeouts.read_seconds["rag"])
-    retriever = _retriever(deps, request)
-    found: dict[str, list[Any]] = {}
+    # A stream is read for as long as the model writes: its ceiling is the model's own (common/params.py).
+    options = converse_options(request.params, model, None if streaming else config.bedrock_timeouts.read_seconds["rag"])
     min_score = config.retrieval.min_score if request.min_score is None else request.min_score
-
-    def generate(inputs: dict[str, Any]) -> Any:
-        found["passages"] = passages = relevant(inputs["passages"], min_score)
-        if not passages:
-            return None
-        grounded = checks_grounding(config.guardrail.grounding, inputs["question"])
-        return _llm(deps, model.id, options).invoke(_messages(inputs["question"], passages, history, grounded))
-
-    chain = RunnableParallel(passages=retriever, question=RunnablePassthrough()) | RunnableLambda(generate)
     with bedrock_errors(model.id):
-        reply = chain.invoke(request.question)
-    passages = found.get("passages", [])
-    if reply is None:
-        return {
-            "answer": NO_PASSAGES[language(request.question)],
-            "citations": [],
-            "model_id": model.id,
-            "usage": {"input_tokens": 0, "output_tokens": 0},
-            "guardrail": {"intervened": False, "action": "NONE", "policies": [], "message": None},
-        }
-    response = dict(reply.response_metadata)
-    response["output"] = {"message": {"content": [{"text": _text(reply.content)}]}}
-    outcome = outcome_from_converse(response)
-    text = _text(reply.content)
-    usage = {"input_tokens": int(reply.usage_metadata["input_tokens"]), "output_tokens": int(reply.usage_metadata["output_tokens"])}
-    latency = (response.get("metrics") or {}).get("latencyMs")
-    latency_ms = float(latency[0] if isinstance(latency, list) else latency) if latency is not None else None
-    record_model_call(model.id, usage, intervened=outcome.intervened, latency_ms=latency_ms)
-    citations = [] if outcome.action == "BLOCKED" else _citations(text, passages, deps)
-    return {"answer": text, "citations": citations, "model_id": model.id, "usage": usage, "guardrail": outcome.to_dict()}
+        passages = relevant(_retriever(deps, request).invoke(request.question), min_score)
+    if not passages:
+        return Prepared(model, options, [], None)
+    grounded = checks_grounding(config.guardrail.grounding, request.question)
+    return Prepared(model, options, passages, _messages(request.question, passages, history, grounded))
 
 
-def _text(content: Any) -> str:
+def answer(request: RagQuery, deps: RagDeps, history: list[dict[str, str]]) -> dict[str, Any]:
+    """POST /rag/query: the answer's events (rag/answer_stream.py, shared with the stream) collected into one answer."""
+    from rag.answer_stream import answer_events
+
+    text: list[str] = []
+    citations: list[dict[str, Any]] = []
+    seen: dict[str, dict[str, Any]] = {}
+    for event in answer_events(request, deps, history):
+        if event.kind == "delta":
+            text.append(event.data["text"])
+        elif event.kind == "citation":
+            citations.append(event.data)
+        else:
+            seen[event.kind] = event.data
+    usage = seen["usage"]
+    return {
+        "answer": "".join(text),
+        "citations": citations,
+        "model_id": seen["start"]["model_id"],
+        "usage": {"input_tokens": usage["input_tokens"], "output_tokens": usage["output_tokens"]},
+        "guardrail": seen.get("guardrail", NOT_APPLIED.to_dict()),
+    }
+
+
+def text_of(content: Any) -> str:
     """The answer's text blocks; LangChain's `reasoning_content` blocks (a model's thinking) have no `text` key."""
     if isinstance(content, str):
         return content
     return "".join(block.get("text", "") for block in content if isinstance(block, dict))
 
 
-def _citations(text: str, passages: list[Any], deps: RagDeps) -> list[dict[str, Any]]:
-    cited: list[dict[str, Any]] = []
-    seen: set[int] = set()
-    for match in _CITATION.finditer(text):
-        number = int(match.group(1))
-        if not 1 <= number <= len(passages) or number in seen:
-            continue
-        seen.add(number)
-        doc = passages[number - 1]
+def citations(text: str, passages: list[Any], deps: RagDeps) -> list[dict[str, Any]]:
+    """The passages `text` names as [n], in the order it first names them."""
+    found = Citations(passages, deps)
+    return found.named_in(text)
+
+
+class Citations:
+    """Citations as an answer names them, piece by piece: a stream sends each one as soon as it is named."""
+
+    def __init__(self, passages: list[Any], deps: RagDeps) -> None:
+        self._passages, self._deps = passages, deps
+        self._seen: set[int] = set()
+        self._tail = ""  # the end of the text so far: a "[1" waiting for its "2]"
+
+    def named_in(self, piece: str) -> list[dict[str, Any]]:
+        window = self._tail + piece
+        self._tail = window[-3:]
+        cited = []
+        for match in _CITATION.finditer(window):
+            number = int(match.group(1))
+            if 1 <= number <= len(self._passages) and number not in self._seen:
+                self._seen.add(number)
+                cited.append(self._citation(number))
+        return cited
+
+    def _citation(self, number: int) -> dict[str, Any]:
+        doc = self._passages[number - 1]
         uri = str((doc.metadata.get("location") or {}).get("s3Location", {}).get("uri", ""))
         source_metadata = doc.metadata.get("source_metadata") or {}
         source: dict[str, Any] = {"uri": uri, "name": unquote(uri.rsplit("/", 1)[-1])}
@@ -218,11 +261,10 @@ def _citations(text: str, passages: list[Any], deps: RagDeps) -> list[dict[str, 
             "source": source,
             "score": float(doc.metadata.get("score", 0.0)),
         }
-        url = _presigned(uri, deps)
+        url = _presigned(uri, self._deps)
         if url:
             citation["url"] = url
-        cited.append(citation)
-    return cited
+        return citation
 
 
 def _presigned(uri: str, deps: RagDeps) -> str | None:

@@ -2,6 +2,7 @@
 
 A message: total length, headers length, prelude CRC32, headers, payload, message CRC32
 (big-endian). botocore's EventStreamBuffer decodes what this writes; a test checks it.
+ConverseStream's answers are written with these, as they are produced (local/bedrock_sim/streaming.py).
 """
 
 from __future__ import annotations
@@ -40,28 +41,3 @@ def exception(error_code: str, message: str) -> bytes:
         {":exception-type": error_code, ":content-type": "application/json", ":message-type": "exception"},
         json.dumps({"message": message}).encode("utf-8"),
     )
-
-
-def converse_stream(result: dict[str, Any]) -> bytes:
-    """A Converse answer as ConverseStream sends it: messageStart, each block's deltas and stop, messageStop,
-    then metadata (usage, metrics and, when traced, the guardrail trace)."""
-    frames = [event("messageStart", {"role": "assistant"})]
-    for index, block in enumerate(result["output"]["message"]["content"]):
-        frames += [event("contentBlockDelta", {"contentBlockIndex": index, "delta": delta}) for delta in _deltas(block)]
-        frames.append(event("contentBlockStop", {"contentBlockIndex": index}))
-    frames.append(event("messageStop", {"stopReason": result["stopReason"]}))
-    metadata = {"usage": result["usage"], "metrics": result["metrics"]}
-    if "trace" in result:
-        metadata["trace"] = result["trace"]
-    frames.append(event("metadata", metadata))
-    return b"".join(frames)
-
-
-def _deltas(block: dict[str, Any]) -> list[dict[str, Any]]:
-    """A content block as ConverseStream sends it: text in 40-character pieces; reasoning text, then its signature."""
-    if "reasoningContent" in block:
-        reasoning = block["reasoningContent"]["reasoningText"]
-        deltas: list[dict[str, Any]] = [{"reasoningContent": {"text": reasoning["text"]}}]
-        return deltas + ([{"reasoningContent": {"signature": reasoning["signature"]}}] if "signature" in reasoning else [])
-    text = block["text"]
-    return [{"text": text[i : i + 40]} for i in range(0, len(text), 40)] or [{"text": ""}]

@@ -114,9 +114,25 @@ class Reply:
     stop_reason: str
 
 
-def generate(model_id: str, system: str, messages: list[dict[str, str]], config: dict[str, Any]) -> Reply:
+FILLER = "Streaming keeps a long answer moving one token at a time. "
+
+
+def padded(text: str, length: int) -> str:
+    """`text` followed by filler words, `length` tokens in all (the simulator's estimate); longer text as is."""
+    cjk = sum(1 for ch in text if ord(ch) >= 0x1100)
+    extra = 4 * (length - cjk) - (len(text) - cjk) - 3  # the fewest ASCII characters that make `length` tokens
+    if extra <= 0:
+        return text
+    filler = " " + FILLER * (extra // len(FILLER) + 1)
+    return text + filler[:extra].rstrip() + "." if filler[:extra].endswith(" ") else text + filler[:extra]
+
+
+def generate(model_id: str, system: str, messages: list[dict[str, str]], config: dict[str, Any], *, suffix: str = "",
+             length: int | None = None) -> Reply:  # fmt: skip
     """`messages` are {role, text}; the reply quotes the last user message and counts the context.
-    Asked (by the system prompt) to translate into English, it answers a glossary translation instead."""
+    Asked (by the system prompt) to translate into English, it answers a glossary translation instead.
+    Test controls: `suffix` is written after the reply (text the output guardrail must see), and `length`
+    pads the reply with filler to that many tokens (long answers); both before maxTokens cuts it."""
     last = messages[-1]["text"]
     if wants_english(system):
         return Reply(to_english(last), "end_turn")
@@ -126,7 +142,9 @@ def generate(model_id: str, system: str, messages: list[dict[str, str]], config:
         f"[offline model {model_id}] You said: «{last}». "
         f"I received {len(messages)} messages ({turns} user turns), "
         f"system prompt: {'«' + system[:60] + '»' if system else 'none'}, settings: {settings}."
-    )
+    ) + suffix
+    if length:
+        text = padded(text, length)
     for stop in config.get("stopSequences", []):
         index = text.find(stop)
         if index >= 0:

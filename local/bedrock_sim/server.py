@@ -7,34 +7,22 @@ import json
 import threading
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from infra.config import Guardrail as GuardrailPolicy
 from infra.guardrail_policy import GROUNDING_TIER
-from local.bedrock_sim import control_plane, eventstream, images
+from local.bedrock_sim import control_plane, conversation, images, streaming
 from local.bedrock_sim.account import AccountScenario
 from local.bedrock_sim.controls import control
 from local.bedrock_sim.guardrail import GuardrailEngine, Outcome
 from local.bedrock_sim.invoke import invoke_model
 from local.bedrock_sim.kb_operations import KnowledgeBaseOperations
 from local.bedrock_sim.knowledge import KnowledgeStore
-from local.bedrock_sim.model import (
-    chat_model,
-    check_blank_text,
-    check_inference,
-    check_roles,
-    generate,
-    grounded_reply,
-    passages_in,
-    text_of,
-    tokens,
-)
 from local.bedrock_sim.protocol import Protocol, SimError, json_answer, signed_region
-from local.bedrock_sim.qualifiers import apply_blocks, guarded_texts, qualified
-from local.bedrock_sim.thinking import reasoning_text
-from local.http import LoopbackServer
+from local.bedrock_sim.qualifiers import apply_blocks
+from local.http import Answer, LoopbackServer
 
 # bedrock, lambda and service-quotas: the control-plane reads of the preflight doctor (control_plane.py).
 SERVICES = ("bedrock-runtime", "bedrock-agent-runtime", "bedrock-agent", "bedrock", "lambda", "service-quotas")
@@ -47,6 +35,7 @@ class Fault:
     code: str
     operation: str | None
     remaining: int
+    after_chunks: int | None = None  # ConverseStream only: an exception event after this many text chunks
 
 
 @dataclass
@@ -68,13 +57,20 @@ class BedrockSimulator:
         self.latency_ms = latency_ms
         self.ungrounded_replies = False  # tests: make the offline model answer without its passages
         self.combined_outputs = False  # tests: ApplyGuardrail answers several masked texts as one output
+        # The offline model (docs/local-bedrock.md#streaming): its time to first token and per-token pace in streams,
+        # the length of its replies (None: as long as they are) and text it adds to each (for output guardrail tests).
+        self.first_token_ms = 0.0
+        self.token_ms = 0.0
+        self.reply_tokens: int | None = None
+        self.reply_suffix = ""
+        self.streams_cut = 0  # ConverseStream answers whose client closed the connection before their end
         self.account = AccountScenario()  # the offline account the doctor reads (tests: /_sim/account)
         self.protocol = Protocol(SERVICES, prefer=OPERATIONS)
         self.requests: list[Recorded] = []
         self._faults: list[Fault] = []
         self._lock = threading.Lock()
         knowledge_bases = KnowledgeBaseOperations(self)
-        self._operations: dict[str, Callable[[dict[str, Any]], tuple[int, dict[str, str], bytes]]] = {
+        self._operations: dict[str, Callable[[dict[str, Any]], Answer]] = {
             "Converse": self.converse,
             "ConverseStream": self.converse_stream,
             "InvokeModel": invoke_model,
@@ -102,12 +98,10 @@ class BedrockSimulator:
     def stop(self) -> None:
         self._server.stop()
 
-    def _respond(self, method: str, raw_path: str, headers: dict[str, str], body: bytes) -> tuple[int, dict[str, str], bytes]:
+    def _respond(self, method: str, raw_path: str, headers: dict[str, str], body: bytes) -> Answer:
         path = raw_path.split("?")[0]
-        if path.startswith("/_sim/"):
-            status, out, payload = control(self, method, path, body)
-        else:
-            status, out, payload = self.handle(method, raw_path, headers, body)
+        simulated = path.startswith("/_sim/")
+        status, out, payload = control(self, method, path, body) if simulated else self.handle(method, raw_path, headers, body)
         return status, {**out, "x-amzn-RequestId": str(uuid.uuid4())}, payload
 
     def reset(self) -> None:
@@ -115,11 +109,25 @@ class BedrockSimulator:
             self.requests.clear()
             self._faults.clear()
             self.account = AccountScenario()
+            self.first_token_ms = self.token_ms = 0.0
+            self.reply_tokens, self.reply_suffix, self.streams_cut = None, "", 0
 
-    def inject(self, code: str, *, operation: str | None = None, times: int = 1) -> None:
-        """Answer the next `times` calls (of `operation`, or any) with the error `code`."""
+    def inject(self, code: str, *, operation: str | None = None, times: int = 1, after_chunks: int | None = None) -> None:
+        """Answer the next `times` calls (of `operation`, or any) with the error `code`; with `after_chunks`, the next
+        ConverseStream answers send that many text chunks, then the exception event `code` (e.g. modelStreamErrorException)."""
+        if after_chunks is not None and code not in streaming.EXCEPTIONS:
+            raise ValueError(f"{code} is not a ConverseStream exception event; use one of {', '.join(streaming.EXCEPTIONS)}")
         with self._lock:
-            self._faults.append(Fault(code, operation, times))
+            self._faults.append(Fault(code, "ConverseStream" if after_chunks is not None else operation, times, after_chunks))
+
+    def stream_fault(self) -> Fault | None:
+        """The mid-stream fault the next ConverseStream answer carries, if any (used once per answer)."""
+        with self._lock:
+            for fault in self._faults:
+                if fault.remaining > 0 and fault.after_chunks is not None:
+                    fault.remaining -= 1
+                    return fault
+        return None
 
     def recorded(self, operation: str) -> list[dict[str, Any]]:
         with self._lock:
@@ -127,7 +135,7 @@ class BedrockSimulator:
 
     # --- dispatch ---------------------------------------------------------------------------
 
-    def handle(self, method: str, raw_path: str, headers: dict[str, str], body: bytes) -> tuple[int, dict[str, str], bytes]:
+    def handle(self, method: str, raw_path: str, headers: dict[str, str], body: bytes) -> Answer:
         service = "bedrock-runtime"
         path, _, query = raw_path.partition("?")
         control_plane.REGION.set(signed_region(headers))
@@ -146,7 +154,8 @@ class BedrockSimulator:
                 raise SimError("ValidationException", f"{route.operation.name} is not simulated offline")
             status, headers, payload = operation(params)
             output = route.operation.output_shape
-            if "json" in headers.get("Content-Type", "") and output is not None and "payload" not in output.serialization:
+            if isinstance(payload, bytes) and "json" in headers.get("Content-Type", "") and output is not None \
+                    and "payload" not in output.serialization:  # fmt: skip
                 # Our own answers must match the service model too: a drifted fake is a bug here, not in the client.
                 self.protocol.validate(output, json.loads(payload), "simulator response", control_plane.tolerated)
             return status, headers, payload
@@ -159,7 +168,7 @@ class BedrockSimulator:
     def _maybe_fail(self, operation: str) -> None:
         with self._lock:
             for fault in self._faults:
-                if fault.remaining > 0 and fault.operation in (None, operation):
+                if fault.remaining > 0 and fault.after_chunks is None and fault.operation in (None, operation):
                     fault.remaining -= 1
                     raise SimError(fault.code, f"Injected {fault.code} (offline simulator)")
 
@@ -210,79 +219,15 @@ class BedrockSimulator:
 
     # --- text models ------------------------------------------------------------------------
 
-    def _converse(self, params: dict[str, Any]) -> dict[str, Any]:
-        model_id = params["modelId"]
-        info = chat_model(model_id)
-        config = params.get("inferenceConfig", {})
-        thinks = check_inference(info, config, params.get("additionalModelRequestFields"))
-        messages = params["messages"]
-        check_roles(messages)
-        check_blank_text(messages, params.get("system", []))
-        guard = params.get("guardrailConfig")
-        started = time.perf_counter()
-        trace: dict[str, Any] = {}
-        flat = [{"role": m["role"], "text": text_of(m["content"])} for m in messages]
-        input_tokens = sum(tokens(m["text"]) for m in flat)
-        sources = qualified(messages, "grounding_source")  # what the grounding check reads
-        query = "\n".join(qualified(messages, "query"))
-        if guard:
-            self._check_guardrail(guard["guardrailIdentifier"], guard["guardrailVersion"])
-            guarded = guarded_texts(messages)
-            outcome = self.guardrail.check("\n".join(t for _, t in guarded), "INPUT")
-            trace["inputAssessment"] = {self.guardrail_id: outcome.assessment}
-            if outcome.blocked:
-                return _converse_result(outcome.text, "guardrail_intervened", input_tokens, 0, started, trace, guard)
-            if outcome.intervened:
-                flat = _with_masked_input(flat, guarded, self.guardrail)
-        system = "\n".join(block.get("text", "") for block in params.get("system", []))
-        reasoning = reasoning_text(info, flat[-1]["text"]) if thinks else None
-        thought = tokens(reasoning["reasoningText"]["text"]) if reasoning else 0  # thinking counts against maxTokens
-        if thought and "maxTokens" in config:
-            config = {**config, "maxTokens": max(1, config["maxTokens"] - thought)}
-        passages, question = passages_in(messages[-1])  # what the model reads, marked for grounding or not
-        if passages and question:
-            reply = grounded_reply(model_id, passages, question, invent=self.ungrounded_replies)
-        else:
-            reply = generate(model_id, system, flat, config)
-        text, stop_reason = reply.text, reply.stop_reason
-        if guard:
-            checked: Outcome = self.guardrail.check(text, "OUTPUT", sources=sources, query=query)
-            trace["outputAssessments"] = {self.guardrail_id: [checked.assessment]}
-            if checked.intervened:
-                text, stop_reason = checked.text, "guardrail_intervened"
-        result = _converse_result(text, stop_reason, input_tokens, tokens(reply.text) + thought, started, trace, guard)
-        if reasoning and stop_reason != "guardrail_intervened":
-            result["output"]["message"]["content"].insert(0, {"reasoningContent": reasoning})
-        return result
-
     def converse(self, params: dict[str, Any]) -> tuple[int, dict[str, str], bytes]:
-        return self._json(self._converse(params))
+        return self._json(conversation.converse_result(self, conversation.draft(self, params)))
 
-    def converse_stream(self, params: dict[str, Any]) -> tuple[int, dict[str, str], bytes]:
-        return 200, {"Content-Type": "application/vnd.amazon.eventstream"}, eventstream.converse_stream(self._converse(params))
-
-
-def _with_masked_input(flat: list[dict[str, str]], guarded: list[tuple[int, str]], engine: GuardrailEngine) -> list[dict[str, str]]:
-    masked = [dict(m) for m in flat]
-    for index, text in guarded:
-        masked[index]["text"] = masked[index]["text"].replace(text, engine.check(text, "INPUT").text)
-    return masked
+    def converse_stream(self, params: dict[str, Any]) -> tuple[int, dict[str, str], Iterator[bytes]]:
+        mode = (params.get("guardrailConfig") or {}).get("streamProcessingMode", "sync")  # AWS's default: sync
+        return streaming.converse_stream(self, conversation.draft(self, params), mode)
 
 
 def _zero_usage() -> dict[str, int]:
     keys = ("topicPolicyUnits", "contentPolicyUnits", "wordPolicyUnits", "sensitiveInformationPolicyUnits",
             "sensitiveInformationPolicyFreeUnits", "contextualGroundingPolicyUnits")  # fmt: skip
     return dict.fromkeys(keys, 0)
-
-
-def _converse_result(text: str, stop_reason: str, input_tokens: int, output_tokens: int, started: float,
-                     trace: dict[str, Any], guard: dict[str, Any] | None) -> dict[str, Any]:  # fmt: skip
-    result: dict[str, Any] = {
-        "output": {"message": {"role": "assistant", "content": [{"text": text}]}},
-        "stopReason": stop_reason,
-        "usage": {"inputTokens": input_tokens, "outputTokens": output_tokens, "totalTokens": input_tokens + output_tokens},
-        "metrics": {"latencyMs": int((time.perf_counter() - started) * 1000)},
-    }
-    if guard and guard.get("trace", "disabled") != "disabled":
-        result["trace"] = {"guardrail": trace}
-    return result

@@ -27,6 +27,7 @@ from rag import handler as rag_handler
 from tests.conftest import FUNCTION_ENVIRONMENT
 from tests.integration.fault_proxy import FaultProxy
 from tests.integration.live import Stack, running_stack
+from tests.integration.streams import Streaming, start_streaming
 
 ROOT = Path(__file__).resolve().parents[2]
 # The handlers read these names at import (tests/conftest.py sets them first).
@@ -89,6 +90,7 @@ def local_aws(moto_server: str, simulator: BedrockSimulator) -> Iterator[dict[st
     runtime_client.cache_clear()
     agent_client.cache_clear()
     chat_handler._store.cache_clear()
+    chat_handler._signals.cache_clear()
     rag_handler._documents.cache_clear()
     rag_handler._ingestion.cache_clear()
     image_handler._s3.cache_clear()
@@ -123,6 +125,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
 def _new_clients() -> None:
     """What a new container does: clients created from the environment on first use."""
     chat_handler._store.cache_clear()
+    chat_handler._signals.cache_clear()
     rag_handler._documents.cache_clear()
     rag_handler._conversations.cache_clear()
     image_handler._s3.cache_clear()
@@ -160,3 +163,22 @@ def empty_bucket(sim: BedrockSimulator) -> Any:
     for item in s3.list_objects_v2(Bucket=DOCUMENTS_BUCKET).get("Contents", []):
         s3.delete_object(Bucket=DOCUMENTS_BUCKET, Key=item["Key"])
     return s3
+
+
+@pytest.fixture(scope="session")
+def streaming(local_aws: dict[str, str], moto_server: str) -> Iterator[Streaming]:
+    """The streaming functions' apps (own processes, this session's moto and offline Bedrock) behind a local gateway."""
+    started = start_streaming(moto_server)
+    yield started
+    started.stop()
+
+
+@pytest.fixture(scope="session")
+def streaming_async(local_aws: dict[str, str], moto_server: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Streaming]:
+    """The chat streaming app with `guardrail_stream_mode: async` (config guardrail.stream_processing_mode)."""
+    document = json.loads(Path(os.environ["RUNTIME_CONFIG_PATH"]).read_text(encoding="utf-8"))
+    path = tmp_path_factory.mktemp("async") / "runtime_config.json"
+    path.write_text(json.dumps({**document, "guardrail_stream_mode": "async"}), encoding="utf-8")
+    started = start_streaming(moto_server, {"RUNTIME_CONFIG_PATH": str(path)}, ("chat_stream",))
+    yield started
+    started.stop()

@@ -6,6 +6,7 @@ operation and mode, a random seed it prints) and prints the counts.
 
 from __future__ import annotations
 
+import json
 import os
 import random
 import time
@@ -50,6 +51,11 @@ def test_given_a_successful_call_of_every_operation_then_its_status_type_and_bod
         return response
 
     conversation = call("POST", "/chat", body={"message": "명세 확인용 대화"}).json()["conversation_id"]
+    streamed = call("POST", "/chat/stream", body={"message": "스트림 명세 확인", "conversation_id": conversation})
+    assert (streamed.headers["content-type"][0], "event: done" in streamed.text) == ("text/event-stream; charset=utf-8", True)
+    stream_id = json.loads(streamed.text.split("data: ", 1)[1].split("\n", 1)[0])["stream_id"]
+    assert call("POST", "/streams/{stream_id}/stop", {"stream_id": stream_id}).status_code == 202
+    assert "event: citation" in call("POST", "/rag/query/stream", body={"question": "재택 근무는 며칠 가능한가요?"}).text
     call("GET", "/conversations")
     call("GET", "/conversations/{conversation_id}", {"conversation_id": conversation})
     assert call("DELETE", "/conversations/{conversation_id}", {"conversation_id": conversation}).status_code == 204

@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 import time
+import urllib.request
 from pathlib import Path
 
 import boto3
@@ -138,3 +139,23 @@ def test_given_bedrock_aws_with_the_deployed_ids_then_storage_stays_local_and_be
         status, models, _ = request(outputs, "GET", "models", token)  # no Bedrock call: answered from the config
         assert status == 200
         assert models["chat_models"]
+
+
+def test_given_the_stack_then_both_streams_flow_through_its_gateway_at_the_pace_set_over_sim(stack):
+    from tests.integration.streams import post_stream
+
+    def model(settings: dict) -> None:
+        control = urllib.request.Request(stack["BedrockEndpoint"] + "/_sim/model", data=json.dumps(settings).encode(), method="POST")
+        urllib.request.urlopen(control, timeout=10).close()
+
+    token = sign_in(stack, "user@example.com")
+    model({"first_token_ms": 300, "token_ms": 1})
+    try:
+        chat = post_stream(stack["ApiUrl"], "chat/stream", token, {"message": "로컬 스택에서 스트리밍"})
+        rag = post_stream(stack["ApiUrl"], "rag/query/stream", token, {"question": "재택 근무는 며칠 가능한가요?"})
+    finally:
+        model({"first_token_ms": 0, "token_ms": 0})
+    assert (chat.kinds()[0], chat.kinds()[-1], chat.of("done")) == ("start", "done", [{"stored": "complete"}])
+    assert "로컬 스택에서 스트리밍" in chat.text()
+    assert chat.events[1][0] >= 0.3  # the first token's delay, set over /_sim/model
+    assert rag.of("citation")[0]["source"]["name"] == "hr-faq-ko.md"

@@ -1,0 +1,118 @@
+"""The offline text model's answer to a Converse or ConverseStream request, before its output guardrail.
+
+`draft` checks the request as Bedrock does (model, inference settings, roles, blank text, the guardrail),
+runs the input guardrail and writes the reply; `converse_result` applies the output guardrail to the whole
+reply (Converse). ConverseStream applies it chunk by chunk instead (local/bedrock_sim/streaming.py).
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from local.bedrock_sim.guardrail import GuardrailEngine, Outcome
+from local.bedrock_sim.model import (
+    chat_model,
+    check_blank_text,
+    check_inference,
+    check_roles,
+    generate,
+    grounded_reply,
+    passages_in,
+    text_of,
+    tokens,
+)
+from local.bedrock_sim.qualifiers import guarded_texts, qualified
+from local.bedrock_sim.thinking import reasoning_text
+
+if TYPE_CHECKING:
+    from local.bedrock_sim.server import BedrockSimulator
+
+
+@dataclass
+class Draft:
+    """What the model wrote (or, the input blocked, the blocked-input message), with what the guardrail needs."""
+
+    text: str
+    stop_reason: str
+    input_tokens: int
+    thought_tokens: int
+    guard: dict[str, Any] | None
+    trace: dict[str, Any] = field(default_factory=dict)
+    input_blocked: bool = False
+    reasoning: dict[str, Any] | None = None
+    sources: list[str] = field(default_factory=list)  # what the grounding check reads
+    query: str = ""
+    started: float = field(default_factory=time.perf_counter)
+
+
+def draft(sim: BedrockSimulator, params: dict[str, Any]) -> Draft:
+    model_id = params["modelId"]
+    info = chat_model(model_id)
+    config = params.get("inferenceConfig", {})
+    thinks = check_inference(info, config, params.get("additionalModelRequestFields"))
+    messages = params["messages"]
+    check_roles(messages)
+    check_blank_text(messages, params.get("system", []))
+    guard = params.get("guardrailConfig")
+    flat = [{"role": m["role"], "text": text_of(m["content"])} for m in messages]
+    answer = Draft("", "end_turn", sum(tokens(m["text"]) for m in flat), 0, guard)
+    answer.sources, answer.query = qualified(messages, "grounding_source"), "\n".join(qualified(messages, "query"))
+    if guard:
+        sim._check_guardrail(guard["guardrailIdentifier"], guard["guardrailVersion"])
+        guarded = guarded_texts(messages)
+        outcome = sim.guardrail.check("\n".join(t for _, t in guarded), "INPUT")
+        answer.trace["inputAssessment"] = {sim.guardrail_id: outcome.assessment}
+        if outcome.blocked:
+            answer.text, answer.stop_reason, answer.input_blocked = outcome.text, "guardrail_intervened", True
+            return answer
+        if outcome.intervened:
+            flat = _with_masked_input(flat, guarded, sim.guardrail)
+    system = "\n".join(block.get("text", "") for block in params.get("system", []))
+    answer.reasoning = reasoning_text(info, flat[-1]["text"]) if thinks else None
+    answer.thought_tokens = tokens(answer.reasoning["reasoningText"]["text"]) if answer.reasoning else 0
+    if answer.thought_tokens and "maxTokens" in config:  # thinking counts against maxTokens
+        config = {**config, "maxTokens": max(1, config["maxTokens"] - answer.thought_tokens)}
+    passages, question = passages_in(messages[-1])  # what the model reads, marked for grounding or not
+    if passages and question:
+        reply = grounded_reply(model_id, passages, question, invent=sim.ungrounded_replies)
+    else:
+        reply = generate(model_id, system, flat, config, suffix=sim.reply_suffix, length=sim.reply_tokens)
+    answer.text, answer.stop_reason = reply.text, reply.stop_reason
+    return answer
+
+
+def converse_result(sim: BedrockSimulator, answer: Draft) -> dict[str, Any]:
+    """Converse: the output guardrail on the whole reply, then Bedrock's response document."""
+    text, stop_reason, output_tokens = answer.text, answer.stop_reason, 0
+    if not answer.input_blocked:
+        output_tokens = tokens(answer.text) + answer.thought_tokens
+        if answer.guard:
+            checked: Outcome = sim.guardrail.check(text, "OUTPUT", sources=answer.sources, query=answer.query)
+            answer.trace["outputAssessments"] = {sim.guardrail_id: [checked.assessment]}
+            if checked.intervened:
+                text, stop_reason = checked.text, "guardrail_intervened"
+    result = result_document(answer, text, stop_reason, output_tokens)
+    if answer.reasoning and stop_reason != "guardrail_intervened":
+        result["output"]["message"]["content"].insert(0, {"reasoningContent": answer.reasoning})
+    return result
+
+
+def result_document(answer: Draft, text: str, stop_reason: str, output_tokens: int) -> dict[str, Any]:
+    result: dict[str, Any] = {
+        "output": {"message": {"role": "assistant", "content": [{"text": text}]}},
+        "stopReason": stop_reason,
+        "usage": {"inputTokens": answer.input_tokens, "outputTokens": output_tokens, "totalTokens": answer.input_tokens + output_tokens},
+        "metrics": {"latencyMs": int((time.perf_counter() - answer.started) * 1000)},
+    }
+    if answer.guard and answer.guard.get("trace", "disabled") != "disabled":
+        result["trace"] = {"guardrail": answer.trace}
+    return result
+
+
+def _with_masked_input(flat: list[dict[str, str]], guarded: list[tuple[int, str]], engine: GuardrailEngine) -> list[dict[str, str]]:
+    masked = [dict(m) for m in flat]
+    for index, text in guarded:
+        masked[index]["text"] = masked[index]["text"].replace(text, engine.check(text, "INPUT").text)
+    return masked
