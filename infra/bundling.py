@@ -1,7 +1,10 @@
 """Lambda assets built on this machine, without Docker.
 
 * The code asset: a copy of lambdas/ (sources only) plus `runtime_config.json`, the
-  part of the configuration the functions read at cold start.
+  part of the configuration the functions read at cold start. Its start scripts (`*.sh`, the
+  streaming functions' handler `run_stream.sh`) are made executable: the Lambda Web Adapter's
+  bootstrap execs the handler file (zip-packages.md: "Set Unix file permissions to 755"), and the
+  CDK CLI zips each file with its mode (aws-cdk 2.1148 `writeZipFile`: `mode: stat.mode`).
 * Dependency layers: `pip install --target` with the Lambda platform's wheel tags, so the
   result runs on Python 3.13 / arm64 whatever machine synthesizes it.
 """
@@ -86,9 +89,11 @@ class _CodeBundler:
         return True
 
 
-def write_code_asset(output_dir: Path, runtime_config: dict[str, Any]) -> None:
+def write_code_asset(output_dir: Path, runtime_config: dict[str, Any], source: Path = LAMBDAS_DIR) -> None:
     """Copy the function sources into `output_dir` and add the runtime configuration."""
-    shutil.copytree(LAMBDAS_DIR, output_dir, ignore=_SOURCE_IGNORE, dirs_exist_ok=True)
+    shutil.copytree(source, output_dir, ignore=_SOURCE_IGNORE, dirs_exist_ok=True)
+    for script in output_dir.glob("*.sh"):
+        script.chmod(0o755)  # whatever the checkout did to the bit (core.fileMode=false, a Windows copy)
     (output_dir / RUNTIME_CONFIG_FILE).write_text(
         json.dumps(runtime_config, ensure_ascii=False, indent=1, sort_keys=True), encoding="utf-8"
     )

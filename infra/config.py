@@ -162,6 +162,8 @@ class Guardrail(_Model):
     grounding: Grounding | None
     blocked_input_message: Annotated[str, Field(min_length=1, max_length=500)]
     blocked_output_message: Annotated[str, Field(min_length=1, max_length=500)]
+    # ConverseStream's guardrailConfig.streamProcessingMode (API_runtime_GuardrailStreamConfiguration: sync | async).
+    stream_processing_mode: Literal["sync", "async"] = "sync"
 
     @field_validator("pii_entities")
     @classmethod
@@ -172,6 +174,21 @@ class Guardrail(_Model):
         if unknown:
             raise ValueError(f"unknown PII entity type(s) {', '.join(unknown)}; allowed: {', '.join(PII_ENTITY_TYPES)}")
         return entities
+
+    @model_validator(mode="after")
+    def _async_cannot_mask(self) -> Guardrail:
+        # "Amazon Bedrock Guardrails doesn't support the masking of sensitive information with asynchronous mode"
+        # (https://docs.aws.amazon.com/bedrock/latest/userguide/guardrails-streaming.html).
+        if self.stream_processing_mode == "async":
+            masked = [name for name, action in self.pii_entities.items() if action == "ANONYMIZE"]
+            masked += [f"regex {r.name}" for r in self.regexes if r.action == "ANONYMIZE"]
+            if masked:
+                raise ValueError(
+                    f"stream_processing_mode 'async' cannot be used while the policy anonymizes {', '.join(masked)}: "
+                    "Bedrock Guardrails does not mask sensitive information in asynchronous mode "
+                    "(guardrails-streaming.html); use 'sync', or set those actions to BLOCK or NONE"
+                )
+        return self
 
 
 # --- knowledge base ----------------------------------------------------------------------
@@ -269,6 +286,10 @@ class Functions(_Model):
     rag: FunctionSizing
     image: FunctionSizing
     ingest: FunctionSizing
+    # The streaming functions (POST /chat/stream, /rag/query/stream): a stream may last 15 minutes, so they are not
+    # bound by the 29 s rule below, only by Lambda's 900 s maximum (FunctionSizing).
+    chat_stream: FunctionSizing = FunctionSizing(memory_mb=512, timeout_seconds=900)
+    rag_stream: FunctionSizing = FunctionSizing(memory_mb=1024, timeout_seconds=900)
 
     @model_validator(mode="after")
     def _api_functions_fit_gateway(self) -> Functions:

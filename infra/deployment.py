@@ -201,6 +201,8 @@ def runtime_config(deployment: Deployment) -> dict[str, Any]:
         "cors_origins": list(config.api.cors_origins),
         "documents_prefix": config.knowledge_base.inclusion_prefix,
         "retrieval": {"min_score": config.knowledge_base.min_score},
+        # ConverseStream's guardrailConfig.streamProcessingMode (config guardrail.stream_processing_mode).
+        "guardrail_stream_mode": config.guardrail.stream_processing_mode,
         "guardrail": {
             "blocked_input_message": config.guardrail.blocked_input_message,
             "blocked_output_message": config.guardrail.blocked_output_message,

@@ -53,7 +53,8 @@ def acknowledge_findings(stack: Stack) -> None:
 
     deployment = stack.deployment
     translation = [deployment.translation_model] if deployment.translation_model else []
-    invoked = {"chat": deployment.chat_models, "rag": deployment.text_models, "image": translation}
+    invoked = {"chat": deployment.chat_models, "rag": deployment.text_models, "image": translation,
+               "chat_stream": deployment.chat_models, "rag_stream": deployment.text_models}  # fmt: skip
     for name, models in invoked.items():
         for model in models:
             if model.profile_prefix not in (None, "global"):
@@ -68,6 +69,12 @@ def acknowledge_findings(stack: Stack) -> None:
     )
     for scope in (_default_policy(functions.roles["rag"]), kb.node.find_child("KnowledgeBasePolicy")):
         _ack(scope, f"IAM5[Resource::{documents_arn}]", prefix_reason)
+    _ack(
+        _default_policy(functions.roles["rag_stream"]),
+        f"IAM5[Resource::{documents_arn}]",
+        f"Read-only (s3:GetObject) under the documents prefix ({kb.prefix}*), to presign links to the cited documents; "
+        "S3 object ARNs under a prefix can only be named with a trailing wildcard. No listing, upload or delete.",
+    )
     _ack(
         _default_policy(functions.roles["image"]),
         f"IAM5[Resource::<{_logical_id(stack, stack.images_bucket)}.Arn>/images/*]",

@@ -28,6 +28,13 @@ API_SYNCHRONOUS = (
     "(https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html), which nothing sends it: "
     "a failure is answered to the caller as a 4XX/5XX, counted by the Api5xxRate and function-error alarms."
 )
+STREAM_SYNCHRONOUS = (
+    "Invoked only by API Gateway's response-streaming integration (the live alias), which calls "
+    "InvokeWithResponseStream (https://docs.aws.amazon.com/apigateway/latest/developerguide/response-transfer-mode-lambda.html), "
+    "a synchronous invocation; a function's dead-letter queue receives only events of asynchronous invocations "
+    "(https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html). A failure before the stream "
+    "starts is answered as a 4XX/5XX; after it, as an `error` event; a crash or timeout is counted by the function-error alarm."
+)
 INGEST_SYNCHRONOUS = (
     "Invoked only by its SQS event source mapping, which invokes synchronously "
     "(https://docs.aws.amazon.com/lambda/latest/dg/with-sqs.html); a function dead-letter queue would receive "
@@ -74,7 +81,8 @@ def acknowledge_serverless_findings(stack: GenAiStack) -> None:
     functions = stack.functions
     for name, function in functions.functions.items():
         _ack(function, "LambdaLatestVersion", PYTHON_313)
-        _ack(function, "LambdaDLQ", INGEST_SYNCHRONOUS if name == "ingest" else API_SYNCHRONOUS)
+        reason = {"ingest": INGEST_SYNCHRONOUS, "chat_stream": STREAM_SYNCHRONOUS, "rag_stream": STREAM_SYNCHRONOUS}
+        _ack(function, "LambdaDLQ", reason.get(name, API_SYNCHRONOUS))
     ingestion = stack.ingestion
     _ack(ingestion.dead_letter_queue, "SQSRedrivePolicy", DLQ_END_OF_LINE)
     features = stack.deployment.config.features

@@ -55,11 +55,16 @@ def report(outdir: Path) -> list[str]:
         for logical_id, resource in sorted(resources.items()):
             if resource["Type"] != "AWS::Lambda::Function" or logical_id not in sizes:
                 continue
-            layers = [layer["Ref"] for layer in resource["Properties"].get("Layers", [])]
+            all_layers = resource["Properties"].get("Layers", [])
+            layers = [layer["Ref"] for layer in all_layers if "Ref" in layer]
+            external = len(all_layers) - len(layers)  # published by others (the Lambda Web Adapter): no asset here
             total = sizes[logical_id][0] + sum(sizes.get(layer, (0, 0))[0] for layer in layers)
             zipped = sum(sizes.get(layer, (0, 0))[1] for layer in layers)
             verdict = "ok" if total < UNZIPPED_LIMIT else "OVER LIMIT"
-            lines.append(f"  {logical_id:<58} code+layers {_mb(total)} unzipped (limit 250 MB: {verdict}); layers zipped {_mb(zipped)}")
+            note = f" + {external} external layer(s) not measured" if external else ""
+            lines.append(
+                f"  {logical_id:<58} code+layers {_mb(total)} unzipped{note} (limit 250 MB: {verdict}); layers zipped {_mb(zipped)}"
+            )
     return lines
 
 

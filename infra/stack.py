@@ -7,6 +7,7 @@ from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
 from infra import constants as names
+from infra import web_adapter
 from infra.constructs.api import Api
 from infra.constructs.auth import Auth
 from infra.constructs.buckets import access_logs_bucket, grant_prefix, secure_bucket
@@ -143,6 +144,24 @@ class GenAiStack(Stack):
             ),
             {names.ENV_IMAGES_BUCKET: self.images_bucket.bucket_name, **guardrail_env},
         )
+        # The streaming routes: their own functions, since a function in the adapter's response-stream mode cannot
+        # also answer buffered integrations (infra/constructs/api.py).
+        chat_stream = add(
+            FunctionSpec("chat_stream", web_adapter.HANDLER, specs.chat_stream, ("core", "stream"),
+                         "Chat answers streamed as server-sent events (Lambda Web Adapter).", stream_app="chat.stream:app"),
+            {names.ENV_TABLE_NAME: table.table_name, **guardrail_env},
+        )  # fmt: skip
+        rag_stream = add(
+            FunctionSpec("rag_stream", web_adapter.HANDLER, specs.rag_stream, ("core", "rag", "stream"),
+                         "Knowledge-base answers streamed as server-sent events (Lambda Web Adapter).", stream_app="rag.stream:app"),
+            {
+                names.ENV_TABLE_NAME: table.table_name,
+                names.ENV_DOCUMENTS_BUCKET: kb.documents_bucket.bucket_name,
+                names.ENV_ADMIN_GROUP: names.ADMIN_GROUP,
+                **kb_env,
+                **guardrail_env,
+            },
+        )  # fmt: skip
         ingest = add(
             FunctionSpec(
                 "ingest", "rag.ingest_handler.handler", specs.ingest, ("core",), "Starts knowledge-base ingestion for document events."
@@ -174,9 +193,22 @@ class GenAiStack(Stack):
         if deployment.translation_model is not None:
             grant_text_models(self, image, [deployment.translation_model])
         grant_prefix(self.images_bucket, image, IMAGES_PREFIX, ["s3:GetObject", "s3:PutObject"])
+        # chat_stream: as chat's turn (ConverseStream is bedrock:InvokeModelWithResponseStream, granted with the models);
+        # the table without its user index: read the window, commit the turn (a transaction's Put and Update need
+        # PutItem and UpdateItem: https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/transaction-apis-iam.html),
+        # read the stop item. Listing and deleting conversations stay on chat.
+        grant_text_models(self, chat_stream, deployment.chat_models)
+        self.conversations.grant(chat_stream, "dynamodb:Query", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem",
+                                 index=False)  # fmt: skip
+        # rag_stream: rag's query path only: retrieve, the models, presigned GETs of cited documents, a chat window.
+        # No document management (upload, delete, listing, ingestion jobs).
+        grant_text_models(self, rag_stream, deployment.text_models)
+        kb.grant_retrieve(rag_stream)
+        grant_prefix(kb.documents_bucket, rag_stream, kb.prefix, ["s3:GetObject"])
+        self.conversations.grant(rag_stream, "dynamodb:Query", "dynamodb:GetItem", index=False)
         # ingest: ingestion jobs only.
         kb.grant_ingestion(ingest)
-        for function in (chat, rag, image):
+        for function in (chat, rag, image, chat_stream, rag_stream):
             guardrail.grant_apply(function)
 
     def _add_outputs(self) -> None:

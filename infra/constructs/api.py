@@ -1,10 +1,20 @@
-"""The REST API: Cognito on every method, validation, throttling, JSON errors and access logs."""
+"""The REST API: Cognito on every method, validation, throttling, JSON errors and access logs.
+
+Stream routes (infra/routes.py `stream=True`) integrate with response streaming: `ResponseTransferMode.STREAM`
+(CDK then calls the function with InvokeWithResponseStream, URI `2021-11-15/functions/<arn>/response-streaming-invocations`)
+and a 15-minute integration timeout, the most a stream may last
+(https://docs.aws.amazon.com/apigateway/latest/developerguide/response-transfer-mode.html ,
+https://docs.aws.amazon.com/apigateway/latest/developerguide/response-transfer-mode-lambda.html). The authorizer,
+validator and body model run before the integration, as on every other route. A function behind a STREAM
+integration answers in the Lambda Web Adapter's response-stream mode, whose metadata prelude a BUFFERED integration
+would pass on as the body (awslabs/aws-lambda-web-adapter issue 476): a function serves stream routes only.
+"""
 
 from __future__ import annotations
 
 import json
 
-from aws_cdk import RemovalPolicy
+from aws_cdk import Duration, RemovalPolicy
 from aws_cdk import aws_apigateway as apigw
 from aws_cdk import aws_cognito as cognito
 from aws_cdk import aws_lambda as lambda_
@@ -13,7 +23,7 @@ from constructs import Construct
 
 from infra.config import Api as ApiConfig
 from infra.constructs.functions import retention_days
-from infra.routes import ROUTES
+from infra.routes import ROUTES, Route
 
 # One error shape for everything the gateway answers itself (same as the functions' errors).
 _ERROR_TEMPLATE = json.dumps(
@@ -51,7 +61,12 @@ _ACCESS_LOG_FIELDS = {
     "responseLength": "$context.responseLength",
     "error": "$context.error.message",
     "wafStatus": "$context.waf.status",
+    # Response streaming (response-streaming-troubleshoot.html): BUFFERED or STREAMED, and the time to the first byte.
+    "responseTransferMode": "$context.integration.responseTransferMode",
+    "timeToFirstContentMs": "$context.integration.timeToFirstContent",
 }
+
+STREAM_INTEGRATION_TIMEOUT = Duration.minutes(15)
 
 
 class Api(Construct):
@@ -129,7 +144,16 @@ class Api(Construct):
             )
 
     def _add_routes(self, handlers: dict[str, lambda_.IFunction]) -> None:
-        integrations = {key: apigw.LambdaIntegration(fn, allow_test_invoke=False) for key, fn in handlers.items()}
+        streaming = stream_functions()
+        integrations = {
+            key: apigw.LambdaIntegration(
+                fn,
+                allow_test_invoke=False,
+                response_transfer_mode=apigw.ResponseTransferMode.STREAM if key in streaming else None,
+                timeout=STREAM_INTEGRATION_TIMEOUT if key in streaming else None,
+            )
+            for key, fn in handlers.items()
+        }
         for route in ROUTES:
             resource = self.rest_api.root.resource_for_path(route.path)
             path_params = {f"method.request.path.{p.strip('{}+')}": True for p in route.path.split("/") if p.startswith("{")}
@@ -142,3 +166,12 @@ class Api(Construct):
                 request_parameters=path_params or None,
                 request_models={"application/json": self.json_object_model} if route.json_body else None,
             )
+
+
+def stream_functions(routes: tuple[Route, ...] = ROUTES) -> set[str]:
+    """The functions behind stream routes; one that would also serve a buffered route is refused."""
+    streaming = {r.function for r in routes if r.stream}
+    mixed = sorted(streaming & {r.function for r in routes if not r.stream})
+    if mixed:
+        raise ValueError(f"function(s) {', '.join(mixed)} would serve both stream and buffered routes; give the stream routes their own")
+    return streaming

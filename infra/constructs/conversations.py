@@ -45,10 +45,9 @@ class ConversationTable(Construct):
             ],
         )
 
-    def grant(self, grantee: iam.IGrantable, *actions: str) -> None:
-        """`actions` on the table and its user index (by exact ARN, no index wildcard)."""
-        iam.Grant.add_to_principal(
-            grantee=grantee,
-            actions=list(actions),
-            resource_arns=[self.table.table_arn, f"{self.table.table_arn}/index/{TABLE_GSI_USER}"],
-        )
+    def grant(self, grantee: iam.IGrantable, *actions: str, index: bool = True) -> None:
+        """`actions` on the table and (unless `index` is false) its user index (by exact ARN, no index wildcard)."""
+        resource_arns = [self.table.table_arn]
+        if index:
+            resource_arns.append(f"{self.table.table_arn}/index/{TABLE_GSI_USER}")
+        iam.Grant.add_to_principal(grantee=grantee, actions=list(actions), resource_arns=resource_arns)

@@ -1,8 +1,9 @@
 """The Lambda functions: one shared code asset, dependency layers, one role per function.
 
 Layers are built locally with pip's platform options (never Docker): `core` (Powertools,
-pydantic) for every function, `rag` (langchain-aws) for the RAG function only, so chat and
-image stay light.
+pydantic) for every function, `rag` (langchain-aws) for the RAG functions only, so chat and
+image stay light, `stream` (uvicorn, Starlette) for the streaming functions, which also take the
+Lambda Web Adapter's layer (infra/web_adapter.py).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
 from constructs import Construct
 
+from infra import web_adapter
 from infra.bundling import LAMBDAS_DIR, code_asset, layer_code
 from infra.config import FunctionSizing
 from infra.constants import METRICS_NAMESPACE
@@ -31,6 +33,8 @@ class FunctionSpec:
     sizing: FunctionSizing
     layers: tuple[str, ...]
     description: str
+    # An ASGI app (module:attribute) served by the Lambda Web Adapter in response-stream mode; None: a Powertools handler.
+    stream_app: str | None = None
 
 
 class Functions(Construct):
@@ -55,7 +59,9 @@ class Functions(Construct):
             "core": self._layer("CoreLayer", "requirements.txt", "Powertools and pydantic for every function", no_deps=True),
             "rag": self._layer("RagLayer", "requirements-rag.txt", "langchain-aws for the RAG function", no_deps=False),
             "image": self._layer("ImageLayer", "requirements-image.txt", "c2pa-python for the image function", no_deps=False),
+            "stream": self._layer("StreamLayer", "requirements-stream.txt", "uvicorn and Starlette for streaming", no_deps=False),
         }
+        self.web_adapter = lambda_.LayerVersion.from_layer_version_arn(self, "WebAdapterLayer", web_adapter.layer_arn())
         self.functions: dict[str, lambda_.Function] = {}
         self.aliases: dict[str, lambda_.Alias] = {}
         self.roles: dict[str, iam.Role] = {}
@@ -73,7 +79,7 @@ class Functions(Construct):
 
     def add(self, spec: FunctionSpec, environment: dict[str, str], *, reserved_concurrency: int | None = None) -> lambda_.Alias:
         """A function with its own role and log group; callers integrate with the returned `live` alias."""
-        scope = Construct(self, spec.name.capitalize())
+        scope = Construct(self, pascal_case(spec.name))
         log_group = logs.LogGroup(scope, "Logs", retention=self._retention, removal_policy=self._removal_policy)
         role = iam.Role(
             scope,
@@ -82,6 +88,11 @@ class Functions(Construct):
             description=f"Least-privilege role of the {spec.name} function.",
         )
         log_group.grant_write(role)
+        layers: list[lambda_.ILayerVersion] = [self.layers[name] for name in spec.layers]
+        adapter_environment: dict[str, str] = {}
+        if spec.stream_app is not None:
+            layers.append(self.web_adapter)
+            adapter_environment = web_adapter.environment(spec.stream_app)
         function = lambda_.Function(
             scope,
             "Function",
@@ -90,14 +101,15 @@ class Functions(Construct):
             architecture=ARCHITECTURE,
             code=self._code,
             handler=spec.handler,
-            layers=[self.layers[name] for name in spec.layers],
+            layers=layers,
             memory_size=spec.sizing.memory_mb,
             timeout=Duration.seconds(spec.sizing.timeout_seconds),
             role=role,
             log_group=log_group,
             tracing=lambda_.Tracing.ACTIVE,
             reserved_concurrent_executions=reserved_concurrency,
-            snap_start=lambda_.SnapStartConf.ON_PUBLISHED_VERSIONS if self._snapstart else None,
+            # Never on a streaming function: infra/web_adapter.py says why.
+            snap_start=lambda_.SnapStartConf.ON_PUBLISHED_VERSIONS if self._snapstart and spec.stream_app is None else None,
             environment={
                 "POWERTOOLS_SERVICE_NAME": spec.name,
                 "POWERTOOLS_METRICS_NAMESPACE": METRICS_NAMESPACE,
@@ -105,6 +117,7 @@ class Functions(Construct):
                 # Prompts and answers are user data: keep them out of X-Ray.
                 "POWERTOOLS_TRACER_CAPTURE_RESPONSE": "false",
                 "POWERTOOLS_TRACER_CAPTURE_ERROR": "false",
+                **adapter_environment,
                 **environment,
             },
         )
@@ -113,6 +126,11 @@ class Functions(Construct):
         self.aliases[spec.name] = alias
         self.roles[spec.name] = role
         return alias
+
+
+def pascal_case(name: str) -> str:
+    """A construct id from a function key: chat -> Chat, chat_stream -> ChatStream."""
+    return "".join(part.capitalize() for part in name.split("_"))
 
 
 _RETENTION_NAMES = {

@@ -57,8 +57,10 @@ class Guardrail(Construct):
             guardrail_identifier=self.guardrail.attr_guardrail_id,
             description="Published by the stack; a policy change publishes a new version.",
         )
-        # A new version must be published whenever the policy changes: tie the logical id to the policy.
-        self.version.override_logical_id(f"GuardrailVersion{_short_digest(policy.model_dump_json())}")
+        # A new version must be published whenever the policy changes: tie the logical id to the policy. The stream
+        # processing mode is a setting of each ConverseStream call, not of the guardrail: it publishes nothing.
+        policy_json = policy.model_dump_json(exclude={"stream_processing_mode"})
+        self.version.override_logical_id(f"GuardrailVersion{_short_digest(policy_json)}")
         self.guardrail_id = self.guardrail.attr_guardrail_id
         self.guardrail_arn = self.guardrail.attr_guardrail_arn
         self.version_number = self.version.attr_version

@@ -23,6 +23,7 @@ from infra.constants import (
     METRIC_OUTPUT_TOKENS,
     METRICS_NAMESPACE,
 )
+from infra.constructs.functions import pascal_case
 
 PERIOD = Duration.minutes(5)
 API_5XX_PERCENT_THRESHOLD = 5
@@ -54,7 +55,7 @@ class Observability(Construct):
         self._api_alarm(api)
         for key, function in functions.items():
             self._add_alarm(
-                f"{key.capitalize()}Errors",
+                f"{pascal_case(key)}Errors",
                 function.metric_errors(period=PERIOD, statistic="Sum"),
                 threshold=1,
                 description=f"The {key} function raised errors (unhandled exceptions or timeouts).",

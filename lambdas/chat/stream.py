@@ -42,7 +42,7 @@ def _signals() -> StopSignals:
 
 
 def _turn(caller: Caller, request: ChatRequest, control: StreamControl) -> Iterator[Event]:
-    deps = ChatDeps(config, _store(), stream_client(), env.guardrail_id, env.guardrail_version)
+    deps = ChatDeps(config, _store(), stream_client("chat_stream"), env.guardrail_id, env.guardrail_version)
     return run_turn(caller, request, deps, control)
 
 

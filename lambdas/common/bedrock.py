@@ -81,15 +81,17 @@ MODEL_ACCESS_STEPS = (
     "rather than adding these permissions to this function's role, and check the role's grant for this model. "
     "Run `make doctor` to see what is missing."
 )
-STREAM_STALLED = "Bedrock stopped sending the answer part-way (no event for {seconds} s); what arrived was not stored. Retry."
+STREAM_STALLED = "Bedrock stopped sending the answer part-way (no event within the wait allowed); what arrived was not stored. Retry."
 STREAM_BROKEN = "The connection to Bedrock broke part-way through the answer; what arrived was not stored. Retry."
 # A stream's read timeout: botocore's `read_timeout` is "the time in seconds till a timeout exception is thrown when
 # attempting to read from a connection" (botocore Config), passed to urllib3, whose read timeout is "the maximum amount
 # of time (in seconds) to wait between consecutive read operations" (https://urllib3.readthedocs.io/en/stable/reference/urllib3.util.html).
-# So a ConverseStream answer may last minutes while no single wait for its next event exceeds this. 60 s is far above a
-# model's gap between tokens and a synchronous guardrail's hold-back, and well inside API Gateway's 5-minute idle
-# timeout for a Regional API (https://docs.aws.amazon.com/apigateway/latest/developerguide/response-transfer-mode.html).
+# So a ConverseStream answer may last minutes while no single wait for its next event exceeds the per-event timeout
+# derived at synth (infra/timeouts.py `stream_read_seconds`, well inside API Gateway's 5-minute idle timeout for a
+# Regional API: https://docs.aws.amazon.com/apigateway/latest/developerguide/response-transfer-mode.html).
+# STREAM_READ_SECONDS is botocore's own default, used only where the runtime config names none (tests' configs).
 STREAM_READ_SECONDS = 60
+StreamFunction = Literal["chat_stream", "rag_stream"]
 NO_TIME_LEFT = f"Not enough time is left in this request to wait for Bedrock (this API must answer within 29 s). {ASK_FOR_LESS}"
 
 # Control plane: quick, idempotent calls; botocore's standard retries (3 attempts) are safe there.
@@ -117,13 +119,19 @@ def runtime_client(function: Function, region: str | None = None) -> Any:
     return boto3.client("bedrock-runtime", region_name=region, config=_data_plane_config(function))
 
 
-@lru_cache(maxsize=1)
-def stream_client() -> Any:
-    """bedrock-runtime for a streaming function, created once per container: one attempt, STREAM_READ_SECONDS between events."""
+def stream_read_seconds(function: StreamFunction) -> int:
+    """The per-event wait of `function`'s ConverseStream (rendered at synth), or botocore's default of 60 s."""
+    return runtime_config().bedrock_timeouts.stream_read_seconds.get(function, STREAM_READ_SECONDS)
+
+
+@lru_cache(maxsize=2)
+def stream_client(function: StreamFunction) -> Any:
+    """bedrock-runtime for a streaming function, created once per container: one attempt, the function's per-event
+    read timeout (stream_read_seconds)."""
     timeouts = runtime_config().bedrock_timeouts
     config = Config(
         retries={"mode": "standard", "total_max_attempts": 1}, connect_timeout=timeouts.connect_seconds,
-        read_timeout=STREAM_READ_SECONDS, tcp_keepalive=True, user_agent_extra=USER_AGENT,
+        read_timeout=stream_read_seconds(function), tcp_keepalive=True, user_agent_extra=USER_AGENT,
     )  # fmt: skip
     return boto3.client("bedrock-runtime", config=config)
 
@@ -293,6 +301,6 @@ def stream_errors(model_id: str | None = None) -> Iterator[None]:
         with bedrock_errors(model_id):
             yield
     except urllib3.exceptions.ReadTimeoutError as err:
-        raise UpstreamTimeoutError(STREAM_STALLED.format(seconds=STREAM_READ_SECONDS)) from err
+        raise UpstreamTimeoutError(STREAM_STALLED) from err
     except urllib3.exceptions.HTTPError as err:
         raise UpstreamUnavailableError(STREAM_BROKEN) from err

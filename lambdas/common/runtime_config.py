@@ -115,6 +115,8 @@ class BedrockTimeouts(_Model):
     connect_seconds: int
     answer_reserve_seconds: float
     read_seconds: dict[Literal["chat", "rag", "image"], int]
+    # The streaming functions: the wait for each ConverseStream event, not the whole answer (no 29 s rule).
+    stream_read_seconds: dict[Literal["chat_stream", "rag_stream"], int] = {}
 
 
 class GuardrailMessages(_Model):

@@ -46,7 +46,7 @@ def _signals() -> StopSignals:
 def _deps() -> query.RagDeps:
     return query.RagDeps(
         config=config,
-        bedrock=stream_client(),
+        bedrock=stream_client("rag_stream"),
         agent_runtime=agent_runtime_client("rag"),
         s3=s3_client(),
         knowledge_base_id=env.knowledge_base_id,

@@ -80,3 +80,93 @@ def test_given_an_installed_layer_then_only_the_sdk_documentation_examples_are_d
     left = sorted(str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*") if p.is_file())
     assert left == ["boto3/session.py", "botocore/data/iam/2010-05-08/paginators-1.json",
                     "botocore/data/iam/2010-05-08/service-2.json.gz", "langchain_aws/examples-1.json"]  # fmt: skip
+
+
+# The CDK CLI zips each asset directory when it publishes it; this runs the pinned CLI's own zipper
+# (aws-cdk lib/index.js, `require_zip().zipDirectory`, internal: a CLI upgrade that renames it fails here loudly).
+_CDK_ZIP = """
+const Module = require("module");
+const [given, src, out] = process.argv.slice(1);
+const cli = require("fs").realpathSync(given);
+const compile = Module.prototype._compile;
+Module.prototype._compile = function (content, filename) {
+  if (filename === cli) content += "\\n;module.exports.__zipDirectory = require_zip().zipDirectory;";
+  return compile.call(this, content, filename);
+};
+require(cli).__zipDirectory(src, out).catch((err) => { console.error(err); process.exit(1); });
+"""
+RUN_STREAM = (
+    '#!/bin/bash\nexec python -m uvicorn "$STREAM_APP" --host 127.0.0.1 --port "${AWS_LWA_PORT:-8080}" '
+    "--no-access-log --log-level warning\n"
+)
+
+
+def test_given_the_code_asset_then_run_stream_sh_is_the_executable_start_script_of_the_stream_functions(tmp_path):
+    write_code_asset(tmp_path, {})
+    script = tmp_path / "run_stream.sh"
+    assert script.read_bytes().decode("ascii") == RUN_STREAM  # LF only: the kernel reads the #! line
+    assert script.stat().st_mode & 0o777 == 0o755
+
+
+def test_given_a_checkout_that_lost_the_executable_bit_then_the_code_asset_still_ships_it_executable(tmp_path):
+    import shutil
+
+    source = tmp_path / "lambdas"
+    shutil.copytree(ROOT / "lambdas", source, ignore=shutil.ignore_patterns("__pycache__"))
+    (source / "run_stream.sh").chmod(0o644)  # core.fileMode=false, a copy from Windows ...
+    write_code_asset(tmp_path / "asset", {}, source=source)
+    assert (tmp_path / "asset" / "run_stream.sh").stat().st_mode & 0o777 == 0o755
+    assert (tmp_path / "asset" / "chat" / "handler.py").stat().st_mode & 0o111 == 0  # only the start scripts
+
+
+def test_given_the_cdk_cli_zips_the_code_asset_then_the_zip_keeps_run_stream_sh_executable(tmp_path):
+    import subprocess
+    import zipfile
+
+    write_code_asset(tmp_path / "asset", {})
+    cli = ROOT / "node_modules" / "aws-cdk" / "lib" / "index.js"
+    subprocess.run(["node", "-e", _CDK_ZIP, str(cli), str(tmp_path / "asset"), str(tmp_path / "asset.zip")], check=True, timeout=120)
+    with zipfile.ZipFile(tmp_path / "asset.zip") as archive:
+        info = archive.getinfo("run_stream.sh")
+        assert info.create_system == 3  # Unix: Lambda reads the mode from the upper 16 bits
+        assert (info.external_attr >> 16) & 0o777 == 0o755
+        assert archive.read("run_stream.sh").decode("ascii") == RUN_STREAM
+
+
+def test_given_the_stream_layer_then_it_pins_uvicorn_and_starlette_at_the_constraints_versions():
+    listed = _requirement_names(ROOT / "lambdas" / "requirements-stream.txt")
+    pinned = _requirement_names(ROOT / "constraints.txt")
+    assert set(listed) == {"uvicorn", "starlette"}
+    for name, version in listed.items():
+        assert pinned.get(name) == version, name
+    closure, pending = set(), list(listed)
+    while pending:  # their whole closure (h11, click, anyio, idna, typing-extensions) resolves through the pins
+        name = pending.pop()
+        for requirement in metadata.requires(name) or []:
+            parsed = Requirement(requirement)
+            if parsed.marker and not parsed.marker.evaluate({"extra": "", "python_version": "3.13", "sys_platform": "linux"}):
+                continue
+            dependency = canonicalize_name(parsed.name)
+            if dependency not in closure:
+                closure.add(dependency)
+                pending.append(dependency)
+    assert {"h11", "click", "anyio"} <= closure
+    assert sorted(d for d in closure if d not in pinned) == []
+
+
+def test_given_a_function_with_the_adapters_external_layer_then_make_synths_size_report_still_adds_up(tmp_path):
+    """The adapter layer is an ARN (Fn::Join), not an asset of this app: the report counts what it can and says so."""
+    from infra.report import report
+
+    for name, size in (("code", 1024 * 1024), ("core", 2 * 1024 * 1024)):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "f.bin").write_bytes(b"x" * size)
+    adapter = {"Fn::Join": ["", ["arn:", {"Ref": "AWS::Partition"}, ":lambda:", {"Ref": "AWS::Region"}, ":753240598075:layer:L:25"]]}
+    template = {"Resources": {
+        "Core": {"Type": "AWS::Lambda::LayerVersion", "Metadata": {"aws:asset:path": "core"}, "Properties": {}},
+        "Fn": {"Type": "AWS::Lambda::Function", "Metadata": {"aws:asset:path": "code"},
+               "Properties": {"Layers": [{"Ref": "Core"}, adapter]}},
+    }}  # fmt: skip
+    (tmp_path / "Stack.template.json").write_text(json.dumps(template))
+    line = next(line for line in report(tmp_path) if "code+layers" in line)
+    assert "3.00 MB unzipped + 1 external layer(s) not measured (limit 250 MB: ok)" in line

@@ -38,13 +38,15 @@ def test_given_layers_then_langchain_only_on_rag_and_c2pa_only_on_image(dev):
     for key in FUNCTIONS:
         refs = [layer["Ref"] for layer in _function(dev, key)["Layers"]]
         assert refs == [layers[name] for name in expected[key]], key
+    for key in ("chat", "image"):  # the stream layer (uvicorn, Starlette) is the stream functions' alone
+        assert layers["stream"] not in [layer["Ref"] for layer in _function(dev, key)["Layers"]]
     for layer in dev.resources("AWS::Lambda::LayerVersion").values():
         assert layer["Properties"]["CompatibleRuntimes"] == ["python3.13"]
         assert layer["Properties"]["CompatibleArchitectures"] == ["arm64"]
 
 
 def test_given_one_code_asset_then_every_function_shares_it(dev):
-    keys = {str(_function(dev, key)["Code"]["S3Key"]) for key in FUNCTIONS}
+    keys = {str(_function(dev, key)["Code"]["S3Key"]) for key in (*FUNCTIONS, "chat_stream", "rag_stream")}
     assert len(keys) == 1
 
 
@@ -52,7 +54,7 @@ def test_given_one_code_asset_then_every_function_shares_it(dev):
 def test_given_profile_then_every_log_group_keeps_logs_for_its_retention(request, profile, days):
     synth = request.getfixturevalue(profile)
     groups = synth.resources("AWS::Logs::LogGroup")
-    assert len(groups) == 5  # four functions + API access logs
+    assert len(groups) == 7  # six functions + API access logs
     for group in groups.values():
         assert group["Properties"]["RetentionInDays"] == days
 
@@ -86,7 +88,7 @@ def test_given_snapstart_feature_then_published_versions_are_snapshotted(tmp_pat
 
 def test_given_alarms_then_api_5xx_function_errors_and_dlq_notify_the_topic(dev):
     alarms = dev.resources("AWS::CloudWatch::Alarm")
-    assert len(alarms) == 6
+    assert len(alarms) == 8  # API 5XX, one per function (streaming ones included), dead-letter queue
     topic = next(iter(dev.resources("AWS::SNS::Topic")))
     for alarm in alarms.values():
         assert alarm["Properties"]["AlarmActions"] == [{"Ref": topic}]
