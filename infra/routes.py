@@ -34,7 +34,4 @@ ROUTES: tuple[Route, ...] = (
     Route("POST", "/documents/sync", "rag"),
     Route("POST", "/images", "image", json_body=True),
     Route("POST", "/images/verify", "image", json_body=True),
-    Route("POST", "/chat/stream", "chat_stream", json_body=True, stream=True),
-    Route("POST", "/rag/query/stream", "rag_stream", json_body=True, stream=True),
-    Route("POST", "/streams/{id}/stop", "chat"),
 )

@@ -82,3 +82,8 @@ def test_given_a_blank_message_then_the_400_detail_is_the_validators_own_words()
     assert response["statusCode"] == 400
     assert detail["field"] == "message"
     assert not detail["message"].startswith("Value error")
+
+
+def test_given_the_route_table_then_no_method_and_path_is_listed_twice():
+    keys = [(route.method, route.path) for route in ROUTES]
+    assert len(keys) == len(set(keys))
