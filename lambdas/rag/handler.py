@@ -70,7 +70,7 @@ def _rag_deps() -> query.RagDeps:
 @app.post("/rag/query")
 def ask(request: query.RagQuery) -> dict[str, Any]:
     caller = caller_from(app.current_event.raw_event)
-    return query.answer(request, _rag_deps(), query.history(_conversations(), caller, request, config))
+    return query.answer(request, _rag_deps(), query.history(_conversations, caller, request, config))
 
 
 @app.get("/documents")

@@ -16,6 +16,7 @@ one sequence of events that `answer` collects into the JSON answer.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated, Any
 from urllib.parse import unquote, urlparse
@@ -152,12 +153,13 @@ def warm() -> None:
     import langchain_core.runnables  # noqa: F401
 
 
-def history(store: ConversationStore, caller: Caller, request: RagQuery, config: RuntimeConfig) -> list[dict[str, str]]:
-    """The conversation's window when the question names one (404 when it is not the caller's)."""
+def history(store: Callable[[], ConversationStore], caller: Caller, request: RagQuery, config: RuntimeConfig) -> list[dict[str, str]]:
+    """The conversation's window when the question names one (404 when it is not the caller's). `store` is called
+    only then: a question without a conversation creates no DynamoDB client."""
     if not request.conversation_id:
         return []
     memory = config.memory
-    window = store.load_window(caller.sub, request.conversation_id, memory.window_turns, memory.max_context_chars, len(request.question))
+    window = store().load_window(caller.sub, request.conversation_id, memory.window_turns, memory.max_context_chars, len(request.question))
     if window is None:
         raise NotFoundError("conversation not found")
     return window.messages

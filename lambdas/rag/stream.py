@@ -58,7 +58,7 @@ def _deps() -> query.RagDeps:
 
 def _answer(caller: Caller, request: query.RagQuery, control: StreamControl) -> Iterator[Event]:
     """A generator: the window is read with the first event, in the stream's worker thread."""
-    yield from answer_events(request, _deps(), query.history(_conversations(), caller, request, config), control)
+    yield from answer_events(request, _deps(), query.history(_conversations, caller, request, config), control)
 
 
 async def rag_stream(request: Request) -> Response | sse.EventStream:
