@@ -1,4 +1,5 @@
-"""A small client for the API: sign in with Cognito, call the routes, read `.local/outputs.json`.
+"""A small client for the API: sign in with Cognito, call the routes, read the streaming routes' events as they
+arrive, read `.local/outputs.json`.
 
 Works against the local stack (`make dev`) and a deployed stack alike: the outputs name the API
 URL, the user pool client and, locally, the Cognito endpoint.
@@ -6,6 +7,7 @@ URL, the user pool client and, locally, the Cognito endpoint.
 
 from __future__ import annotations
 
+import http.client
 import json
 import urllib.error
 import urllib.parse
@@ -17,6 +19,8 @@ from typing import Any
 
 import boto3
 
+from ui.sse import SseParser, read_events
+
 DEFAULT_OUTPUTS = Path(".local") / "outputs.json"
 UPLOAD_CHUNK = 256 * 1024
 
@@ -26,6 +30,62 @@ class ApiError(Exception):
         error = body.get("error", {}) if isinstance(body, dict) else {}
         super().__init__(f"{status} {error.get('code', '')}: {error.get('message', body)}")
         self.status, self.body = status, body
+
+
+STREAM_BROKEN = ("답변이 끝나기 전에 스트림이 끊겼습니다. 연결을 확인하고 다시 시도하세요. / "
+                 "The stream broke off before the answer was complete: check the connection and try again.")  # fmt: skip
+
+
+class StreamBrokenError(ApiError):
+    """A stream that ended without its `done` or `error` event, or could not be read: a transport failure."""
+
+    def __init__(self, cause: str) -> None:
+        super().__init__(0, {"error": {"code": "stream_broken", "message": STREAM_BROKEN, "details": {"cause": cause}}})
+
+
+@dataclass(frozen=True)
+class ServerEvent:
+    kind: str  # start, delta, citation, guardrail, usage, done, error
+    data: dict[str, Any]
+
+
+class EventStream:
+    """The events of one streamed answer, each as soon as it has arrived; iterate once. Ends after `done` or
+    `error`; a stream that ends otherwise raises StreamBrokenError. Closing it (or leaving its `with` block)
+    hangs up, which the local stack counts as a stop; deployed, call `Client.stop` (docs/api.md)."""
+
+    def __init__(self, response: Any) -> None:
+        self._response = response
+        self._parser = SseParser()
+        self.finished = False
+
+    @property
+    def pings(self) -> int:
+        return self._parser.comments
+
+    def __iter__(self) -> Iterator[ServerEvent]:
+        try:
+            for raw in read_events(self._response, self._parser):
+                try:
+                    data = json.loads(raw.data)
+                except ValueError:
+                    raise StreamBrokenError(f"an event whose data is not JSON: {raw.data[:80]!r}") from None
+                yield ServerEvent(raw.kind, data)
+                if raw.kind in ("done", "error"):
+                    self.finished = True
+                    return
+        except (OSError, http.client.HTTPException) as err:  # a timeout between bytes, a reset, a cut chunk
+            raise StreamBrokenError(f"{type(err).__name__}: {err}") from None
+        raise StreamBrokenError("the stream ended without its done or error event")
+
+    def close(self) -> None:
+        self._response.close()
+
+    def __enter__(self) -> EventStream:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
 
 
 @dataclass(frozen=True)
@@ -108,6 +168,14 @@ def _multipart(fields: dict[str, str], content_type: str, boundary: str) -> tupl
     return head, f"\r\n--{boundary}--\r\n".encode()
 
 
+def _api_error(status: int, raw: bytes) -> ApiError:
+    text = raw.decode("utf-8", "replace")
+    try:
+        return ApiError(status, json.loads(text) if text else None)
+    except ValueError:  # not the API's JSON (a proxy's page): keep the start of it
+        return ApiError(status, {"error": {"code": "http_error", "message": text[:500] or f"HTTP {status}"}})
+
+
 class Client:
     def __init__(self, api_url: str, token: str, timeout: float = 60) -> None:
         self.api_url = api_url if api_url.endswith("/") else api_url + "/"
@@ -126,9 +194,31 @@ class Client:
                 text = response.read().decode("utf-8")
         except urllib.error.HTTPError as err:
             self.status = err.code
-            text = err.read().decode("utf-8")
-            raise ApiError(err.code, json.loads(text) if text else None) from None
+            raise _api_error(err.code, err.read()) from None
         return json.loads(text) if text else None
+
+    def stream(self, path: str, body: dict[str, Any]) -> EventStream:
+        """POST to a streaming route (`chat/stream`, `rag/query/stream`). A refusal before the stream starts is the
+        API's JSON error (ApiError); `timeout` bounds each wait between bytes (the API pings every 15 s)."""
+        request = urllib.request.Request(self.api_url + path.lstrip("/"), data=json.dumps(body, ensure_ascii=False).encode("utf-8"),
+                                         method="POST")  # fmt: skip
+        request.add_header("Authorization", self.token)
+        request.add_header("Content-Type", "application/json")
+        request.add_header("Accept", "text/event-stream")
+        try:
+            response = urllib.request.urlopen(request, timeout=self.timeout)
+        except urllib.error.HTTPError as err:
+            self.status = err.code
+            raise _api_error(err.code, err.read()) from None
+        self.status = response.status
+        if not response.headers.get("Content-Type", "").startswith("text/event-stream"):
+            with response:
+                raise _api_error(response.status, response.read())
+        return EventStream(response)
+
+    def stop(self, stream_id: str) -> Any:
+        """Ask the caller's running stream to stop (POST /streams/{id}/stop): it ends with `done` `interrupted`."""
+        return self.call("POST", f"streams/{urllib.parse.quote(stream_id, safe='')}/stop")
 
     def all_pages(self, path: str, field: str, page_size: int = 100) -> list[Any]:
         """Every item of a paged listing (`documents`, `conversations`), following `next_token` to the last page."""
