@@ -158,8 +158,11 @@ def generate(model_id: str, system: str, messages: list[dict[str, str]], config:
     return Reply(text, "end_turn")
 
 
-def grounded_reply(model_id: str, sources: list[str], query: str, *, invent: bool = False) -> Reply:
-    """With passages: quote the sentence that best matches the question and cite its passage as [n]."""
+def grounded_reply(model_id: str, sources: list[str], query: str, *, invent: bool = False, length: int | None = None,
+                   max_tokens: int | None = None) -> Reply:  # fmt: skip
+    """With passages: quote the sentence that best matches the question and cite its passage as [n]. Test control:
+    `length` (sim.reply_tokens) repeats that cited sentence up to that many tokens, so a long answer stays grounded;
+    capped by `max_tokens` (stop reason `max_tokens`)."""
     from local.bedrock_sim.knowledge import terms
 
     label = f"[offline model {model_id}]"
@@ -177,4 +180,8 @@ def grounded_reply(model_id: str, sources: list[str], query: str, *, invent: boo
                 best = (score, number, sentence.strip())
     if not best[2]:
         return Reply(f"{label} The documents do not answer this question.", "end_turn")
-    return Reply(f"{label} {best[2]} [{best[1]}]", "end_turn")
+    text, again = f"{label} {best[2]} [{best[1]}]", f" {best[2]} [{best[1]}]"
+    limit = min(length, max_tokens) if length and max_tokens else length
+    while limit and tokens(text + again) <= limit:
+        text += again
+    return Reply(text, "max_tokens" if length and max_tokens and length > max_tokens else "end_turn")

@@ -47,6 +47,21 @@ def test_given_reply_tokens_over_max_tokens_then_the_reply_stops_at_max_tokens(r
     assert events[-1]["metadata"]["usage"]["outputTokens"] <= 300
 
 
+def test_given_reply_tokens_then_a_rag_answer_repeats_its_cited_sentence_so_it_streams_long_and_stays_grounded(runtime, sim):
+    passages = "[1] 재택 근무는 주 2일까지 가능합니다.\n\n[2] 연차 휴가는 인사 시스템에서 신청합니다."
+    asked = [{"role": "user", "content": [{"text": passages}, {"text": "재택 근무는 며칠 가능한가요?"}]}]
+    sim.reply_tokens = 200
+    events = list(runtime.converse_stream(modelId=HAIKU, messages=asked)["stream"])
+    text = _text([(0.0, e) for e in events])
+    assert text.count("재택 근무는 주 2일까지 가능합니다. [1]") > 5
+    assert "[2]" not in text
+    assert "Streaming keeps" not in text
+    assert 180 < events[-1]["metadata"]["usage"]["outputTokens"] <= 200
+    capped = list(runtime.converse_stream(modelId=HAIKU, messages=asked, inferenceConfig={"maxTokens": 60})["stream"])
+    assert capped[-2]["messageStop"]["stopReason"] == "max_tokens"
+    assert capped[-1]["metadata"]["usage"]["outputTokens"] <= 60
+
+
 def test_given_sync_mode_then_each_batch_is_checked_before_it_is_sent_and_pii_arrives_masked(runtime, sim):
     sim.reply_suffix = " 담당자 메일은 help.desk@example.com 입니다. " + "계속 안내합니다. " * 30
     sim.first_token_ms, sim.token_ms = 0, 2
