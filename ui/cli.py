@@ -3,6 +3,8 @@
 genai login --username admin@example.com --password ...      (stores the ID token in .local/token)
 genai chat "안녕하세요" [--conversation ID] [--model ID] [--temperature 0.2] [--thinking | --no-thinking] [--effort low]
 genai rag "재택 근무는 며칠?" [--results 5]
+    (both stream: the words as they arrive, notes and a summary on stderr; --json: one JSON line per event;
+     --no-stream: the whole answer as JSON, as POST /chat and POST /rag/query return it)
 genai images "a lighthouse at dawn" [--ratio 16:9] [--seed 7]
 genai documents list | upload FILE [--type text/plain] | delete NAME | sync
 genai --outputs deployed-outputs.json smoke [--username U --password P]   (every route once: `make smoke`)
@@ -14,10 +16,13 @@ from __future__ import annotations
 import argparse
 import json
 import mimetypes
+import os
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ui.cli_stream import BROKEN_PIPE_EXIT, stream_answer
 from ui.client import DEFAULT_OUTPUTS, ApiError, Client, Outputs, sign_in
 
 TOKEN_FILE = Path(".local") / "token"
@@ -42,6 +47,10 @@ def _parser() -> argparse.ArgumentParser:
     rag = commands.add_parser("rag", help="ask the knowledge base")
     rag.add_argument("question")
     rag.add_argument("--results", type=int, default=5)
+    for streaming in (chat, rag):
+        how = streaming.add_mutually_exclusive_group()
+        how.add_argument("--no-stream", dest="stream", action="store_false", help="wait for the whole answer and print it as JSON")
+        how.add_argument("--json", action="store_true", help="stream, printing each event as one JSON line")
     images = commands.add_parser("images", help="generate an image")
     images.add_argument("prompt")
     images.add_argument("--ratio")
@@ -64,6 +73,16 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+@dataclass(frozen=True)
+class Streamed:
+    """A streaming route to read and print as it arrives (ui/cli_stream.py), instead of a JSON answer to print."""
+
+    client: Client
+    path: str
+    body: dict[str, Any]
+    as_json: bool
+
+
 def _compact(values: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in values.items() if v is not None}
 
@@ -83,9 +102,10 @@ def _run(args: argparse.Namespace) -> Any:
         wanted = {"temperature": args.temperature, "max_tokens": args.max_tokens, "thinking": args.thinking, "effort": args.effort}
         params = _compact(wanted)
         body = _compact({"message": args.message, "conversation_id": args.conversation, "model_id": args.model, "params": params or None})
-        return client.call("POST", "chat", body)
+        return Streamed(client, "chat/stream", body, args.json) if args.stream else client.call("POST", "chat", body)
     if args.command == "rag":
-        return client.call("POST", "rag/query", {"question": args.question, "number_of_results": args.results})
+        body = {"question": args.question, "number_of_results": args.results}
+        return Streamed(client, "rag/query/stream", body, args.json) if args.stream else client.call("POST", "rag/query", body)
     if args.command == "images":
         return client.call(
             "POST", "images", _compact({"prompt": args.prompt, "aspect_ratio": args.ratio, "seed": args.seed, "model_id": args.model})
@@ -121,6 +141,11 @@ def main(argv: list[str] | None = None) -> int:
     except ApiError as err:
         print(json.dumps(err.body, ensure_ascii=False, indent=1), file=sys.stderr)
         return 1
+    if isinstance(result, Streamed):
+        code = stream_answer(result.client, result.path, result.body, sys.stdout, sys.stderr, as_json=result.as_json)
+        if code == BROKEN_PIPE_EXIT:  # nothing more can reach the reader: no error at exit about flushing stdout
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return code
     print(json.dumps(result, ensure_ascii=False, indent=1))
     return 0
 

@@ -13,6 +13,7 @@ from typing import Any
 import streamlit as st
 
 from ui.client import ApiError, Client, Outputs
+from ui.streamed import error_text
 from ui.views import ADMIN_GROUP, claims_groups
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -87,20 +88,16 @@ def _shown_errors(request: Callable[[Client], Any]) -> Any:
         show_error(err)
         return None
     except OSError as err:
-        st.error(f"The API at {outputs().api_url} did not answer: {err}")
+        st.error(f"API에 연결할 수 없습니다 / The API at {outputs().api_url} did not answer: {err}")
         return None
 
 
 def show_error(err: ApiError) -> None:
-    error = err.body.get("error", {}) if isinstance(err.body, dict) else {}
-    details = error.get("details")
-    text = f"{err.status} {error.get('code', 'error')}: {error.get('message', err.body)}"
-    if isinstance(details, list) and details:
-        text += "\n\n" + "\n".join(f"- `{d.get('field', '')}`: {d.get('message', '')}" for d in details if isinstance(d, dict))
-    st.error(text)
+    """The API's error in both languages: a Korean headline, then status, code and message, one line per detail."""
+    st.error(error_text(err.body, err.status))
     if err.status == 401:
         forget()
-        st.info("Your session ended: sign in again.")
+        st.info("세션이 끝났습니다. 다시 로그인하세요 / Your session ended: sign in again.")
 
 
 def flash(text: str) -> None:

@@ -13,8 +13,7 @@ from ui.client import ServerEvent
 
 THINKING = "생각 중… / Thinking…"
 STOPPING = "중지하는 중… / Stopping…"
-INTERRUPTED = "⏹ 중단된 답변: 멈출 때까지 쓴 내용입니다 / Interrupted: the answer as far as it got when it was stopped."
-TIME_LIMIT = "⏱ 시간 제한으로 중단되었습니다 / Stopped at the stream's time limit."
+INTERRUPTED = "중단된 답변: 멈출 때까지 쓴 내용입니다 / Interrupted: the answer as far as it got when it was stopped."
 
 # A Korean headline for each error code of the API (docs/api.md#errors); the API's own message follows in English.
 HEADLINES = {

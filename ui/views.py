@@ -21,11 +21,13 @@ class Slider:
     step: float | int
 
 
-def sliders(model: dict[str, Any]) -> list[Slider]:
+def sliders(model: dict[str, Any], *, streaming: bool = False) -> list[Slider]:
     """One slider per inference parameter the model takes, over its own allowed range (GET /models); Claude 4.7
-    and later take no sampling parameter (range null), so only max_tokens is left."""
+    and later take no sampling parameter (range null), so only max_tokens is left. Max tokens goes up to what the
+    route accepts: the model's own maximum on a streaming route, `max_tokens_ceiling` (its 29 s) otherwise."""
     ranges = model["params"]
-    max_out = int(model.get("max_tokens_ceiling", model["max_output_tokens"]))  # what the API accepts within its 29 s
+    ceiling = model["max_output_tokens"] if streaming else model.get("max_tokens_ceiling", model["max_output_tokens"])
+    max_out = int(ceiling)
     found = []
     if ranges.get("temperature"):
         t_low, t_high = ranges["temperature"]
@@ -102,8 +104,8 @@ def guardrail_note(guardrail: dict[str, Any] | None) -> tuple[str, str] | None:
         return None
     policies = ", ".join(guardrail.get("policies") or []) or "policy"
     if guardrail.get("action") == "BLOCKED":
-        return "error", f"Blocked by the guardrail ({policies})."  # the blocked message itself is the reply
-    return "warning", f"The guardrail masked sensitive data ({policies})."
+        return "error", f"가드레일이 차단했습니다 / Blocked by the guardrail ({policies})."  # the blocked message itself is the reply
+    return "warning", f"가드레일이 민감한 정보를 가렸습니다 / The guardrail masked sensitive data ({policies})."
 
 
 _MARK = re.compile(r"\[(\d{1,2})\]")

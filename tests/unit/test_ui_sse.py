@@ -31,6 +31,7 @@ class Chunks:
         self.closed = False
 
     def read1(self, size: int = -1) -> bytes:
+        assert size > 0  # never "whatever is left": that would wait for the whole body
         self.reads += 1
         return self.chunks.pop(0) if self.chunks else b""
 
@@ -52,7 +53,7 @@ def test_given_an_answer_split_anywhere_then_the_same_events_come_even_through_a
 
 def test_given_events_then_each_is_handed_out_as_soon_as_its_blank_line_arrives():
     parser = SseParser()
-    assert parser.feed(b"event: delta\ndata: {\"text\":\"a\"}\n") == []
+    assert parser.feed(b'event: delta\ndata: {"text":"a"}\n') == []
     assert parser.feed(b"\n") == [RawEvent("delta", '{"text":"a"}')]
     assert parser.feed(b"event: done\r\ndata: {}\r") == []  # a CR last: its LF may follow
     assert parser.feed(b"\n\r\n") == [RawEvent("done", "{}")]
@@ -77,7 +78,7 @@ def test_given_a_whole_answer_then_the_event_stream_ends_at_done_and_counts_the_
     with EventStream(response) as stream:
         events = list(stream)
     assert [e.kind for e in events] == ["start", "delta", "delta", "usage", "done"]
-    assert stream.finished and stream.pings == 1 and response.closed
+    assert (stream.finished, stream.pings, response.closed) == (True, 1, True)
 
 
 @pytest.mark.parametrize(
@@ -90,7 +91,8 @@ def test_given_a_stream_without_done_or_error_then_it_is_a_transport_failure_in_
         list(stream)
     error = raised.value.body["error"]
     assert error["code"] == "stream_broken"
-    assert "스트림이 끊겼습니다" in error["message"] and "broke off before the answer was complete" in error["message"]
+    assert "스트림이 끊겼습니다" in error["message"]
+    assert "broke off before the answer was complete" in error["message"]
     assert "스트림이 끊겼습니다 / stream_broken" in streamed.error_text(raised.value.body)
 
 

@@ -35,6 +35,11 @@ def test_given_a_max_tokens_ceiling_then_the_slider_stops_there_and_defaults_wit
     assert (capped["max_tokens"].high, capped["max_tokens"].default) == (1440, 1440)
 
 
+def test_given_a_streaming_route_then_max_tokens_goes_up_to_the_model_maximum_not_the_29_second_ceiling():
+    streamed = {s.name: s for s in views.sliders({**CLAUDE, "max_tokens_ceiling": 1440}, streaming=True)}
+    assert (streamed["max_tokens"].high, streamed["max_tokens"].default) == (64000, 2048)
+
+
 def test_given_a_model_that_refuses_temperature_with_top_p_then_only_the_chosen_one_is_sent():
     values = {"temperature": 0.3, "top_p": 0.9, "top_k": 50, "max_tokens": 100}
     assert views.inference_params(values, CLAUDE, tune="top_p") == {"top_p": 0.9, "top_k": 50, "max_tokens": 100}
@@ -84,9 +89,9 @@ def test_given_citations_then_each_number_links_to_its_document_and_unknown_ones
 def test_given_guardrail_outcomes_then_blocks_are_errors_and_masks_are_warnings():
     assert views.guardrail_note({"intervened": False, "action": "NONE"}) is None
     blocked = views.guardrail_note({"intervened": True, "action": "BLOCKED", "policies": ["content:PROMPT_ATTACK"], "message": "차단"})
-    assert blocked == ("error", "Blocked by the guardrail (content:PROMPT_ATTACK).")
+    assert blocked == ("error", "가드레일이 차단했습니다 / Blocked by the guardrail (content:PROMPT_ATTACK).")
     assert views.guardrail_note({"intervened": True, "action": "ANONYMIZED", "policies": ["pii:EMAIL"]}) == (
-        "warning", "The guardrail masked sensitive data (pii:EMAIL).",
+        "warning", "가드레일이 민감한 정보를 가렸습니다 / The guardrail masked sensitive data (pii:EMAIL).",
     )  # fmt: skip
 
 

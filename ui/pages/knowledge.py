@@ -1,41 +1,88 @@
-"""Knowledge base: questions answered from the documents, with numbered citations that link to them."""
+"""Knowledge base: questions answered from the documents, with numbered citations that link to them. Answers
+stream (POST /rag/query/stream): the question shows at once, then the words and each citation as they arrive."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import streamlit as st
 
-from ui import session, views
+from ui import live, session, streamed, views
+from ui.client import ApiError
+from ui.reading import Reading
 
 st.title("Knowledge base")
 catalog = session.models()
 names = {"": "Stack default (models.rag)"} | {m["id"]: m["name"] for m in catalog["chat_models"]}
 state = st.session_state
 state.setdefault("rag_history", [])
+state.setdefault("rag_stream", None)  # while an answer streams: {"question", "reading"} (it outlives reruns)
+busy = state["rag_stream"] is not None
+
+
+def ask_stop() -> None:
+    """The Stop button's callback: it runs first in the rerun the click starts, which ends the drawing run."""
+    state["rag_stop"] = True
+
 
 left, right = st.columns([3, 1])
 model_id = right.selectbox("Model", list(names), format_func=names.__getitem__, key="rag_model")
 results = right.slider("Passages", 1, 20, 5, key="rag_results")
 with left.form("ask", clear_on_submit=True):
     question = st.text_area("Question", placeholder="재택 근무는 며칠 가능한가요?")
-    asked = st.form_submit_button("Ask", type="primary")
+    asked = st.form_submit_button("Ask", type="primary", disabled=busy)
 
-if asked and question.strip():
-    body = {"question": question.strip(), "number_of_results": results} | ({"model_id": model_id} if model_id else {})
-    with st.spinner("Searching the documents…"):
-        answer = session.call("POST", "rag/query", body)
-    if answer:
-        state["rag_history"].insert(0, {"question": question.strip(), **answer})
-
+newest = st.container()  # the answer being streamed goes above the earlier ones
 for entry in state["rag_history"]:
     with st.container(border=True):
         st.markdown(f"**Q.** {entry['question']}")
         st.markdown(views.linked_answer(entry["answer"], entry.get("citations", [])))
-        note = views.guardrail_note(entry.get("guardrail"))
-        if note:
-            (st.error if note[0] == "error" else st.warning)(note[1])
-        for citation in entry.get("citations", []):
-            with st.expander(views.citation_label(citation)):
-                st.text(citation.get("excerpt", ""))  # as written: passages are not Markdown
-                if citation.get("url"):
-                    st.link_button("Open the document", citation["url"])
-                st.caption(f"score {citation.get('score')}")
+        live.show_note(views.guardrail_note(entry.get("guardrail")))
+        if entry.get("interrupted"):
+            st.caption(f":material/stop_circle: {streamed.INTERRUPTED}")
+        if entry.get("notice"):
+            st.info(entry["notice"])
+        live.show_citations(entry.get("citations", []))
+        if entry.get("usage_line"):
+            st.caption(entry["usage_line"])
+
+
+def follow(pending: dict[str, Any]) -> None:
+    """The answer being streamed, with its citations as they come and a Stop button, until the stream ends; then
+    it joins the session's questions (RAG answers are not stored by the API)."""
+    reading: Reading = pending["reading"]
+    with newest, st.container(border=True):
+        st.markdown(f"**Q.** {pending['question']}")
+        answer = live.LiveAnswer(citations=True)
+        stop_slot = st.empty()
+    stop_slot.button("중지 / Stop", key="rag_stop_button", icon=":material/stop_circle:", on_click=ask_stop,
+                     disabled=reading.reply.stopped)  # fmt: skip
+    if state.pop("rag_stop", False):
+        try:
+            reading.stop()
+        except ApiError as err:
+            session.show_error(err)
+    answer.follow(reading)
+    stop_slot.empty()
+    if not reading.claim():
+        st.rerun()  # an earlier run (ended by a click) recorded it first
+    state["rag_stream"] = None
+    reply = reading.reply
+    if reading.failure:
+        with newest:
+            live.show_failure(reading.failure)
+        return
+    if reply.error or not reply.done:
+        return  # the error is shown under the answer
+    state["rag_history"].insert(0, {"question": pending["question"], "answer": reply.text, "citations": reply.citations,
+                                    "guardrail": reply.guardrail, "interrupted": reply.interrupted,
+                                    "notice": (reply.done.get("notice") or {}).get("message"),
+                                    "usage_line": streamed.usage_line(reply.usage)})  # fmt: skip
+    st.rerun()
+
+
+if asked and question.strip() and not busy:
+    body = {"question": question.strip(), "number_of_results": results} | ({"model_id": model_id} if model_id else {})
+    state["rag_stream"] = {"question": question.strip(), "reading": Reading(session.client(), "rag/query/stream", body)}
+if state["rag_stream"]:
+    follow(state["rag_stream"])

@@ -1,0 +1,106 @@
+"""A streamed answer on a page as it arrives: the thinking indicator until the first words, the words, the
+citations (RAG) and the guardrail's notes. The pages own the conversation; this module only draws one answer."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import streamlit as st
+
+from ui import session, streamed, views
+from ui.client import ApiError
+from ui.reading import Reading
+from ui.streamed import Reply
+
+FRAME_SECONDS = 0.05  # at most 20 redraws a second, however small the deltas
+
+
+def show_citations(citations: list[dict[str, Any]]) -> None:
+    for citation in citations:
+        with st.expander(views.citation_label(citation)):
+            st.text(citation.get("excerpt", ""))  # as written: passages are not Markdown
+            if citation.get("url"):
+                st.link_button("Open the document", citation["url"])
+            st.caption(f"score {citation.get('score')}")
+
+
+def show_note(note: tuple[str, str] | None) -> None:
+    if note:
+        (st.error if note[0] == "error" else st.warning)(note[1])
+
+
+def show_failure(err: ApiError) -> None:
+    """An API error in both languages (a 401 signs the user out, as elsewhere)."""
+    session.show_error(err)
+
+
+class LiveAnswer:
+    """Placeholders made in the current container (a chat bubble, a bordered box), filled by `follow`."""
+
+    def __init__(self, *, citations: bool = False) -> None:
+        self._frozen_slot = st.empty()  # paragraphs of a long answer that no longer change
+        self._frozen: Any = None
+        self._tail = st.empty()  # the text still being written
+        self._notes = st.empty()
+        self._cites = st.empty() if citations else None
+        self._linked = citations
+        self._settled = 0
+        self._drawn: tuple[Any, ...] = ()
+        self._cited = -1
+
+    def follow(self, reading: Reading) -> None:
+        """Draw the answer each time something arrives, until the stream has ended."""
+        seen, last = -1, 0.0
+        while True:
+            current = reading.wait(seen, 0.5)
+            if current == seen:
+                continue
+            pause = FRAME_SECONDS - (time.monotonic() - last)
+            if pause > 0:
+                time.sleep(pause)
+            seen = reading.wait(current, 0)  # with what came during the pause
+            finished = reading.finished
+            self.draw(reading.reply, finished)
+            last = time.monotonic()
+            if finished:
+                return
+
+    def draw(self, reply: Reply, finished: bool) -> None:
+        text = reply.text
+        if reply.blocked and self._settled:  # the guardrail's message replaces everything shown
+            self._frozen_slot.empty()
+            self._frozen, self._settled = None, 0
+        if not text:
+            if finished:
+                self._tail.empty()
+            else:
+                self._tail.markdown(f":gray[:material/hourglass_top: {streamed.THINKING}]")
+        else:
+            cut = streamed.settled_split(text, self._settled)
+            if cut > self._settled:
+                if self._frozen is None:
+                    self._frozen = self._frozen_slot.container()
+                self._frozen.markdown(self._text(text[self._settled : cut], reply))
+                self._settled = cut
+            self._tail.markdown(self._text(text[self._settled :], reply))
+        self._draw_notes(reply, finished)
+        if self._cites is not None and len(reply.citations) != self._cited:
+            self._cited = len(reply.citations)
+            with self._cites.container():
+                show_citations(reply.citations)
+
+    def _text(self, text: str, reply: Reply) -> str:
+        return views.linked_answer(text, reply.citations) if self._linked else text
+
+    def _draw_notes(self, reply: Reply, finished: bool) -> None:
+        state = (finished, reply.stopped, bool(reply.guardrail), bool(reply.error), bool(reply.done))
+        if state == self._drawn:
+            return
+        self._drawn = state
+        with self._notes.container():
+            show_note(views.guardrail_note(reply.guardrail))
+            if reply.stopped and not finished:
+                st.caption(f":material/stop_circle: {streamed.STOPPING}")
+            if reply.error:
+                st.error(streamed.error_text(reply.error))
