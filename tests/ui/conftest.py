@@ -1,7 +1,8 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+import urllib.request
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -23,3 +24,19 @@ def outputs_file(stack: dict[str, Any], tmp_path: Path, monkeypatch: pytest.Monk
     path.write_text(json.dumps(stack), encoding="utf-8")
     monkeypatch.setenv("GENAI_OUTPUTS", str(path))
     return path
+
+
+def sim_model_settings(stack: dict[str, Any], **settings: Any) -> dict[str, Any]:
+    """The offline model's pace and replies, set over HTTP as `make dev` users do (POST /_sim/model)."""
+    control = urllib.request.Request(stack["BedrockEndpoint"] + "/_sim/model", data=json.dumps(settings).encode(), method="POST",
+                                     headers={"Content-Type": "application/json"})  # fmt: skip
+    with urllib.request.urlopen(control, timeout=10) as answer:
+        found: dict[str, Any] = json.loads(answer.read())
+    return found
+
+
+@pytest.fixture
+def sim_model(stack: dict[str, Any]) -> Iterator[Callable[..., dict[str, Any]]]:
+    """Pace the offline model for one test (first_token_ms, token_ms, reply_tokens); its defaults again afterwards."""
+    yield lambda **settings: sim_model_settings(stack, **settings)
+    sim_model_settings(stack, first_token_ms=0, token_ms=0, reply_tokens=None, reply_suffix="")

@@ -1,5 +1,6 @@
 """End to end in a real browser: Debian's headless Chromium, driven by Playwright, against `streamlit run`
-on the local stack. Signs in, chats in Korean, and sees the reply. Screenshots go to the test's tmp folder."""
+on the local stack. Signs in, chats in Korean, and sees the reply; with the offline Bedrock paced over HTTP, sees
+chat and RAG answers grow before they are done, and stops one. Screenshots go to the test's tmp folder."""
 
 from __future__ import annotations
 
@@ -9,10 +10,17 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+
+from ui.client import Client, Outputs, sign_in
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
 
 ROOT = Path(__file__).resolve().parents[2]
 DEBIAN_CHROMIUM = Path("/usr/bin/chromium")
@@ -57,7 +65,9 @@ def ui_url(outputs_file: Path) -> Iterator[str]:
     process.wait(timeout=20)
 
 
-def test_given_a_browser_when_the_demo_user_signs_in_and_chats_in_korean_then_the_reply_shows(ui_url, tmp_path):
+@contextmanager
+def signed_in(ui_url: str, username: str = "admin@example.com") -> Iterator[Page]:
+    """A headless Chromium page on the UI, signed in as a demo user, on the Chat page."""
     from playwright.sync_api import Error, sync_playwright
 
     with sync_playwright() as playwright:
@@ -67,11 +77,19 @@ def test_given_a_browser_when_the_demo_user_signs_in_and_chats_in_korean_then_th
             pytest.fail(f"no Chromium to drive ({err.message.splitlines()[0]}): run `make browser`, or set CHROMIUM=/path/to/chrome")
         page = browser.new_page(viewport={"width": 1280, "height": 900}, user_agent="genai-e2e")
         page.goto(ui_url)
-        page.get_by_role("textbox", name="E-mail").fill("admin@example.com")
+        page.get_by_role("textbox", name="E-mail").fill(username)
         page.get_by_role("textbox", name="Password").fill("Local-Demo-Pass-1!")
         page.get_by_role("button", name="Sign in").click()
         page.get_by_role("heading", name="Chat").wait_for(timeout=30_000)
         page.get_by_text("Signed in as").wait_for()
+        try:
+            yield page
+        finally:
+            browser.close()
+
+
+def test_given_a_browser_when_the_demo_user_signs_in_and_chats_in_korean_then_the_reply_shows(ui_url, tmp_path):
+    with signed_in(ui_url) as page:
         page.screenshot(path=tmp_path / "1-chat.png")
         page.get_by_role("textbox", name="Message").fill("안녕하세요, 브라우저에서 인사드립니다")
         page.keyboard.press("Enter")
@@ -79,4 +97,107 @@ def test_given_a_browser_when_the_demo_user_signs_in_and_chats_in_korean_then_th
         reply.wait_for(timeout=30_000)
         page.screenshot(path=tmp_path / "2-reply.png", full_page=True)
         assert page.get_by_test_id("stChatMessage").count() == 2
-        browser.close()
+
+
+DONE = "tokens · end_turn"  # the usage line under an answer once its stream said `done`
+
+
+def grown(read: Callable[[], str], since: str, page: Page, timeout: float = 30) -> str:
+    """The text `read()` gives once it differs from `since` while the answer is not done yet."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        text = read()
+        if text != since:
+            assert page.get_by_text(DONE).count() == 0, "the answer completed before the text was seen growing"
+            return text
+        time.sleep(0.05)
+    raise AssertionError(f"the answer did not grow from {since[-80:]!r} within {timeout} s")
+
+
+def test_given_a_paced_model_when_chatting_then_the_message_shows_at_once_and_the_answer_grows_before_it_is_done(
+    ui_url, sim_model, tmp_path
+):
+    sim_model(first_token_ms=300, token_ms=30, reply_tokens=300)  # first words after ~2 s (the sync guardrail's batch), done after ~9 s
+    message = "서울 여행 코스를 천천히 알려 주세요"
+    with signed_in(ui_url, "user@example.com") as page:
+        page.get_by_role("textbox", name="Message").fill(message)
+        page.keyboard.press("Enter")
+        bubbles = page.get_by_test_id("stChatMessage")
+        bubbles.filter(has_text=message).wait_for(timeout=5_000)
+        assert bubbles.nth(1).inner_text().endswith("생각 중… / Thinking…")  # the message, then the indicator: no words yet
+        page.screenshot(path=tmp_path / "1-thinking.png")
+        answer = bubbles.nth(1).get_by_test_id("stMarkdownContainer").first
+        first = grown(answer.inner_text, "", page)
+        while "You said" not in first:
+            first = grown(answer.inner_text, first, page)
+        later = grown(answer.inner_text, first, page)
+        page.screenshot(path=tmp_path / "2-partial.png")
+        assert later.startswith(first)
+        assert len(later) > len(first)
+        page.get_by_text(DONE).wait_for(timeout=60_000)
+        done = page.get_by_test_id("stChatMessage").nth(1).get_by_test_id("stMarkdownContainer").first.inner_text()
+        page.screenshot(path=tmp_path / "3-done.png", full_page=True)
+        assert done.startswith(later)
+        assert len(done) > len(later)
+        assert page.get_by_role("button", name="Stop").count() == 0
+
+
+def test_given_a_long_answer_when_stop_is_clicked_then_it_stops_and_the_turn_shows_as_interrupted(ui_url, outputs_file, sim_model,
+                                                                                                     tmp_path):  # fmt: skip
+    sim_model(token_ms=30, reply_tokens=1500)  # 45 s unless stopped
+    message = "멈출 때까지 길게 써 주세요"
+    with signed_in(ui_url, "user@example.com") as page:
+        page.get_by_role("textbox", name="Message").fill(message)
+        page.keyboard.press("Enter")
+        page.get_by_test_id("stChatMessage").filter(has_text="You said").wait_for(timeout=15_000)
+        clicked = time.monotonic()
+        page.get_by_role("button", name="Stop").click()
+        page.get_by_text("Interrupted: the answer as far as it got").wait_for(timeout=20_000)
+        assert time.monotonic() - clicked < 20
+        page.screenshot(path=tmp_path / "4-interrupted.png", full_page=True)
+        shown = page.get_by_test_id("stChatMessage").nth(1).get_by_test_id("stMarkdownContainer").first.inner_text()
+        assert page.get_by_text(DONE).count() == 0
+    outputs = Outputs.load(outputs_file)
+    client = Client(outputs.api_url, sign_in(outputs, "user@example.com", "Local-Demo-Pass-1!"))
+    newest = client.call("GET", "conversations?limit=1")["conversations"][0]
+    stored = client.call("GET", f"conversations/{newest['conversation_id']}")["messages"]
+    assert [m["role"] for m in stored] == ["user", "assistant"]
+    assert stored[0]["content"] == message
+    assert stored[1]["interrupted"] is True
+    assert stored[1]["content"].strip() == shown.strip()
+    assert len(shown) < 1500 * 4 // 2  # far from the whole answer
+
+
+def test_given_a_paced_model_when_asking_the_knowledge_base_then_the_answer_and_its_citation_arrive_before_it_is_done(
+    ui_url, outputs_file, sim_model, tmp_path
+):
+    outputs = Outputs.load(outputs_file)
+    client = Client(outputs.api_url, sign_in(outputs, "user@example.com", "Local-Demo-Pass-1!"))
+    deadline = time.monotonic() + 30
+    while not client.call("POST", "rag/query", {"question": QUESTION})["citations"]:  # the seed corpus, once ingested
+        assert time.monotonic() < deadline, "the seed corpus was not ingested"
+        time.sleep(1)
+    sim_model(first_token_ms=300, token_ms=30, reply_tokens=300)  # the cited sentence again and again: ~9 s
+    with signed_in(ui_url, "user@example.com") as page:
+        page.get_by_role("link", name="Knowledge base").click()
+        page.get_by_role("textbox", name="Question").fill(QUESTION)
+        page.get_by_role("button", name="Ask").click()
+        box = page.get_by_test_id("stVerticalBlock").filter(has_text=f"Q. {QUESTION}").last
+        box.get_by_text("생각 중… / Thinking…").wait_for(timeout=5_000)
+        answer = box.get_by_test_id("stMarkdownContainer").nth(1)
+        first = grown(answer.inner_text, "", page)
+        while "재택 근무는 주 2일" not in first:
+            first = grown(answer.inner_text, first, page)
+        box.get_by_text("[1] hr-faq-ko.md").wait_for(timeout=5_000)  # the citation, as soon as the answer named [1]
+        assert page.get_by_text(DONE).count() == 0
+        later = grown(answer.inner_text, first, page)
+        page.screenshot(path=tmp_path / "5-rag-partial.png")
+        assert later.startswith(first)
+        assert len(later) > len(first)
+        page.get_by_text(DONE).wait_for(timeout=60_000)
+        page.screenshot(path=tmp_path / "6-rag-done.png", full_page=True)
+        done = page.get_by_test_id("stVerticalBlock").filter(has_text=f"Q. {QUESTION}").last
+        assert done.get_by_test_id("stMarkdownContainer").nth(1).inner_text().startswith(later)
+
+
+QUESTION = "재택 근무는 며칠 가능한가요?"
