@@ -40,3 +40,16 @@ def sim_model(stack: dict[str, Any]) -> Iterator[Callable[..., dict[str, Any]]]:
     """Pace the offline model for one test (first_token_ms, token_ms, reply_tokens); its defaults again afterwards."""
     yield lambda **settings: sim_model_settings(stack, **settings)
     sim_model_settings(stack, first_token_ms=0, token_ms=0, reply_tokens=None, reply_suffix="")
+
+
+STREAM_USER = "streams@example.com"
+
+
+@pytest.fixture(scope="session")
+def stream_user(stack: dict[str, Any]) -> str:
+    """A user of its own for the streaming tests (same password as the demo users), so the conversations they
+    leave do not show in the demo user's list that other tests count."""
+    from tests.integration.live import create_user
+
+    create_user(stack, STREAM_USER, "Local-Demo-Pass-1!")
+    return STREAM_USER

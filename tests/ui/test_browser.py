@@ -115,15 +115,15 @@ def grown(read: Callable[[], str], since: str, page: Page, timeout: float = 30) 
 
 
 def test_given_a_paced_model_when_chatting_then_the_message_shows_at_once_and_the_answer_grows_before_it_is_done(
-    ui_url, sim_model, tmp_path
+    ui_url, stream_user, sim_model, tmp_path
 ):
     sim_model(first_token_ms=300, token_ms=30, reply_tokens=300)  # first words after ~2 s (the sync guardrail's batch), done after ~9 s
     message = "서울 여행 코스를 천천히 알려 주세요"
-    with signed_in(ui_url, "user@example.com") as page:
+    with signed_in(ui_url, stream_user) as page:
         page.get_by_role("textbox", name="Message").fill(message)
         page.keyboard.press("Enter")
         bubbles = page.get_by_test_id("stChatMessage")
-        bubbles.filter(has_text=message).wait_for(timeout=5_000)
+        bubbles.filter(has_text=message).first.wait_for(timeout=5_000)
         assert bubbles.nth(1).inner_text().endswith("생각 중… / Thinking…")  # the message, then the indicator: no words yet
         page.screenshot(path=tmp_path / "1-thinking.png")
         answer = bubbles.nth(1).get_by_test_id("stMarkdownContainer").first
@@ -142,11 +142,11 @@ def test_given_a_paced_model_when_chatting_then_the_message_shows_at_once_and_th
         assert page.get_by_role("button", name="Stop").count() == 0
 
 
-def test_given_a_long_answer_when_stop_is_clicked_then_it_stops_and_the_turn_shows_as_interrupted(ui_url, outputs_file, sim_model,
-                                                                                                     tmp_path):  # fmt: skip
+def test_given_a_long_answer_when_stop_is_clicked_then_it_stops_and_the_turn_shows_as_interrupted(ui_url, outputs_file, stream_user,
+                                                                                                     sim_model, tmp_path):  # fmt: skip
     sim_model(token_ms=30, reply_tokens=1500)  # 45 s unless stopped
     message = "멈출 때까지 길게 써 주세요"
-    with signed_in(ui_url, "user@example.com") as page:
+    with signed_in(ui_url, stream_user) as page:
         page.get_by_role("textbox", name="Message").fill(message)
         page.keyboard.press("Enter")
         page.get_by_test_id("stChatMessage").filter(has_text="You said").wait_for(timeout=15_000)
@@ -158,7 +158,7 @@ def test_given_a_long_answer_when_stop_is_clicked_then_it_stops_and_the_turn_sho
         shown = page.get_by_test_id("stChatMessage").nth(1).get_by_test_id("stMarkdownContainer").first.inner_text()
         assert page.get_by_text(DONE).count() == 0
     outputs = Outputs.load(outputs_file)
-    client = Client(outputs.api_url, sign_in(outputs, "user@example.com", "Local-Demo-Pass-1!"))
+    client = Client(outputs.api_url, sign_in(outputs, stream_user, "Local-Demo-Pass-1!"))
     newest = client.call("GET", "conversations?limit=1")["conversations"][0]
     stored = client.call("GET", f"conversations/{newest['conversation_id']}")["messages"]
     assert [m["role"] for m in stored] == ["user", "assistant"]
@@ -169,16 +169,16 @@ def test_given_a_long_answer_when_stop_is_clicked_then_it_stops_and_the_turn_sho
 
 
 def test_given_a_paced_model_when_asking_the_knowledge_base_then_the_answer_and_its_citation_arrive_before_it_is_done(
-    ui_url, outputs_file, sim_model, tmp_path
+    ui_url, outputs_file, stream_user, sim_model, tmp_path
 ):
     outputs = Outputs.load(outputs_file)
-    client = Client(outputs.api_url, sign_in(outputs, "user@example.com", "Local-Demo-Pass-1!"))
+    client = Client(outputs.api_url, sign_in(outputs, stream_user, "Local-Demo-Pass-1!"))
     deadline = time.monotonic() + 30
     while not client.call("POST", "rag/query", {"question": QUESTION})["citations"]:  # the seed corpus, once ingested
         assert time.monotonic() < deadline, "the seed corpus was not ingested"
         time.sleep(1)
     sim_model(first_token_ms=300, token_ms=30, reply_tokens=300)  # the cited sentence again and again: ~9 s
-    with signed_in(ui_url, "user@example.com") as page:
+    with signed_in(ui_url, stream_user) as page:
         page.get_by_role("link", name="Knowledge base").click()
         page.get_by_role("textbox", name="Question").fill(QUESTION)
         page.get_by_role("button", name="Ask").click()

@@ -19,10 +19,10 @@ PASSWORD = "Local-Demo-Pass-1!"
 
 
 @pytest.fixture
-def genai(outputs_file: Path, tmp_path: Path) -> list[str]:
+def genai(outputs_file: Path, tmp_path: Path, stream_user: str) -> list[str]:
     """The command line, signed in as the demo user (`genai login` keeps the token in a file)."""
     command = [sys.executable, "-m", "ui.cli", "--outputs", str(outputs_file), "--token-file", str(tmp_path / "token")]
-    login = subprocess.run([*command, "login", "--username", "user@example.com", "--password", PASSWORD], cwd=ROOT,
+    login = subprocess.run([*command, "login", "--username", stream_user, "--password", PASSWORD], cwd=ROOT,
                            capture_output=True, text=True, timeout=60, check=False)  # fmt: skip
     assert login.returncode == 0, login.stderr
     return command
@@ -67,9 +67,9 @@ def test_given_json_then_each_event_is_one_line_and_given_no_stream_then_the_old
     assert answer["usage"]["output_tokens"] > 0
 
 
-def test_given_a_question_then_genai_rag_prints_the_answer_then_its_citations(genai, outputs_file):
+def test_given_a_question_then_genai_rag_prints_the_answer_then_its_citations(genai, outputs_file, stream_user):
     outputs = Outputs.load(outputs_file)
-    client = Client(outputs.api_url, sign_in(outputs, "user@example.com", PASSWORD))
+    client = Client(outputs.api_url, sign_in(outputs, stream_user, PASSWORD))
     deadline = time.monotonic() + 30
     while not client.call("POST", "rag/query", {"question": "재택 근무는 며칠 가능한가요?"})["citations"]:  # once ingested
         assert time.monotonic() < deadline, "the seed corpus was not ingested"

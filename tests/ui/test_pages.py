@@ -87,10 +87,11 @@ def test_given_a_korean_message_then_the_reply_shows_and_the_conversation_is_lis
     assert not at.chat_message
 
 
-def test_given_a_message_then_the_reply_is_streamed_shown_with_its_usage_and_stored_as_shown(outputs_file, stack, sim_model):
+def test_given_a_message_then_the_reply_is_streamed_shown_with_its_usage_and_stored_as_shown(outputs_file, stack, stream_user,
+                                                                                               sim_model):  # fmt: skip
     sim_model(first_token_ms=100, token_ms=2, reply_tokens=300)
     before = len(model_operations(stack))
-    at = app(outputs_file, "user@example.com")
+    at = app(outputs_file, stream_user)
     at.chat_input[0].set_value("스트리밍으로 답해 주세요").run()
     assert not texts(at, "error")
     assert str(at.chat_message[0].markdown[0].value) == "스트리밍으로 답해 주세요"
@@ -104,16 +105,17 @@ def test_given_a_message_then_the_reply_is_streamed_shown_with_its_usage_and_sto
     assert [m["content"] for m in stored["messages"]] == ["스트리밍으로 답해 주세요", reply]
 
 
-def test_given_a_conversation_with_an_interrupted_turn_then_opening_it_shows_the_turn_as_interrupted(outputs_file, stack, sim_model):
+def test_given_a_conversation_with_an_interrupted_turn_then_opening_it_shows_the_turn_as_interrupted(outputs_file, stack, stream_user,
+                                                                                                      sim_model):  # fmt: skip
     sim_model(token_ms=20, reply_tokens=2000)
-    client, reply = Client(stack["ApiUrl"], sign_in(Outputs.load(outputs_file), "user@example.com", PASSWORD)), Reply()
+    client, reply = Client(stack["ApiUrl"], sign_in(Outputs.load(outputs_file), stream_user, PASSWORD)), Reply()
     with client.stream("chat/stream", {"message": "멈춘 답변을 다시 열어 봅니다"}) as events:
         for event in events:
             reply.apply(event)
             if event.kind == "delta" and not reply.stopped:
                 reply.stopped = client.stop(str(reply.stream_id))["stopping"]
     assert reply.interrupted
-    at = app(outputs_file, "user@example.com")
+    at = app(outputs_file, stream_user)
     next(b for b in at.sidebar.button if b.key == f"open-{reply.conversation_id}").click().run()
     assert [str(m.markdown[0].value) for m in at.chat_message] == [
         "멈춘 답변을 다시 열어 봅니다",
