@@ -124,7 +124,8 @@ def test_given_a_paced_model_when_chatting_then_the_message_shows_at_once_and_th
         page.keyboard.press("Enter")
         bubbles = page.get_by_test_id("stChatMessage")
         bubbles.filter(has_text=message).first.wait_for(timeout=5_000)
-        assert bubbles.nth(1).inner_text().endswith("생각 중… / Thinking…")  # the message, then the indicator: no words yet
+        bubbles.nth(1).get_by_text("생각 중… / Thinking…").wait_for(timeout=5_000)  # the message, then the indicator
+        assert "You said" not in bubbles.nth(1).inner_text()  # no words yet
         page.screenshot(path=tmp_path / "1-thinking.png")
         answer = bubbles.nth(1).get_by_test_id("stMarkdownContainer").first
         first = grown(answer.inner_text, "", page)
