@@ -28,6 +28,7 @@ import time
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
+from pathlib import Path
 
 from bench import cold_start
 from bench.bundle import LAMBDAS_DIR, import_path
@@ -89,15 +90,17 @@ def adapter_headers(function: str, path: str) -> dict[str, str]:
     return {"x-amzn-request-context": json.dumps(context), "x-amzn-lambda-context": json.dumps(invocation)}
 
 
-def stream_sample(function: str, env: dict[str, str]) -> Sample:
+def stream_sample(function: str, env: dict[str, str], code: Path = LAMBDAS_DIR) -> Sample:
+    """One fresh app process; `code`: the code asset (another checkout's `lambdas/`, to compare two versions)."""
     if time.get_clock_info("perf_counter").implementation != "clock_gettime(CLOCK_MONOTONIC)":
         raise RuntimeError("this bench compares perf_counter across processes: it needs CLOCK_MONOTONIC (Linux)")
     app, path, body = STREAMS[function]
     port = _free_port()
-    child_env = {**env, "BENCH_PATH": json.dumps(import_path(function)), "STREAM_APP": app, "AWS_LWA_PORT": str(port),
+    path_entries = [str(code) if entry == str(LAMBDAS_DIR) else entry for entry in import_path(function)]
+    child_env = {**env, "BENCH_PATH": json.dumps(path_entries), "STREAM_APP": app, "AWS_LWA_PORT": str(port),
                  "POWERTOOLS_SERVICE_NAME": function}  # fmt: skip
-    code = cold_start.PREAMBLE + UVICORN
-    process = subprocess.Popen([sys.executable, "-I", "-S", "-c", code], cwd=LAMBDAS_DIR, env=child_env,
+    child = cold_start.PREAMBLE + UVICORN
+    process = subprocess.Popen([sys.executable, "-I", "-S", "-c", child], cwd=code, env=child_env,
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)  # fmt: skip
     try:
         line = process.stdout.readline() if process.stdout else ""
