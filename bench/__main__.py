@@ -1,6 +1,6 @@
 """`make bench`: every benchmark in one run, each figure beside its baseline, written to docs/performance.md.
 
-Usage: python -m bench [cold_samples] [warm_requests] [throughput_requests]
+Usage: python -m bench [cold_samples] [warm_requests] [throughput_requests] [stream_requests]
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from bench import cold_start, sizes, throughput, warm
+from bench import cold_start, sizes, stream_cold, stream_ttft, throughput, warm
 from bench.stack import local_stack, stack_process
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -30,7 +30,7 @@ def machine() -> str:
 
 def main() -> None:
     args = [int(a) for a in sys.argv[1:]]
-    cold_samples, warm_requests, load_requests = (args + [10, 200, 400][len(args) :])[:3]
+    cold_samples, warm_requests, load_requests, stream_requests = (args + [10, 200, 400, 30][len(args) :])[:4]
     about = machine()
     sections: dict[str, list[str]] = {}
     print("growth ...", file=sys.stderr, flush=True)  # first: the local stack below rewrites os.environ
@@ -45,9 +45,13 @@ def main() -> None:
         sections["cold"] = cold_start.lines(cold_start.measure(cold_samples, outputs), cold_samples)
         print("warm ...", file=sys.stderr, flush=True)
         sections["warm"] = warm.lines(warm.measure(warm_requests), warm_requests)
+        print("streaming cold start ...", file=sys.stderr, flush=True)
+        sections["stream_cold"] = stream_cold.lines(stream_cold.measure(cold_samples), cold_samples)
     print("throughput ...", file=sys.stderr, flush=True)  # the stack in its own process, as `make dev` runs it
     with stack_process() as outputs:
         sections["throughput"] = throughput.lines(throughput.measure(load_requests, outputs), load_requests)
+    print("time to first token ...", file=sys.stderr, flush=True)  # a stack process per guardrail stream mode
+    sections["stream_ttft"] = stream_ttft.lines(stream_ttft.measure(stream_requests), stream_requests)
     after = os.getloadavg()
     about += f"; after {after[0]:.2f}"
     for lines in sections.values():
@@ -63,10 +67,12 @@ START, END = "<!-- bench:start -->", "<!-- bench:end -->"
 def render(existing: str, about: str, sections: dict[str, list[str]]) -> str:
     """Replace the generated block of docs/performance.md (the prose around it is kept)."""
     titles = {"cold": "1. Cold start", "warm": "2. Warm overhead", "growth": "3. Growth of one conversation",
-              "sizes": "4. Sizes", "throughput": "5. Local throughput"}  # fmt: skip
+              "sizes": "4. Sizes", "throughput": "5. Local throughput", "stream_ttft": "6. Streaming: time to first token",
+              "stream_cold": "7. Streaming: cold start"}  # fmt: skip
     block = [START, f"Measured by `make bench` on {about}.", ""]
-    for key in ("cold", "warm", "growth", "sizes", "throughput"):
-        block += [f"### {titles[key]}", "", "```", *sections[key], "```", ""]
+    for key in titles:
+        if key in sections:
+            block += [f"### {titles[key]}", "", "```", *sections[key], "```", ""]
     block.append(END)
     generated = "\n".join(block)
     if START in existing and END in existing:

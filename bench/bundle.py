@@ -1,7 +1,7 @@
 """Dependency layers built the way `make synth` builds them, cached outside the repository for the benchmarks
 (BENCH_CACHE, else $XDG_CACHE_HOME/bedrock-genai-stack/bench, else ~/.cache/bedrock-genai-stack/bench).
 
-Two flavours of each layer (core, rag, image, and `runtime`: boto3 as the Lambda runtime provides it):
+Two flavours of each layer (core, rag, image, stream, and `runtime`: boto3 as the Lambda runtime provides it):
 * "lambda": the real thing, pip's python3.13/arm64 wheels (infra.bundling.pip_command), for sizes;
 * "native": the same requirements and pins for this machine's Python, so a fresh process can import
   a handler with exactly its bundled dependencies (and nothing else from the dev venv) and be timed.
@@ -25,8 +25,10 @@ ROOT = Path(__file__).resolve().parent.parent
 LAMBDAS_DIR = ROOT / "lambdas"
 _USER_CACHE = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
 CACHE = Path(os.environ.get("BENCH_CACHE") or _USER_CACHE / "bedrock-genai-stack" / "bench")
-LAYERS = {"core": ("requirements.txt", True), "rag": ("requirements-rag.txt", False), "image": ("requirements-image.txt", False)}
+LAYERS = {"core": ("requirements.txt", True), "rag": ("requirements-rag.txt", False), "image": ("requirements-image.txt", False),
+          "stream": ("requirements-stream.txt", False)}  # fmt: skip
 FUNCTION_LAYERS = {"chat": ("core",), "rag": ("core", "rag"), "image": ("core", "image")}
+STREAM_FUNCTION_LAYERS = {"chat_stream": ("core", "stream"), "rag_stream": ("core", "rag", "stream")}  # as infra/stack.py gives them
 
 
 def _runtime_requirements() -> Path:
@@ -72,6 +74,7 @@ def layer(name: str, flavour: Flavour) -> Path:
 
 def import_path(function: str | None) -> list[str]:
     """sys.path of a function on Lambda, natively built: code asset, its layers, then the runtime's boto3."""
-    layers = [str(layer(name, "native")) for name in FUNCTION_LAYERS.get(function or "", ("core",))]
+    names = {**FUNCTION_LAYERS, **STREAM_FUNCTION_LAYERS}.get(function or "", ("core",))
+    layers = [str(layer(name, "native")) for name in names]
     code = [str(LAMBDAS_DIR)] if function else []
     return [*code, *layers, str(layer("runtime", "native"))]

@@ -34,12 +34,15 @@ def local_stack() -> Iterator[dict[str, Any]]:
             running.stop()
 
 
-def _wait_for_ingestion(timeout: float = 20.0) -> None:
+def _wait_for_ingestion(timeout: float = 20.0, outputs: dict[str, Any] | None = None) -> None:
+    """Until the seed corpus is indexed: the offline Bedrock of this process's environment, or of a stack's `outputs`."""
     import boto3
 
     from local.stack import NAMES
 
-    client = boto3.client("bedrock-agent")
+    elsewhere = {} if outputs is None else {"endpoint_url": outputs["BedrockEndpoint"], "region_name": outputs["Region"],
+                                            "aws_access_key_id": "local", "aws_secret_access_key": "local"}  # fmt: skip
+    client = boto3.client("bedrock-agent", **elsewhere)
     deadline = time.time() + timeout
     while time.time() < deadline:
         jobs = client.list_ingestion_jobs(knowledgeBaseId=NAMES["kb"], dataSourceId=NAMES["ds"])["ingestionJobSummaries"]
@@ -75,9 +78,16 @@ def call(url: str, token: str, method: str = "GET", body: dict[str, Any] | None 
 
 
 @contextmanager
-def stack_process() -> Iterator[dict[str, Any]]:
-    """`python -m local.stack` in its own process, as `make dev` runs it (free ports, fresh state)."""
+def stack_process(config: dict[str, Any] | None = None) -> Iterator[dict[str, Any]]:
+    """`python -m local.stack` in its own process, as `make dev` runs it (free ports, fresh state); `config`: an override
+    of cdk.json's configuration, as `make dev CONFIG=file` gives one (LOCAL_CONFIG)."""
     from local.launch import running_stack
 
-    with tempfile.TemporaryDirectory(prefix="bench-stack-process-") as state, running_stack(Path(state)) as outputs:
-        yield outputs
+    with tempfile.TemporaryDirectory(prefix="bench-stack-process-") as state:
+        env = {}
+        if config is not None:
+            override = Path(state) / "config-override.json"
+            override.write_text(json.dumps(config), encoding="utf-8")
+            env["LOCAL_CONFIG"] = str(override)
+        with running_stack(Path(state) / "stack", env) as outputs:
+            yield outputs

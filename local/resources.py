@@ -3,20 +3,33 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from infra import constants as names
+
+if TYPE_CHECKING:
+    from infra.config import AppConfig
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def render_runtime_config(path: Path) -> Path:
-    """Write the runtime config the stack would bundle (from cdk.json) to `path`."""
+def local_config() -> AppConfig:
+    """cdk.json's configuration (dev profile) and, when `LOCAL_CONFIG` names one, an override file merged last, as
+    `make synth CONFIG=file` merges it (`make dev CONFIG=file` sets LOCAL_CONFIG)."""
     from infra.config import load_config
+
+    context = json.loads((ROOT / "cdk.json").read_text(encoding="utf-8"))["context"]
+    override = os.environ.get("LOCAL_CONFIG")
+    return load_config({**context, "config": override} if override else context)
+
+
+def render_runtime_config(path: Path) -> Path:
+    """Write the runtime config the stack would bundle (from local_config()) to `path`."""
     from infra.deployment import resolve, runtime_config
 
-    config = load_config(json.loads((ROOT / "cdk.json").read_text(encoding="utf-8"))["context"])
+    config = local_config()
     document = runtime_config(resolve(config, config.region or "us-west-2"))
     path.write_text(json.dumps(document, ensure_ascii=False, indent=1), encoding="utf-8")
     return path

@@ -37,9 +37,9 @@ class Running:
 
 
 def _config() -> Any:
-    from infra.config import load_config
+    from local.resources import local_config
 
-    return load_config(json.loads((ROOT / "cdk.json").read_text(encoding="utf-8"))["context"])
+    return local_config()
 
 
 def _stable_ids(data: Path) -> None:
@@ -226,9 +226,11 @@ def main() -> None:
     state = Path(os.environ.get("LOCAL_STATE_DIR", ROOT / ".local"))
     defaults = (("api_port", "LOCAL_API_PORT", 3000), ("aws_port", "LOCAL_AWS_PORT", 5050), ("bedrock_port", "LOCAL_BEDROCK_PORT", 5100))
     ports = {name: int(os.environ.get(variable, default)) for name, variable, default in defaults}
+    from infra.config import ConfigError
+
     try:
         running = start(state, bedrock=os.environ.get("BEDROCK", "local"), **ports)
-    except StartError as err:
+    except (StartError, ConfigError) as err:
         print(f"error: {err}", file=sys.stderr)
         sys.exit(2)
     out = running.outputs

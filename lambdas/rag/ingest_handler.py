@@ -15,7 +15,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from common.bedrock import agent_client
 from common.errors import ApiError
-from common.observability import logger
+from common.observability import logger, tracer
 from common.settings import IngestSettings, load_settings
 from rag.ingestion import Ingestion, JobRunningError
 
@@ -33,6 +33,7 @@ def _keys(records: list[dict[str, Any]]) -> list[str]:
 
 
 @logger.inject_lambda_context
+@tracer.capture_lambda_handler
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     records = event.get("Records", [])
     if not records:
