@@ -93,9 +93,10 @@ def test_given_the_genai_command_then_login_chat_documents_and_rag_work_from_a_t
         return json.loads(result.stdout)
 
     assert run("login", "--username", "admin@example.com", "--password", "Local-Demo-Pass-1!") == {"signed_in": "admin@example.com"}
-    answer = run("chat", "터미널에서 인사드립니다", "--model", "us.anthropic.claude-haiku-4-5-20251001-v1:0", "--temperature", "0.2")
-    assert "터미널에서 인사드립니다" in answer["message"]["content"]
-    answer = run("chat", "생각해 보고 답해 주세요", "--thinking", "--effort", "xhigh")  # the default model, Haiku 5.5
+    streamed = subprocess.run([*genai, "chat", "터미널에서 인사드립니다", "--model", "us.anthropic.claude-haiku-4-5-20251001-v1:0",
+                               "--temperature", "0.2"], capture_output=True, text=True, env=env, timeout=60)  # fmt: skip
+    assert (streamed.returncode, "«터미널에서 인사드립니다»" in streamed.stdout) == (0, True), streamed.stderr  # streamed text, not JSON
+    answer = run("chat", "생각해 보고 답해 주세요", "--thinking", "--effort", "xhigh", "--no-stream")  # the default model, Haiku 5.5
     assert "생각해 보고 답해 주세요" in answer["message"]["content"]
     assert "[offline reasoning]" not in answer["message"]["content"]
     document = tmp_path / "shuttle.txt"
