@@ -1,6 +1,6 @@
 """cdk-nag AwsSolutions acknowledgments: each on the narrowest construct, each with its reason.
 
-The README lists them too; an infra test fails if a finding appears that is not here.
+docs/security.md lists them too; an infra test fails if a finding appears that is not here.
 """
 
 from __future__ import annotations

@@ -8,7 +8,7 @@ from pathlib import Path
 from cfnlint.api import lint
 from cfnlint.config import ManualArgs
 
-IGNORED_CFN_LINT_RULES = {"W3005"}  # README: obsolete DependsOn that CDK emits with references
+IGNORED_CFN_LINT_RULES = {"W3005"}  # docs/security.md: obsolete DependsOn that CDK emits with references
 
 
 def _acknowledgments(outdir) -> dict[str, str]:
