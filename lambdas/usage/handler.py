@@ -27,7 +27,7 @@ from common.runtime_config import runtime_config
 from common.settings import UsageSettings, load_settings
 from common.storage import dynamodb_client
 from usage import admin_usage, budgets_admin, csv_export, listing, periods, report
-from usage.models import GROUP, SUB, BudgetOverride, BudgetsView, BudgetUpdate, UsageListing, UsageReport
+from usage.models import ENCODED_GROUP_MAX, SUB, BudgetOverride, BudgetsView, BudgetUpdate, UsageListing, UsageReport, group_name
 from usage.people import Directory
 from usage.store import UsageStore
 
@@ -117,16 +117,16 @@ def delete_user_budget(sub: Annotated[str, Path(pattern=SUB)]) -> Response[None]
 
 
 @app.put("/admin/budgets/groups/<name>")
-def put_group_budget(name: Annotated[str, Path(pattern=GROUP)], update: BudgetUpdate) -> BudgetOverride:
+def put_group_budget(name: Annotated[str, Path(min_length=1, max_length=ENCODED_GROUP_MAX)], update: BudgetUpdate) -> BudgetOverride:
     """Set a Cognito group's budget override (replaces an earlier one)."""
     admin = _admin()
-    return BudgetOverride.model_validate(budgets_admin.put("group", name, update, admin.sub, clock.now(), _store()))
+    return BudgetOverride.model_validate(budgets_admin.put("group", group_name(name), update, admin.sub, clock.now(), _store()))
 
 
 @app.delete("/admin/budgets/groups/<name>", responses={204: {"description": "Removed: the config's budget for the group applies"}})
-def delete_group_budget(name: Annotated[str, Path(pattern=GROUP)]) -> Response[None]:
+def delete_group_budget(name: Annotated[str, Path(min_length=1, max_length=ENCODED_GROUP_MAX)]) -> Response[None]:
     _admin()
-    budgets_admin.delete("group", name, _store())
+    budgets_admin.delete("group", group_name(name), _store())
     return Response(status_code=204, body=None)
 
 

@@ -2,16 +2,32 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from typing import Annotated, Literal
+from urllib.parse import unquote
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from common.errors import ValidationFailedError
 
 # The same maxima the config is validated against at synth (infra/config.py MAX_TOKENS_PER_DAY, MAX_USD_PER_MONTH).
 MAX_TOKENS_PER_DAY = 1_000_000_000
 MAX_USD_PER_MONTH = 1_000_000
 SUB = r"^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$"  # a Cognito sub is a UUID
-GROUP = r"^[^\s]{1,128}$"  # Cognito group names: 1-128 characters, no whitespace or control characters
+# Cognito group names: 1-128 characters, no whitespace or control characters (the API's pattern is [\p{L}\p{M}\p{S}\p{N}\p{P}]+:
+# https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CreateGroup.html).
+GROUP_NAME = re.compile(r"[^\s\x00-\x1f\x7f]{1,128}")
+ENCODED_GROUP_MAX = 128 * 12  # each character percent-encoded: up to 4 UTF-8 bytes of 3 characters each
+
+
+def group_name(raw: str) -> str:
+    """A group name from its path segment: REST API path parameters arrive percent-encoded (Korean names included)."""
+    name = unquote(raw)
+    if not GROUP_NAME.fullmatch(name):
+        problem = {"field": "name", "message": "a Cognito group name: 1-128 characters, no spaces"}
+        raise ValidationFailedError("the request is not valid: see details", details=[problem])
+    return name
 
 
 class BudgetUpdate(BaseModel):

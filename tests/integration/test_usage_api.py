@@ -347,6 +347,10 @@ def test_given_non_finite_or_bad_path_values_then_400(dynamodb):
     assert status == 400
     assert put_budget("users", "someone@example.com", {"unlimited": True})[0] == 400  # an e-mail is not a sub
     assert put_budget("groups", "two words", {"unlimited": True})[0] == 400
+    assert put_budget("groups", "two%20words", {"unlimited": True})[0] == 400  # REST path parameters arrive percent-encoded
+    status, stored, _ = put_budget("groups", "%ED%8C%80", {"unlimited": True})  # 팀
+    assert (status, stored["id"]) == (200, "팀")
+    assert delete_budget("groups", "%ED%8C%80")[0] == 204
 
 
 def call_raw(method: str, path: str, body_text: str, params: dict[str, str]) -> tuple[int, Any, dict[str, str]]:
