@@ -82,8 +82,8 @@ def admin_list_usage(
 ) -> Response[Any]:
     _admin()
     if format == "csv" and next_token is not None:
-        raise ValidationFailedError("the request is not valid: see details",
-                                    details=[{"field": "next_token", "message": "a CSV export is the whole period: no pages"}])  # fmt: skip
+        problem = {"field": "query.next_token", "message": "a CSV export is the whole period: no pages"}
+        raise ValidationFailedError("the request is not valid: see details", details=[problem])
     chosen = periods.requested(period, date, clock.now(), ZoneInfo(config.budgets.time_zone))
     page_size = limit if format == "csv" else (limit or admin_usage.DEFAULT_PAGE)
     query = listing.Query(chosen, sort, order or listing.default_order(sort), page_size, next_token)

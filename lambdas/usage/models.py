@@ -25,7 +25,7 @@ def group_name(raw: str) -> str:
     """A group name from its path segment: REST API path parameters arrive percent-encoded (Korean names included)."""
     name = unquote(raw)
     if not GROUP_NAME.fullmatch(name):
-        problem = {"field": "name", "message": "a Cognito group name: 1-128 characters, no spaces"}
+        problem = {"field": "path.name", "message": "a Cognito group name: 1-128 characters, no spaces"}
         raise ValidationFailedError("the request is not valid: see details", details=[problem])
     return name
 

@@ -70,7 +70,7 @@ def requested(kind: PeriodKind, text: str | None, now: datetime, zone: ZoneInfo)
         pass
     raise ValidationFailedError(
         "the request is not valid: see details",
-        details=[{"field": "date", "message": f"period={kind} takes a date written {expected} (a real {kind}); got {text!r}"}],
+        details=[{"field": "query.date", "message": f"period={kind} takes a date written {expected} (a real {kind}); got {text!r}"}],
     )
 
 

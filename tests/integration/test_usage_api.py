@@ -345,8 +345,9 @@ def test_given_non_finite_or_bad_path_values_then_400(dynamodb):
     assert (status, [d["field"] for d in answer["error"]["details"]]) == (400, ["usd_per_month"])
     status, answer, _ = call_raw("PUT", f"/admin/budgets/users/{sub}", '{"usd_per_month": Infinity}', {"sub": sub})
     assert status == 400
-    assert put_budget("users", "someone@example.com", {"unlimited": True})[0] == 400  # an e-mail is not a sub
-    assert put_budget("groups", "two words", {"unlimited": True})[0] == 400
+    for scope, name, field in [("users", "someone@example.com", "path.sub"), ("groups", "two words", "path.name")]:  # not a sub; a space
+        status, answer, _ = put_budget(scope, name, {"unlimited": True})
+        assert (status, [d["field"] for d in answer["error"]["details"]]) == (400, [field])
     assert put_budget("groups", "two%20words", {"unlimited": True})[0] == 400  # REST path parameters arrive percent-encoded
     status, stored, _ = put_budget("groups", "%ED%8C%80", {"unlimited": True})  # 팀
     assert (status, stored["id"]) == (200, "팀")

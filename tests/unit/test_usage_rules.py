@@ -54,7 +54,7 @@ def test_given_a_zone_with_daylight_saving_then_days_of_23_and_25_hours_reset_at
 def test_given_a_date_that_is_not_a_real_period_then_a_400_naming_date(kind, text):
     with pytest.raises(ValidationFailedError) as raised:
         periods.requested(kind, text, datetime(2026, 11, 24, tzinfo=UTC), SEOUL)
-    assert raised.value.details[0]["field"] == "date"
+    assert raised.value.details[0]["field"] == "query.date"
 
 
 BUDGETS = Budgets(
