@@ -219,7 +219,8 @@ class GenAiStack(Stack):
         self.conversations.grant(rag_stream, "dynamodb:Query", "dynamodb:GetItem", index=False)
         # usage: read the table (a user's rows, a period's rows by index, budget overrides, the deployment's day); write
         # budget overrides only (dynamodb:LeadingKeys = BUDGET); list the pool's users to name them for admins.
-        self.usage.grant(usage, "dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query", index=True)
+        self.usage.grant(usage, "dynamodb:Query", index=True)
+        self.usage.grant(usage, "dynamodb:GetItem", "dynamodb:BatchGetItem")
         self.usage.grant_budget_writes(usage)
         usage.add_to_role_policy(iam.PolicyStatement(actions=["cognito-idp:ListUsers"], resources=[self.auth.user_pool.user_pool_arn]))
         # ingest: ingestion jobs only.

@@ -58,8 +58,8 @@ def test_given_the_usage_role_then_it_reads_the_table_and_index_and_writes_only_
     pool = render({"Fn::GetAtt": [dev.stack.get_logical_id(dev.stack.auth.user_pool.node.default_child), "Arn"]})
     assert granted == {
         "dynamodb:Query": {table_arn, index_arn},
-        "dynamodb:GetItem": {table_arn, index_arn},
-        "dynamodb:BatchGetItem": {table_arn, index_arn},
+        "dynamodb:GetItem": {table_arn},
+        "dynamodb:BatchGetItem": {table_arn},
         "dynamodb:PutItem": {table_arn},
         "dynamodb:DeleteItem": {table_arn},
         "cognito-idp:ListUsers": {pool},
