@@ -57,8 +57,8 @@ def delete_budget(scope: str, name: str) -> tuple[int, Any, dict[str, str]]:
     return admin_call("DELETE", f"/admin/budgets/{scope}/{name}", path_parameters={key: name})
 
 
-def budget(body: dict[str, Any], name: str) -> dict[str, Any] | None:
-    return next((b for b in body["budgets"] if b["budget"] == name), None)
+def budget(body: dict[str, Any], name: str) -> dict[str, Any]:
+    return next(b for b in body["budgets"] if b["budget"] == name)
 
 
 # --- GET /usage ---------------------------------------------------------------------------------------------------

@@ -100,7 +100,10 @@ def test_given_a_row_then_counters_by_model_and_committed_falls_back_to_what_was
 
 def test_given_korean_names_and_formula_like_text_then_the_csv_keeps_the_names_and_defuses_the_formulas():
     rows = [Row("sub-1", Counters.from_item({"cost_micro_usd": 1_500_000, "input_tokens": 10})), Row("sub-2", Counters())]
-    people = {"sub-1": {"email": "kim@example.com", "name": "김민준"}, "sub-2": {"email": None, "name": '=HYPERLINK("x")'}}
+    people: dict[str, dict[str, str | None]] = {
+        "sub-1": {"email": "kim@example.com", "name": "김민준"},
+        "sub-2": {"email": None, "name": '=HYPERLINK("x")'},
+    }
 
     text = csv_export.render(rows, people, "2026-11-24")
 
