@@ -9,6 +9,8 @@ ENV_DATA_SOURCE_ID = "DATA_SOURCE_ID"
 ENV_GUARDRAIL_ID = "GUARDRAIL_ID"
 ENV_GUARDRAIL_VERSION = "GUARDRAIL_VERSION"
 ENV_ADMIN_GROUP = "ADMIN_GROUP"
+ENV_USAGE_TABLE = "USAGE_TABLE"
+ENV_USER_POOL_ID = "USER_POOL_ID"
 
 # Powertools.
 METRICS_NAMESPACE = "BedrockGenAi"
@@ -31,3 +33,9 @@ TABLE_GSI_USER = "by_user_updated"
 TABLE_GSI_PK = "gsi1pk"
 TABLE_GSI_SK = "gsi1sk"
 TABLE_TTL_ATTRIBUTE = "expires_at"
+
+# Usage table (issue 14): see infra/constructs/usage.py.
+USAGE_GSI_PERIOD = "by_period"
+USAGE_GSI_PK = "period"
+USAGE_GSI_SK = "user"
+USAGE_BUDGET_PK = "BUDGET"

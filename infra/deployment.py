@@ -201,6 +201,8 @@ def runtime_config(deployment: Deployment) -> dict[str, Any]:
         "cors_origins": list(config.api.cors_origins),
         "documents_prefix": config.knowledge_base.inclusion_prefix,
         "retrieval": {"min_score": config.knowledge_base.min_score},
+        # Budgets (issue 14): the zone of day and month boundaries, default and group limits, the deployment's ceiling.
+        "budgets": config.budgets.model_dump(),
         # ConverseStream's guardrailConfig.streamProcessingMode (config guardrail.stream_processing_mode).
         "guardrail_stream_mode": config.guardrail.stream_processing_mode,
         "guardrail": {

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from aws_cdk import Annotations, CfnOutput, Duration, RemovalPolicy, Stack, Tags
+from aws_cdk import aws_iam as iam
 from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
@@ -17,6 +18,7 @@ from infra.constructs.guardrail import Guardrail
 from infra.constructs.ingestion import Ingestion
 from infra.constructs.knowledge_base import KnowledgeBase
 from infra.constructs.observability import Observability
+from infra.constructs.usage import UsageTable
 from infra.constructs.waf import ApiFirewall
 from infra.deployment import Deployment, runtime_config
 from infra.model_access import grant_image_models, grant_text_models
@@ -48,6 +50,7 @@ class GenAiStack(Stack):
         self.conversations = ConversationTable(
             self, "Conversations", removal_policy=self.removal_policy, deletion_protection=config.retention.deletion_protection
         )
+        self.usage = UsageTable(self, "Usage", removal_policy=self.removal_policy, deletion_protection=config.retention.deletion_protection)
         self.guardrail = Guardrail(
             self,
             "Guardrail",
@@ -162,6 +165,14 @@ class GenAiStack(Stack):
                 **guardrail_env,
             },
         )  # fmt: skip
+        usage = add(
+            FunctionSpec("usage", "usage.handler.handler", specs.usage, ("core",), "Usage per user and budgets (GET /usage, /admin)."),
+            {
+                names.ENV_USAGE_TABLE: self.usage.table.table_name,
+                names.ENV_ADMIN_GROUP: names.ADMIN_GROUP,
+                names.ENV_USER_POOL_ID: self.auth.user_pool.user_pool_id,
+            },
+        )
         ingest = add(
             FunctionSpec(
                 "ingest", "rag.ingest_handler.handler", specs.ingest, ("core",), "Starts knowledge-base ingestion for document events."
@@ -206,6 +217,12 @@ class GenAiStack(Stack):
         kb.grant_retrieve(rag_stream)
         grant_prefix(kb.documents_bucket, rag_stream, kb.prefix, ["s3:GetObject"])
         self.conversations.grant(rag_stream, "dynamodb:Query", "dynamodb:GetItem", index=False)
+        # usage: read the table (a user's rows, a period's rows by index, budget overrides, the deployment's day); write
+        # budget overrides only (dynamodb:LeadingKeys = BUDGET); list the pool's users to name them for admins.
+        self.usage.grant(usage, "dynamodb:Query", index=True)
+        self.usage.grant(usage, "dynamodb:GetItem", "dynamodb:BatchGetItem")
+        self.usage.grant_budget_writes(usage)
+        usage.add_to_role_policy(iam.PolicyStatement(actions=["cognito-idp:ListUsers"], resources=[self.auth.user_pool.user_pool_arn]))
         # ingest: ingestion jobs only.
         kb.grant_ingestion(ingest)
         for function in (chat, rag, image, chat_stream, rag_stream):
@@ -219,6 +236,7 @@ class GenAiStack(Stack):
             "DocumentsBucketName": self.knowledge_base.documents_bucket.bucket_name,
             "ImagesBucketName": self.images_bucket.bucket_name,
             "ConversationTableName": self.conversations.table.table_name,
+            "UsageTableName": self.usage.table.table_name,
             "KnowledgeBaseId": self.knowledge_base.knowledge_base_id,
             "DataSourceId": self.knowledge_base.data_source_id,
             "GuardrailId": self.guardrail.guardrail_id,

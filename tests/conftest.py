@@ -19,6 +19,7 @@ FUNCTION_ENVIRONMENT = {
     "GUARDRAIL_ID": "localguardrail",
     "GUARDRAIL_VERSION": "1",
     "ADMIN_GROUP": "admin",
+    "USAGE_TABLE": "usage-test",
 }
 
 

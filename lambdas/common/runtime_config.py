@@ -125,6 +125,23 @@ class GuardrailMessages(_Model):
     grounding: GroundingCheck | None = None  # None: the guardrail has no grounding policy
 
 
+class BudgetLimits(_Model):
+    """A budget from the config (infra/config.py validates it at synth): None inherits, `unlimited` lifts both."""
+
+    tokens_per_day: int | None = None
+    usd_per_month: float | None = None
+    unlimited: bool = False
+
+
+class Budgets(_Model):
+    """Config `budgets`: day and month boundaries in `time_zone`; `default` for users in none of `groups`."""
+
+    time_zone: str = "Asia/Seoul"
+    default: BudgetLimits = BudgetLimits(tokens_per_day=200_000, usd_per_month=20)
+    groups: dict[str, BudgetLimits] = {"admin": BudgetLimits(unlimited=True)}
+    daily_ceiling_usd: float | None = None
+
+
 class RuntimeConfig(_Model):
     chat_models: tuple[ChatModelSpec, ...]
     default_chat_model: str
@@ -144,6 +161,7 @@ class RuntimeConfig(_Model):
     # chunk before it is sent (AWS's default, and the only mode that masks); "async" sends at once and checks behind
     # (https://docs.aws.amazon.com/bedrock/latest/userguide/guardrails-streaming.html).
     guardrail_stream_mode: Literal["sync", "async"] = "sync"
+    budgets: Budgets = Budgets()
 
 
 @lru_cache(maxsize=1)

@@ -59,6 +59,14 @@ class IngestSettings(_Settings):
     data_source_id: Required = Field(alias="DATA_SOURCE_ID")
 
 
+class UsageSettings(_Settings):
+    """GET /usage, /admin/usage and budgets: the usage table; the pool, to show admins who a `sub` is (optional)."""
+
+    usage_table: Required = Field(alias="USAGE_TABLE")
+    admin_group: Required = Field("admin", alias="ADMIN_GROUP")
+    user_pool_id: str = Field("", alias="USER_POOL_ID")
+
+
 # The settings model of each function the stack deploys (infra/stack.py names them the same).
 BY_FUNCTION: dict[str, type[_Settings]] = {
     "chat": ChatSettings,
@@ -67,6 +75,7 @@ BY_FUNCTION: dict[str, type[_Settings]] = {
     "ingest": IngestSettings,
     "chat_stream": ChatSettings,
     "rag_stream": RagStreamSettings,
+    "usage": UsageSettings,
 }
 
 S = TypeVar("S", bound=_Settings)
