@@ -15,6 +15,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from infra.budgets import Budgets
+
 Strength = Literal["NONE", "LOW", "MEDIUM", "HIGH"]
 PiiAction = Literal["BLOCK", "ANONYMIZE", "NONE"]
 RemovalPolicyName = Literal["DESTROY", "RETAIN"]
@@ -315,6 +317,7 @@ class AppConfig(_Model):
     retention: Retention
     features: Features
     functions: Functions
+    budgets: Budgets = Budgets()  # infra/budgets.py
     tags: dict[str, str] = {}
 
     @field_validator("stack_name")

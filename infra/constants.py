@@ -9,6 +9,7 @@ ENV_DATA_SOURCE_ID = "DATA_SOURCE_ID"
 ENV_GUARDRAIL_ID = "GUARDRAIL_ID"
 ENV_GUARDRAIL_VERSION = "GUARDRAIL_VERSION"
 ENV_ADMIN_GROUP = "ADMIN_GROUP"
+ENV_USAGE_TABLE = "USAGE_TABLE"
 
 # Powertools.
 METRICS_NAMESPACE = "BedrockGenAi"
@@ -18,6 +19,10 @@ METRIC_OUTPUT_TOKENS = "OutputTokens"
 METRIC_GUARDRAIL_INTERVENTIONS = "GuardrailInterventions"
 METRIC_MODEL_LATENCY = "ModelLatency"
 DIMENSION_MODEL = "model_id"
+# Metering (lambdas/common/usage/metrics.py emits them).
+METRIC_COST = "CostMicroUSD"
+METRIC_USAGE_WRITE_FAILED = "UsageWriteFailed"
+METRIC_DAILY_SPEND = "DailySpendMicroUSD"
 
 ADMIN_GROUP = "admin"
 
@@ -31,3 +36,8 @@ TABLE_GSI_USER = "by_user_updated"
 TABLE_GSI_PK = "gsi1pk"
 TABLE_GSI_SK = "gsi1sk"
 TABLE_TTL_ATTRIBUTE = "expires_at"
+
+# The usage table (infra/constructs/usage.py): the same pk/sk/expires_at names, one index listing a period's users.
+USAGE_GSI_PERIOD = "by_period"
+USAGE_GSI_PK = "period"
+USAGE_GSI_SK = "user"

@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 REGION = "us-west-2"
 DEMO_PASSWORD = "Local-Demo-Pass-1!"  # local only: the pool lives in this process's memory, on loopback
 USERS = {"admin@example.com": True, "user@example.com": False}  # e-mail -> in the admin group
-NAMES = {"table": "conversations", "documents": "documents", "images": "images", "kb": "LOCALKB001", "ds": "LOCALDS001"}
+NAMES = {"table": "conversations", "usage": "usage", "documents": "documents", "images": "images", "kb": "LOCALKB001", "ds": "LOCALDS001"}
 
 
 @dataclass
@@ -134,7 +134,7 @@ def start(
     os.environ.update(
         AWS_REGION=region, AWS_DEFAULT_REGION=region,
         AWS_ENDPOINT_URL_DYNAMODB=aws, AWS_ENDPOINT_URL_S3=aws, AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER=aws,
-        TABLE_NAME=NAMES["table"], DOCUMENTS_BUCKET=NAMES["documents"], IMAGES_BUCKET=NAMES["images"],
+        TABLE_NAME=NAMES["table"], USAGE_TABLE=NAMES["usage"], DOCUMENTS_BUCKET=NAMES["documents"], IMAGES_BUCKET=NAMES["images"],
         ADMIN_GROUP="admin", POWERTOOLS_SERVICE_NAME="local",
         POWERTOOLS_METRICS_NAMESPACE="BedrockGenAiLocal", POWERTOOLS_TRACE_DISABLED="true",
         RUNTIME_CONFIG_PATH=str(render_runtime_config(state / "runtime_config.json")),
@@ -142,12 +142,13 @@ def start(
     )  # fmt: skip
     import boto3
 
-    from local.resources import create_conversation_table
+    from local.resources import create_conversation_table, create_usage_table
     from local.snapshot import Snapshot
 
     _stable_ids(state / "data")  # first, before anything else asks moto for an id
     pool, client_id = _cognito(boto3.client("cognito-idp"))
     create_conversation_table(boto3.client("dynamodb"), NAMES["table"])
+    create_usage_table(boto3.client("dynamodb"), NAMES["usage"])
     s3 = boto3.client("s3")
     for bucket in (NAMES["documents"], NAMES["images"]):
         s3.create_bucket(Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": region})

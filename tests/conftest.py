@@ -12,6 +12,7 @@ ROOT = Path(__file__).resolve().parent.parent
 # fixtures create in moto, and the offline Bedrock's guardrail (local/bedrock_sim/server.py defaults).
 FUNCTION_ENVIRONMENT = {
     "TABLE_NAME": "conversations-test",
+    "USAGE_TABLE": "usage-test",
     "DOCUMENTS_BUCKET": "documents-test",
     "IMAGES_BUCKET": "images-test",
     "KNOWLEDGE_BASE_ID": "KBLOCAL001",
