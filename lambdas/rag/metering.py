@@ -2,7 +2,7 @@
 
 Reserved in two steps, both before the paid call they cover: before Retrieve, the query embedding, the model call
 without passages (window, question, system prompt, maxTokens) and the guardrail on the question and the answer;
-after Retrieve, once the passages are known, their bytes as input tokens (and, when grounding is checked, as the
+after Retrieve, once the passages are known, their characters as input tokens (and, when grounding is checked, as the
 grounding source the guardrail reads). Metered: Retrieve's query embedding is estimated (Retrieve reports no usage);
 the model call and its guardrail are what Converse reported.
 """
@@ -27,10 +27,10 @@ def before_retrieval(model: ChatModelSpec, options: dict[str, Any], question: st
 
 
 def passages_cost(model: ChatModelSpec, passages: list[str], *, grounded: bool, prices: UsagePrices) -> Estimate:
-    """The passages sent with the question: input tokens (one per byte, with their [n] numbering), and the grounding
-    check reading them as its source."""
+    """The passages sent with the question: input tokens (one per character, with their [n] numbering), and the
+    grounding check reading them as its source."""
     numbered = "\n\n".join(f"[{i}] {text}" for i, text in enumerate(passages, start=1))
-    estimate = converse_max(model, len(numbered.encode("utf-8")), 0)
+    estimate = converse_max(model, len(numbered), 0)
     return estimate + guardrail_max([len(numbered)], prices) if grounded else estimate
 
 

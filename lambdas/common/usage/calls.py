@@ -30,9 +30,9 @@ def apply_metered(response: dict[str, Any], prices: UsagePrices) -> Metered:
 
 def interrupted_metered(model: ChatModelSpec, tokens_in: int, shown: str, guarded: Sequence[int], prices: UsagePrices) -> list[Metered]:
     """A stream stopped before its final `metadata` event: Bedrock's usage never came, so the input is the bound that
-    was reserved and the output the produced text's UTF-8 bytes (an upper bound of its tokens); the guardrail's units
-    are ceil(characters / 1,000) of what it read on each paid policy. Flagged `estimated`."""
-    produced = len(shown.encode("utf-8"))
+    was reserved and the output the produced text's characters (common/usage/estimate.py); the guardrail's units are
+    ceil(characters / 1,000) of what it read on each paid policy. Flagged `estimated`."""
+    produced = len(shown)
     model_cost = converse_cost(model, {"inputTokens": tokens_in, "outputTokens": produced})
     checked = guardrail_max([*guarded, len(shown)], prices)
     units = sum(text_units(n) for n in [*guarded, len(shown)]) * len(PAID_TEXT_POLICIES)

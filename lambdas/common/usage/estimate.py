@@ -1,11 +1,12 @@
 """The most a request can cost, worked out before its first paid call: what a budget reserves.
 
-* Input tokens: at most the UTF-8 bytes sent, plus an allowance for the messages' framing. Tokenizers of the
-  byte-level BPE kind (Claude's and Nova's are not published; Titan's is) never make a token of less than one byte,
-  so bytes bound tokens from above. Characters do not: one Hangul syllable is three bytes and may be up to three
-  tokens, so "one token is at least one character" holds for English but not for Korean. Converse's inputTokens also
-  counts the role and message markers the model's prompt format adds: FRAMING_TOKENS plus FRAMING_TOKENS_PER_MESSAGE
-  per message is this product's assumption (no AWS page states the overhead).
+* Input tokens: at most the characters sent, plus an allowance for the messages' framing. A token of the Claude,
+  Nova and Titan tokenizers stands for one character or a run of them, so the characters bound the tokens from above:
+  the decision this product builds on (the tokenizers are not published). It is an assumption, not a guarantee: a
+  byte-level fallback for a character outside a vocabulary can spend more than one token on it. Metering itself never
+  depends on it (a settle records what Bedrock reported); only how far concurrent requests can overshoot a budget does.
+  Converse's inputTokens also counts the role and message markers of the model's prompt format: FRAMING_TOKENS plus
+  FRAMING_TOKENS_PER_MESSAGE per message (this product's allowance: no AWS page states the overhead).
 * Output tokens: at most the request's `maxTokens` (every Converse call of this product sets it; a model's
   thinking counts against it).
 * Guardrail text units: each text checked is ceil(characters / 1,000) units per policy ("1,001 characters = 2
@@ -53,7 +54,7 @@ def _up(amount: Decimal) -> int:
 
 def input_bound(texts: Iterable[str], messages: int) -> int:
     """The most input tokens a call sending `texts` in `messages` messages (system blocks included) can count."""
-    return sum(len(t.encode("utf-8")) for t in texts) + FRAMING_TOKENS + FRAMING_TOKENS_PER_MESSAGE * messages
+    return sum(len(t) for t in texts) + FRAMING_TOKENS + FRAMING_TOKENS_PER_MESSAGE * messages
 
 
 def converse_max(model: ChatModelSpec, tokens_in: int, max_tokens: int) -> Estimate:
@@ -86,8 +87,8 @@ def images_max(model: ImageModelSpec, count: int, prices: UsagePrices, *, checke
 
 
 def embedding_max(text: str, prices: UsagePrices) -> Estimate:
-    """Retrieve's query embedding: at most one token per UTF-8 byte of the query (prices.embedding_cost meters the same)."""
+    """Retrieve's query embedding: at most one token per character of the query (prices.embedding_cost meters the same)."""
     if prices.embedding is None:
         return Estimate()
-    size = len(text.encode("utf-8"))
+    size = len(text)
     return Estimate(_up(micro_usd(size, prices.embedding.input_per_million)), size)

@@ -173,17 +173,20 @@ class Ledger:
         """The Updates that move the reservation to what `metered` cost and add it to the counters."""
         models = by_model(metered)
         total = sum(models, Metered(""))
+        estimated = sum(m.micro_usd for m in metered if m.estimated)
         usd, tokens = total.micro_usd - reservation.micro_usd, total.tokens - reservation.tokens
         user = f"USER#{reservation.sub}"
-        items = [self._counters(user, period, reservation.sub, usd, tokens, total, models, request)
+        items = [self._counters(user, period, reservation.sub, usd, tokens, total, estimated, models, request)
                  for period in (reservation.day, reservation.month)]  # fmt: skip
         if reservation.account:
-            items.append(self._counters(ACCOUNT, reservation.day, None, usd, None, total, [], False))
+            items.append(self._counters(ACCOUNT, reservation.day, None, usd, None, total, estimated, [], False))
         return items
 
-    def _counters(self, pk: str, period: Period, sub: str | None, usd: int, tokens: int | None, total: Metered,
+    def _counters(self, pk: str, period: Period, sub: str | None, usd: int, tokens: int | None, total: Metered, estimated: int,
                   models: list[Metered], request: bool) -> TransactItem:  # fmt: skip
-        adds: dict[str, int] = {COMMITTED_USD: usd, "cost_micro_usd": total.micro_usd}
+        # estimated_micro_usd: the part of the cost the service did not report (images, the query embedding, a stream
+        # stopped before its final event): common/usage/prices.py.
+        adds: dict[str, int] = {COMMITTED_USD: usd, "cost_micro_usd": total.micro_usd, "estimated_micro_usd": estimated}
         if tokens is not None:
             adds[COMMITTED_TOKENS] = tokens
             adds.update(input_tokens=total.input_tokens, output_tokens=total.output_tokens, cache_read_tokens=total.cache_read_tokens,

@@ -104,17 +104,15 @@ def _or(value: float | None, fallback: float) -> float:
 def guardrail_cost(usages: Iterable[dict[str, Any]], prices: UsagePrices) -> Metered:
     """Guardrail checks' cost: every policy's units at its price per 1,000 (image units per 1,000 images)."""
     table = prices.guardrail_per_1000_units
-    cost, text_units, image_units = Decimal(0), 0, 0
+    cost, text_units = Decimal(0), 0
     for usage in usages:
         for field, units in usage.items():
             if not isinstance(units, int | float) or isinstance(units, bool):
                 continue  # automatedReasoningPolicies and any other non-count field
             cost += Decimal(int(units)) * Decimal(str(table.get(field, 0.0))) * 1000
-            if field == "contentPolicyImageUnits":
-                image_units += int(units)
-            elif str(field).endswith("Units"):
-                text_units += int(units)
-    return Metered(GUARDRAIL, guardrail_text_units=text_units, images=image_units, micro_usd=_rounded_up(cost))
+            if field != "contentPolicyImageUnits" and str(field).endswith("Units"):
+                text_units += int(units)  # summed over policies, as each policy is charged
+    return Metered(GUARDRAIL, guardrail_text_units=text_units, micro_usd=_rounded_up(cost))
 
 
 def trace_usages(response: dict[str, Any]) -> list[dict[str, Any]]:
@@ -132,9 +130,9 @@ def image_cost(model: ImageModelSpec, count: int) -> Metered:
 
 
 def embedding_cost(prices: UsagePrices, query: str) -> Metered | None:
-    """Retrieve's query embedding: Retrieve reports no usage, so its tokens are estimated as the query's UTF-8 bytes
-    (an upper bound: common/usage/estimate.py). None when the configuration names no embedding price."""
-    size = len(query.encode("utf-8"))
+    """Retrieve's query embedding: Retrieve reports no usage, so its tokens are estimated as the query's characters
+    (common/usage/estimate.py). None when the configuration names no embedding price."""
+    size = len(query)
     if prices.embedding is None or size == 0:
         return None
     cost = micro_usd(size, prices.embedding.input_per_million)
