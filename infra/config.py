@@ -12,9 +12,10 @@ import json
 import re
 from pathlib import Path
 from typing import Annotated, Any, Literal
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from infra.budgets import Budgets
 
 Strength = Literal["NONE", "LOW", "MEDIUM", "HIGH"]
 PiiAction = Literal["BLOCK", "ANONYMIZE", "NONE"]
@@ -301,37 +302,6 @@ class Functions(_Model):
         return self
 
 
-# --- budgets (issue 14) --------------------------------------------------------------------
-
-# The most a budget may be (config here, PUT /admin/budgets in lambdas/usage/models.py): beyond is a typo, not a budget.
-MAX_TOKENS_PER_DAY = 1_000_000_000
-MAX_USD_PER_MONTH = 1_000_000
-
-
-class BudgetLimits(_Model):
-    """A group's (or the default) budget; a limit left out (null) is inherited, `unlimited` lifts both."""
-
-    tokens_per_day: Annotated[int, Field(ge=0, le=MAX_TOKENS_PER_DAY)] | None = None
-    usd_per_month: Annotated[float, Field(ge=0, le=MAX_USD_PER_MONTH, allow_inf_nan=False)] | None = None
-    unlimited: bool = False
-
-
-class Budgets(_Model):
-    time_zone: str = "Asia/Seoul"  # day and month boundaries (IANA name)
-    default: BudgetLimits = BudgetLimits(tokens_per_day=200_000, usd_per_month=20)
-    groups: dict[str, BudgetLimits] = {"admin": BudgetLimits(unlimited=True)}
-    daily_ceiling_usd: Annotated[float, Field(gt=0, le=MAX_USD_PER_MONTH, allow_inf_nan=False)] | None = None
-
-    @field_validator("time_zone")
-    @classmethod
-    def _zone_exists(cls, value: str) -> str:
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(f"{value!r} is not an IANA time zone name such as Asia/Seoul") from None
-        return value
-
-
 class AppConfig(_Model):
     """The whole configuration, after merging base, profile and overrides."""
 
@@ -348,7 +318,7 @@ class AppConfig(_Model):
     retention: Retention
     features: Features
     functions: Functions
-    budgets: Budgets = Budgets()
+    budgets: Budgets = Budgets()  # infra/budgets.py
     tags: dict[str, str] = {}
 
     @field_validator("stack_name")

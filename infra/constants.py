@@ -20,6 +20,10 @@ METRIC_OUTPUT_TOKENS = "OutputTokens"
 METRIC_GUARDRAIL_INTERVENTIONS = "GuardrailInterventions"
 METRIC_MODEL_LATENCY = "ModelLatency"
 DIMENSION_MODEL = "model_id"
+# Metering (lambdas/common/usage/metrics.py emits them).
+METRIC_COST = "CostMicroUSD"
+METRIC_USAGE_WRITE_FAILED = "UsageWriteFailed"
+METRIC_DAILY_SPEND = "DailySpendMicroUSD"
 
 ADMIN_GROUP = "admin"
 

@@ -115,6 +115,10 @@ class GenAiStack(Stack):
             alarm_email=config.features.alarm_email,
             alarms=config.features.alarms,
             dashboard=config.features.dashboard,
+            daily_ceiling_usd=config.budgets.daily_ceiling_usd,
+            cost_model_ids=[m.requested_id for m in deployment.text_models]
+            + [m.model_id for m in deployment.image_models]
+            + [deployment.embedding.model_id],
         )
         self._add_outputs()
         acknowledge_findings(self)
@@ -122,7 +126,9 @@ class GenAiStack(Stack):
     def _build_functions(self) -> None:
         deployment, config = self.deployment, self.deployment.config
         kb, table, guardrail = self.knowledge_base, self.conversations.table, self.guardrail
-        guardrail_env = {names.ENV_GUARDRAIL_ID: guardrail.guardrail_id, names.ENV_GUARDRAIL_VERSION: guardrail.version_number}
+        # Every function that makes paid Bedrock calls meters them in the usage table (lambdas/common/usage/).
+        guardrail_env = {names.ENV_GUARDRAIL_ID: guardrail.guardrail_id, names.ENV_GUARDRAIL_VERSION: guardrail.version_number,
+                         names.ENV_USAGE_TABLE: self.usage.table.table_name}  # fmt: skip
         kb_env = {names.ENV_KNOWLEDGE_BASE_ID: kb.knowledge_base_id, names.ENV_DATA_SOURCE_ID: kb.data_source_id}
         add = self.functions.add
         specs = config.functions
@@ -227,6 +233,7 @@ class GenAiStack(Stack):
         kb.grant_ingestion(ingest)
         for function in (chat, rag, image, chat_stream, rag_stream):
             guardrail.grant_apply(function)
+            self.usage.grant_metering(function)  # reserve, settle (transactions of Updates), overrides, the day's spend
 
     def _add_outputs(self) -> None:
         outputs = {

@@ -62,7 +62,7 @@ def create_conversation_table(client: Any, name: str) -> None:
 
 
 def create_usage_table(client: Any, name: str) -> None:
-    """The table as infra/constructs/usage.py defines it (the by_period index of every user's day or month)."""
+    """The usage table as infra/constructs/usage.py defines it (keys, the by_period index)."""
     string = "S"
     client.create_table(
         TableName=name,

@@ -1,12 +1,15 @@
-"""The usage table (issue 14): metered use per user per day and month, the deployment's day, budget overrides.
+"""The usage table: metered usage per user per day and month, the deployment's day, budget overrides.
 
-Items (pk/sk are strings; money is integer micro-USD):
-  a user's day      pk = USER#<sub>  sk = DAY#<YYYY-MM-DD>  period = DAY#<YYYY-MM-DD>  user = <sub>  (+ counters)
-  a user's month    pk = USER#<sub>  sk = MONTH#<YYYY-MM>   period = MONTH#<YYYY-MM>   user = <sub>  (+ counters)
-  the deployment    pk = ACCOUNT     sk = DAY#<YYYY-MM-DD>  (no period: not listed per user)
-  budget override   pk = BUDGET      sk = USER#<sub> | GROUP#<name>
-Index by_period (partition period, sort user, all attributes): every user's row of one day or month
-(GET /admin/usage). Rows carry `expires_at` (epoch seconds) for TTL; dates are local to config budgets.time_zone.
+Items (pk/sk strings; lambdas/common/usage/ledger.py writes them, docs/architecture.md#usage-metering-and-budgets):
+  a user's day    pk = USER#<sub>   sk = DAY#<yyyy-mm-dd>   period = DAY#<yyyy-mm-dd>, user = <sub>
+  a user's month  pk = USER#<sub>   sk = MONTH#<yyyy-mm>    period = MONTH#<yyyy-mm>, user = <sub>
+  the deployment  pk = ACCOUNT      sk = DAY#<yyyy-mm-dd>   (no period: never listed as a user)
+  an override     pk = BUDGET       sk = USER#<sub> | GROUP#<name>
+Counters are numbers (money in integer micro-USD) updated with ADD, never read-modify-write. The `by_period` index
+(partition `period`, sort `user`, all attributes) lists every user's row of one day or month (GET /admin/usage).
+Dates are local dates in `budgets.time_zone`. `expires_at` (epoch seconds) is the TTL attribute: day rows go
+35 days after their day, month rows 400 days after their month ("typically within two days" of it).
+On demand, point-in-time recovery, the AWS-managed key, and the removal policy of the conversation table.
 """
 
 from __future__ import annotations
@@ -17,6 +20,11 @@ from aws_cdk import aws_iam as iam
 from constructs import Construct
 
 from infra.constants import TABLE_PK, TABLE_SK, TABLE_TTL_ATTRIBUTE, USAGE_BUDGET_PK, USAGE_GSI_PERIOD, USAGE_GSI_PK, USAGE_GSI_SK
+
+# What a metered function does on the table (the transaction's Update actions need UpdateItem:
+# https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/transaction-apis-iam.html), reading the caller's
+# budget overrides (BatchGetItem) and the deployment's spend today (GetItem, with a daily ceiling).
+METERING_ACTIONS = ("dynamodb:UpdateItem", "dynamodb:BatchGetItem", "dynamodb:GetItem")
 
 
 class UsageTable(Construct):
@@ -49,9 +57,12 @@ class UsageTable(Construct):
         return f"{self.table.table_arn}/index/{USAGE_GSI_PERIOD}"
 
     def grant(self, grantee: iam.IGrantable, *actions: str, index: bool = False) -> None:
-        """`actions` on the table and (when `index`) its by_period index, by exact ARN (no index wildcard)."""
+        """`actions` on the table by its exact ARN (and, when `index`, the by_period index's exact ARN)."""
         resource_arns = [self.table.table_arn, *([self.index_arn] if index else [])]
         iam.Grant.add_to_principal(grantee=grantee, actions=list(actions), resource_arns=resource_arns)
+
+    def grant_metering(self, grantee: iam.IGrantable) -> None:
+        self.grant(grantee, *METERING_ACTIONS)
 
     def grant_budget_writes(self, grantee: iam.IGrantable) -> None:
         """PutItem and DeleteItem of BUDGET items only: every key the request touches must have partition key BUDGET.

@@ -11,8 +11,9 @@ from datetime import date
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
+from zoneinfo import ZoneInfo
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, field_validator
 
 DEFAULT_PATH = Path(__file__).resolve().parent.parent / "runtime_config.json"
 
@@ -39,8 +40,13 @@ class ReasoningSpec(_Model):
 
 
 class Price(_Model):
+    """USD per 1M tokens; cache rates per model (infra/catalog/usage_prices.py), None: the input rate."""
+
     input_per_million: float
     output_per_million: float
+    cache_read_per_million: float | None = None
+    cache_write_per_million: float | None = None  # 5-minute TTL
+    cache_write_1h_per_million: float | None = None
 
 
 class ChatModelSpec(_Model):
@@ -141,6 +147,27 @@ class Budgets(_Model):
     groups: dict[str, BudgetLimits] = {"admin": BudgetLimits(unlimited=True)}
     daily_ceiling_usd: float | None = None
 
+    @field_validator("time_zone")
+    @classmethod
+    def _zone_loads(cls, value: str) -> str:
+        """At cold start: the zone must load here, from the system's database or the core layer's `tzdata` (Lambda's
+        python3.13 image is not documented to ship /usr/share/zoneinfo); a zone that does not fails the Init phase."""
+        ZoneInfo(value)
+        return value
+
+
+class EmbeddingPrice(_Model):
+    model_id: str
+    input_per_million: float
+
+
+class UsagePrices(_Model):
+    """Prices that are not on a model entry: guardrail policies (USD per 1,000 units, by GuardrailUsage field) and the
+    knowledge base's embedding model (its query embedding is estimated: Retrieve reports no usage)."""
+
+    guardrail_per_1000_units: dict[str, float] = {}
+    embedding: EmbeddingPrice | None = None
+
 
 class RuntimeConfig(_Model):
     chat_models: tuple[ChatModelSpec, ...]
@@ -162,6 +189,7 @@ class RuntimeConfig(_Model):
     # (https://docs.aws.amazon.com/bedrock/latest/userguide/guardrails-streaming.html).
     guardrail_stream_mode: Literal["sync", "async"] = "sync"
     budgets: Budgets = Budgets()
+    prices: UsagePrices = UsagePrices()
 
 
 @lru_cache(maxsize=1)

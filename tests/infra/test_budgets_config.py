@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from common.runtime_config import RuntimeConfig
+from infra import budgets as infra_budgets
 from infra import config as infra_config
 from infra.config import ConfigError, deep_merge, load_config
 from infra.deployment import resolve, runtime_config
@@ -30,6 +31,8 @@ def _load(budgets: dict) -> infra_config.AppConfig:
         ({"groups": {"users": {"usd_per_month": "20"}}}, "budgets.groups.users.usd_per_month", "valid number"),
         ({"daily_ceiling_usd": 0}, "budgets.daily_ceiling_usd", "greater than 0"),
         ({"default": {"tokens": 5}}, "budgets.default.tokens", "Extra inputs"),
+        ({"groups": {"admin": {"unlimited": True, "tokens_per_day": 5}}}, "budgets.groups.admin", "unlimited: true takes no"),
+        ({"groups": {"power users": {"tokens_per_day": 5}}}, "budgets.groups", "Cognito group name"),
     ],
 )
 def test_given_a_bad_budget_then_synth_fails_naming_the_key(budgets, key, says):
@@ -50,4 +53,4 @@ def test_given_the_default_config_then_the_functions_read_seoul_days_a_default_b
 
 def test_given_the_api_and_the_config_then_they_refuse_budgets_above_the_same_maxima():
     api = (api_models.MAX_TOKENS_PER_DAY, api_models.MAX_USD_PER_MONTH)
-    assert api == (infra_config.MAX_TOKENS_PER_DAY, infra_config.MAX_USD_PER_MONTH)
+    assert api == (infra_budgets.MAX_TOKENS_PER_DAY, infra_budgets.MAX_USD_PER_MONTH)
