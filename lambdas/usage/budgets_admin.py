@@ -13,11 +13,12 @@ from zoneinfo import ZoneInfo
 
 from common.errors import NotFoundError
 from common.runtime_config import BudgetLimits, Budgets
-from usage import periods
+from common.usage import periods
+from common.usage.budgets import group_key, to_micro_usd, user_key
+from common.usage.ledger import ACCOUNT
 from usage.counters import Counters, usd
-from usage.limits import group_key, micro, user_key
 from usage.models import BudgetUpdate
-from usage.store import ACCOUNT, UsageStore
+from usage.store import UsageStore
 
 Scope = Literal["user", "group"]
 _PREFIX: dict[Scope, str] = {"user": "USER#", "group": "GROUP#"}
@@ -56,7 +57,7 @@ def _ceiling(budgets: Budgets, store: UsageStore, now: datetime) -> dict[str, An
         return None
     today = periods.current("day", now, ZoneInfo(budgets.time_zone))
     row = store.get_many([(ACCOUNT, today.key)]).get((ACCOUNT, today.key))
-    limit, used = micro(budgets.daily_ceiling_usd) or 0, Counters.from_item(row).committed_micro_usd
+    limit, used = to_micro_usd(budgets.daily_ceiling_usd) or 0, Counters.from_item(row).committed_micro_usd
     return {"budget": "daily_ceiling_usd", "unit": "usd", "limit": usd(limit), "used": usd(used),
             "remaining": usd(max(0, limit - used)), "resets_at": periods.iso(today.resets_at)}  # fmt: skip
 

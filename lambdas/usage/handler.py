@@ -26,7 +26,7 @@ from common.observability import logger, metrics, tracer
 from common.runtime_config import runtime_config
 from common.settings import UsageSettings, load_settings
 from common.storage import dynamodb_client
-from usage import admin_usage, budgets_admin, csv_export, listing, periods, report
+from usage import admin_usage, budgets_admin, csv_export, listing, report
 from usage.models import ENCODED_GROUP_MAX, SUB, BudgetOverride, BudgetsView, BudgetUpdate, UsageListing, UsageReport, group_name
 from usage.people import Directory
 from usage.store import UsageStore
@@ -84,7 +84,7 @@ def admin_list_usage(
     if format == "csv" and next_token is not None:
         problem = {"field": "query.next_token", "message": "a CSV export is the whole period: no pages"}
         raise ValidationFailedError("the request is not valid: see details", details=[problem])
-    chosen = periods.requested(period, date, clock.now(), ZoneInfo(config.budgets.time_zone))
+    chosen = listing.requested(period, date, clock.now(), ZoneInfo(config.budgets.time_zone))
     page_size = limit if format == "csv" else (limit or admin_usage.DEFAULT_PAGE)
     query = listing.Query(chosen, sort, order or listing.default_order(sort), page_size, next_token)
     if format == "csv":

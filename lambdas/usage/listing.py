@@ -11,10 +11,13 @@ another user's numbers changed between two requests. A token edited or issued fo
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, Literal
+from zoneinfo import ZoneInfo
 
+from common.errors import ValidationFailedError
 from common.pagination import TokenShape, decode_token, encode_token, invalid_token
-from usage import periods
+from common.usage import periods
 from usage.counters import Counters
 
 Sort = Literal["cost", "tokens", "user"]
@@ -39,6 +42,18 @@ class Query:
     order: Order
     limit: int | None  # None: every row (CSV export)
     token: str | None
+
+
+def requested(kind: periods.PeriodKind, text: str | None, now: datetime, zone: ZoneInfo) -> periods.Period:
+    """`date` of GET /admin/usage: YYYY-MM-DD for a day, YYYY-MM for a month; absent: the current one; else a 400."""
+    if text is None:
+        return periods.current(kind, now, zone)
+    first = periods.parse(kind, text)
+    if first is None:
+        expected = "YYYY-MM-DD" if kind == "day" else "YYYY-MM"
+        problem = {"field": "query.date", "message": f"period={kind} takes a date written {expected} (a real {kind}); got {text!r}"}
+        raise ValidationFailedError("the request is not valid: see details", details=[problem])
+    return periods.day(first, zone) if kind == "day" else periods.month(first, zone)
 
 
 def default_order(sort: Sort) -> Order:

@@ -13,10 +13,10 @@ from zoneinfo import ZoneInfo
 
 from common.auth import Caller
 from common.runtime_config import Budgets
-from usage import periods
+from common.usage import periods
+from common.usage.budgets import BUDGET_PK, Limits, group_key, override_limits, resolve_limits, user_key
 from usage.counters import Counters, usd
-from usage.limits import Limits, group_key, resolve, user_key
-from usage.store import BUDGET, UsageStore, user_pk
+from usage.store import UsageStore, user_pk
 
 
 def _period_view(period: periods.Period, counters: Counters) -> dict[str, Any]:
@@ -47,9 +47,9 @@ def my_usage(caller: Caller, store: UsageStore, budgets: Budgets, now: datetime)
     today, this_month = periods.current("day", now, zone), periods.current("month", now, zone)
     pk = user_pk(caller.sub)
     override_keys = [user_key(caller.sub), *(group_key(g) for g in sorted(caller.groups))]
-    found = store.get_many([(pk, today.key), (pk, this_month.key), *((BUDGET, sk) for sk in override_keys)])
+    found = store.get_many([(pk, today.key), (pk, this_month.key), *((BUDGET_PK, sk) for sk in override_keys)])
     day, month = Counters.from_item(found.get((pk, today.key))), Counters.from_item(found.get((pk, this_month.key)))
-    limits = resolve(budgets, caller.sub, caller.groups, {sk: item for (p, sk), item in found.items() if p == BUDGET})
+    limits = resolve_limits(budgets, caller, {sk: override_limits(item) for (p, sk), item in found.items() if p == BUDGET_PK})
     return {
         "time_zone": budgets.time_zone,
         "now": periods.iso(now.astimezone(zone)),

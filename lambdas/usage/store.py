@@ -20,10 +20,9 @@ from botocore.exceptions import ClientError
 
 from common.errors import UpstreamUnavailableError
 from common.storage import storage_failure
+from common.usage.budgets import BUDGET_PK
 
 INDEX = "by_period"
-BUDGET = "BUDGET"
-ACCOUNT = "ACCOUNT"
 BATCH_KEYS = 100  # BatchGetItem's limit per request
 _UNPROCESSED_ROUNDS = 5
 _deserializer, _serializer = TypeDeserializer(), TypeSerializer()
@@ -102,16 +101,16 @@ class UsageStore:
         """Every budget override (one partition, strongly consistent: an admin sees the write just made)."""
         return self._query_all({
             "KeyConditionExpression": "pk = :pk",
-            "ExpressionAttributeValues": {":pk": {"S": BUDGET}},
+            "ExpressionAttributeValues": {":pk": {"S": BUDGET_PK}},
             "ConsistentRead": True,
         })  # fmt: skip
 
     def put_override(self, item: dict[str, Any]) -> None:
         with _storage():
-            self._db.put_item(TableName=self._table, Item=typed({"pk": BUDGET, **item}))
+            self._db.put_item(TableName=self._table, Item=typed({"pk": BUDGET_PK, **item}))
 
     def delete_override(self, sk: str) -> bool:
         """True when there was an override to delete."""
         with _storage():
-            response = self._db.delete_item(TableName=self._table, Key=typed({"pk": BUDGET, "sk": sk}), ReturnValues="ALL_OLD")
+            response = self._db.delete_item(TableName=self._table, Key=typed({"pk": BUDGET_PK, "sk": sk}), ReturnValues="ALL_OLD")
         return bool(response.get("Attributes"))

@@ -14,8 +14,10 @@ import pytest
 
 from common.clock import Clock
 from common.pagination import encode_token
+from common.runtime_config import Budgets
+from infra.config import load_config
 from tests.events import FakeContext, rest_event
-from tests.integration.conftest import FUNCTION_ENVIRONMENT
+from tests.integration.conftest import FUNCTION_ENVIRONMENT, ROOT
 from tests.integration.usage_rows import ADMIN, call, ensure_table, put_rows, row
 from usage import handler as usage_handler
 
@@ -23,6 +25,9 @@ TABLE = FUNCTION_ENVIRONMENT["USAGE_TABLE"]
 # 15:30 UTC on 24 November is 00:30 on the 25th in Seoul: the user's day is the 25th, not the UTC date.
 NOW = datetime(2026, 11, 24, 15, 30, tzinfo=UTC)
 HAIKU, SONNET = "us.anthropic.claude-haiku-5-5", "us.anthropic.claude-sonnet-5"
+CONFIGURED = Budgets.model_validate(
+    load_config(json.loads((ROOT / "cdk.json").read_text(encoding="utf-8"))["context"]).budgets.model_dump()
+)
 
 
 @pytest.fixture(scope="module")
@@ -35,8 +40,10 @@ def dynamodb(local_aws: dict[str, str]) -> Any:
 
 @pytest.fixture(autouse=True)
 def fixed_clock(dynamodb: Any, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The function's clock (its injected dependency) reads NOW."""
+    """The function's clock (its injected dependency) reads NOW; its budgets are cdk.json's (the test environment
+    lifts the default budget for every other test: tests/conftest.py)."""
     monkeypatch.setattr(usage_handler, "clock", Clock(at=NOW))
+    monkeypatch.setattr(usage_handler, "config", usage_handler.config.model_copy(update={"budgets": CONFIGURED}))
 
 
 def new_sub() -> str:

@@ -1,4 +1,5 @@
-"""The usage function's rules without storage: local days and months, which budget applies, the CSV file."""
+"""Usage rules without storage: local days and months (common/usage/periods.py, shared by the ledger and the usage
+function), which budget applies (common/usage/budgets.py, the same for enforcement and GET /usage), the CSV file."""
 
 from __future__ import annotations
 
@@ -9,12 +10,14 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from common.auth import Caller
 from common.errors import ValidationFailedError
 from common.runtime_config import BudgetLimits, Budgets
-from usage import csv_export, periods
+from common.usage import periods
+from common.usage.budgets import Limits, override_limits, resolve_limits
+from usage import csv_export
 from usage.counters import Counters
-from usage.limits import Limits, resolve
-from usage.listing import Row
+from usage.listing import Row, requested
 
 SEOUL, NEW_YORK = ZoneInfo("Asia/Seoul"), ZoneInfo("America/New_York")
 
@@ -53,7 +56,7 @@ def test_given_a_zone_with_daylight_saving_then_days_of_23_and_25_hours_reset_at
 @pytest.mark.parametrize(("kind", "text"), [("day", "2026-02-29"), ("day", "2026-11"), ("month", "2026-13"), ("month", "2026-11-01")])
 def test_given_a_date_that_is_not_a_real_period_then_a_400_naming_date(kind, text):
     with pytest.raises(ValidationFailedError) as raised:
-        periods.requested(kind, text, datetime(2026, 11, 24, tzinfo=UTC), SEOUL)
+        requested(kind, text, datetime(2026, 11, 24, tzinfo=UTC), SEOUL)
     assert raised.value.details[0]["field"] == "query.date"
 
 
@@ -85,7 +88,8 @@ BUDGETS = Budgets(
     ],
 )
 def test_given_groups_and_overrides_then_the_contracts_order_decides_the_limits(groups, overrides, expected):
-    assert resolve(BUDGETS, "me", frozenset(groups), overrides) == expected
+    parsed = {key: override_limits(fields) for key, fields in overrides.items()}
+    assert resolve_limits(BUDGETS, Caller("me", frozenset(groups)), parsed) == expected
 
 
 def test_given_a_row_then_counters_by_model_and_committed_falls_back_to_what_was_settled():

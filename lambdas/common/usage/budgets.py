@@ -5,6 +5,7 @@ several listed groups gets the most generous of each limit (`unlimited` lifts bo
 `budgets.default`. Overrides are items of the usage table (`BUDGET` / `GROUP#<name>` or `USER#<sub>`, written by
 PUT /admin/budgets/...): a group override replaces that group's limits (a group with an override counts as listed),
 then the user's override replaces the result, limit by limit (an absent limit inherits; `unlimited` lifts both).
+The usage function (lambdas/usage/) resolves GET /usage's budgets with the same resolve_limits.
 The caller's override items are read with one BatchGetItem and kept per container for CACHE_SECONDS, so a change
 reaches every function within a minute, without a redeploy.
 """
@@ -14,6 +15,7 @@ from __future__ import annotations
 import threading
 import time
 from collections import OrderedDict
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -36,9 +38,22 @@ class Limits:
     tokens_per_day: int | None
     micro_usd_per_month: int | None
 
+    @property
+    def unlimited(self) -> bool:
+        return self.tokens_per_day is None and self.micro_usd_per_month is None
 
-def _micro(usd: float | None) -> int | None:
+
+def to_micro_usd(usd: float | None) -> int | None:
+    """USD (at most 6 decimals: config and PUT bodies are validated so) as integer micro-USD, exactly."""
     return None if usd is None else int(Decimal(str(usd)) * 1_000_000)
+
+
+def user_key(sub: str) -> str:
+    return f"USER#{sub}"
+
+
+def group_key(name: str) -> str:
+    return f"GROUP#{name}"
 
 
 def _merged(base: BudgetLimits, override: BudgetLimits) -> BudgetLimits:
@@ -60,34 +75,38 @@ def resolve_limits(budgets: Budgets, caller: Caller, overrides: dict[str, Budget
     groups = {}
     for name in sorted(caller.groups):
         configured = budgets.groups.get(name)
-        override = overrides.get(f"GROUP#{name}")
+        override = overrides.get(group_key(name))
         if configured is None and override is None:
             continue
         base = budgets.default if configured is None else _merged(budgets.default, configured)
         groups[name] = base if override is None else _merged(base, override)
     chosen = list(groups.values()) or [budgets.default]
     tokens = _most_generous([None if g.unlimited else g.tokens_per_day for g in chosen])
-    usd = _most_generous([None if g.unlimited else _micro(g.usd_per_month) for g in chosen])
-    user = overrides.get(f"USER#{caller.sub}")
+    usd = _most_generous([None if g.unlimited else to_micro_usd(g.usd_per_month) for g in chosen])
+    user = overrides.get(user_key(caller.sub))
     if user is not None:
         if user.unlimited:
             return Limits(None, None)
         tokens = tokens if user.tokens_per_day is None else user.tokens_per_day
-        usd = usd if user.usd_per_month is None else _micro(user.usd_per_month)
+        usd = usd if user.usd_per_month is None else to_micro_usd(user.usd_per_month)
     return Limits(tokens, usd)
 
 
-def _override(item: dict[str, Any]) -> BudgetLimits:
-    def number(name: str) -> Decimal | None:
-        value = item.get(name, {}).get("N")
-        return None if value is None else Decimal(value)
-
-    tokens, usd = number("tokens_per_day"), number("usd_per_month")
+def override_limits(fields: Mapping[str, Any]) -> BudgetLimits:
+    """An override item's limits from its plain attribute values (numbers as int, float or Decimal)."""
+    tokens, usd = fields.get("tokens_per_day"), fields.get("usd_per_month")
     return BudgetLimits(
         tokens_per_day=None if tokens is None else int(tokens),
         usd_per_month=None if usd is None else float(usd),
-        unlimited=bool(item.get("unlimited", {}).get("BOOL", False)),
+        unlimited=bool(fields.get("unlimited", False)),
     )
+
+
+def _override(item: dict[str, Any]) -> BudgetLimits:
+    """The same from a low-level item (DynamoDB's typed JSON)."""
+    plain: dict[str, Any] = {name: Decimal(item[name]["N"]) for name in ("tokens_per_day", "usd_per_month") if "N" in item.get(name, {})}
+    plain["unlimited"] = item.get("unlimited", {}).get("BOOL", False)
+    return override_limits(plain)
 
 
 class BudgetBook:
@@ -122,7 +141,7 @@ class BudgetBook:
     def _read(self, caller: Caller) -> dict[str, BudgetLimits] | None:
         """One BatchGetItem (its 100-key limit: a caller's own item and up to 99 of its groups). A read that fails
         leaves the configured budgets in force for this request (logged); the next request reads again (None)."""
-        sort_keys = [f"USER#{caller.sub}", *(f"GROUP#{g}" for g in sorted(caller.groups))][:100]
+        sort_keys = [user_key(caller.sub), *(group_key(g) for g in sorted(caller.groups))][:100]
         keys = [{"pk": {"S": BUDGET_PK}, "sk": {"S": sk}} for sk in sort_keys]
         found: dict[str, BudgetLimits] = {}
         try:

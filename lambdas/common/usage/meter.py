@@ -18,7 +18,7 @@ from typing import Any
 from common.auth import Caller
 from common.clock import Clock
 from common.runtime_config import RuntimeConfig, UsagePrices
-from common.usage.budgets import BudgetBook, Limits
+from common.usage.budgets import BudgetBook, Limits, to_micro_usd
 from common.usage.estimate import Estimate
 from common.usage.ledger import Ledger, Now, Reservation, TransactItem
 from common.usage.prices import Metered
@@ -91,6 +91,6 @@ class Metering:
 def metering(config: RuntimeConfig, table: str, client: Any, clock: Now | None = None) -> Metering:
     """The container's Metering on `table` (the USAGE_TABLE setting) with the runtime config's budgets and prices."""
     budgets = config.budgets
-    ceiling = None if budgets.daily_ceiling_usd is None else round(budgets.daily_ceiling_usd * 1_000_000)
+    ceiling = to_micro_usd(budgets.daily_ceiling_usd)
     ledger = Ledger(client, table, clock or Clock(), budgets.time_zone, ceiling)
     return Metering(ledger, BudgetBook(client, table, budgets), config.prices)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from common.errors import BudgetExceededError
-from common.usage.periods import Period
+from common.usage.periods import Period, iso
 
 
 @dataclass(frozen=True)
@@ -45,8 +45,8 @@ def _text(breach: Breach, needed: str, resets: str) -> str:
 
 def refusal(breaches: list[Breach], max_micro_usd: int, max_tokens: int, now: datetime) -> BudgetExceededError:
     """The error for the budget that stays closed longest (a month outlasts a day; a user's own before the ceiling)."""
-    breach = max(breaches, key=lambda b: b.period.ends)
-    resets = breach.period.ends.isoformat()
+    breach = max(breaches, key=lambda b: b.period.resets_at)
+    resets = iso(breach.period.resets_at)
     needed = f"{max_tokens:,}" if breach.budget == "tokens_per_day" else _usd(max_micro_usd)
     details = {
         "budget": breach.budget,
