@@ -198,6 +198,11 @@ def _streamed(plan: _Plan, deps: ChatDeps, control: StreamControl) -> Iterator[E
         with stream_errors(plan.model.id):
             for text in relay(events, answer, control):
                 yield Event("delta", {"text": text})
+    except BaseException:
+        # Failed part-way (an error event, a cut connection): what was produced was paid for. run_turn's meter then
+        # settles it (over-counting, never under: the text may have been billed whatever the error).
+        _meter_produced(plan, deps, answer.shown.text(), answer)
+        raise
     finally:
         events.close()  # done, stopped or failed: the connection to Bedrock is let go (a stopped answer stops there)
     latency_ms = answer.latency_ms if answer.latency_ms is not None else (time.perf_counter() - started) * 1000
@@ -239,13 +244,9 @@ def _finish(plan: _Plan, deps: ChatDeps, message_outcome: GuardrailOutcome, repl
 def _interrupted(plan: _Plan, deps: ChatDeps, shown: str, answer: StreamedAnswer) -> Iterator[Event]:
     """Stored once with what was produced. The stream's guardrail trace (its last event) never came, so the user's
     message is masked by ApplyGuardrail before it is stored; the reply was shown as Bedrock sent it."""
-    prices = deps.config.prices
-    if answer.reported_usage is not None:  # the final event came after all: what Bedrock reported
-        plan.meter.add(*converse_metered(plan.model, answer.reported_usage, answer.as_response(shown), prices, input_blocked=False))
-    else:  # estimated from what was sent and produced (common/usage/calls.py)
-        plan.meter.add(*interrupted_metered(plan.model, plan.tokens_in, shown, [len(plan.request.message)], prices))
+    _meter_produced(plan, deps, shown, answer)
     guarded = guard_texts(deps.bedrock, deps.guardrail_id, deps.guardrail_version, [plan.request.message])
-    plan.meter.add(guardrail_cost([guarded.usage], prices))
+    plan.meter.add(guardrail_cost([guarded.usage], deps.config.prices))
     stored_user = BLOCKED_MARKER if guarded.outcome.action == "BLOCKED" else guarded.texts[0]
     blank = is_blank(shown)
     usage = answer.usage or {"input_tokens": 0, "output_tokens": 0}  # Bedrock reports usage in the last event only
@@ -253,6 +254,16 @@ def _interrupted(plan: _Plan, deps: ChatDeps, shown: str, answer: StreamedAnswer
                 interrupted=True)  # fmt: skip
     _commit(plan, deps, turn)
     yield _done(plan, "interrupted", TIME_LIMIT if answer.interrupted == "time_limit" else None)
+
+
+def _meter_produced(plan: _Plan, deps: ChatDeps, shown: str, answer: StreamedAnswer) -> None:
+    """A stream that ended before its final event (stopped, timed out, failed): what Bedrock reported if that event
+    came after all, else estimated from what was sent and produced (common/usage/calls.py)."""
+    prices = deps.config.prices
+    if answer.reported_usage is not None:
+        plan.meter.add(*converse_metered(plan.model, answer.reported_usage, answer.as_response(shown), prices, input_blocked=False))
+    else:
+        plan.meter.add(*interrupted_metered(plan.model, plan.tokens_in, shown, [len(plan.request.message)], prices))
 
 
 def _blocked_system_prompt(plan: _Plan, deps: ChatDeps, outcome: GuardrailOutcome, stream_id: str | None) -> Iterator[Event]:

@@ -90,20 +90,26 @@ def _streamed(prepared: Prepared, deps: RagDeps, start: Event, control: StreamCo
     model = prepared.model
     started = time.perf_counter()
     chunks = iter(llm(deps, model.id, prepared.options, deps.config.guardrail_stream_mode).stream(prepared.messages))
+    answer, opened = StreamedAnswer(), False
     try:
         with _langchain_errors(model.id):
             first = next(chunks, None)  # LangChain calls ConverseStream here: what Bedrock refuses is still a JSON error
+        opened = True  # from here the model writes, and what it writes is paid for
         yield start
-        answer = StreamedAnswer()
         cited = Citations(prepared.passages, deps)
         with _langchain_errors(model.id):
             for text in relay(_events([first] if first is not None else [], chunks), answer, control):
                 yield Event("delta", {"text": text})
                 yield from (Event("citation", c) for c in cited.named_in(text))
+    except BaseException:
+        if opened:  # failed part-way: what was produced is metered, and answer_events' meter settles it
+            _meter_produced(prepared, deps, answer)
+        raise
     finally:
         getattr(chunks, "close", lambda: None)()  # stopped or failed: LangChain closes its ConverseStream
     if answer.interrupted:
-        _meter_interrupted(prepared, deps, answer)
+        _meter_produced(prepared, deps, answer)
+        prepared.meter.settle()
         yield Event("done", {"stored": "not_stored", **({"notice": TIME_LIMIT} if answer.interrupted == "time_limit" else {})})
         return
     latency_ms = answer.latency_ms if answer.latency_ms is not None else (time.perf_counter() - started) * 1000
@@ -123,9 +129,9 @@ def _streamed(prepared: Prepared, deps: RagDeps, start: Event, control: StreamCo
     yield Event("done", {"stored": "not_stored"})
 
 
-def _meter_interrupted(prepared: Prepared, deps: RagDeps, answer: StreamedAnswer) -> None:
-    """A stream stopped before its final event: Bedrock's usage never came, so it is estimated (common/usage/calls.py)
-    from what was sent (the messages' text) and what was produced."""
+def _meter_produced(prepared: Prepared, deps: RagDeps, answer: StreamedAnswer) -> None:
+    """A stream that ended before its final event (stopped, timed out, failed): Bedrock's usage never came, so it is
+    estimated (common/usage/calls.py) from what was sent (the messages' text) and what was produced."""
     shown, prices = answer.shown.text(), deps.config.prices
     if answer.reported_usage is not None:
         prepared.meter.add(*converse_metered(prepared.model, answer.reported_usage, answer.as_response(shown), prices, input_blocked=False))
@@ -133,7 +139,6 @@ def _meter_interrupted(prepared: Prepared, deps: RagDeps, answer: StreamedAnswer
         texts = [_text_of(m.content) for m in prepared.messages or []]
         tokens_in = input_bound(texts, len(texts) + 1)
         prepared.meter.add(*interrupted_metered(prepared.model, tokens_in, shown, [sum(map(len, texts))], prices))
-    prepared.meter.settle()
 
 
 def _text_of(content: Any) -> str:
