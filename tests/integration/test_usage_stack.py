@@ -12,8 +12,10 @@ from typing import Any
 
 import boto3
 
-from tests.integration.live import Stack, cognito, request, sign_in
-from tests.integration.usage_rows import put_rows, row
+from tests.integration.live import Stack, cognito, create_user, request, sign_in
+from tests.integration.usage_rows import put_rows, row, sub_of
+
+PASSWORD = "Usage-Test-Pass-1!"
 
 
 def get_raw(stack: Stack, path: str, token: str) -> tuple[int, bytes, dict[str, str]]:
@@ -84,3 +86,31 @@ def test_given_an_admin_then_a_budget_round_trips_through_the_gateway(stack):
     assert any(o["id"] == team for o in listed["overrides"])
     assert request(stack, "DELETE", f"admin/budgets/groups/{urllib.parse.quote(team)}", admin)[0] == 204
     assert json.dumps(request(stack, "GET", "admin/budgets", admin)[1]).count(team) == 0
+
+
+def test_given_an_admins_budget_then_the_chat_function_enforces_it_and_get_usage_reads_what_it_metered(stack):
+    """The two sides of the usage table through the gateway: the usage function writes the override the chat function
+    enforces, and reads back the rows the chat function's metering wrote."""
+    admin = sign_in(stack, "admin@example.com")
+    capped, token = (create_user(stack, f"{uuid.uuid4().hex[:10]}@example.com", PASSWORD) for _ in range(2))
+    capped_sub, free_sub = sub_of(capped), sub_of(token)
+    assert request(stack, "PUT", f"admin/budgets/users/{capped_sub}", admin, {"tokens_per_day": 10})[0] == 200
+
+    status, refused, headers = request(stack, "POST", "chat", capped, {"message": "안녕하세요"})
+    assert (status, refused["error"]["code"], refused["error"]["details"]["limit"]) == (429, "budget_exceeded", 10)
+    assert 0 < int(headers["Retry-After"]) <= 86_400
+
+    status, answer, _ = request(stack, "POST", "chat", token, {"message": "안녕하세요"})
+    assert status == 200, answer
+    status, mine, _ = request(stack, "GET", "usage", token)
+    assert status == 200
+    assert mine["day"]["requests"] == mine["month"]["requests"] == 1
+    tokens = answer["usage"]["input_tokens"] + answer["usage"]["output_tokens"]
+    assert mine["day"]["input_tokens"] + mine["day"]["output_tokens"] == tokens
+    assert mine["day"]["cost_micro_usd"] > 0
+    assert {m["model_id"] for m in mine["day"]["models"]} == {answer["model_id"], "guardrail"}  # the model and its guardrail checks
+    day_budget = next(b for b in mine["budgets"] if b["budget"] == "tokens_per_day")
+    assert (day_budget["limit"], day_budget["used"]) == (200_000, tokens)  # cdk.json's default; settled, nothing held
+    status, listing, _ = request(stack, "GET", "admin/usage?sort=user", admin)
+    assert free_sub in {u["user"] for u in listing["users"]}
+    assert capped_sub not in {u["user"] for u in listing["users"]}  # refused: nothing was reserved for them
