@@ -11,8 +11,10 @@ from typing import Any
 
 MICRO = 1_000_000
 MODEL_PREFIX = "model#"
-TOTALS = ("cost_micro_usd", "input_tokens", "output_tokens", "cache_read_tokens", "cache_write_tokens", "images",
-          "guardrail_text_units", "requests")  # fmt: skip
+# estimated_micro_usd: the part of cost_micro_usd no service reported (images, Retrieve's query embedding, a stream
+# that ended before its final event), priced from counts and characters (lambdas/common/usage/prices.py).
+TOTALS = ("cost_micro_usd", "estimated_micro_usd", "input_tokens", "output_tokens", "cache_read_tokens", "cache_write_tokens",
+          "images", "guardrail_text_units", "requests")  # fmt: skip
 PER_MODEL = ("cost_micro_usd", "input_tokens", "output_tokens", "images")
 
 

@@ -108,6 +108,7 @@ class Counters(BaseModel):
     total_tokens: int
     images: int
     guardrail_text_units: int
+    estimated_micro_usd: int = Field(description="Part of cost_micro_usd no service reported: images, query embeddings, cut streams")
     requests: int
     models: list[ModelUsage]
 

@@ -76,7 +76,7 @@ def test_given_day_and_month_rows_when_the_user_asks_then_today_and_this_month_b
     put_rows(dynamodb, TABLE, [
         row(sub, "DAY#2026-11-24", cost_micro_usd=9_999_999, input_tokens=99_999),  # the UTC date: yesterday in Seoul
         row(sub, "DAY#2026-11-25", cost_micro_usd=1_234_567, committed_micro_usd=1_500_000, input_tokens=1000, output_tokens=500,
-            cache_read_tokens=100, requests=3, committed_tokens=5600,
+            cache_read_tokens=100, requests=3, committed_tokens=5600, estimated_micro_usd=40_000,
             models={HAIKU: {"cost_micro_usd": 1_000_000, "input_tokens": 800, "output_tokens": 400},
                     SONNET: {"cost_micro_usd": 234_567, "input_tokens": 200, "output_tokens": 100}}),
         row(sub, "MONTH#2026-11", cost_micro_usd=5_000_000, committed_micro_usd=5_250_000, input_tokens=40_000, requests=30),
@@ -90,6 +90,7 @@ def test_given_day_and_month_rows_when_the_user_asks_then_today_and_this_month_b
     assert (day["period"], day["starts_at"], day["resets_at"]) == ("2026-11-25", "2026-11-25T00:00:00+09:00", "2026-11-26T00:00:00+09:00")
     assert (month["period"], month["resets_at"]) == ("2026-11", "2026-12-01T00:00:00+09:00")
     assert (day["cost_micro_usd"], day["cost_usd"], day["total_tokens"], day["requests"]) == (1_234_567, 1.234567, 1600, 3)
+    assert (day["estimated_micro_usd"], month["estimated_micro_usd"]) == (40_000, 0)  # what no service reported
     assert [(m["model_id"], m["cost_micro_usd"], m["input_tokens"]) for m in day["models"]] == [
         (HAIKU, 1_000_000, 800),
         (SONNET, 234_567, 200),
