@@ -5,9 +5,10 @@ on the spend the functions publish (Maximum over 5 minutes), and only when a cei
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, cast
 
 import pytest
+from aws_cdk import CfnElement
 
 from infra.config import deep_merge
 from tests.infra.cfn import as_list, policy_statements
@@ -24,7 +25,7 @@ def with_ceiling(tmp_path_factory: pytest.TempPathFactory) -> Synth:
 
 
 def _usage_table(synth: Synth) -> str:
-    return str(synth.stack.get_logical_id(synth.stack.usage.table.node.default_child))
+    return str(synth.stack.get_logical_id(cast(CfnElement, synth.stack.usage.table.node.default_child)))
 
 
 def _usage_arn(synth: Synth) -> str:
@@ -33,7 +34,7 @@ def _usage_arn(synth: Synth) -> str:
 
 def _usage_grants(synth: Synth, function: str) -> tuple[set[str], set[str]]:
     """(actions, resources) of the function's statements on the usage table or its index."""
-    role = synth.stack.get_logical_id(synth.stack.functions.roles[function].node.default_child)
+    role = synth.stack.get_logical_id(cast(CfnElement, synth.stack.functions.roles[function].node.default_child))
     usage = _usage_arn(synth)
     actions: set[str] = set()
     resources: set[str] = set()
