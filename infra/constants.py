@@ -9,6 +9,8 @@ ENV_DATA_SOURCE_ID = "DATA_SOURCE_ID"
 ENV_GUARDRAIL_ID = "GUARDRAIL_ID"
 ENV_GUARDRAIL_VERSION = "GUARDRAIL_VERSION"
 ENV_ADMIN_GROUP = "ADMIN_GROUP"
+ENV_USAGE_TABLE = "USAGE_TABLE"
+ENV_USER_POOL_ID = "USER_POOL_ID"
 
 # Powertools.
 METRICS_NAMESPACE = "BedrockGenAi"
@@ -18,6 +20,10 @@ METRIC_OUTPUT_TOKENS = "OutputTokens"
 METRIC_GUARDRAIL_INTERVENTIONS = "GuardrailInterventions"
 METRIC_MODEL_LATENCY = "ModelLatency"
 DIMENSION_MODEL = "model_id"
+# Metering (lambdas/common/usage/metrics.py emits them).
+METRIC_COST = "CostMicroUSD"
+METRIC_USAGE_WRITE_FAILED = "UsageWriteFailed"
+METRIC_DAILY_SPEND = "DailySpendMicroUSD"
 
 ADMIN_GROUP = "admin"
 
@@ -31,3 +37,9 @@ TABLE_GSI_USER = "by_user_updated"
 TABLE_GSI_PK = "gsi1pk"
 TABLE_GSI_SK = "gsi1sk"
 TABLE_TTL_ATTRIBUTE = "expires_at"
+
+# Usage table (issue 14): see infra/constructs/usage.py.
+USAGE_GSI_PERIOD = "by_period"
+USAGE_GSI_PK = "period"
+USAGE_GSI_SK = "user"
+USAGE_BUDGET_PK = "BUDGET"

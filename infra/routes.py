@@ -34,4 +34,11 @@ ROUTES: tuple[Route, ...] = (
     Route("POST", "/documents/sync", "rag"),
     Route("POST", "/images", "image", json_body=True),
     Route("POST", "/images/verify", "image", json_body=True),
+    Route("GET", "/usage", "usage"),
+    Route("GET", "/admin/usage", "usage"),
+    Route("GET", "/admin/budgets", "usage"),
+    Route("PUT", "/admin/budgets/users/{sub}", "usage", json_body=True),
+    Route("DELETE", "/admin/budgets/users/{sub}", "usage"),
+    Route("PUT", "/admin/budgets/groups/{name}", "usage", json_body=True),
+    Route("DELETE", "/admin/budgets/groups/{name}", "usage"),
 )

@@ -27,7 +27,8 @@ ROOT = Path(__file__).resolve().parent.parent
 REGION = "us-west-2"
 DEMO_PASSWORD = "Local-Demo-Pass-1!"  # local only: the pool lives in this process's memory, on loopback
 USERS = {"admin@example.com": True, "user@example.com": False}  # e-mail -> in the admin group
-NAMES = {"table": "conversations", "documents": "documents", "images": "images", "kb": "LOCALKB001", "ds": "LOCALDS001"}
+DISPLAY_NAMES = {"admin@example.com": "관리자", "user@example.com": "김민준"}  # the `name` attribute admins see in usage
+NAMES = {"table": "conversations", "usage": "usage", "documents": "documents", "images": "images", "kb": "LOCALKB001", "ds": "LOCALDS001"}
 
 
 @dataclass
@@ -62,7 +63,8 @@ def _cognito(client: Any) -> tuple[str, str]:
     )["UserPoolClient"]["ClientId"]  # fmt: skip
     client.create_group(GroupName="admin", UserPoolId=pool)
     for email, admin in USERS.items():
-        attributes = [{"Name": "email", "Value": email}, {"Name": "email_verified", "Value": "true"}]
+        attributes = [{"Name": "email", "Value": email}, {"Name": "email_verified", "Value": "true"},
+                      {"Name": "name", "Value": DISPLAY_NAMES[email]}]  # fmt: skip
         client.admin_create_user(UserPoolId=pool, Username=email, MessageAction="SUPPRESS", UserAttributes=attributes)
         client.admin_set_user_password(UserPoolId=pool, Username=email, Password=DEMO_PASSWORD, Permanent=True)
         if admin:
@@ -134,7 +136,7 @@ def start(
     os.environ.update(
         AWS_REGION=region, AWS_DEFAULT_REGION=region,
         AWS_ENDPOINT_URL_DYNAMODB=aws, AWS_ENDPOINT_URL_S3=aws, AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER=aws,
-        TABLE_NAME=NAMES["table"], DOCUMENTS_BUCKET=NAMES["documents"], IMAGES_BUCKET=NAMES["images"],
+        TABLE_NAME=NAMES["table"], USAGE_TABLE=NAMES["usage"], DOCUMENTS_BUCKET=NAMES["documents"], IMAGES_BUCKET=NAMES["images"],
         ADMIN_GROUP="admin", POWERTOOLS_SERVICE_NAME="local",
         POWERTOOLS_METRICS_NAMESPACE="BedrockGenAiLocal", POWERTOOLS_TRACE_DISABLED="true",
         RUNTIME_CONFIG_PATH=str(render_runtime_config(state / "runtime_config.json")),
@@ -142,16 +144,19 @@ def start(
     )  # fmt: skip
     import boto3
 
-    from local.resources import create_conversation_table
+    from local.resources import create_conversation_table, create_usage_table
     from local.snapshot import Snapshot
 
     _stable_ids(state / "data")  # first, before anything else asks moto for an id
     pool, client_id = _cognito(boto3.client("cognito-idp"))
+    os.environ["USER_POOL_ID"] = pool  # the usage function names users for admins (lambdas/usage/people.py)
     create_conversation_table(boto3.client("dynamodb"), NAMES["table"])
+    create_usage_table(boto3.client("dynamodb"), NAMES["usage"])
     s3 = boto3.client("s3")
     for bucket in (NAMES["documents"], NAMES["images"]):
         s3.create_bucket(Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": region})
-    snapshot = Snapshot(state / "data", boto3.client("dynamodb"), s3, NAMES["table"], (NAMES["documents"], NAMES["images"]))
+    tables, buckets = (NAMES["table"], NAMES["usage"]), (NAMES["documents"], NAMES["images"])
+    snapshot = Snapshot(state / "data", boto3.client("dynamodb"), s3, tables, buckets)
     restored = snapshot.restore() if snapshot.exists else None
     prefix = config.knowledge_base.inclusion_prefix
     if sim is not None:
@@ -173,15 +178,17 @@ def start(
     from local.stream_apps import APPS, start_apps
     from rag import handler as rag
     from rag import ingest_handler
+    from usage import handler as usage
 
     verifier = TokenVerifier(jwks_url=f"{aws}/{pool}/.well-known/jwks.json",
                              issuer=f"https://cognito-idp.{region}.amazonaws.com/{pool}", client_id=client_id)  # fmt: skip
-    timeouts = {name: getattr(config.functions, name).timeout_seconds for name in ("chat", "rag", "image", "ingest")}
+    timeouts = {name: getattr(config.functions, name).timeout_seconds for name in ("chat", "rag", "image", "ingest", "usage")}
     for name in APPS:  # a streaming function's timeout (functions.chat_stream / rag_stream), up to Lambda's 900 s
         sizing = getattr(config.functions, name, None)
         timeouts[name] = sizing.timeout_seconds if sizing is not None else 900
     streams = start_apps()  # with this process's environment: the same endpoints, table, buckets and configuration
-    gateway = LocalGateway({"chat": chat.handler, "rag": rag.handler, "image": image.handler}, verifier, stage=config.api.stage_name,
+    handlers = {"chat": chat.handler, "rag": rag.handler, "image": image.handler, "usage": usage.handler}
+    gateway = LocalGateway(handlers, verifier, stage=config.api.stage_name,
                            cors_origins=tuple(config.api.cors_origins), port=api_port, timeouts=timeouts,
                            streams={name: app.url for name, app in streams.items()}).start()  # fmt: skip
     # Uploads reach the ingest function as they would through EventBridge and SQS (offline knowledge base only:
@@ -192,7 +199,7 @@ def start(
     outputs = {
         "ApiUrl": gateway.url, "UserPoolId": pool, "UserPoolClientId": client_id, "Region": region,
         "CognitoEndpoint": aws, "BedrockEndpoint": sim.endpoint_url if sim is not None else f"aws ({region})",
-        "DocumentsBucketName": NAMES["documents"], "ImagesBucketName": NAMES["images"],
+        "DocumentsBucketName": NAMES["documents"], "ImagesBucketName": NAMES["images"], "UsageTableName": NAMES["usage"],
         "KnowledgeBaseId": os.environ["KNOWLEDGE_BASE_ID"], "DataSourceId": os.environ["DATA_SOURCE_ID"],
         "DemoUsers": [{"username": email, "password": DEMO_PASSWORD, "admin": admin} for email, admin in USERS.items()],
         "StateDir": str(state / "data"), "Restored": restored,

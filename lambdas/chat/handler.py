@@ -23,6 +23,7 @@ from common.runtime_config import runtime_config
 from common.settings import ChatSettings, load_settings
 from common.storage import dynamodb_client
 from common.stream_stop import STREAM_ID, StopSignals
+from common.usage.meter import Metering, metering
 
 CONVERSATION_ID = r"^[A-Za-z0-9_-]{16,64}$"
 
@@ -42,8 +43,13 @@ def _signals() -> StopSignals:
     return StopSignals(dynamodb_client(), env.table_name)
 
 
+@lru_cache(maxsize=1)
+def _metering() -> Metering:
+    return metering(config, env.usage_table, dynamodb_client())
+
+
 def _deps() -> service.ChatDeps:
-    return service.ChatDeps(config, _store(), runtime_client("chat"), env.guardrail_id, env.guardrail_version)
+    return service.ChatDeps(config, _store(), runtime_client("chat"), env.guardrail_id, env.guardrail_version, _metering())
 
 
 def _caller() -> Any:
