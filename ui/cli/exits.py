@@ -97,17 +97,15 @@ def api_line(body: Any, status: int = 0) -> str:
     code = str(error.get("code") or "error")
     message = " ".join(str(error.get("message") or f"HTTP {status}").split())
     where = f"{status} {code}" if status else code
-    if HANGUL.search(message):
-        line = f"{message} ({where})"
-    else:
-        headline = HEADLINES.get(code) or STATUS_HEADLINES.get(status) or STATUS_HEADLINES.get(status // 100 * 100, "요청이 실패했습니다")
-        line = f"{headline} / {where}: {message}"
+    request_id = body.get("request_id") if isinstance(body, dict) else None
     details = error.get("details")
-    if isinstance(details, list) and details:
-        line += " — " + "; ".join(f"{d.get('field', '')}: {d.get('message', '')}" for d in details if isinstance(d, dict))
-    if isinstance(body, dict) and body.get("request_id"):
-        line += f" (request id {body['request_id']})"
-    return line
+    listed = [d for d in details if isinstance(d, dict)] if isinstance(details, list) else []
+    fields = "; ".join(f"{d.get('field', '')}: {d.get('message', '')}" for d in listed)
+    if HANGUL.search(message):  # already in both languages: as the API wrote it
+        return f"{message}{' — ' + fields if fields else ''} ({where}{', request id ' + str(request_id) if request_id else ''})"
+    headline = HEADLINES.get(code) or STATUS_HEADLINES.get(status) or STATUS_HEADLINES.get(status // 100 * 100, "요청이 실패했습니다")
+    line = f"{headline} / {where}: {message}{' — ' + fields if fields else ''}"
+    return f"{line} (request id {request_id})" if request_id else line
 
 
 def from_api(err: ApiError) -> CliError:
