@@ -38,26 +38,39 @@ def _new_conversation(user: User, message: str) -> str:
 def test_given_conversations_then_list_show_and_delete_only_after_a_yes(user):
     first = _new_conversation(user, "첫 번째 대화입니다")
     listed = user.run("conversations")
-    assert listed.code == 0
-    assert any(line.startswith(first) and line.endswith("첫 번째 대화입니다") for line in listed.stdout.splitlines())
+    assert listed.code == 0, listed
+    assert any(line.startswith(first) and line.endswith("첫 번째 대화입니다") for line in listed.stdout.splitlines()), listed
     shown = user.run("conversations", "show", first)
-    assert shown.code == 0
+    assert shown.code == 0, shown
     assert "나 / you\n첫 번째 대화입니다" in shown.stdout
     assert "«첫 번째 대화입니다»" in shown.stdout
     piped = user.run("conversations", "delete", first)  # no terminal to ask on, no --yes
-    assert piped.code == 2
+    assert piped.code == 2, piped
     assert "--yes" in piped.stderr
     screen, code = user.at_terminal("conversations", "delete", first, answers=[("[y/N] ", "n\n")])
-    assert code == 0
+    assert code == 0, screen
     assert 'Delete the conversation "첫 번째 대화입니다"?' in screen
     assert "Nothing deleted" in screen
     assert user.run("conversations", "show", first).code == 0
     screen, code = user.at_terminal("conversations", "delete", first, answers=[("[y/N] ", "y\n")])
-    assert (code, "지웠습니다 / Deleted the conversation" in screen) == (0, True)
+    assert (code, "지웠습니다 / Deleted the conversation" in screen) == (0, True), screen
     assert user.run("conversations", "show", first).code == 1
     second = _new_conversation(user, "두 번째")
     assert user.run("conversations", "delete", second, "--yes").code == 0
     assert second not in user.run("conversations", "list", "--all").stdout
+
+
+def test_given_an_id_that_starts_with_a_dash_then_it_is_read_as_the_id_not_as_an_option(user):
+    """The API's ids are [A-Za-z0-9_-]{16,64}: one in 64 starts with `-` (here ids nobody has: 404, exit 1, not 2)."""
+    commands = [
+        ("conversations", "show", "-" + "A" * 23),
+        ("conversations", "delete", "-h" + "A" * 22, "--yes"),
+        ("--json", "conversations", "delete", "--yes", "--" + "A" * 22),
+    ]
+    for command in commands:
+        done = user.run(*command)
+        assert done.code == 1, done
+        assert "not_found" in done.stderr
 
 
 def test_given_stdin_or_a_file_then_it_is_the_message_and_bad_input_is_a_usage_error(user, tmp_path):

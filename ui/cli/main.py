@@ -64,6 +64,23 @@ def parser() -> argparse.ArgumentParser:
     return top
 
 
+NAMED = {("conversations", "show"), ("conversations", "delete"), ("documents", "delete")}
+THEIR_OPTIONS = {"--yes", "--json", "--debug", "-h", "--help"}
+
+
+def dash_names_last(argv: list[str]) -> list[str]:
+    """The API's conversation ids are `[A-Za-z0-9_-]{16,64}`, so one in 64 starts with `-`, which argparse would read
+    as an option. After `conversations show|delete` or `documents delete`, the one word that starts with `-` and is
+    none of the command's options moves after `--`, where it is read as the id or name."""
+    for at in range(len(argv) - 1):
+        if (argv[at], argv[at + 1]) in NAMED and "--" not in argv:
+            rest = argv[at + 2 :]
+            odd = [i for i, word in enumerate(rest) if word.startswith("-") and word not in THEIR_OPTIONS]
+            if len(odd) == 1:
+                return [*argv[: at + 2], *rest[: odd[0]], *rest[odd[0] + 1 :], "--", rest[odd[0]]]
+    return argv
+
+
 def _smoke(ctx: Context) -> int:
     from ui.client import outputs_path
     from ui.smoke import Options, run_smoke
@@ -81,7 +98,7 @@ def main(argv: list[str] | None = None) -> int:
         from infra.doctor.__main__ import main as doctor
 
         return doctor(argv[1:], prog="genai doctor")
-    args = parser().parse_args(argv)
+    args = parser().parse_args(dash_names_last(argv))
     as_json = bool(args.json) or getattr(args, "stream", True) is False  # --no-stream prints the API's JSON, errors too
     ctx = Context(args, Output(as_json=as_json))
     try:
