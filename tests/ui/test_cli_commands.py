@@ -66,6 +66,7 @@ def test_given_an_id_that_starts_with_a_dash_then_it_is_read_as_the_id_not_as_an
         ("conversations", "show", "-" + "A" * 23),
         ("conversations", "delete", "-h" + "A" * 22, "--yes"),
         ("--json", "conversations", "delete", "--yes", "--" + "A" * 22),
+        ("chat", "--conversation", "-" + "A" * 23, "이어서"),
     ]
     for command in commands:
         done = user.run(*command)

@@ -71,7 +71,11 @@ THEIR_OPTIONS = {"--yes", "--json", "--debug", "-h", "--help"}
 def dash_names_last(argv: list[str]) -> list[str]:
     """The API's conversation ids are `[A-Za-z0-9_-]{16,64}`, so one in 64 starts with `-`, which argparse would read
     as an option. After `conversations show|delete` or `documents delete`, the one word that starts with `-` and is
-    none of the command's options moves after `--`, where it is read as the id or name."""
+    none of the command's options moves after `--`, where it is read as the id or name; `--conversation -x…` becomes
+    `--conversation=-x…`."""
+    at = argv.index("--conversation") if "--conversation" in argv[:-1] else -1
+    if at >= 0 and argv[at + 1].startswith("-"):
+        argv = [*argv[:at], f"--conversation={argv[at + 1]}", *argv[at + 2 :]]
     for at in range(len(argv) - 1):
         if (argv[at], argv[at + 1]) in NAMED and "--" not in argv:
             rest = argv[at + 2 :]
