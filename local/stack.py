@@ -108,6 +108,7 @@ def start(
     bedrock="aws" keeps storage and Cognito local but sends model, guardrail and knowledge-base calls to
     real Bedrock with the caller's own AWS credentials (moto accepts any credentials).
     """
+    from local import ports
     from local.bedrock_sim import BedrockSimulator
     from local.bedrock_sim.knowledge import KnowledgeStore
     from local.moto_server import SerialMotoServer
@@ -117,13 +118,15 @@ def start(
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
     config = _config()
     moto = SerialMotoServer(ip_address="127.0.0.1", port=aws_port, verbose=False)
-    moto.start()
+    with ports.claimed(ports.AWS, aws_port):
+        moto.start()
     host, port = moto.get_host_and_port()
     aws = f"http://{host}:{port}"
-    sim = BedrockSimulator(config.guardrail, port=bedrock_port) if bedrock == "local" else None
     try:
+        with ports.claimed(ports.BEDROCK, bedrock_port):
+            sim = BedrockSimulator(config.guardrail, port=bedrock_port) if bedrock == "local" else None
         bedrock_env = _bedrock_settings(bedrock, sim)
-    except StartError:
+    except (StartError, ports.PortBusyError):
         moto.stop()
         raise
     if sim is not None:
@@ -188,9 +191,21 @@ def start(
         timeouts[name] = sizing.timeout_seconds if sizing is not None else 900
     streams = start_apps()  # with this process's environment: the same endpoints, table, buckets and configuration
     handlers = {"chat": chat.handler, "rag": rag.handler, "image": image.handler, "usage": usage.handler}
-    gateway = LocalGateway(handlers, verifier, stage=config.api.stage_name,
-                           cors_origins=tuple(config.api.cors_origins), port=api_port, timeouts=timeouts,
-                           streams={name: app.url for name, app in streams.items()}).start()  # fmt: skip
+    try:
+        with ports.claimed(ports.API, api_port):
+            gateway = LocalGateway(
+                handlers,
+                verifier,
+                stage=config.api.stage_name,
+                cors_origins=tuple(config.api.cors_origins),
+                port=api_port,
+                timeouts=timeouts,
+                streams={name: app.url for name, app in streams.items()},
+            ).start()
+    except ports.PortBusyError:
+        for app in streams.values():  # child processes: they would outlive this one
+            app.stop()
+        raise
     # Uploads reach the ingest function as they would through EventBridge and SQS (offline knowledge base only:
     # with real Bedrock the deployed knowledge base ingests the deployed bucket, not this one).
     events = DocumentEvents(s3, NAMES["documents"], prefix, ingest_handler.handler, lambda: lambda_context("ingest", timeouts["ingest"]))
@@ -229,15 +244,28 @@ def _start_ui(outputs: Path, port: str | None) -> subprocess.Popen[bytes] | None
     return process
 
 
+def _check_ports(numbers: dict[str, int], ui_port: str | None) -> None:
+    """Every fixed port `make dev` will listen on, tried before anything starts (local/ports.py)."""
+    from local import ports
+
+    wanted = {ports.API: numbers["api_port"], ports.AWS: numbers["aws_port"], ports.BEDROCK: numbers["bedrock_port"]}
+    if ui_port and ui_port != "off":
+        wanted[ports.UI] = int(ui_port)
+    ports.check_free(wanted)
+
+
 def main() -> None:
+    from local.ports import PortBusyError
+
     state = Path(os.environ.get("LOCAL_STATE_DIR", ROOT / ".local"))
     defaults = (("api_port", "LOCAL_API_PORT", 3000), ("aws_port", "LOCAL_AWS_PORT", 5050), ("bedrock_port", "LOCAL_BEDROCK_PORT", 5100))
     ports = {name: int(os.environ.get(variable, default)) for name, variable, default in defaults}
     from infra.config import ConfigError
 
     try:
+        _check_ports(ports, os.environ.get("LOCAL_UI_PORT"))
         running = start(state, bedrock=os.environ.get("BEDROCK", "local"), **ports)
-    except (StartError, ConfigError) as err:
+    except (StartError, ConfigError, PortBusyError) as err:
         print(f"error: {err}", file=sys.stderr)
         sys.exit(2)
     out = running.outputs
