@@ -17,6 +17,7 @@ CONFIG ?=
 BEDROCK ?= local
 LOCAL_STATE_DIR ?= .local
 UI_PORT ?= 8501
+METRICS ?=
 export LOCAL_STATE_DIR
 CDK_CONTEXT := -c profile=$(PROFILE) $(if $(STACK),-c stack_name=$(STACK)) $(if $(REGION),-c region=$(REGION)) \
 	$(if $(CONFIG),-c config=$(abspath $(CONFIG)))
@@ -48,8 +49,8 @@ node_modules/.installed: package.json package-lock.json
 venv: $(STAMP) node_modules/.installed ## create .venv and install pinned Python deps and the CDK CLI
 
 # dev and lint need only the Python environment: no CDK CLI (npm) for them.
-dev: $(STAMP) ## run the whole product locally (no AWS account): API, Cognito, storage, offline Bedrock, UI; BEDROCK=aws for real Bedrock; CONFIG=override.json
-	BEDROCK=$(BEDROCK) LOCAL_UI_PORT=$(UI_PORT) LOCAL_CONFIG=$(if $(CONFIG),$(abspath $(CONFIG))) $(BIN)/python -m local.stack
+dev: $(STAMP) ## run the whole product locally (no AWS account): API, Cognito, storage, offline Bedrock, UI; BEDROCK=aws for real Bedrock; CONFIG=override.json; METRICS=1 shows the metric lines
+	BEDROCK=$(BEDROCK) LOCAL_UI_PORT=$(UI_PORT) $(if $(METRICS),LOCAL_METRICS=$(METRICS)) LOCAL_CONFIG=$(if $(CONFIG),$(abspath $(CONFIG))) $(BIN)/python -m local.stack
 
 ui: venv ## only the Streamlit UI, on the stack named by GENAI_OUTPUTS (a deployed stack's outputs) or .local/outputs.json
 	$(BIN)/python -m ui --port $(UI_PORT)

@@ -255,8 +255,10 @@ def _check_ports(numbers: dict[str, int], ui_port: str | None) -> None:
 
 
 def main() -> None:
+    from local import console
     from local.ports import PortBusyError
 
+    console.quiet()  # the functions' metric documents stay out of the terminal unless LOCAL_METRICS (make dev METRICS=1)
     state = Path(os.environ.get("LOCAL_STATE_DIR", ROOT / ".local"))
     defaults = (("api_port", "LOCAL_API_PORT", 3000), ("aws_port", "LOCAL_AWS_PORT", 5050), ("bedrock_port", "LOCAL_BEDROCK_PORT", 5100))
     ports = {name: int(os.environ.get(variable, default)) for name, variable, default in defaults}
