@@ -18,6 +18,8 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 import moto
+from moto.core import DEFAULT_ACCOUNT_ID
+from moto.dynamodb.models import dynamodb_backends
 from moto.moto_server.threaded_moto_server import ThreadedMotoServer
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
 from werkzeug.serving import make_server
@@ -28,7 +30,7 @@ from local import moto_dynamodb
 class SerialMotoServer(ThreadedMotoServer):
     def start(self) -> None:
         app = DomainDispatcherApplication(create_backend_app)
-        lock = threading.Lock()
+        lock = self._lock = threading.Lock()
 
         def serial(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
             with lock:
@@ -48,6 +50,14 @@ class SerialMotoServer(ThreadedMotoServer):
         self._server_ready_event.set()
         self._thread = threading.Thread(target=self._server.serve_forever, name="moto", daemon=True)
         self._thread.start()
+
+    def table_items(self, table: str, region: str) -> list[dict[str, Any]]:
+        """Every item of a DynamoDB table of this server, as a Scan returns them (DynamoDB JSON, in key order), read in
+        one step while no request is served. A paginated Scan of 10,000 items took ~30 s (each page sorts the whole
+        table, then moto's serializer writes every attribute); this takes ~0.3 s (local/snapshot.py saves with it)."""
+        with self._lock:
+            found = dynamodb_backends[DEFAULT_ACCOUNT_ID][region].get_table(table)
+            return [item.to_json()["Attributes"] for item in found.all_items()]
 
     def stop(self) -> None:
         super().stop()

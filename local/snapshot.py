@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import os
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -28,9 +29,19 @@ def _write_atomically(path: Path, data: bytes) -> None:
 
 
 class Snapshot:
-    def __init__(self, root: Path, dynamodb: Any, s3: Any, tables: tuple[str, ...], buckets: tuple[str, ...]) -> None:
+    def __init__(
+        self,
+        root: Path,
+        dynamodb: Any,
+        s3: Any,
+        tables: tuple[str, ...],
+        buckets: tuple[str, ...],
+        read_items: Callable[[str], list[dict[str, Any]]] | None = None,
+    ) -> None:
+        """`read_items`: a table's items (given its name) read another way than a Scan (the local stack reads moto's memory)."""
         self.root = root
         self._dynamodb, self._s3, self._tables, self._buckets = dynamodb, s3, tables, buckets
+        self._read_items = read_items
         self._lock = threading.Lock()
         self._stop = threading.Event()
 
@@ -42,7 +53,10 @@ class Snapshot:
     def save(self) -> None:
         with self._lock:
             for table in self._tables:
-                items = [item for page in self._dynamodb.get_paginator("scan").paginate(TableName=table) for item in page["Items"]]
+                if self._read_items is not None:
+                    items = self._read_items(table)
+                else:
+                    items = [item for page in self._dynamodb.get_paginator("scan").paginate(TableName=table) for item in page["Items"]]
                 lines = "".join(json.dumps(item, ensure_ascii=False) + "\n" for item in items)
                 _write_atomically(self.root / "dynamodb" / f"{table}.jsonl", lines.encode("utf-8"))
             for bucket in self._buckets:

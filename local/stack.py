@@ -11,6 +11,7 @@ and loaded back at the next start; `make dev-reset` forgets it.
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import os
@@ -159,7 +160,8 @@ def start(
     for bucket in (NAMES["documents"], NAMES["images"]):
         s3.create_bucket(Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": region})
     tables, buckets = (NAMES["table"], NAMES["usage"]), (NAMES["documents"], NAMES["images"])
-    snapshot = Snapshot(state / "data", boto3.client("dynamodb"), s3, tables, buckets)
+    items = functools.partial(moto.table_items, region=region)  # from moto's memory: a Scan of a big table is slow
+    snapshot = Snapshot(state / "data", boto3.client("dynamodb"), s3, tables, buckets, items)
     restored = snapshot.restore() if snapshot.exists else None
     prefix = config.knowledge_base.inclusion_prefix
     if sim is not None:

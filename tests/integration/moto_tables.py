@@ -18,11 +18,14 @@ _serializer, _deserializer = TypeSerializer(), TypeDeserializer()
 
 
 @contextmanager
-def serial_moto() -> Iterator[Any]:
-    """A DynamoDB client of the local stack's moto server, running in this process until the block ends."""
+def serial_moto(server: list[SerialMotoServer] | None = None) -> Iterator[Any]:
+    """A DynamoDB client of the local stack's moto server, running in this process until the block ends (the server
+    is appended to `server` when given)."""
     running = SerialMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     running.start()
     host, port = running.get_host_and_port()
+    if server is not None:
+        server.append(running)
     try:
         yield boto3.client("dynamodb", endpoint_url=f"http://{host}:{port}", region_name="us-west-2")
     finally:

@@ -8,6 +8,7 @@ message, the assistant message and the summary) against the local stack's moto s
 from __future__ import annotations
 
 from collections.abc import Iterator
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -16,6 +17,7 @@ from moto.dynamodb.models.dynamo_type import DynamoType, Item
 
 from common.conversations import ConversationStore, Turn
 from common.errors import NotFoundError
+from local.moto_server import SerialMotoServer
 from tests.integration.moto_tables import conversation_table, everything, put_all, serial_moto, typed
 
 SUB = "user-a"
@@ -29,10 +31,14 @@ TURN = Turn(
 )
 
 
+SERVER: list[SerialMotoServer] = []
+
+
 @pytest.fixture(scope="module")
 def db() -> Iterator[Any]:
-    with serial_moto() as client:
+    with serial_moto(SERVER) as client:
         yield client
+    SERVER.clear()
 
 
 def _other_conversations(count: int) -> list[dict[str, Any]]:
@@ -140,3 +146,27 @@ def test_given_an_item_naming_two_actions_then_the_request_is_refused_with_nothi
 
     assert refused.value.response["Error"]["Code"] == "ValidationException"
     assert everything(db, table) == []  # moto alone keeps MSG#1: DynamoDB's transactions are all or nothing
+
+
+def test_given_items_of_every_type_then_the_server_reads_the_table_as_a_scan_returns_it(db):
+    table = conversation_table(db, "read")
+    values = {
+        "s": "한국어",
+        "n": Decimal("12.50"),
+        "i": 7,
+        "yes": True,
+        "none": None,
+        "list": ["a", 1, {"m": False}],
+        "map": {"k": ["v"]},
+        "strings": {"x", "y"},
+        "numbers": {1, 2},
+    }
+    put_all(db, table, [{"pk": f"p{n}", "sk": f"s{n}", **values} for n in range(30)])
+    scanned = [
+        item for page in db.get_paginator("scan").paginate(TableName=table, PaginationConfig={"PageSize": 7}) for item in page["Items"]
+    ]
+
+    read = SERVER[0].table_items(table, "us-west-2")
+
+    assert len(read) == 30
+    assert read == scanned
