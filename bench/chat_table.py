@@ -6,7 +6,7 @@ in, and times `POST /chat` turns through the local gateway, one at a time, on a 
 each) for the same user, shaped as `common.conversations` writes them and loaded with BatchWriteItem, as the local
 stack's own restore loads a saved table. Each phase continues a conversation of its own, so both read the same
 window. The figures are the turn as a client sees it: gateway, token check, handler, moto, offline Bedrock; a turn
-answered with another status than 200 is timed too and counted.
+answered with another status than 200, or not within 30 s (status 0), is timed too and counted.
 Usage: python -m bench.chat_table [turns] [messages]
 """
 
@@ -79,7 +79,10 @@ def _turns(outputs: dict[str, Any], token: str, count: int) -> tuple[list[float]
     for index in range(WARM_UP + count):
         body = {"message": f"표 크기 측정 {index}: 짧게 답해 주세요.", **({"conversation_id": conversation} if conversation else {})}
         started = time.perf_counter()
-        status, answer = call(url, token, "POST", body)
+        try:
+            status, answer = call(url, token, "POST", body)
+        except OSError:  # no answer within the client's 30 s (TimeoutError), or the connection failed: counted as 0
+            status, answer = 0, b""
         elapsed = (time.perf_counter() - started) * 1000
         if status == 200:
             conversation = json.loads(answer)["conversation_id"]
