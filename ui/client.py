@@ -208,6 +208,19 @@ class Client:
             raise _api_error(err.code, err.read()) from None
         return json.loads(text) if text else None
 
+    def download(self, path: str) -> bytes:
+        """A GET whose answer is a file, not JSON (`admin/usage?format=csv`): its bytes exactly as sent; a refusal is
+        the API's JSON error (ApiError), as with `call`."""
+        request = urllib.request.Request(self.api_url + path.lstrip("/"), method="GET")
+        request.add_header("Authorization", self.token)
+        try:
+            with urllib.request.urlopen(request, timeout=self.timeout) as response:
+                self.status = response.status
+                return bytes(response.read())
+        except urllib.error.HTTPError as err:
+            self.status = err.code
+            raise _api_error(err.code, err.read()) from None
+
     def stream(self, path: str, body: dict[str, Any]) -> EventStream:
         """POST to a streaming route (`chat/stream`, `rag/query/stream`). A refusal before the stream starts is the
         API's JSON error (ApiError); `timeout` bounds each wait between bytes (the API pings every 15 s)."""

@@ -2,9 +2,9 @@
 bilingual message where it has one, never a policy id), no traceback, and the exit code of its class
 (1 refused, 3 sign-in, 4 unreachable or cut off, 5 guardrail, 6 throttled or over budget, 7 the API failed).
 
-The local stack answers 403, 404, 429 and 5xx for real (the offline Bedrock's faults over `POST /_sim/faults`).
-A budget's 429 (issue 14, not in this stack yet) and a stream cut off mid-answer come from a loopback server that
-answers exactly those bytes."""
+The local stack answers 403, 404, 429 and 5xx for real (the offline Bedrock's faults over `POST /_sim/faults`; a
+budget's 429 through the stack's own functions: tests/ui/test_cli_budgets.py). A stream cut off mid-answer comes from
+a loopback server that answers exactly those bytes."""
 
 from __future__ import annotations
 
@@ -111,35 +111,18 @@ def test_given_a_blocked_message_then_exit_5_with_the_guardrails_message_and_no_
         assert "Traceback" not in shown
 
 
-BUDGET = (
-    "오늘의 토큰 예산을 넘게 됩니다: 10,000 토큰 중 9,900 토큰을 썼고, 이 요청은 최대 2,048 토큰을 쓸 수 있습니다. "
-    "2026-05-05T00:00:00+09:00에 초기화됩니다. / This request would go over your daily token budget: 9,900 of 10,000 tokens "
-    "used, and it may use up to 2,048. The budget resets at 2026-05-05T00:00:00+09:00."
-)
-
-
 class _Answers(BaseHTTPRequestHandler):
-    """A budget's 429 on /chat (issue 14's body), and a stream that breaks off after its first words."""
+    """A stream that breaks off after its first words."""
 
     def do_POST(self) -> None:
         self.rfile.read(int(self.headers.get("Content-Length", 0)))
-        if self.path.endswith("/chat/stream"):
-            self.send_response(200)
-            self.send_header("Content-Type", "text/event-stream")
-            self.end_headers()
-            self.wfile.write(b'event: start\ndata: {"conversation_id": "c", "model_id": "m", "stream_id": "s"}\n\n')
-            self.wfile.write(b'event: delta\ndata: {"text": "first words"}\n\n')
-            self.wfile.flush()
-            self.close_connection = True
-            return
-        body = {"error": {"code": "budget_exceeded", "message": BUDGET, "details": {"budget": "tokens_per_day"}}, "request_id": "r-1"}
-        raw = json.dumps(body, ensure_ascii=False).encode()
-        self.send_response(429)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Retry-After", "3600")
-        self.send_header("Content-Length", str(len(raw)))
+        self.send_response(200)
+        self.send_header("Content-Type", "text/event-stream")
         self.end_headers()
-        self.wfile.write(raw)
+        self.wfile.write(b'event: start\ndata: {"conversation_id": "c", "model_id": "m", "stream_id": "s"}\n\n')
+        self.wfile.write(b'event: delta\ndata: {"text": "first words"}\n\n')
+        self.wfile.flush()
+        self.close_connection = True
 
     def log_message(self, *_: Any) -> None:
         pass
@@ -156,16 +139,6 @@ def answering(stack: dict[str, Any], tmp_path: Path) -> Iterator[User]:
     person.env["GENAI_TEST_TOKEN"] = str(token)
     yield person
     server.shutdown()
-
-
-def test_given_a_budget_refusal_then_exit_6_with_the_apis_own_bilingual_message(answering):
-    token = answering.env["GENAI_TEST_TOKEN"]
-    done = answering.run("--token-file", token, "chat", "--no-stream", "예산")
-    assert done.code == 6
-    assert json.loads(done.stderr)["exit_code"] == 6
-    images = answering.run("--token-file", token, "images", "a lighthouse")
-    assert images.code == 6
-    assert _line(images.stderr) == f"{BUDGET} (429 budget_exceeded, request id r-1)"
 
 
 def test_given_a_stream_that_breaks_off_then_exit_4_after_the_words_that_came(answering):

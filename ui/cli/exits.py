@@ -48,7 +48,9 @@ STATUS_HEADLINES = {
     429: "요청 한도에 이르렀습니다. 나중에 다시 시도하세요",
     500: "서버 오류가 났습니다. 다시 시도하세요",
 }
-HANGUL = re.compile("[\uac00-\ud7a3]")
+# The API's bilingual messages put the Korean first, then " / " and the English (a budget's 429, the guardrail's
+# messages, notices). An English message that quotes Korean data (a group or file name) is not one of them.
+BILINGUAL = re.compile("^\\W*[\uac00-\ud7a3].* / ", re.DOTALL)
 
 SESSION_ENDED = "세션이 끝났습니다. `genai login`으로 다시 로그인하세요 / Your session ended: run `genai login` again."
 WRONG_PASSWORD = "이메일 또는 비밀번호가 올바르지 않습니다 / Incorrect e-mail or password."
@@ -74,8 +76,8 @@ _CLASS_CODES = {USAGE: "usage", AUTH: "unauthorized", UNREACHABLE: "unreachable"
 
 
 def bilingual(message: str, korean: str) -> str:
-    """The API's message as is when it already has Korean, else a Korean headline before it."""
-    return message if HANGUL.search(message) else f"{korean} / {message}"
+    """The API's message as is when it is already bilingual (Korean first), else a Korean headline before it."""
+    return message if BILINGUAL.match(message) else f"{korean} / {message}"
 
 
 def exit_for(status: int, code: str) -> int:
@@ -101,7 +103,7 @@ def api_line(body: Any, status: int = 0) -> str:
     details = error.get("details")
     listed = [d for d in details if isinstance(d, dict)] if isinstance(details, list) else []
     fields = "; ".join(f"{d.get('field', '')}: {d.get('message', '')}" for d in listed)
-    if HANGUL.search(message):  # already in both languages: as the API wrote it
+    if BILINGUAL.match(message):  # already in both languages: as the API wrote it
         return f"{message}{' — ' + fields if fields else ''} ({where}{', request id ' + str(request_id) if request_id else ''})"
     headline = HEADLINES.get(code) or STATUS_HEADLINES.get(status) or STATUS_HEADLINES.get(status // 100 * 100, "요청이 실패했습니다")
     line = f"{headline} / {where}: {message}{' — ' + fields if fields else ''}"
