@@ -87,6 +87,13 @@ class Recorder:
         boto3.DEFAULT_SESSION.events.register("after-call.dynamodb", self._after)
         return self
 
+    def uninstall(self) -> None:
+        import boto3
+
+        if boto3.DEFAULT_SESSION is not None:
+            boto3.DEFAULT_SESSION.events.unregister("before-parameter-build.dynamodb", self._before)
+            boto3.DEFAULT_SESSION.events.unregister("after-call.dynamodb", self._after)
+
     def reset(self) -> None:
         self.requests, self.query_items = [], []
 
