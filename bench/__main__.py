@@ -48,6 +48,8 @@ def main() -> None:
         sections["warm"] = warm.lines(warm.measure(warm_requests), warm_requests)
         print("streaming cold start ...", file=sys.stderr, flush=True)
         sections["stream_cold"] = stream_cold.lines(stream_cold.measure(cold_samples), cold_samples)
+    print("warm, before and with metering ...", file=sys.stderr, flush=True)  # a local stack per version, in its own process
+    sections["warm"] += warm.compare_lines(warm.compare(warm_requests), warm_requests)
     print("throughput ...", file=sys.stderr, flush=True)  # the stack in its own process, as `make dev` runs it
     with stack_process() as outputs:
         sections["throughput"] = throughput.lines(throughput.measure(load_requests, outputs), load_requests)
