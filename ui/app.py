@@ -23,7 +23,8 @@ else:
     if session.is_admin():
         pages.append(st.Page("pages/documents.py", title=t("nav.documents"), icon=":material/folder:"))
     with st.sidebar:
-        st.caption(t("app.signed_in_admin" if session.is_admin() else "app.signed_in", user=session.user()))
+        shown = session.user().replace("@", "@\u2060")  # a word joiner after @: the address is not turned into a mail link
+        st.caption(f":material/account_circle: {t('app.signed_in', user=shown)}" + (f" · {t('app.admin')}" if session.is_admin() else ""))
         if st.button(t("app.sign_out"), icon=":material/logout:"):
             session.forget()
             st.rerun()

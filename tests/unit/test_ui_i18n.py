@@ -52,7 +52,8 @@ BLOCKED_RRN = {"intervened": True, "action": "BLOCKED", "policies": ["regex:KR_R
          "Blocked by the guardrail: it looks like a prompt attack (an attempt to make the model ignore its instructions)."),
         (["topic:Investment advice"], "허용되지 않는 주제(투자 조언)를 다루고 있어 가드레일이 차단했습니다.",
          "Blocked by the guardrail: it is about a topic that is not allowed (investment advice)."),
-        (["pii:SOMETHING_NEW"], "개인정보가 포함되어 있어 가드레일이 차단했습니다.", "Blocked by the guardrail: it contains personal information."),
+        (["pii:SOMETHING_NEW"], "개인정보가 포함되어 있어 가드레일이 차단했습니다.",
+         "Blocked by the guardrail: it contains personal information."),
         ([], "허용되지 않는 내용이 있어 가드레일이 차단했습니다.", "Blocked by the guardrail: the content is not allowed."),
     ],
 )  # fmt: skip
@@ -77,7 +78,7 @@ def test_given_korean_words_then_the_particle_follows_the_last_syllable():
 
 
 def test_given_an_api_text_in_both_languages_then_only_the_chosen_side_shows():
-    both = "요청에 허용되지 않는 내용이 포함되어 처리할 수 없습니다. / Your request contains content that is not allowed, so it cannot be processed."
+    both = "요청에 허용되지 않는 내용이 포함되어 처리할 수 없습니다. / Your request contains content that is not allowed."
     assert wording.one_language(both, "ko") == "요청에 허용되지 않는 내용이 포함되어 처리할 수 없습니다."
     assert wording.one_language(both, "en").startswith("Your request contains")
     marker = "[중단된 응답: 글을 쓰기 전에 멈췄습니다 / Interrupted before any text was written]"
@@ -105,7 +106,8 @@ def test_given_a_validation_error_then_each_field_is_named_in_words_with_its_rul
 
 def test_given_other_errors_then_a_plain_headline_and_the_api_message_as_detail():
     body = {"error": {"code": "not_found", "message": "conversation not found"}, "request_id": "r"}
-    assert wording.error_text(body, 404, "ko").startswith("찾을 수 없습니다. 이미 삭제되었을 수 있습니다.\n\n자세히: conversation not found")
+    korean = wording.error_text(body, 404, "ko")
+    assert korean.startswith("찾을 수 없습니다. 이미 삭제되었을 수 있습니다.\n\n자세히: conversation not found")
     assert wording.error_text({"error": {"code": "brand_new"}}, 500, "en").startswith("The request failed.")
 
 

@@ -116,6 +116,19 @@ def listing() -> None:
 documents, jobs, waiting = state["docs_fetched"] = fetch()
 st.fragment(listing, run_every=REFRESH_SECONDS if waiting and not timed_out() else None)()
 
+with st.container(horizontal=True):
+    syncing = st.button(t("docs.sync"), icon=":material/sync:", help=t("docs.sync_help"))
+    refresh = st.button(t("docs.refresh"), icon=":material/refresh:")
+if syncing:
+    job = session.call("POST", "documents/sync")
+    if job:
+        session.flash(t("docs.sync_started", status=t(f"job.{job['status']}")))
+        watch()
+        st.rerun()
+if refresh:
+    state.pop("docs_refresh_until", None)  # resumes refreshing by itself if something still waits
+    st.rerun()
+
 if documents:
     st.subheader(t("docs.delete_title"), anchor=False)
     left, right = st.columns([3, 1], vertical_alignment="bottom")
@@ -129,14 +142,3 @@ if documents:
             session.flash(t("docs.deleted", name=deleting))
             watch()
             st.rerun()
-
-left, right = st.columns(2)
-if left.button(t("docs.sync"), icon=":material/sync:", help=t("docs.sync_help")):
-    job = session.call("POST", "documents/sync")
-    if job:
-        session.flash(t("docs.sync_started", status=t(f"job.{job['status']}")))
-        watch()
-        st.rerun()
-if right.button(t("docs.refresh"), icon=":material/refresh:"):
-    state.pop("docs_refresh_until", None)  # resumes refreshing by itself if something still waits
-    st.rerun()
