@@ -1,28 +1,33 @@
 """The Streamlit UI: `make ui` (or `make dev`, which starts it too). Works against the local stack or a
-deployed one: it reads the stack outputs from GENAI_OUTPUTS or `.local/outputs.json`."""
+deployed one: it reads the stack outputs from GENAI_OUTPUTS or `.local/outputs.json`. Korean by default,
+English with `?lang=en` or the switch in the sidebar (ui/language.py); the words are in ui/i18n/."""
 
 from __future__ import annotations
 
 import streamlit as st
 
-from ui import session
+from ui import language, session
+from ui.i18n import t
 
 st.set_page_config(page_title="Bedrock GenAI", page_icon=":material/auto_awesome:", layout="wide")
+language.resolve()
 
 if not session.signed_in():
-    page = st.navigation([st.Page("pages/sign_in.py", title="Sign in", icon=":material/login:")])
+    page = st.navigation([st.Page("pages/sign_in.py", title=t("nav.sign_in"), icon=":material/login:")])
 else:
     pages = [
-        st.Page("pages/chat.py", title="Chat", icon=":material/chat:", default=True),
-        st.Page("pages/knowledge.py", title="Knowledge base", icon=":material/menu_book:"),
-        st.Page("pages/images.py", title="Images", icon=":material/image:"),
+        st.Page("pages/chat.py", title=t("nav.chat"), icon=":material/chat:", default=True),
+        st.Page("pages/knowledge.py", title=t("nav.knowledge"), icon=":material/menu_book:"),
+        st.Page("pages/images.py", title=t("nav.images"), icon=":material/image:"),
     ]
     if session.is_admin():
-        pages.append(st.Page("pages/documents.py", title="Documents", icon=":material/folder:"))
+        pages.append(st.Page("pages/documents.py", title=t("nav.documents"), icon=":material/folder:"))
     with st.sidebar:
-        st.caption(f"Signed in as **{session.user()}**" + (" (admin)" if session.is_admin() else ""))
-        if st.button("Sign out", icon=":material/logout:"):
+        shown = session.user().replace("@", "@\u2060")  # a word joiner after @: the address is not turned into a mail link
+        st.caption(f":material/account_circle: {t('app.signed_in', user=shown)}" + (f" · {t('app.admin')}" if session.is_admin() else ""))
+        if st.button(t("app.sign_out"), icon=":material/logout:"):
             session.forget()
             st.rerun()
+        language.switch("sidebar")
     page = st.navigation(pages)
 page.run()

@@ -8,21 +8,33 @@ from typing import Any
 
 import streamlit as st
 
-from ui import session, streamed, views
+from ui import session, streamed, views, wording
 from ui.client import ApiError
+from ui.i18n import current, t
 from ui.reading import Reading
 from ui.streamed import Reply
 
 FRAME_SECONDS = 0.05  # at most 20 redraws a second, however small the deltas
+BLOCKED_MARKER = "[blocked by the guardrail]"  # what the API stores for a blocked input (docs/api.md#guardrail)
 
 
 def show_citations(citations: list[dict[str, Any]]) -> None:
     for citation in citations:
-        with st.expander(views.citation_label(citation)):
+        with st.expander(wording.citation_label(citation, current()), icon=":material/description:"):
             st.text(citation.get("excerpt", ""))  # as written: passages are not Markdown
             if citation.get("url"):
-                st.link_button("Open the document", citation["url"])
-            st.caption(f"score {citation.get('score')}")
+                st.link_button(t("rag.open"), citation["url"], icon=":material/open_in_new:")
+            st.caption(t("rag.score", score=citation.get("score")))
+
+
+def shown_content(message: dict[str, Any]) -> str:
+    """A stored message as shown: the text as stored, the API's markers and blocked messages in the chosen language."""
+    content = str(message.get("content") or "")
+    if message.get("role") == "user":
+        return t("chat.blocked_marker") if message.get("blocked") and content == BLOCKED_MARKER else content
+    if message.get("blocked") or content.startswith("["):  # the guardrail's message, or a marker "[… / …]"
+        return wording.one_language(content, current())
+    return content
 
 
 def show_note(note: tuple[str, str] | None) -> None:
@@ -31,7 +43,7 @@ def show_note(note: tuple[str, str] | None) -> None:
 
 
 def show_failure(err: ApiError) -> None:
-    """An API error in both languages (a 401 signs the user out, as elsewhere)."""
+    """An API error in the chosen language (a 401 signs the user out, as elsewhere)."""
     session.show_error(err)
 
 
@@ -75,7 +87,7 @@ class LiveAnswer:
             if finished:
                 self._tail.empty()
             else:
-                self._tail.markdown(f":gray[:material/hourglass_top: {streamed.THINKING}]")
+                self._tail.markdown(f":gray[:material/hourglass_top: {t('stream.thinking')}]")
         else:
             cut = streamed.settled_split(text, self._settled)
             if cut > self._settled:
@@ -91,6 +103,8 @@ class LiveAnswer:
                 show_citations(reply.citations)
 
     def _text(self, text: str, reply: Reply) -> str:
+        if reply.blocked:  # the guardrail's message, configured in both languages
+            return wording.one_language(text, current())
         return views.linked_answer(text, reply.citations) if self._linked else text
 
     def _draw_notes(self, reply: Reply, finished: bool) -> None:
@@ -99,8 +113,8 @@ class LiveAnswer:
             return
         self._drawn = state
         with self._notes.container():
-            show_note(views.guardrail_note(reply.guardrail))
+            show_note(wording.guardrail_note(reply.guardrail, current()))
             if reply.stopped and not finished:
-                st.caption(f":material/stop_circle: {streamed.STOPPING}")
+                st.caption(f":material/stop_circle: {t('stream.stopping')}")
             if reply.error:
-                st.error(streamed.error_text(reply.error))
+                st.error(wording.error_text(reply.error, None, current()))

@@ -10,8 +10,9 @@ from typing import Any
 
 import streamlit as st
 
+from ui import wording
 from ui.client import ApiError, Client, Outputs, outputs_path
-from ui.streamed import error_text
+from ui.i18n import current, t
 from ui.views import ADMIN_GROUP, claims_groups
 
 
@@ -34,9 +35,12 @@ def remember(token: str) -> None:
     st.session_state["claims"] = claims(token)
 
 
+KEPT = ("outputs", "lang")  # what signing out keeps: the stack and the language
+
+
 def forget() -> None:
     for key in list(st.session_state.keys()):
-        if key != "outputs":
+        if key not in KEPT:
             del st.session_state[key]
 
 
@@ -76,16 +80,16 @@ def _shown_errors(request: Callable[[Client], Any]) -> Any:
         show_error(err)
         return None
     except OSError as err:
-        st.error(f"API에 연결할 수 없습니다 / The API at {outputs().api_url} did not answer: {err}")
+        st.error(t("error.unreachable_at", url=outputs().api_url, cause=err))
         return None
 
 
 def show_error(err: ApiError) -> None:
-    """The API's error in both languages: a Korean headline, then status, code and message, one line per detail."""
-    st.error(error_text(err.body, err.status))
+    """The API's error in the chosen language: a headline, each invalid field in words, then status, code and request id."""
+    st.error(wording.error_text(err.body, err.status, current()))
     if err.status == 401:
         forget()
-        st.info("세션이 끝났습니다. 다시 로그인하세요 / Your session ended: sign in again.")
+        st.info(t("app.session_ended"))
 
 
 def flash(text: str) -> None:

@@ -1,6 +1,7 @@
 """End to end in a real browser: Debian's headless Chromium, driven by Playwright, against `streamlit run`
 on the local stack. Signs in, chats in Korean, and sees the reply; with the offline Bedrock paced over HTTP, sees
-chat and RAG answers grow before they are done, and stops one. Screenshots go to the test's tmp folder."""
+chat and RAG answers grow before they are done, and stops one. The UI is in Korean (its default). Screenshots go
+to the test's tmp folder."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from ui.client import Client, Outputs, sign_in
+from ui.i18n import t
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page
@@ -66,8 +68,9 @@ def ui_url(outputs_file: Path) -> Iterator[str]:
 
 
 @contextmanager
-def signed_in(ui_url: str, username: str = "admin@example.com") -> Iterator[Page]:
-    """A headless Chromium page on the UI, signed in as a demo user, on the Chat page."""
+def browsing(ui_url: str, lang: str | None = None, before: Callable[[Page], object] | None = None) -> Iterator[Page]:
+    """A headless Chromium page (1280 px wide) on the UI's sign-in page, in `lang` when given (`?lang=`); `before`
+    is called with the page before it loads (to listen to its websocket, say)."""
     from playwright.sync_api import Error, sync_playwright
 
     with sync_playwright() as playwright:
@@ -76,22 +79,37 @@ def signed_in(ui_url: str, username: str = "admin@example.com") -> Iterator[Page
         except Error as err:  # no browser: say how to get one rather than a stack trace
             pytest.fail(f"no Chromium to drive ({err.message.splitlines()[0]}): run `make browser`, or set CHROMIUM=/path/to/chrome")
         page = browser.new_page(viewport={"width": 1280, "height": 900}, user_agent="genai-e2e")
-        page.goto(ui_url)
-        page.get_by_role("textbox", name="E-mail").fill(username)
-        page.get_by_role("textbox", name="Password").fill("Local-Demo-Pass-1!")
-        page.get_by_role("button", name="Sign in").click()
-        page.get_by_role("heading", name="Chat").wait_for(timeout=30_000)
-        page.get_by_text("Signed in as").wait_for()
+        if before:
+            before(page)
+        page.goto(ui_url + (f"?lang={lang}" if lang else ""))
         try:
             yield page
         finally:
             browser.close()
 
 
+def sign_in_as(page: Page, username: str, lang: str = "ko") -> None:
+    page.get_by_role("textbox", name=t("signin.email", lang)).fill(username)
+    page.get_by_role("textbox", name=t("signin.password", lang), exact=True).fill("Local-Demo-Pass-1!")
+    page.get_by_role("button", name=t("signin.submit", lang)).click()
+    page.get_by_role("heading", name=t("chat.title", lang)).wait_for(timeout=30_000)
+    page.get_by_text(t("app.signed_in", lang, user=username.replace("@", "@\u2060"))).wait_for()
+
+
+@contextmanager
+def signed_in(
+    ui_url: str, username: str = "admin@example.com", lang: str | None = None, before: Callable[[Page], object] | None = None
+) -> Iterator[Page]:
+    """A headless Chromium page on the UI, signed in as a demo user, on the Chat page."""
+    with browsing(ui_url, lang, before) as page:
+        sign_in_as(page, username, lang or "ko")
+        yield page
+
+
 def test_given_a_browser_when_the_demo_user_signs_in_and_chats_in_korean_then_the_reply_shows(ui_url, tmp_path):
     with signed_in(ui_url) as page:
         page.screenshot(path=tmp_path / "1-chat.png")
-        page.get_by_role("textbox", name="Message").fill("안녕하세요, 브라우저에서 인사드립니다")
+        page.get_by_role("textbox", name=MESSAGE).fill("안녕하세요, 브라우저에서 인사드립니다")
         page.keyboard.press("Enter")
         reply = page.get_by_test_id("stChatMessage").filter(has_text="You said: «안녕하세요, 브라우저에서 인사드립니다»")
         reply.wait_for(timeout=30_000)
@@ -99,7 +117,9 @@ def test_given_a_browser_when_the_demo_user_signs_in_and_chats_in_korean_then_th
         assert page.get_by_test_id("stChatMessage").count() == 2
 
 
-DONE = "tokens · end_turn"  # the usage line under an answer once its stream said `done`
+DONE = "토큰 · 완료"  # the usage line under an answer once its stream said `done`
+MESSAGE = t("chat.input", "ko")  # the message box's placeholder, its accessible name
+THINKING = t("stream.thinking", "ko")
 
 
 def grown(read: Callable[[], str], since: str, page: Page, timeout: float = 30) -> str:
@@ -120,11 +140,11 @@ def test_given_a_paced_model_when_chatting_then_the_message_shows_at_once_and_th
     sim_model(first_token_ms=300, token_ms=30, reply_tokens=300)  # first words after ~2 s (the sync guardrail's batch), done after ~9 s
     message = "서울 여행 코스를 천천히 알려 주세요"
     with signed_in(ui_url, stream_user) as page:
-        page.get_by_role("textbox", name="Message").fill(message)
+        page.get_by_role("textbox", name=MESSAGE).fill(message)
         page.keyboard.press("Enter")
         bubbles = page.get_by_test_id("stChatMessage")
         bubbles.filter(has_text=message).first.wait_for(timeout=5_000)
-        bubbles.nth(1).get_by_text("생각 중… / Thinking…").wait_for(timeout=5_000)  # the message, then the indicator
+        bubbles.nth(1).get_by_text(THINKING).wait_for(timeout=5_000)  # the message, then the indicator
         assert "You said" not in bubbles.nth(1).inner_text()  # no words yet
         page.screenshot(path=tmp_path / "1-thinking.png")
         answer = bubbles.nth(1).get_by_test_id("stMarkdownContainer").first
@@ -140,7 +160,7 @@ def test_given_a_paced_model_when_chatting_then_the_message_shows_at_once_and_th
         page.screenshot(path=tmp_path / "3-done.png", full_page=True)
         assert done.startswith(later)
         assert len(done) > len(later)
-        assert page.get_by_role("button", name="Stop").count() == 0
+        assert page.get_by_role("button", name="중지").count() == 0
 
 
 def test_given_a_long_answer_when_stop_is_clicked_then_it_stops_and_the_turn_shows_as_interrupted(ui_url, outputs_file, stream_user,
@@ -148,12 +168,12 @@ def test_given_a_long_answer_when_stop_is_clicked_then_it_stops_and_the_turn_sho
     sim_model(token_ms=30, reply_tokens=1500)  # 45 s unless stopped
     message = "멈출 때까지 길게 써 주세요"
     with signed_in(ui_url, stream_user) as page:
-        page.get_by_role("textbox", name="Message").fill(message)
+        page.get_by_role("textbox", name=MESSAGE).fill(message)
         page.keyboard.press("Enter")
         page.get_by_test_id("stChatMessage").filter(has_text="You said").wait_for(timeout=15_000)
         clicked = time.monotonic()
-        page.get_by_role("button", name="Stop").click()
-        page.get_by_text("Interrupted: the answer as far as it got").wait_for(timeout=20_000)
+        page.get_by_role("button", name="중지").click()
+        page.get_by_text("중단된 답변: 멈출 때까지 쓴 내용입니다.").wait_for(timeout=20_000)
         assert time.monotonic() - clicked < 20
         page.screenshot(path=tmp_path / "4-interrupted.png", full_page=True)
         shown = page.get_by_test_id("stChatMessage").nth(1).get_by_test_id("stMarkdownContainer").first.inner_text()
@@ -180,11 +200,11 @@ def test_given_a_paced_model_when_asking_the_knowledge_base_then_the_answer_and_
         time.sleep(1)
     sim_model(first_token_ms=300, token_ms=30, reply_tokens=300)  # the cited sentence again and again: ~9 s
     with signed_in(ui_url, stream_user) as page:
-        page.get_by_role("link", name="Knowledge base").click()
-        page.get_by_role("textbox", name="Question").fill(QUESTION)
-        page.get_by_role("button", name="Ask").click()
-        box = page.get_by_test_id("stVerticalBlock").filter(has_text=f"Q. {QUESTION}").last
-        box.get_by_text("생각 중… / Thinking…").wait_for(timeout=5_000)
+        page.get_by_role("link", name="지식 기반").click()
+        page.get_by_role("textbox", name="질문").fill(QUESTION)
+        page.get_by_role("button", name="질문하기").click()
+        box = page.get_by_test_id("stVerticalBlock").filter(has_text=f"질문 {QUESTION}").last
+        box.get_by_text(THINKING).wait_for(timeout=5_000)
         answer = box.get_by_test_id("stMarkdownContainer").nth(1)
         first = grown(answer.inner_text, "", page)
         while "재택 근무는 주 2일" not in first:
@@ -197,7 +217,7 @@ def test_given_a_paced_model_when_asking_the_knowledge_base_then_the_answer_and_
         assert len(later) > len(first)
         page.get_by_text(DONE).wait_for(timeout=60_000)
         page.screenshot(path=tmp_path / "6-rag-done.png", full_page=True)
-        done = page.get_by_test_id("stVerticalBlock").filter(has_text=f"Q. {QUESTION}").last
+        done = page.get_by_test_id("stVerticalBlock").filter(has_text=f"질문 {QUESTION}").last
         assert done.get_by_test_id("stMarkdownContainer").nth(1).inner_text().startswith(later)
 
 

@@ -5,17 +5,20 @@ once, a thinking indicator until the first words, then the words as the model wr
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
 
 import streamlit as st
 
-from ui import live, session, streamed, views
+from ui import confirm, live, session, views, wording
 from ui.client import ApiError
+from ui.i18n import current, t
 from ui.reading import Reading
 
-st.title("Chat")
+st.title(t("chat.title"), anchor=False)
 catalog = session.models()
 models = {m["id"]: m for m in catalog["chat_models"]}
 state = st.session_state
+lang = current()  # bound here: Streamlit may call a format_func outside this run
 state.setdefault("chat_id", None)
 state.setdefault("chat_messages", [])
 state.setdefault("chat_stream", None)  # while an answer streams: {"prompt", "reading"} (it outlives reruns)
@@ -23,17 +26,22 @@ busy = state["chat_stream"] is not None
 
 
 def load_messages(conversation_id: str) -> Any:
-    found = session.call("GET", f"conversations/{conversation_id}?limit=200")
+    """The conversation as the API stored it (masked text masked, blocked input as its marker), every page."""
+    path = f"conversations/{conversation_id}?limit=200"
+    found = session.call("GET", path)
     if found:
-        state["chat_messages"] = [
-            {"role": m["role"], "content": m["content"], "note": None, "interrupted": bool(m.get("interrupted"))}
-            for m in found["messages"]
-        ]  # fmt: skip
+        messages, page = list(found["messages"]), found
+        while page and page.get("next_token"):
+            page = session.call("GET", f"{path}&next_token={quote(page['next_token'], safe='')}")
+            messages += page["messages"] if page else []
+        flags = ("interrupted", "blocked")
+        state["chat_messages"] = [{"role": m["role"], "content": m["content"], **{f: bool(m.get(f)) for f in flags}} for m in messages]
     return found
 
 
 def open_conversation(conversation_id: str | None) -> None:
     state["chat_id"], state["chat_messages"] = conversation_id, []
+    state.pop("chat_failed", None)
     if conversation_id:
         found = load_messages(conversation_id)
         if found and found["conversation"].get("model_id") in models:
@@ -46,8 +54,8 @@ def ask_stop() -> None:
 
 
 with st.sidebar:
-    st.subheader("Conversations")
-    if st.button("New conversation", icon=":material/add:", width="stretch", disabled=busy):
+    st.subheader(t("chat.conversations"), anchor=False)
+    if st.button(t("chat.new"), icon=":material/add:", width="stretch", disabled=busy):
         open_conversation(None)
     listed = session.call("GET", "conversations?limit=30") or {}
     for item in listed.get("conversations", []):
@@ -56,48 +64,69 @@ with st.sidebar:
         label = ("▶ " if cid == state["chat_id"] else "") + (item.get("title") or cid)
         if left.button(label, key=f"open-{cid}", width="stretch", disabled=busy):
             open_conversation(cid)
-        deleting = right.button("", key=f"delete-{cid}", icon=":material/delete:", help="Delete this conversation", disabled=busy)
-        if deleting and session.call("DELETE", f"conversations/{cid}") is not None:
-            if cid == state["chat_id"]:
-                open_conversation(None)
-            st.rerun()
+        if right.button("", key=f"delete-{cid}", icon=":material/delete:", help=t("chat.delete_help"), disabled=busy):
+            state["chat_deleting"] = cid
+        if state.get("chat_deleting") == cid:
+            title = item.get("title") or cid
+            if confirm.ask(t("chat.confirm_delete", title=title), "chat_deleting"):
+                state.pop("chat_deleting", None)
+                if session.call("DELETE", f"conversations/{cid}") is not None:
+                    if cid == state["chat_id"]:
+                        open_conversation(None)
+                    st.rerun()
 
 names = {m["id"]: m["name"] for m in catalog["chat_models"]}
 state.setdefault("chat_model", catalog["default_chat_model"])
-model_id = st.selectbox("Model", list(names), format_func=names.__getitem__, key="chat_model")
+model_id = st.selectbox(t("chat.model"), list(names), format_func=names.__getitem__, key="chat_model")
 model = models[model_id]
-with st.expander("Parameters"):
+with st.expander(t("chat.parameters"), icon=":material/tune:"):
     switch, thinking = views.thinking_switch(model), False
     if switch == "toggle":
-        thinking = st.toggle("Think before answering (adaptive thinking)", key=f"chat_thinking_{model_id}")
+        thinking = st.toggle(t("chat.thinking"), key=f"chat_thinking_{model_id}", help=t("chat.thinking_help"))
     elif switch == "always":
         thinking = True
-        st.caption(f"{model['name']} always thinks before it answers; the effort sets how much.")
+        st.caption(t("chat.always_thinks", model=model["name"]))
     efforts = views.effort_options(model, thinking)
-    effort = st.selectbox("Effort", efforts, key=f"chat_effort_{model_id}_{thinking}") if efforts else None
+    effort = None
+    if efforts:
+        effort_key = f"chat_effort_{model_id}_{thinking}"
+        effort = st.selectbox(
+            t("chat.effort"), efforts, format_func=lambda level: t(f"effort.{level}", lang), help=t("chat.effort_help"), key=effort_key
+        )
     available = [s for s in views.sliders(model, streaming=True) if not thinking or s.name == "max_tokens"]  # no sampling while it thinks
     tune = "temperature"
     if not model.get("temperature_with_top_p", True) and {"temperature", "top_p"} <= {s.name for s in available}:
-        tune = st.radio("This model takes one of", ["temperature", "top_p"], horizontal=True, key="chat_tune")
+        tunes = ["temperature", "top_p"]
+        tune = st.radio(t("chat.tune"), tunes, format_func=lambda name: t(f"param.{name}", lang), horizontal=True, key="chat_tune")
     values: dict[str, Any] = {}
     for slider in available:
         if slider.name in ("temperature", "top_p") and not model.get("temperature_with_top_p", True) and slider.name != tune:
             continue
         key = f"chat_{slider.name}_{model_id}"
-        values[slider.name] = st.slider(slider.label, slider.low, slider.high, slider.default, slider.step, key=key)
-    stops_text = st.text_area(f"Stop sequences (one a line, at most {model['max_stop_sequences']})", key="chat_stops")
-    system_prompt = st.text_area("System prompt", key="chat_system")
+        label, help_text = t(f"param.{slider.name}"), t(f"param.{slider.name}.help")
+        values[slider.name] = st.slider(label, slider.low, slider.high, slider.default, slider.step, key=key, help=help_text)
+    stops_text = st.text_area(t("chat.stops", limit=model["max_stop_sequences"]), key="chat_stops", help=t("chat.stops_help"))
+    system_prompt = st.text_area(t("chat.system"), key="chat_system", help=t("chat.system_help"))
 
 for message in state["chat_messages"]:
     with st.chat_message(message["role"]):
-        st.markdown(message["content"])
-        live.show_note(message.get("note"))
+        st.markdown(live.shown_content(message))
+        live.show_note(wording.guardrail_note(message.get("guardrail"), current()))
         if message.get("interrupted"):
-            st.caption(f":material/stop_circle: {streamed.INTERRUPTED}")
+            st.caption(f":material/stop_circle: {t('stream.interrupted')}")
         if message.get("notice"):
-            st.info(message["notice"])
+            st.info(wording.one_language(message["notice"], current()))
         if message.get("usage"):
-            st.caption(message["usage"])
+            st.caption(wording.usage_line(message["usage"], current()))
+failed = state.get("chat_failed")
+if failed:  # a turn the API refused or that failed part-way: nothing was stored, the message is back in the box
+    with st.chat_message("user"):
+        st.markdown(failed["prompt"])
+    with st.chat_message("assistant"):
+        if failed["text"]:
+            st.markdown(failed["text"])
+        st.error(wording.error_text(failed["body"], failed["status"], current()))
+        st.caption(t("chat.refilled"))
 
 
 def follow(pending: dict[str, Any]) -> None:
@@ -109,12 +138,12 @@ def follow(pending: dict[str, Any]) -> None:
     with st.chat_message("assistant"):
         answer = live.LiveAnswer()
     stop_slot = st.empty()
-    stop_slot.button("중지 / Stop", key="chat_stop_button", icon=":material/stop_circle:", on_click=ask_stop,
+    stop_slot.button(t("stream.stop"), key="chat_stop_button", icon=":material/stop_circle:", on_click=ask_stop,
                      disabled=reading.reply.stopped)  # fmt: skip
     if state.pop("chat_stop", False):
         try:
             if not reading.stop():
-                st.caption("멈출 답변이 없습니다 / Nothing to stop: the answer had already ended or not yet started.")
+                st.caption(t("stream.nothing_to_stop"))
         except ApiError as err:
             session.show_error(err)
     answer.follow(reading)
@@ -123,31 +152,41 @@ def follow(pending: dict[str, Any]) -> None:
         st.rerun()  # an earlier run (ended by a click) recorded it first
     state["chat_stream"] = None
     reply = reading.reply
-    if reading.failure:
-        live.show_failure(reading.failure)
+    if reading.failure and reading.failure.status == 401:
+        live.show_failure(reading.failure)  # signs the user out
         return
-    if reply.error or not reply.done:
-        return  # the error is shown under the answer; nothing was stored
+    if reading.failure or reply.error or not reply.done:  # nothing was stored: keep what the user typed
+        failure = reading.failure
+        status, body = (failure.status, failure.body) if failure else (None, reply.error)
+        state["chat_failed"] = {"prompt": pending["prompt"], "text": reply.text if reply.error else "", "status": status, "body": body}
+        state["chat_refill"] = pending["prompt"]
+        st.rerun()
     state["chat_id"] = reply.conversation_id or state["chat_id"]
-    if reply.interrupted and reply.conversation_id:
-        load_messages(reply.conversation_id)  # as stored, flagged `interrupted` by the API
+    notice = (reply.done.get("notice") or {}).get("message")
+    finished = {"guardrail": reply.guardrail, "notice": notice, "usage": reply.usage}
+    if (reply.interrupted or reply.guardrail) and reply.conversation_id:
+        # as stored: the message masked as the guardrail masked it, a blocked one as its marker, `interrupted` flagged
+        load_messages(reply.conversation_id)
+        if state["chat_messages"] and state["chat_messages"][-1]["role"] == "assistant":
+            state["chat_messages"][-1] |= {k: v for k, v in finished.items() if v}
     else:
-        notice = (reply.done.get("notice") or {}).get("message")
-        state["chat_messages"] += [
-            {"role": "user", "content": pending["prompt"], "note": None},
-            {"role": "assistant", "content": reply.text, "note": views.guardrail_note(reply.guardrail), "notice": notice,
-             "usage": streamed.usage_line(reply.usage)},
-        ]  # fmt: skip
+        state["chat_messages"] += [{"role": "user", "content": pending["prompt"]}, {"role": "assistant", "content": reply.text, **finished}]
     st.rerun()
 
 
-prompt = st.chat_input("Message (Korean welcome: 한국어도 됩니다)", disabled=busy)
+if "chat_refill" in state:  # before the box is drawn: Streamlit sets a widget's value only then
+    state["chat_input"] = state.pop("chat_refill")
+prompt = st.chat_input(t("chat.input"), disabled=busy, key="chat_input")
 if prompt and not busy:
+    state.pop("chat_failed", None)
     try:
         stops = views.stop_sequences(stops_text, int(model["max_stop_sequences"]))
-    except ValueError as err:
-        st.error(str(err))
-        st.stop()
+    except ValueError:  # refused here as the API would refuse it (field params.stop_sequences)
+        problem = {"field": "params.stop_sequences", "message": f"at most {model['max_stop_sequences']} for {model['name']}"}
+        refused = {"error": {"code": "validation_error", "details": [problem]}}
+        state["chat_failed"] = {"prompt": prompt, "text": "", "status": None, "body": refused}
+        state["chat_refill"] = prompt
+        st.rerun()
     params = views.inference_params(values, model, tune=tune, stops=stops, effort=effort, thinking=thinking)
     body: dict[str, Any] = {"message": prompt, "model_id": model_id, "params": params}
     if state["chat_id"]:

@@ -8,31 +8,35 @@ from typing import Any
 
 import streamlit as st
 
-from ui import session, views
+from ui import session, views, wording
+from ui.i18n import current, t
 
-st.title("Images")
+st.title(t("images.title"), anchor=False)
+st.caption(t("images.intro"))
 catalog = session.models()
 models = {m["id"]: m for m in catalog["image_models"]}
 state = st.session_state
 state.setdefault("gallery", [])
 
-model_id = st.selectbox("Model", list(models), format_func=lambda i: models[i]["name"],
+model_id = st.selectbox(t("images.model"), list(models), format_func=lambda i: models[i]["name"],
                         index=list(models).index(catalog["default_image_model"]), key="image_model")  # fmt: skip
 options = views.image_options(models[model_id])
 with st.form("generate"):
-    prompt = st.text_area("Prompt", placeholder="해질녘 바닷가의 등대, 수채화")
-    negative = st.text_input("Negative prompt (optional)")
+    prompt = st.text_area(t("images.prompt"), placeholder=t("images.placeholder"))
+    negative = st.text_input(t("images.negative"), help=t("images.negative_help"))
     left, middle, right = st.columns(3)
     size: dict[str, Any] = {}
     if options["sizing"] == "aspect_ratio":
-        size["aspect_ratio"] = left.selectbox("Aspect ratio", options["ratios"])
+        size["aspect_ratio"] = left.selectbox(t("images.ratio"), options["ratios"])
     else:
-        size["width"] = left.number_input("Width", 256, 4096, 1024, 64)
-        size["height"] = left.number_input("Height", 256, 4096, 1024, 64)
-    seed = middle.number_input("Seed (0 = the model picks)", 0, 4_294_967_294, 0)
-    count = right.slider("Pictures", 1, 4, 1)
-    generate = st.form_submit_button("Generate", type="primary")
+        size["width"] = left.number_input(t("images.width"), 256, 4096, 1024, 64)
+        size["height"] = left.number_input(t("images.height"), 256, 4096, 1024, 64)
+    seed = middle.number_input(t("images.seed"), 0, 4_294_967_294, 0, help=t("images.seed_help"))
+    count = right.slider(t("images.count"), 1, 4, 1)
+    generate = st.form_submit_button(t("images.generate"), type="primary", icon=":material/brush:")
 
+if generate and not prompt.strip():
+    st.warning(t("images.empty"))
 if generate and prompt.strip():
     per_request = options["per_request"]
     requests = [min(per_request, count - i) for i in range(0, count, per_request)]
@@ -44,39 +48,42 @@ if generate and prompt.strip():
             body["seed"] = int(seed) + number  # a fixed seed, then the next ones: different pictures, repeatable
         if images > 1:
             body["number_of_images"] = images
-        with st.spinner(f"Generating {number + 1} of {len(requests)}…"):
+        with st.spinner(t("images.generating", number=number + 1, total=len(requests))):
             answer = session.call("POST", "images", body)
         if not answer:
             break
-        note = views.guardrail_note(answer.get("guardrail"))
+        note = wording.guardrail_note(answer.get("guardrail"), current())
         if note:
             (st.error if note[0] == "error" else st.warning)(note[1])
         if answer.get("translated"):
-            st.info(f"Translated for the image model: {answer['prompt']}")
+            st.info(t("images.translated", prompt=answer["prompt"]))
         state["gallery"][:0] = [{**image, "prompt": prompt.strip(), "model_id": answer["model_id"]} for image in answer["images"]]
 
-st.subheader("Gallery")
+st.subheader(t("images.gallery"), anchor=False)
 if not state["gallery"]:
-    st.caption("Pictures you generate in this session appear here.")
+    st.caption(t("images.gallery_empty"))
 columns = st.columns(3)
 for index, image in enumerate(state["gallery"]):
     with columns[index % 3]:
-        st.image(image["url"], caption=f"{image['prompt'][:60]} · seed {image['seed']} · {image['width']}×{image['height']}")
-        if st.button("Verify credentials", key=f"verify-{image['key']}", icon=":material/verified:"):
+        caption = t("images.caption", prompt=image["prompt"][:60], seed=image["seed"], width=image["width"], height=image["height"])
+        st.image(image["url"], caption=caption)
+        if st.button(t("images.verify"), key=f"verify-{image['key']}", icon=":material/verified:"):
             state["verified"] = (image["key"], session.call("POST", "images/verify", {"key": image["key"]}))
 
-st.subheader("Verify a picture")
-picture = st.file_uploader("Check any PNG, JPEG or WebP for C2PA content credentials", type=["png", "jpg", "jpeg", "webp"])
-if picture is not None and st.button("Verify this file"):
+st.subheader(t("images.verify_title"), anchor=False)
+picture = st.file_uploader(t("images.verify_upload"), type=["png", "jpg", "jpeg", "webp"])
+if picture is not None and st.button(t("images.verify_file"), icon=":material/verified:"):
     state["verified"] = (picture.name, session.call("POST", "images/verify", {"image": base64.b64encode(picture.getvalue()).decode()}))
 if state.get("verified") and state["verified"][1]:
     name, result = state["verified"]
     credentials = result["content_credentials"]
     if credentials.get("present"):
-        verdict = "valid" if credentials.get("signature_valid") else "NOT valid"
-        st.success(f"{name}: content credentials present, signature {verdict}; issuer {credentials.get('issuer')}; "
-                   f"AI-generated: {credentials.get('ai_generated')}")  # fmt: skip
+        verdict = t("images.signature_valid" if credentials.get("signature_valid") else "images.signature_invalid")
+        generated = credentials.get("ai_generated")
+        made = t("yes") if generated is True else t("no") if generated is False else t("unknown")
+        st.success(t("images.credentials", name=name, verdict=verdict, issuer=credentials.get("issuer"), ai=made))
     else:
-        st.info(f"{name}: no content credentials.")
-    st.caption(result["watermark"]["note"])
+        st.info(t("images.no_credentials", name=name))
+    watermark = result["watermark"]
+    st.caption(watermark["note"] if watermark.get("checked") else t("images.watermark_note"))  # the API's fixed note, in words
     st.json(credentials, expanded=False)

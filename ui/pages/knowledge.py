@@ -7,13 +7,15 @@ from typing import Any
 
 import streamlit as st
 
-from ui import live, session, streamed, views
+from ui import live, session, views, wording
 from ui.client import ApiError
+from ui.i18n import current, t
 from ui.reading import Reading
 
-st.title("Knowledge base")
+st.title(t("rag.title"), anchor=False)
+st.caption(t("rag.intro"))
 catalog = session.models()
-names = {"": "Stack default (models.rag)"} | {m["id"]: m["name"] for m in catalog["chat_models"]}
+names = {"": t("rag.default_model")} | {m["id"]: m["name"] for m in catalog["chat_models"]}
 state = st.session_state
 state.setdefault("rag_history", [])
 state.setdefault("rag_stream", None)  # while an answer streams: {"question", "reading"} (it outlives reruns)
@@ -25,26 +27,31 @@ def ask_stop() -> None:
     state["rag_stop"] = True
 
 
+if state.pop("rag_clear", False):  # the last question was answered: an empty box for the next (set before it is drawn)
+    state["rag_question"] = ""
 left, right = st.columns([3, 1])
-model_id = right.selectbox("Model", list(names), format_func=names.__getitem__, key="rag_model")
-results = right.slider("Passages", 1, 20, 5, key="rag_results")
-with left.form("ask", clear_on_submit=True):
-    question = st.text_area("Question", placeholder="재택 근무는 며칠 가능한가요?")
-    asked = st.form_submit_button("Ask", type="primary", disabled=busy)
+model_id = right.selectbox(t("rag.model"), list(names), format_func=names.__getitem__, key="rag_model")
+results = right.slider(t("rag.passages"), 1, 20, 5, key="rag_results", help=t("rag.passages_help"))
+with left.form("ask"):  # not cleared on submit: a refused question stays in the box
+    question = st.text_area(t("rag.question"), placeholder=t("rag.placeholder"), key="rag_question")
+    asked = st.form_submit_button(t("rag.ask"), type="primary", disabled=busy, icon=":material/search:")
 
 newest = st.container()  # the answer being streamed goes above the earlier ones
 for entry in state["rag_history"]:
     with st.container(border=True):
-        st.markdown(f"**Q.** {entry['question']}")
-        st.markdown(views.linked_answer(entry["answer"], entry.get("citations", [])))
-        live.show_note(views.guardrail_note(entry.get("guardrail")))
+        st.markdown(f"**{t('rag.q')}** {entry['question']}")
+        if (entry.get("guardrail") or {}).get("action") == "BLOCKED":  # the guardrail's message, in both languages
+            st.markdown(wording.one_language(entry["answer"], current()))
+        else:
+            st.markdown(views.linked_answer(entry["answer"], entry.get("citations", [])))
+        live.show_note(wording.guardrail_note(entry.get("guardrail"), current()))
         if entry.get("interrupted"):
-            st.caption(f":material/stop_circle: {streamed.INTERRUPTED}")
+            st.caption(f":material/stop_circle: {t('stream.interrupted')}")
         if entry.get("notice"):
-            st.info(entry["notice"])
+            st.info(wording.one_language(entry["notice"], current()))
         live.show_citations(entry.get("citations", []))
-        if entry.get("usage_line"):
-            st.caption(entry["usage_line"])
+        if entry.get("usage"):
+            st.caption(wording.usage_line(entry["usage"], current()))
 
 
 def follow(pending: dict[str, Any]) -> None:
@@ -52,10 +59,10 @@ def follow(pending: dict[str, Any]) -> None:
     it joins the session's questions (RAG answers are not stored by the API)."""
     reading: Reading = pending["reading"]
     with newest, st.container(border=True):
-        st.markdown(f"**Q.** {pending['question']}")
+        st.markdown(f"**{t('rag.q')}** {pending['question']}")
         answer = live.LiveAnswer(citations=True)
         stop_slot = st.empty()
-    stop_slot.button("중지 / Stop", key="rag_stop_button", icon=":material/stop_circle:", on_click=ask_stop,
+    stop_slot.button(t("stream.stop"), key="rag_stop_button", icon=":material/stop_circle:", on_click=ask_stop,
                      disabled=reading.reply.stopped)  # fmt: skip
     if state.pop("rag_stop", False):
         try:
@@ -77,10 +84,13 @@ def follow(pending: dict[str, Any]) -> None:
     state["rag_history"].insert(0, {"question": pending["question"], "answer": reply.text, "citations": reply.citations,
                                     "guardrail": reply.guardrail, "interrupted": reply.interrupted,
                                     "notice": (reply.done.get("notice") or {}).get("message"),
-                                    "usage_line": streamed.usage_line(reply.usage)})  # fmt: skip
+                                    "usage": reply.usage})  # fmt: skip
+    state["rag_clear"] = True
     st.rerun()
 
 
+if asked and not question.strip():
+    left.warning(t("rag.empty"))
 if asked and question.strip() and not busy:
     body = {"question": question.strip(), "number_of_results": results} | ({"model_id": model_id} if model_id else {})
     state["rag_stream"] = {"question": question.strip(), "reading": Reading(session.client(), "rag/query/stream", body)}

@@ -6,24 +6,29 @@ from __future__ import annotations
 import streamlit as st
 from botocore.exceptions import BotoCoreError, ClientError
 
-from ui import session
+from ui import language, session
 from ui.client import ApiError, NewPasswordRequiredError, sign_in, sign_in_srp
+from ui.i18n import has, t
 
-st.title("Bedrock GenAI Stack")
+COGNITO_WRONG = ("NotAuthorizedException", "UserNotFoundException")  # one message for both: do not reveal which
+
+st.title(t("signin.title"), anchor=False)
+st.caption(t("signin.intro"))
+language.switch("sign_in")
 try:
     outputs = session.outputs()
 except (OSError, ValueError, KeyError) as err:
-    st.error(f"No stack outputs at {session.outputs_path()}: start `make dev`, or set GENAI_OUTPUTS to a deployed stack's outputs ({err}).")
+    st.error(t("signin.no_outputs", path=session.outputs_path(), cause=err))
     st.stop()
 
 changing = st.session_state.get("new_password_for")
 with st.form("sign-in"):
-    username = st.text_input("E-mail", value=changing or "")
-    password = st.text_input("Password", type="password")
-    new_password = st.text_input("New password", type="password") if changing else None
-    submitted = st.form_submit_button("Sign in", type="primary")
+    username = st.text_input(t("signin.email"), value=changing or "", placeholder="name@example.com")
+    password = st.text_input(t("signin.temporary_password" if changing else "signin.password"), type="password")
+    new_password = st.text_input(t("signin.new_password"), type="password") if changing else None
+    submitted = st.form_submit_button(t("signin.submit"), type="primary", icon=":material/login:")
 if outputs.demo_users:
-    st.caption("Local stack demo users: " + ", ".join(f"`{name}` / `{secret}`" for name, secret in outputs.demo_users))
+    st.caption(t("signin.demo_users", users=", ".join(f"`{name}` / `{secret}`" for name, secret in outputs.demo_users)))
 
 if submitted:
     flow = sign_in if outputs.cognito_endpoint else sign_in_srp
@@ -38,11 +43,12 @@ if submitted:
         session.show_error(err)
     except ClientError as err:
         code = err.response["Error"]["Code"]
-        if code in ("NotAuthorizedException", "UserNotFoundException"):
-            st.error("Wrong e-mail or password.")
+        if code in COGNITO_WRONG:
+            st.error(t("signin.wrong"))
         else:
-            st.error(f"{code}: {err.response['Error'].get('Message', '')}")
+            words = t(f"cognito.{code}") if has(f"cognito.{code}") else t("cognito.other")
+            st.error(f"{words}\n\n`{code}`: {err.response['Error'].get('Message', '')}")
     except BotoCoreError as err:
-        st.error(f"Cognito did not answer: {err}")
+        st.error(t("signin.cognito_unreachable", cause=err))
 if changing:
-    st.warning(f"{changing} must choose a new password: enter the temporary one and a new one.")
+    st.warning(t("signin.must_change", user=changing))
