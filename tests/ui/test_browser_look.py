@@ -70,6 +70,7 @@ def test_given_each_language_then_every_page_is_photographed_at_desktop_and_narr
             page.get_by_role("button", name=t("confirm.cancel", lang)).wait_for(timeout=30_000)
             page.screenshot(path=folder / f"{lang}-2-chat-confirm-desktop.png")
             page.get_by_role("button", name=t("confirm.cancel", lang)).click()
+            page.get_by_role("button", name=t("confirm.cancel", lang)).wait_for(state="detached", timeout=30_000)
             page.get_by_role("link", name=t("nav.knowledge", lang)).click()
             page.get_by_role("textbox", name=t("rag.question", lang)).fill("재택 근무는 며칠 가능한가요?")
             page.get_by_role("button", name=t("rag.ask", lang)).click()
@@ -118,9 +119,9 @@ def test_given_a_new_upload_then_the_listing_refreshes_by_itself_until_it_is_ind
         page.get_by_test_id("stFileUploader").get_by_text(document.name).wait_for(timeout=30_000)  # sent to Streamlit
         page.get_by_role("button", name="올리기").click()
         page.get_by_text(f"{document.name}을(를) 올렸습니다.").wait_for(timeout=30_000)
-        page.get_by_text("색인을 기다리는 항목").wait_for(timeout=30_000)
+        page.get_by_text("색인을 기다리는 항목").first.wait_for(timeout=30_000)
         waiting = time.monotonic()
-        page.get_by_text("모든 문서의 색인 상태가 확정되었습니다.").wait_for(timeout=60_000)  # no click in between
+        page.get_by_text("모든 문서의 색인 상태가 확정되었습니다.").first.wait_for(timeout=60_000)  # no click in between
         settled = time.monotonic()
         assert [m for m in sent if waiting < m < settled], "nothing asked the server to redraw while it waited"
         page.wait_for_timeout(8_000)

@@ -112,7 +112,7 @@ def test_given_an_upload_then_the_listing_says_it_waits_until_the_document_is_in
     assert any(text.endswith("3초마다 자동으로 새로 고칩니다.") for text in texts(at, "caption"))
     table = at.dataframe[0].value
     assert table[table["이름"] == "출장 규정.txt"].iloc[0]["색인 상태"] in ("대기 중", "색인 중")
-    deadline = time.time() + 30
+    deadline = time.time() + 60
     while not any("색인 상태가 확정" in text for text in texts(at, "caption")) and time.time() < deadline:
         time.sleep(1)
         at.run()
