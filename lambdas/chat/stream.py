@@ -21,6 +21,7 @@ from common import sse
 from common.auth import Caller
 from common.bedrock import stream_client
 from common.conversations import ConversationStore
+from common.custom_models import ModelRegistry
 from common.runtime_config import runtime_config
 from common.settings import ChatSettings, load_settings
 from common.storage import dynamodb_client
@@ -41,8 +42,13 @@ def _signals() -> StopSignals:
     return StopSignals(dynamodb_client(), env.table_name)
 
 
+@lru_cache(maxsize=1)
+def _registry() -> ModelRegistry:
+    return ModelRegistry(dynamodb_client(), env.table_name)
+
+
 def _turn(caller: Caller, request: ChatRequest, control: StreamControl) -> Iterator[Event]:
-    deps = ChatDeps(config, _store(), stream_client("chat_stream"), env.guardrail_id, env.guardrail_version)
+    deps = ChatDeps(config, _store(), stream_client("chat_stream"), env.guardrail_id, env.guardrail_version, _registry())
     return run_turn(caller, request, deps, control)
 
 
