@@ -82,6 +82,14 @@ class Customization(DeploymentOperations):
         self.deployments: dict[str, Deployment] = {}
         self._lock = threading.RLock()
 
+    def reset(self) -> None:
+        """Forget every job, model and deployment and restore the default timings (the S3 client is kept)."""
+        with self._lock:
+            self.jobs.clear()
+            self.models.clear()
+            self.deployments.clear()
+            self.job_seconds, self.stop_seconds, self.deploy_seconds, self.fail_next_job = 2.0, 0.5, 1.0, None
+
     def operations(self) -> dict[str, Any]:
         import re
 

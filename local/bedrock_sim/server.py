@@ -114,6 +114,7 @@ class BedrockSimulator:
             self.account = AccountScenario()
             self.first_token_ms = self.token_ms = 0.0
             self.reply_tokens, self.reply_suffix, self.streams_cut = None, "", 0
+        self.customization.reset()
 
     def inject(self, code: str, *, operation: str | None = None, times: int = 1, after_chunks: int | None = None) -> None:
         """Answer the next `times` calls (of `operation`, or any) with the error `code`; with `after_chunks`, the next

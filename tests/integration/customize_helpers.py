@@ -42,8 +42,8 @@ def until(check: Callable[[], Any], timeout: float = 20.0) -> Any:
 
 
 def record(question: str, answer: str) -> dict[str, Any]:
-    return {"schemaVersion": "bedrock-conversation-2024", "system": [{"text": "하늘빛여행 상담원"}],
-            "messages": [{"role": "user", "content": [{"text": question}]}, {"role": "assistant", "content": [{"text": answer}]}]}  # fmt: skip
+    messages = [{"role": "user", "content": [{"text": question}]}, {"role": "assistant", "content": [{"text": answer}]}]
+    return {"schemaVersion": "bedrock-conversation-2024", "system": [{"text": "하늘빛여행 상담원"}], "messages": messages}
 
 
 def jsonl(records: list[Any]) -> str:

@@ -37,7 +37,7 @@ def test_given_the_korean_sample_when_checked_for_nova_micro_then_counts_tokens_
     assert (report["records"], report["train_records"], report["validation_records"]) == (30, 24, 6)
     assert report["tokens"]["train"] > 24 * 40  # Korean counted about a token a character
     cost = report["estimated_cost"]
-    assert cost["epochs"] == 2 and cost["price_per_1k_tokens"] == 0.001
+    assert (cost["epochs"], cost["price_per_1k_tokens"]) == (2, 0.001)
     assert cost["usd"] == round(report["tokens"]["train"] * 2 / 1000 * 0.001, 6)
     assert report["s3_uris"]["validation"].endswith("/validation.jsonl")
 
@@ -61,7 +61,7 @@ def test_given_every_kind_of_bad_record_then_400_lists_each_by_line_and_nothing_
     assert answer["error"]["code"] == "invalid_dataset"
     by_line = {d["line"]: d for d in answer["error"]["details"]}
     assert set(by_line) >= {2, 3, 4, 5, 6, 7, 8, 9, 0}
-    assert 10 not in by_line and 1 not in by_line
+    assert not {1, 10} & set(by_line)
     assert "not valid JSON" in by_line[2]["message"]
     assert by_line[4]["field"] == "messages"
     assert "reserved keyword 'User:'" in by_line[7]["message"]
@@ -87,7 +87,8 @@ def test_given_an_unsupported_method_or_base_model_then_400_says_why(east, admin
 
 def test_given_hyperparameters_out_of_range_or_unknown_then_400_per_field_and_no_job(east, admin):
     _, report = dataset(east, admin, SAMPLE.read_text(encoding="utf-8"))
-    body = {"dataset_id": report["dataset_id"], "name": "tone-bad", "hyperparameters": {"epochCount": 9, "batchSize": 4, "learningRate": 0.5}}
+    values = {"epochCount": 9, "batchSize": 4, "learningRate": 0.5}
+    body = {"dataset_id": report["dataset_id"], "name": "tone-bad", "hyperparameters": values}
     status, answer, _ = request(east, "POST", "customize/jobs", admin, body)
     assert status == 400
     fields = {d["field"]: d["message"] for d in answer["error"]["details"]}
@@ -117,7 +118,8 @@ def test_given_a_running_job_when_stopped_then_stopping_then_stopped_and_no_mode
         assert (status, job["status"]) == (202, "Stopping")
         assert job_status(east, admin, "tone-stopped", {"Stopped"})["ended_at"]
         status, again, _ = request(east, "POST", "customize/jobs/tone-stopped/stop", admin)
-        assert status == 400 and "only a job in progress" in again["error"]["message"]
+        assert status == 400
+        assert "only a job in progress" in again["error"]["message"]
     finally:
         sim_settings(east, job_seconds=1)
 
@@ -128,7 +130,8 @@ def test_given_the_sample_when_trained_deployed_and_registered_then_users_chat_w
     status, job, _ = request(east, "POST", "customize/jobs", admin, body)
     assert (status, job["status"], job["hyperparameters"]) == (201, "InProgress", {"epochCount": "2", "learningRateWarmupSteps": "3"})
     done = job_status(east, admin, "tone", {"Completed"})
-    assert done["metrics"]["training_loss"] > 0 and len(done["metrics"]["training_steps"]) == 10
+    assert done["metrics"]["training_loss"] > 0
+    assert len(done["metrics"]["training_steps"]) == 10  # 5 steps an epoch offline, 2 epochs
     assert done["metrics"]["validation_steps"]  # a validation set was given
     (model,) = request(east, "GET", "customize/models", admin)[1]["models"]
     assert (model["name"], model["storage_per_month_usd"], model["deployment"]["on_demand"]) == ("tone", 1.95, True)
@@ -143,13 +146,14 @@ def test_given_the_sample_when_trained_deployed_and_registered_then_users_chat_w
 
     arn = deployment["arn"]
     listed = {m["id"]: m for m in request(east, "GET", "models", user)[1]["chat_models"]}
-    assert listed[arn]["name"] == "하늘빛 상담원" and listed[arn]["custom"]["base_model_id"] == NOVA_MICRO
+    assert (listed[arn]["name"], listed[arn]["custom"]["base_model_id"]) == ("하늘빛 상담원", NOVA_MICRO)
     assert listed[arn]["params"]["top_k"] == [1, 128]  # the base model's rules
     status, answer, _ = request(east, "POST", "chat", user, {"message": "예약을 취소하고 싶어요.", "model_id": arn})
     assert status == 200, answer
     assert answer["message"]["content"].startswith("[offline custom model bedrockgenai-tone] You said: «예약을 취소하고 싶어요.»")
     status, bad, _ = request(east, "POST", "chat", user, {"message": "안녕", "model_id": arn, "params": {"top_k": 200}})
-    assert status == 400 and bad["error"]["details"][0] == {"field": "params.top_k", "message": "must be between 1 and 128 for 하늘빛 상담원"}
+    assert status == 400
+    assert bad["error"]["details"][0] == {"field": "params.top_k", "message": "must be between 1 and 128 for 하늘빛 상담원"}
 
     assert request(east, "DELETE", "customize/deployments/tone/registration", admin)[0] == 204
     assert arn not in {m["id"] for m in request(east, "GET", "models", user)[1]["chat_models"]}
@@ -157,13 +161,16 @@ def test_given_the_sample_when_trained_deployed_and_registered_then_users_chat_w
     assert (status, gone["error"]["code"]) == (400, "bad_request")
     conversation = answer["conversation_id"]
     status, moved, _ = request(east, "POST", "chat", user, {"message": "다시 안녕", "conversation_id": conversation})
-    assert status == 200 and moved["notice"]["code"] == "model_fallback" and moved["notice"]["previous_model_id"] == arn
+    assert status == 200
+    assert (moved["notice"]["code"], moved["notice"]["previous_model_id"]) == ("model_fallback", arn)
 
     assert request(east, "DELETE", "customize/models/tone", admin)[0] == 409  # still deployed
     status, deleted, _ = request(east, "DELETE", "customize/deployments/tone", admin)
-    assert status == 200 and "custom model is kept" in deleted["note"]
+    assert status == 200
+    assert "custom model is kept" in deleted["note"]
     status, deleted, _ = request(east, "DELETE", "customize/models/tone", admin)
-    assert status == 200 and "$1.95 a month" in deleted["note"]
+    assert status == 200
+    assert "$1.95 a month" in deleted["note"]
     assert request(east, "GET", "customize/models", admin)[1]["models"] == []
 
 
@@ -176,9 +183,10 @@ def test_given_a_user_outside_the_admin_group_then_every_customize_route_is_403(
 
 def test_given_the_catalog_then_every_row_has_sources_and_this_regions_availability(east, admin):
     status, catalog, _ = request(east, "GET", "customize/catalog", admin)
-    assert status == 200 and catalog["region"] == "us-east-1"
+    assert (status, catalog["region"]) == (200, "us-east-1")
     rows = {m["id"]: m for m in catalog["base_models"]}
-    assert rows[NOVA_MICRO]["available_here"]["FINE_TUNING"] and rows[NOVA_MICRO]["on_demand_here"]
+    assert rows[NOVA_MICRO]["available_here"]["FINE_TUNING"]
+    assert rows[NOVA_MICRO]["on_demand_here"]
     assert not rows["meta.llama3-3-70b-instruct-v1:0:128k"]["available_here"]["FINE_TUNING"]
     assert catalog["methods"]["CONTINUED_PRE_TRAINING"]["offered"] is False
     assert all(m["dataset"]["source"] and m["prices"]["source"] and m["hyperparameters"]["source"] for m in catalog["base_models"])
