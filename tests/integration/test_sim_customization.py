@@ -18,14 +18,12 @@ BUCKET = "customization-test"
 
 @pytest.fixture
 def bedrock(sim) -> Iterator[object]:
-    s3 = boto3.client("s3")
-    s3.create_bucket(Bucket=BUCKET, CreateBucketConfiguration={"LocationConstraint": "us-west-2"})
+    s3 = boto3.client("s3")  # the bucket: tests/integration/conftest.py
     sim.customization.s3, sim.customization.job_seconds, sim.customization.deploy_seconds = s3, 0.3, 0.2
     yield boto3.client("bedrock", endpoint_url=sim.endpoint_url)
     sim.customization.s3 = None
     for item in s3.list_objects_v2(Bucket=BUCKET).get("Contents", []):
         s3.delete_object(Bucket=BUCKET, Key=item["Key"])
-    s3.delete_bucket(Bucket=BUCKET)
 
 
 def _data(key: str, lines: list[str]) -> str:
