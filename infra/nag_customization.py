@@ -51,11 +51,12 @@ def acknowledge_customization(stack: Stack, customize_role: iam.Role, chat_roles
     manage = customize_role.node.find_child("DefaultPolicy")
     service = custom.role.node.find_child("DefaultPolicy")
     tag = f"aws:ResourceTag/{CUSTOMIZATION_TAG_KEY} (or aws:RequestTag on create) = {custom.stack_tag}"
-    for prefix, what in (("datasets/", "checked datasets"), ("output/", "job output (metrics, manifests)")):
+    for prefix, what in (("uploads/", "files sent by presigned POST"), ("datasets/", "checked datasets"), ("output/", "job output")):
         objects = _rendered(stack, custom.bucket.arn_for_objects(f"{prefix}*"))
         reason = f"Objects under the {prefix} prefix of the training bucket ({what}); object ARNs under a prefix need a trailing wildcard."
         _ack(manage, objects, reason)
-        _ack(service, objects, reason)
+        if prefix != "uploads/":
+            _ack(service, objects, reason)
     jobs = _rendered(stack, custom.jobs_arn)
     _ack(manage, jobs, f"Customization jobs get random ids; only this stack's jobs, by the condition {tag}.")
     for base in customizable.customizable_in(custom.region):

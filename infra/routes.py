@@ -36,6 +36,7 @@ ROUTES: tuple[Route, ...] = (
     Route("POST", "/images/verify", "image", json_body=True),
     # Model customization (admin only: the function answers 403 to anyone outside the admin group).
     Route("GET", "/customize/catalog", "customize"),
+    Route("POST", "/customize/uploads", "customize", json_body=True),
     Route("POST", "/customize/datasets", "customize", json_body=True),
     Route("GET", "/customize/jobs", "customize"),
     Route("POST", "/customize/jobs", "customize", json_body=True),

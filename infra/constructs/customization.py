@@ -25,7 +25,7 @@ functions that start jobs, deploy custom models and chat with them.
 
 from __future__ import annotations
 
-from aws_cdk import Aws, RemovalPolicy, Stack
+from aws_cdk import Aws, Duration, RemovalPolicy, Stack
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_s3 as s3
 from constructs import Construct
@@ -34,6 +34,7 @@ from infra.catalog import customizable
 from infra.constants import CUSTOMIZATION_TAG_KEY
 from infra.constructs.buckets import grant_prefix, secure_bucket
 
+UPLOADS_PREFIX = "uploads/"  # large datasets sent by presigned POST (customize function only); expire after a day
 DATASETS_PREFIX = "datasets/"
 OUTPUT_PREFIX = "output/"
 INVOKE_ACTIONS = ["bedrock:InvokeModel", "bedrock:InvokeModelWithResponseStream"]
@@ -46,8 +47,9 @@ class Customization(Construct):
         self.stack_tag = stack_tag
         self.region = region  # the deploy region, resolved at synth: the catalog says which base models it offers
         self.bucket = secure_bucket(
-            self, "Bucket", removal_policy=removal_policy, access_logs=access_logs, access_logs_prefix="customization-bucket/"
-        )
+            self, "Bucket", removal_policy=removal_policy, access_logs=access_logs, access_logs_prefix="customization-bucket/",
+            lifecycle_rules=[s3.LifecycleRule(id="expire-uploads", prefix=UPLOADS_PREFIX, expiration=Duration.days(1))],
+        )  # fmt: skip
         stack = Stack.of(self)
         self.jobs_arn = stack.format_arn(service="bedrock", resource="model-customization-job", resource_name="*")
         self.role = iam.Role(
@@ -74,6 +76,7 @@ class Customization(Construct):
         base_arns = [f"arn:{Aws.PARTITION}:bedrock:{region}::foundation-model/{b}" for b in bases]
         model_arns = [self._arn("custom-model", f"{b}/*") for b in bases]
         add = grantee.grant_principal.add_to_principal_policy
+        grant_prefix(self.bucket, grantee, UPLOADS_PREFIX, ["s3:GetObject", "s3:PutObject"])  # PutObject: the presigned POST
         grant_prefix(self.bucket, grantee, DATASETS_PREFIX, ["s3:GetObject", "s3:PutObject"])
         grant_prefix(self.bucket, grantee, OUTPUT_PREFIX, ["s3:GetObject"], list_objects=True)
         add(iam.PolicyStatement(actions=["iam:PassRole"], resources=[self.role.role_arn],

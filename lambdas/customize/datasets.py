@@ -18,9 +18,11 @@ from common.errors import ApiError, NotFoundError
 from common.storage import storage_failure
 from customize import dataset, hyperparams
 from customize.catalog import Catalog
-from customize.models import DatasetReport, DatasetRequest
+from customize.models import MAX_UPLOAD_BYTES, DatasetReport, DatasetRequest, Upload
 
 TRAINING_PREFIX = "datasets/"
+UPLOADS_PREFIX = "uploads/"  # files too large for a request body, sent by presigned POST; expire after a day (the bucket's rule)
+UPLOAD_SECONDS = 900
 
 
 class InvalidDatasetError(ApiError):
@@ -32,10 +34,43 @@ def _key(dataset_id: str, name: str) -> str:
     return f"{TRAINING_PREFIX}{dataset_id}/{name}"
 
 
+def presign_upload(size: int, s3: Any, bucket: str) -> Upload:
+    """A presigned POST for one JSONL file of `size` bytes at most, encrypted at rest, under the uploads prefix."""
+    upload_id = "up-" + secrets.token_hex(8)
+    try:
+        post = s3.generate_presigned_post(
+            Bucket=bucket, Key=f"{UPLOADS_PREFIX}{upload_id}.jsonl", ExpiresIn=UPLOAD_SECONDS,
+            Fields={"x-amz-server-side-encryption": "AES256"},
+            Conditions=[{"x-amz-server-side-encryption": "AES256"}, ["content-length-range", 1, size]],
+        )  # fmt: skip
+    except ClientError as err:
+        raise storage_failure(err, "the training bucket") from err
+    return Upload(upload_id=upload_id, url=post["url"], fields=post["fields"], expires_in=UPLOAD_SECONDS, max_bytes=size)
+
+
+def _uploaded(s3: Any, bucket: str, upload_id: str) -> str:
+    key = f"{UPLOADS_PREFIX}{upload_id}.jsonl"
+    try:
+        head = s3.head_object(Bucket=bucket, Key=key)
+        if head["ContentLength"] > MAX_UPLOAD_BYTES:
+            raise InvalidDatasetError(f"the uploaded file is over {MAX_UPLOAD_BYTES // 1024 // 1024} MB: split it")
+        body = s3.get_object(Bucket=bucket, Key=key)["Body"].read()
+    except ClientError as err:
+        if err.response.get("Error", {}).get("Code") in ("NoSuchKey", "404", "NotFound"):
+            raise NotFoundError(f"upload {upload_id} not found: send the file to the URL POST /customize/uploads gave") from err
+        raise storage_failure(err, "the training bucket") from err
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError as err:
+        message = f"the file is not UTF-8 text (byte {err.start}): save it as UTF-8 / UTF-8로 저장하세요"
+        raise InvalidDatasetError(message, details=[{"line": 0, "field": "", "message": message}]) from None
+
+
 def check_and_store(request: DatasetRequest, catalog: Catalog, s3: Any, bucket: str) -> DatasetReport:
     model = catalog.base(request.base_model_id)
     catalog.check_pair(model, request.method)
-    checked = dataset.check(request.content, model, request.method)
+    content = request.content if request.content is not None else _uploaded(s3, bucket, str(request.upload_id))
+    checked = dataset.check(content, model, request.method)
     fraction = request.validation_split
     train, validation = dataset.split(checked.records, fraction)
     problems = checked.problems + dataset.count_problems(model, len(train), len(validation), fraction)

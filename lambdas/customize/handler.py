@@ -38,6 +38,8 @@ from customize.models import (
     JobList,
     JobRequest,
     RegistrationRequest,
+    Upload,
+    UploadRequest,
 )
 
 env = load_settings(CustomizeSettings)  # at import: a missing variable fails the cold start, not each request
@@ -61,6 +63,12 @@ def _registry() -> ModelRegistry:
 def get_catalog() -> dict[str, Any]:
     """Customizable base models: methods, Regions, dataset formats and limits, hyperparameters, deployment, prices, sources."""
     return catalog.listing()
+
+
+@app.post("/customize/uploads", responses={201: {"description": "Send the file to url with fields (multipart POST)"}})
+def create_upload(request: UploadRequest) -> Response[Upload]:
+    """A presigned POST for a dataset larger than a request body; then POST /customize/datasets with its upload_id."""
+    return Response(status_code=201, body=datasets.presign_upload(request.size, _context().s3, env.bucket), content_type="application/json")
 
 
 @app.post("/customize/datasets", responses={201: {"description": "Checked and stored"}})

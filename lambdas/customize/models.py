@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from common.text import NOT_BLANK
 
 # Short names the admin picks; the stack prefixes them (`<stack tag>-<name>`) so its resources are told apart.
 NAME = r"^[a-zA-Z0-9]+(?:-[a-zA-Z0-9]+)*$"  # Bedrock model and deployment names: ([0-9a-zA-Z][_-]?){1,63}
 DATASET_ID = r"^ds-[a-z0-9]{16}$"
+UPLOAD_ID = r"^up-[a-z0-9]{16}$"
+MAX_UPLOAD_BYTES = 50 * 1024 * 1024  # a dataset read whole by a 512 MB function; larger ones: split them
 Name = Annotated[str, Field(pattern=NAME, max_length=32, description="Letters and digits, single hyphens between them, 1-32 characters")]
 MethodName = Literal["FINE_TUNING", "CONTINUED_PRE_TRAINING", "DISTILLATION", "REINFORCEMENT_FINE_TUNING"]
 
@@ -19,12 +21,33 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
 
 
+class UploadRequest(_Strict):
+    size: Annotated[int, Field(ge=1, le=MAX_UPLOAD_BYTES, description="The JSONL file's size in bytes")]
+
+
+class Upload(BaseModel):
+    upload_id: str
+    url: str
+    fields: dict[str, str]
+    expires_in: int
+    max_bytes: int
+
+
 class DatasetRequest(_Strict):
     base_model_id: Annotated[str, Field(min_length=1, max_length=100, description="A customization id from GET /customize/catalog")]
     method: MethodName = "FINE_TUNING"
-    content: Annotated[str, Field(min_length=1, description="The JSONL file's text (UTF-8; Korean welcome)"), NOT_BLANK]
+    content: (
+        Annotated[str, Field(min_length=1, description="The JSONL file's text (UTF-8; Korean welcome); or upload_id"), NOT_BLANK] | None
+    ) = None
+    upload_id: Annotated[str, Field(pattern=UPLOAD_ID, description="A file sent through POST /customize/uploads; or content")] | None = None
     validation_split: Annotated[float, Field(ge=0, le=0.5, description="Share of records kept for validation (0: none)")] = 0.0
     epochs: Annotated[int, Field(ge=1, le=100, description="For the cost estimate; default: the model's default epochCount")] | None = None
+
+    @model_validator(mode="after")
+    def _one_source(self) -> DatasetRequest:
+        if (self.content is None) == (self.upload_id is None):
+            raise ValueError("send the dataset as content (up to the request size limit) or as upload_id, not both or neither")
+        return self
 
 
 class DatasetReport(BaseModel):

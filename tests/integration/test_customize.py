@@ -191,3 +191,29 @@ def test_given_the_catalog_then_every_row_has_sources_and_this_regions_availabil
     assert catalog["methods"]["CONTINUED_PRE_TRAINING"]["offered"] is False
     assert all(m["dataset"]["source"] and m["prices"]["source"] and m["hyperparameters"]["source"] for m in catalog["base_models"])
     assert json.dumps(catalog, ensure_ascii=False)
+
+
+def test_given_a_dataset_over_the_body_limit_then_413_inline_and_201_through_a_presigned_upload(east, admin):
+    import requests
+
+    content = jsonl(
+        [
+            record(f"질문 {i}: 예약 변경이 가능한가요?", f"네, 가능해요. 예약 번호 {i}번으로 바로 도와드릴게요. 좋은 하루 보내세요!")
+            for i in range(600)
+        ]
+    )
+    size = len(content.encode("utf-8"))
+    assert size > 65_536
+    status, answer = dataset(east, admin, content)
+    assert (status, answer["error"]["code"]) == (413, "payload_too_large")
+    status, upload, _ = request(east, "POST", "customize/uploads", admin, {"size": size})
+    assert status == 201, upload
+    posted = requests.post(upload["url"], data=upload["fields"], files={"file": ("data.jsonl", content.encode("utf-8"))}, timeout=10)
+    assert posted.status_code in (200, 204), posted.text
+    status, report, _ = request(east, "POST", "customize/datasets", admin, {"base_model_id": NOVA_MICRO, "upload_id": upload["upload_id"]})
+    assert (status, report["records"]) == (201, 600)
+    both = {"base_model_id": NOVA_MICRO, "upload_id": upload["upload_id"], "content": "x"}
+    assert request(east, "POST", "customize/datasets", admin, both)[0] == 400
+    assert request(east, "POST", "customize/datasets", admin, {"base_model_id": NOVA_MICRO})[0] == 400
+    missing = {"base_model_id": NOVA_MICRO, "upload_id": "up-0000000000000000"}
+    assert request(east, "POST", "customize/datasets", admin, missing)[0] == 404

@@ -38,6 +38,7 @@ def _customization(call, stack) -> None:
     from tests.integration.customize_helpers import jsonl, record, sim_settings, until
 
     call("GET", "/customize/catalog")
+    assert call("POST", "/customize/uploads", body={"size": 2048}).json()["max_bytes"] == 2048
     content = jsonl([record(f"명세 질문 {i}", f"명세 답변 {i}") for i in range(100)])
     body = {"base_model_id": "meta.llama3-3-70b-instruct-v1:0:128k", "content": content}
     dataset = call("POST", "/customize/datasets", body=body).json()["dataset_id"]
