@@ -87,3 +87,22 @@ def write_metrics(s3: Any, job_arn: str, params: dict[str, Any]) -> float:
         s3.put_object(Bucket=bucket, Key=folder + "validation_artifacts/post_fine_tuning_validation/validation/validation_metrics.csv",
                       Body=valid.encode())  # fmt: skip
     return steps[-1][2]
+
+
+def customizable_summaries(region: str, method: str) -> list[dict[str, Any]]:
+    """ListFoundationModels(byCustomizationType=...): the catalog's base models for that method in `region`."""
+    from infra.catalog import customizable
+    from local.bedrock_sim.control_plane import PROVIDERS
+
+    found = []
+    for model in customizable.base_models():
+        if region not in model["methods"].get(method, []):
+            continue
+        types = sorted(name for name, regions in model["methods"].items() if region in regions)
+        found.append({
+            "modelArn": f"arn:aws:bedrock:{region}::foundation-model/{model['id']}", "modelId": model["id"], "modelName": model["name"],
+            "providerName": PROVIDERS[model["family"]], "inputModalities": ["TEXT"], "outputModalities": ["TEXT"],
+            "responseStreamingSupported": True, "customizationsSupported": types, "inferenceTypesSupported": ["PROVISIONED"],
+            "modelLifecycle": {"status": "ACTIVE"},
+        })  # fmt: skip
+    return found

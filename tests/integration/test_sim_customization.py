@@ -123,3 +123,10 @@ def test_given_a_job_in_progress_when_stopped_then_stopping_then_stopped(sim, be
         bedrock.stop_model_customization_job(jobIdentifier="stop-me")
     listed = bedrock.list_model_customization_jobs(nameContains="stop")["modelCustomizationJobSummaries"]
     assert [(j["jobName"], j["status"]) for j in listed] == [("stop-me", "Stopped")]
+
+
+def test_given_list_foundation_models_by_customization_type_then_the_catalogs_base_models_of_the_region(bedrock):
+    listed = bedrock.list_foundation_models(byCustomizationType="FINE_TUNING")["modelSummaries"]
+    assert LLAMA in {m["modelId"] for m in listed}
+    assert not any(m["modelId"].startswith("amazon.nova") for m in listed)  # Nova is customized in us-east-1 only
+    assert bedrock.list_foundation_models(byCustomizationType="CONTINUED_PRE_TRAINING")["modelSummaries"] == []
