@@ -13,6 +13,7 @@ import pytest
 
 from tests.integration.customize_helpers import NOVA_MICRO, SAMPLE, dataset, east_stack, job_status, jsonl, record, sim_settings, until
 from tests.integration.live import Stack, request, sign_in
+from tests.integration.streams import post_stream
 
 
 @pytest.fixture(scope="module")
@@ -151,6 +152,9 @@ def test_given_the_sample_when_trained_deployed_and_registered_then_users_chat_w
     status, answer, _ = request(east, "POST", "chat", user, {"message": "예약을 취소하고 싶어요.", "model_id": arn})
     assert status == 200, answer
     assert answer["message"]["content"].startswith("[offline custom model bedrockgenai-tone] You said: «예약을 취소하고 싶어요.»")
+    streamed = post_stream(east["ApiUrl"], "chat/stream", user, {"message": "스트림으로도 답해 주세요", "model_id": arn})
+    assert streamed.of("done") == [{"stored": "complete"}]
+    assert streamed.text().startswith("[offline custom model bedrockgenai-tone] You said: «스트림으로도 답해 주세요»")
     status, bad, _ = request(east, "POST", "chat", user, {"message": "안녕", "model_id": arn, "params": {"top_k": 200}})
     assert status == 400
     assert bad["error"]["details"][0] == {"field": "params.top_k", "message": "must be between 1 and 128 for 하늘빛 상담원"}
