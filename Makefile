@@ -17,6 +17,7 @@ CONFIG ?=
 BEDROCK ?= local
 LOCAL_STATE_DIR ?= .local
 UI_PORT ?= 8501
+METRICS ?=
 export LOCAL_STATE_DIR
 CDK_CONTEXT := -c profile=$(PROFILE) $(if $(STACK),-c stack_name=$(STACK)) $(if $(REGION),-c region=$(REGION)) \
 	$(if $(CONFIG),-c config=$(abspath $(CONFIG)))
@@ -47,8 +48,9 @@ node_modules/.installed: package.json package-lock.json
 
 venv: $(STAMP) node_modules/.installed ## create .venv and install pinned Python deps and the CDK CLI
 
-dev: venv ## run the whole product locally (no AWS account): API, Cognito, storage, offline Bedrock, UI; BEDROCK=aws for real Bedrock; CONFIG=override.json
-	BEDROCK=$(BEDROCK) LOCAL_UI_PORT=$(UI_PORT) LOCAL_CONFIG=$(if $(CONFIG),$(abspath $(CONFIG))) $(BIN)/python -m local.stack
+# dev and lint need only the Python environment: no CDK CLI (npm) for them.
+dev: $(STAMP) ## run the whole product locally (no AWS account): API, Cognito, storage, offline Bedrock, UI; BEDROCK=aws for real Bedrock; CONFIG=override.json; METRICS=1 shows the metric lines
+	BEDROCK=$(BEDROCK) LOCAL_UI_PORT=$(UI_PORT) $(if $(METRICS),LOCAL_METRICS=$(METRICS)) LOCAL_CONFIG=$(if $(CONFIG),$(abspath $(CONFIG))) $(BIN)/python -m local.stack
 
 ui: venv ## only the Streamlit UI, on the stack named by GENAI_OUTPUTS (a deployed stack's outputs) or .local/outputs.json
 	$(BIN)/python -m ui --port $(UI_PORT)
@@ -99,7 +101,7 @@ destroy: venv ## delete the stack (prod keeps its data: see docs/operations.md)
 	$(CDK) destroy --no-notices $(CDK_CONTEXT)
 
 bench: venv ## run every benchmark (each figure beside its baseline) and write docs/performance.md
-	$(BIN)/python -m bench 10 200 400 30 2>&1 | grep -v '^{'  # drop the handlers' metric lines
+	set -o pipefail; $(BIN)/python -m bench 10 200 400 30 2>&1 | grep -v '^{'  # drop the handlers' log and metric lines; fail if the bench fails
 
 COST_OUT := cdk.cost.out
 cost: venv ## idle and per-use cost of PROFILE/CONFIG's template (synthesized without bundling into cdk.cost.out)
@@ -107,7 +109,7 @@ cost: venv ## idle and per-use cost of PROFILE/CONFIG's template (synthesized wi
 	$(CDK) synth --no-notices --quiet --output $(COST_OUT) $(CDK_CONTEXT) -c skip_bundling=true
 	$(BIN)/python -m infra.cost $(COST_OUT) $(CDK_CONTEXT)
 
-lint: venv ## ruff + mypy
+lint: $(STAMP) ## ruff + mypy
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy

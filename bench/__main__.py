@@ -12,11 +12,12 @@ import subprocess
 import sys
 from pathlib import Path
 
-from bench import cold_start, sizes, stream_cold, stream_ttft, throughput, warm
+from bench import chat_table, cold_start, sizes, stream_cold, stream_ttft, throughput, warm
 from bench.stack import local_stack, stack_process
 
 ROOT = Path(__file__).resolve().parent.parent
 DOC = ROOT / "docs" / "performance.md"
+TABLE_TURNS, TABLE_MESSAGES = 30, 10_000
 
 
 def machine() -> str:
@@ -47,11 +48,15 @@ def main() -> None:
         sections["warm"] = warm.lines(warm.measure(warm_requests), warm_requests)
         print("streaming cold start ...", file=sys.stderr, flush=True)
         sections["stream_cold"] = stream_cold.lines(stream_cold.measure(cold_samples), cold_samples)
+    print("warm, before and with metering ...", file=sys.stderr, flush=True)  # a local stack per version, in its own process
+    sections["warm"] += warm.compare_lines(warm.compare(warm_requests), warm_requests)
     print("throughput ...", file=sys.stderr, flush=True)  # the stack in its own process, as `make dev` runs it
     with stack_process() as outputs:
         sections["throughput"] = throughput.lines(throughput.measure(load_requests, outputs), load_requests)
     print("time to first token ...", file=sys.stderr, flush=True)  # a stack process per guardrail stream mode
     sections["stream_ttft"] = stream_ttft.lines(stream_ttft.measure(stream_requests), stream_requests)
+    print("chat turn and table size ...", file=sys.stderr, flush=True)  # a stack process: 0, then 10,000 stored messages
+    sections["chat_table"] = chat_table.lines(chat_table.measure(TABLE_TURNS, TABLE_MESSAGES), TABLE_TURNS)
     after = os.getloadavg()
     about += f"; after {after[0]:.2f}"
     for lines in sections.values():
@@ -68,7 +73,7 @@ def render(existing: str, about: str, sections: dict[str, list[str]]) -> str:
     """Replace the generated block of docs/performance.md (the prose around it is kept)."""
     titles = {"cold": "1. Cold start", "warm": "2. Warm overhead", "growth": "3. Growth of one conversation",
               "sizes": "4. Sizes", "throughput": "5. Local throughput", "stream_ttft": "6. Streaming: time to first token",
-              "stream_cold": "7. Streaming: cold start"}  # fmt: skip
+              "stream_cold": "7. Streaming: cold start", "chat_table": "8. Local chat turn and table size"}  # fmt: skip
     block = [START, f"Measured by `make bench` on {about}.", ""]
     for key in titles:
         if key in sections:

@@ -15,6 +15,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from infra.budgets import Budgets
+
 Strength = Literal["NONE", "LOW", "MEDIUM", "HIGH"]
 PiiAction = Literal["BLOCK", "ANONYMIZE", "NONE"]
 RemovalPolicyName = Literal["DESTROY", "RETAIN"]
@@ -292,10 +294,11 @@ class Functions(_Model):
     rag_stream: FunctionSizing = FunctionSizing(memory_mb=1024, timeout_seconds=900)
     # Model customization (issue 15): dataset checks and Bedrock control-plane calls behind the 29 s API.
     customize: FunctionSizing = FunctionSizing(memory_mb=512, timeout_seconds=29)
+    usage: FunctionSizing = FunctionSizing(memory_mb=512, timeout_seconds=29)  # GET /usage, /admin/usage, budgets
 
     @model_validator(mode="after")
     def _api_functions_fit_gateway(self) -> Functions:
-        for name in ("chat", "rag", "image", "customize"):
+        for name in ("chat", "rag", "image", "customize", "usage"):
             if getattr(self, name).timeout_seconds > 29:
                 raise ValueError(f"{name}.timeout_seconds must be <= 29: API Gateway ends the request at 29 s")
         return self
@@ -317,6 +320,7 @@ class AppConfig(_Model):
     retention: Retention
     features: Features
     functions: Functions
+    budgets: Budgets = Budgets()  # infra/budgets.py
     tags: dict[str, str] = {}
 
     @field_validator("stack_name")

@@ -15,6 +15,8 @@ ENV_CUSTOMIZATION_STACK_TAG = "CUSTOMIZATION_STACK_TAG"
 # The tag on every customization job, custom model and deployment the stack makes; the IAM grants require it
 # (lambdas/customize/aws.py TAG_KEY).
 CUSTOMIZATION_TAG_KEY = "genai:stack"
+ENV_USAGE_TABLE = "USAGE_TABLE"
+ENV_USER_POOL_ID = "USER_POOL_ID"
 
 # Powertools.
 METRICS_NAMESPACE = "BedrockGenAi"
@@ -24,6 +26,10 @@ METRIC_OUTPUT_TOKENS = "OutputTokens"
 METRIC_GUARDRAIL_INTERVENTIONS = "GuardrailInterventions"
 METRIC_MODEL_LATENCY = "ModelLatency"
 DIMENSION_MODEL = "model_id"
+# Metering (lambdas/common/usage/metrics.py emits them).
+METRIC_COST = "CostMicroUSD"
+METRIC_USAGE_WRITE_FAILED = "UsageWriteFailed"
+METRIC_DAILY_SPEND = "DailySpendMicroUSD"
 
 ADMIN_GROUP = "admin"
 
@@ -38,3 +44,9 @@ TABLE_GSI_PK = "gsi1pk"
 TABLE_GSI_SK = "gsi1sk"
 TABLE_TTL_ATTRIBUTE = "expires_at"
 REGISTRY_PARTITION = "REGISTRY#custom-models"  # registered custom models (lambdas/common/custom_models.py PARTITION)
+
+# Usage table (issue 14): see infra/constructs/usage.py.
+USAGE_GSI_PERIOD = "by_period"
+USAGE_GSI_PK = "period"
+USAGE_GSI_SK = "user"
+USAGE_BUDGET_PK = "BUDGET"

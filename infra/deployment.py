@@ -24,6 +24,7 @@ from infra.catalog import (
     resolve_chat_model,
     resolve_image_model,
 )
+from infra.catalog.usage_prices import GUARDRAIL_PRICES_PER_1000, cache_prices
 from infra.config import AppConfig, ConfigError
 from infra.guardrail_policy import (
     CONTENT_FILTER_TYPES,
@@ -167,9 +168,16 @@ def _chat_model_entry(model: ResolvedModel) -> dict[str, Any]:
         "temperature_with_top_p": info.temperature_with_top_p,
         "max_stop_sequences": info.max_stop_sequences,
         "output_tokens_per_second": info.output_tokens_per_second,
-        "price": {"input_per_million": info.price_input_per_million, "output_per_million": info.price_output_per_million},
+        "price": _price(info.model_id, info.price_input_per_million, info.price_output_per_million),
         "reasoning": None if info.reasoning is None else asdict(info.reasoning),
     }
+
+
+def _price(foundation_model_id: str, input_price: float, output_price: float) -> dict[str, float]:
+    """Per 1M tokens: input, output and the model's own prompt-cache rates (infra/catalog/usage_prices.py)."""
+    cache = cache_prices(foundation_model_id, input_price)
+    return {"input_per_million": input_price, "output_per_million": output_price, "cache_read_per_million": cache.read_per_million,
+            "cache_write_per_million": cache.write_5m_per_million, "cache_write_1h_per_million": cache.write_1h_per_million}  # fmt: skip
 
 
 def _image_model_entry(model: ImageModelInfo) -> dict[str, Any]:
@@ -202,6 +210,13 @@ def runtime_config(deployment: Deployment) -> dict[str, Any]:
         "cors_origins": list(config.api.cors_origins),
         "documents_prefix": config.knowledge_base.inclusion_prefix,
         "retrieval": {"min_score": config.knowledge_base.min_score},
+        # Budgets (issue 14): the zone of day and month boundaries, default and group limits, the deployment's ceiling.
+        "budgets": config.budgets.model_dump(),
+        # Metering (lambdas/common/usage/): the prices of what is not a chat model's token or an image (on each model).
+        "prices": {
+            "guardrail_per_1000_units": dict(GUARDRAIL_PRICES_PER_1000),
+            "embedding": {"model_id": deployment.embedding.model_id, "input_per_million": deployment.embedding.price_input_per_million},
+        },
         # ConverseStream's guardrailConfig.streamProcessingMode (config guardrail.stream_processing_mode).
         "guardrail_stream_mode": config.guardrail.stream_processing_mode,
         # The customization catalog (infra/catalog/customizable.json) and the Region it runs in: the customize function.

@@ -50,4 +50,11 @@ ROUTES: tuple[Route, ...] = (
     Route("DELETE", "/customize/deployments/{id}", "customize"),
     Route("POST", "/customize/deployments/{id}/registration", "customize", json_body=True),
     Route("DELETE", "/customize/deployments/{id}/registration", "customize"),
+    Route("GET", "/usage", "usage"),
+    Route("GET", "/admin/usage", "usage"),
+    Route("GET", "/admin/budgets", "usage"),
+    Route("PUT", "/admin/budgets/users/{sub}", "usage", json_body=True),
+    Route("DELETE", "/admin/budgets/users/{sub}", "usage"),
+    Route("PUT", "/admin/budgets/groups/{name}", "usage", json_body=True),
+    Route("DELETE", "/admin/budgets/groups/{name}", "usage"),
 )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from aws_cdk import Annotations, CfnOutput, Duration, RemovalPolicy, Stack, Tags
+from aws_cdk import aws_iam as iam
 from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
@@ -18,6 +19,7 @@ from infra.constructs.guardrail import Guardrail
 from infra.constructs.ingestion import Ingestion
 from infra.constructs.knowledge_base import KnowledgeBase
 from infra.constructs.observability import Observability
+from infra.constructs.usage import UsageTable
 from infra.constructs.waf import ApiFirewall
 from infra.deployment import Deployment, runtime_config
 from infra.model_access import grant_image_models, grant_text_models
@@ -49,6 +51,7 @@ class GenAiStack(Stack):
         self.conversations = ConversationTable(
             self, "Conversations", removal_policy=self.removal_policy, deletion_protection=config.retention.deletion_protection
         )
+        self.usage = UsageTable(self, "Usage", removal_policy=self.removal_policy, deletion_protection=config.retention.deletion_protection)
         self.guardrail = Guardrail(
             self,
             "Guardrail",
@@ -113,6 +116,10 @@ class GenAiStack(Stack):
             alarm_email=config.features.alarm_email,
             alarms=config.features.alarms,
             dashboard=config.features.dashboard,
+            daily_ceiling_usd=config.budgets.daily_ceiling_usd,
+            cost_model_ids=[m.requested_id for m in deployment.text_models]
+            + [m.model_id for m in deployment.image_models]
+            + [deployment.embedding.model_id],
         )
         self._add_outputs()
         acknowledge_findings(self)
@@ -120,7 +127,9 @@ class GenAiStack(Stack):
     def _build_functions(self) -> None:
         deployment, config = self.deployment, self.deployment.config
         kb, table, guardrail = self.knowledge_base, self.conversations.table, self.guardrail
-        guardrail_env = {names.ENV_GUARDRAIL_ID: guardrail.guardrail_id, names.ENV_GUARDRAIL_VERSION: guardrail.version_number}
+        # Every function that makes paid Bedrock calls meters them in the usage table (lambdas/common/usage/).
+        guardrail_env = {names.ENV_GUARDRAIL_ID: guardrail.guardrail_id, names.ENV_GUARDRAIL_VERSION: guardrail.version_number,
+                         names.ENV_USAGE_TABLE: self.usage.table.table_name}  # fmt: skip
         kb_env = {names.ENV_KNOWLEDGE_BASE_ID: kb.knowledge_base_id, names.ENV_DATA_SOURCE_ID: kb.data_source_id}
         add = self.functions.add
         specs = config.functions
@@ -176,6 +185,14 @@ class GenAiStack(Stack):
                 names.ENV_CUSTOMIZATION_STACK_TAG: self.stack_name,
             },
         )  # fmt: skip
+        usage = add(
+            FunctionSpec("usage", "usage.handler.handler", specs.usage, ("core",), "Usage per user and budgets (GET /usage, /admin)."),
+            {
+                names.ENV_USAGE_TABLE: self.usage.table.table_name,
+                names.ENV_ADMIN_GROUP: names.ADMIN_GROUP,
+                names.ENV_USER_POOL_ID: self.auth.user_pool.user_pool_id,
+            },
+        )
         ingest = add(
             FunctionSpec(
                 "ingest", "rag.ingest_handler.handler", specs.ingest, ("core",), "Starts knowledge-base ingestion for document events."
@@ -227,10 +244,17 @@ class GenAiStack(Stack):
         # chat, chat_stream: registered custom models (this stack's tagged deployments) beside the configured models.
         self.customization.grant_invoke_deployments(chat)
         self.customization.grant_invoke_deployments(chat_stream)
+        # usage: read the table (a user's rows, a period's rows by index, budget overrides, the deployment's day); write
+        # budget overrides only (dynamodb:LeadingKeys = BUDGET); list the pool's users to name them for admins.
+        self.usage.grant(usage, "dynamodb:Query", index=True)
+        self.usage.grant(usage, "dynamodb:GetItem", "dynamodb:BatchGetItem")
+        self.usage.grant_budget_writes(usage)
+        usage.add_to_role_policy(iam.PolicyStatement(actions=["cognito-idp:ListUsers"], resources=[self.auth.user_pool.user_pool_arn]))
         # ingest: ingestion jobs only.
         kb.grant_ingestion(ingest)
         for function in (chat, rag, image, chat_stream, rag_stream):
             guardrail.grant_apply(function)
+            self.usage.grant_metering(function)  # reserve, settle (transactions of Updates), overrides, the day's spend
 
     def _add_outputs(self) -> None:
         outputs = {
@@ -240,6 +264,7 @@ class GenAiStack(Stack):
             "DocumentsBucketName": self.knowledge_base.documents_bucket.bucket_name,
             "ImagesBucketName": self.images_bucket.bucket_name,
             "ConversationTableName": self.conversations.table.table_name,
+            "UsageTableName": self.usage.table.table_name,
             "KnowledgeBaseId": self.knowledge_base.knowledge_base_id,
             "DataSourceId": self.knowledge_base.data_source_id,
             "GuardrailId": self.guardrail.guardrail_id,

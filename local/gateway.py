@@ -139,7 +139,7 @@ class LocalGateway:
         path = parts.path[len(prefix) :] or "/"
         lowered = {k.lower(): v for k, v in headers.items()}
         if method == "OPTIONS" and self.origins:
-            return 204, {**self._cors_headers(lowered.get("origin")), "Access-Control-Allow-Methods": "GET,POST,DELETE,OPTIONS",
+            return 204, {**self._cors_headers(lowered.get("origin")), "Access-Control-Allow-Methods": "GET,POST,PUT,DELETE,OPTIONS",
                          "Access-Control-Allow-Headers": "Authorization,Content-Type,X-Request-Id"}, b""  # fmt: skip
         if method == "GET" and path == "/openapi.json":
             from local.openapi import build_spec

@@ -1,6 +1,6 @@
 """The API's OpenAPI document, generated from the handlers' code (Powertools) and merged.
 
-Each function's resolver describes its routes and models; this module merges the three, adds the
+Each function's resolver describes its routes and models; this module merges the four, adds the
 streaming routes (served by their own ASGI apps, not by a resolver: same request bodies, a 200
 `text/event-stream`, the same JSON errors before a stream starts),
 replaces Powertools' default 422 with the error responses the API really sends (one error
@@ -22,12 +22,12 @@ ROOT = Path(__file__).resolve().parent.parent
 ERROR_STATUSES = {
     "400": "Invalid request (validation_error names each bad field)",
     "401": "No or invalid Cognito ID token",
-    "403": "Not allowed (documents and /customize need the admin group)",
-    "404": "Not found (another user's items answer exactly like missing ones)",
+    "403": "Not allowed (documents, /customize and /admin routes need the admin group)",
+    "404": "Not found (another user's items answer exactly like missing ones; no such budget override)",
     "409": "Conflict (an ingestion job is running; a custom model not ready, still deployed, or Provisioned Throughput only)",
     "413": "Body or document over the limit",
     "414": "URL longer than the gateway accepts",
-    "429": "Throttled; see Retry-After",
+    "429": "Throttled, or over a budget (budget_exceeded); see Retry-After",
     "502": "guardrail_mismatch (masked text could not be matched; nothing generated), or the function failed (DEFAULT_5XX)",
     "503": "Bedrock or storage unavailable, or the model is not enabled",
     "504": "Bedrock did not answer in time",
@@ -114,9 +114,10 @@ def build_spec(version: str = "1.0.0") -> dict[str, Any]:
     from customize.handler import app as customize
     from image.handler import app as image
     from rag.handler import app as rag
+    from usage.handler import app as usage
 
     spec: dict[str, Any] = {}
-    for app in (chat, rag, image, customize):
+    for app in (chat, rag, image, customize, usage):
         part = json.loads(app.get_openapi_json_schema(title="Bedrock GenAI Stack API", version=version))
         if not spec:
             spec = part
@@ -155,7 +156,8 @@ def build_spec(version: str = "1.0.0") -> dict[str, Any]:
     }
     spec["security"] = [{"CognitoIdToken": []}]
     spec["info"]["description"] = (
-        "Chat, RAG, image generation and (admins) model customization on Amazon Bedrock, behind Cognito. Errors share one shape."
+        "Chat, RAG, image generation and (admins) model customization on Amazon Bedrock, behind Cognito, with usage and budgets. "
+        "Errors share one shape."
     )
     return spec
 

@@ -68,3 +68,29 @@ def create_conversation_table(client: Any, name: str) -> None:
             }
         ],
     )
+
+
+def create_usage_table(client: Any, name: str) -> None:
+    """The usage table as infra/constructs/usage.py defines it (keys, the by_period index)."""
+    string = "S"
+    client.create_table(
+        TableName=name,
+        BillingMode="PAY_PER_REQUEST",
+        AttributeDefinitions=[
+            {"AttributeName": names.TABLE_PK, "AttributeType": string},
+            {"AttributeName": names.TABLE_SK, "AttributeType": string},
+            {"AttributeName": names.USAGE_GSI_PK, "AttributeType": string},
+            {"AttributeName": names.USAGE_GSI_SK, "AttributeType": string},
+        ],
+        KeySchema=[{"AttributeName": names.TABLE_PK, "KeyType": "HASH"}, {"AttributeName": names.TABLE_SK, "KeyType": "RANGE"}],
+        GlobalSecondaryIndexes=[
+            {
+                "IndexName": names.USAGE_GSI_PERIOD,
+                "KeySchema": [
+                    {"AttributeName": names.USAGE_GSI_PK, "KeyType": "HASH"},
+                    {"AttributeName": names.USAGE_GSI_SK, "KeyType": "RANGE"},
+                ],
+                "Projection": {"ProjectionType": "ALL"},
+            }
+        ],
+    )

@@ -1,4 +1,4 @@
-"""The local stack's state on disk: the conversation table and the buckets, kept across restarts.
+"""The local stack's state on disk: the tables (conversations, usage) and the buckets, kept across restarts.
 
 moto keeps everything in memory, so the stack saves what users make (table items, S3 objects with
 their content type and metadata) under `<state>/data/` every few seconds and when it stops, and
@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import os
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -28,9 +29,19 @@ def _write_atomically(path: Path, data: bytes) -> None:
 
 
 class Snapshot:
-    def __init__(self, root: Path, dynamodb: Any, s3: Any, table: str, buckets: tuple[str, ...]) -> None:
+    def __init__(
+        self,
+        root: Path,
+        dynamodb: Any,
+        s3: Any,
+        tables: tuple[str, ...],
+        buckets: tuple[str, ...],
+        read_items: Callable[[str], list[dict[str, Any]]] | None = None,
+    ) -> None:
+        """`read_items`: a table's items (given its name) read another way than a Scan (the local stack reads moto's memory)."""
         self.root = root
-        self._dynamodb, self._s3, self._table, self._buckets = dynamodb, s3, table, buckets
+        self._dynamodb, self._s3, self._tables, self._buckets = dynamodb, s3, tables, buckets
+        self._read_items = read_items
         self._lock = threading.Lock()
         self._stop = threading.Event()
 
@@ -41,9 +52,13 @@ class Snapshot:
     # -- save ---------------------------------------------------------------------------------------
     def save(self) -> None:
         with self._lock:
-            items = [item for page in self._dynamodb.get_paginator("scan").paginate(TableName=self._table) for item in page["Items"]]
-            lines = "".join(json.dumps(item, ensure_ascii=False) + "\n" for item in items)
-            _write_atomically(self.root / "dynamodb" / f"{self._table}.jsonl", lines.encode("utf-8"))
+            for table in self._tables:
+                if self._read_items is not None:
+                    items = self._read_items(table)
+                else:
+                    items = [item for page in self._dynamodb.get_paginator("scan").paginate(TableName=table) for item in page["Items"]]
+                lines = "".join(json.dumps(item, ensure_ascii=False) + "\n" for item in items)
+                _write_atomically(self.root / "dynamodb" / f"{table}.jsonl", lines.encode("utf-8"))
             for bucket in self._buckets:
                 self._save_bucket(bucket)
             _write_atomically(self.root / "saved", b"")
@@ -71,16 +86,18 @@ class Snapshot:
 
     # -- restore ------------------------------------------------------------------------------------
     def restore(self) -> dict[str, int]:
-        """Load the last save into the (empty) table and buckets; returns what was loaded."""
+        """Load the last save into the (empty) tables and buckets; returns what was loaded."""
         counts = {"items": 0, "objects": 0}
-        table_file = self.root / "dynamodb" / f"{self._table}.jsonl"
-        if table_file.exists():
+        for table in self._tables:
+            table_file = self.root / "dynamodb" / f"{table}.jsonl"
+            if not table_file.exists():  # e.g. a table added since the save
+                continue
             items = [json.loads(line) for line in table_file.read_text(encoding="utf-8").splitlines() if line]
             for start in range(0, len(items), BATCH):
-                requests = {self._table: [{"PutRequest": {"Item": item}} for item in items[start : start + BATCH]]}
+                requests = {table: [{"PutRequest": {"Item": item}} for item in items[start : start + BATCH]]}
                 while requests:
                     requests = self._dynamodb.batch_write_item(RequestItems=requests).get("UnprocessedItems") or {}
-            counts["items"] = len(items)
+            counts["items"] += len(items)
         for bucket in self._buckets:
             index_path = self.root / "s3" / bucket / "index.json"
             if not index_path.exists():

@@ -11,6 +11,7 @@ and loaded back at the next start; `make dev-reset` forgets it.
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import os
@@ -27,7 +28,8 @@ ROOT = Path(__file__).resolve().parent.parent
 REGION = "us-west-2"
 DEMO_PASSWORD = "Local-Demo-Pass-1!"  # local only: the pool lives in this process's memory, on loopback
 USERS = {"admin@example.com": True, "user@example.com": False}  # e-mail -> in the admin group
-NAMES = {"table": "conversations", "documents": "documents", "images": "images", "kb": "LOCALKB001", "ds": "LOCALDS001",
+DISPLAY_NAMES = {"admin@example.com": "관리자", "user@example.com": "김민준"}  # the `name` attribute admins see in usage
+NAMES = {"table": "conversations", "usage": "usage", "documents": "documents", "images": "images", "kb": "LOCALKB001", "ds": "LOCALDS001",
          "customization": "customization"}  # fmt: skip
 # The customization service role the offline Bedrock is handed (it checks the ARN's shape; no IAM offline).
 LOCAL_CUSTOMIZATION_ROLE = "arn:aws:iam::123456789012:role/local-customization"
@@ -65,7 +67,8 @@ def _cognito(client: Any) -> tuple[str, str]:
     )["UserPoolClient"]["ClientId"]  # fmt: skip
     client.create_group(GroupName="admin", UserPoolId=pool)
     for email, admin in USERS.items():
-        attributes = [{"Name": "email", "Value": email}, {"Name": "email_verified", "Value": "true"}]
+        attributes = [{"Name": "email", "Value": email}, {"Name": "email_verified", "Value": "true"},
+                      {"Name": "name", "Value": DISPLAY_NAMES[email]}]  # fmt: skip
         client.admin_create_user(UserPoolId=pool, Username=email, MessageAction="SUPPRESS", UserAttributes=attributes)
         client.admin_set_user_password(UserPoolId=pool, Username=email, Password=DEMO_PASSWORD, Permanent=True)
         if admin:
@@ -110,6 +113,7 @@ def start(
     bedrock="aws" keeps storage and Cognito local but sends model, guardrail and knowledge-base calls to
     real Bedrock with the caller's own AWS credentials (moto accepts any credentials).
     """
+    from local import ports
     from local.bedrock_sim import BedrockSimulator
     from local.bedrock_sim.knowledge import KnowledgeStore
     from local.moto_server import SerialMotoServer
@@ -119,13 +123,15 @@ def start(
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
     config = _config()
     moto = SerialMotoServer(ip_address="127.0.0.1", port=aws_port, verbose=False)
-    moto.start()
+    with ports.claimed(ports.AWS, aws_port):
+        moto.start()
     host, port = moto.get_host_and_port()
     aws = f"http://{host}:{port}"
-    sim = BedrockSimulator(config.guardrail, port=bedrock_port) if bedrock == "local" else None
     try:
+        with ports.claimed(ports.BEDROCK, bedrock_port):
+            sim = BedrockSimulator(config.guardrail, port=bedrock_port) if bedrock == "local" else None
         bedrock_env = _bedrock_settings(bedrock, sim)
-    except StartError:
+    except (StartError, ports.PortBusyError):
         moto.stop()
         raise
     if sim is not None:
@@ -138,7 +144,7 @@ def start(
     os.environ.update(
         AWS_REGION=region, AWS_DEFAULT_REGION=region,
         AWS_ENDPOINT_URL_DYNAMODB=aws, AWS_ENDPOINT_URL_S3=aws, AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER=aws,
-        TABLE_NAME=NAMES["table"], DOCUMENTS_BUCKET=NAMES["documents"], IMAGES_BUCKET=NAMES["images"],
+        TABLE_NAME=NAMES["table"], USAGE_TABLE=NAMES["usage"], DOCUMENTS_BUCKET=NAMES["documents"], IMAGES_BUCKET=NAMES["images"],
         CUSTOMIZATION_BUCKET=NAMES["customization"], CUSTOMIZATION_ROLE_ARN=LOCAL_CUSTOMIZATION_ROLE,
         CUSTOMIZATION_STACK_TAG=config.stack_name,
         ADMIN_GROUP="admin", POWERTOOLS_SERVICE_NAME="local",
@@ -148,17 +154,21 @@ def start(
     )  # fmt: skip
     import boto3
 
-    from local.resources import create_conversation_table, forget_registrations
+    from local.resources import create_conversation_table, create_usage_table, forget_registrations
     from local.snapshot import Snapshot
 
     _stable_ids(state / "data")  # first, before anything else asks moto for an id
     pool, client_id = _cognito(boto3.client("cognito-idp"))
+    os.environ["USER_POOL_ID"] = pool  # the usage function names users for admins (lambdas/usage/people.py)
     create_conversation_table(boto3.client("dynamodb"), NAMES["table"])
+    create_usage_table(boto3.client("dynamodb"), NAMES["usage"])
     s3 = boto3.client("s3")
     for bucket in (NAMES["documents"], NAMES["images"], NAMES["customization"]):
         # S3 refuses a LocationConstraint of us-east-1 (the default Region): none is sent there.
         s3.create_bucket(Bucket=bucket, **({} if region == "us-east-1" else {"CreateBucketConfiguration": {"LocationConstraint": region}}))
-    snapshot = Snapshot(state / "data", boto3.client("dynamodb"), s3, NAMES["table"], (NAMES["documents"], NAMES["images"]))
+    tables, buckets = (NAMES["table"], NAMES["usage"]), (NAMES["documents"], NAMES["images"])
+    items = functools.partial(moto.table_items, region=region)  # from moto's memory: a Scan of a big table is slow
+    snapshot = Snapshot(state / "data", boto3.client("dynamodb"), s3, tables, buckets, items)
     restored = snapshot.restore() if snapshot.exists else None
     prefix = config.knowledge_base.inclusion_prefix
     if sim is not None:
@@ -186,18 +196,31 @@ def start(
     from local.stream_apps import APPS, start_apps
     from rag import handler as rag
     from rag import ingest_handler
+    from usage import handler as usage
 
     verifier = TokenVerifier(jwks_url=f"{aws}/{pool}/.well-known/jwks.json",
                              issuer=f"https://cognito-idp.{region}.amazonaws.com/{pool}", client_id=client_id)  # fmt: skip
-    timeouts = {name: getattr(config.functions, name).timeout_seconds for name in ("chat", "rag", "image", "ingest", "customize")}
+    timeouts = {name: getattr(config.functions, name).timeout_seconds for name in ("chat", "rag", "image", "ingest", "customize", "usage")}
     for name in APPS:  # a streaming function's timeout (functions.chat_stream / rag_stream), up to Lambda's 900 s
         sizing = getattr(config.functions, name, None)
         timeouts[name] = sizing.timeout_seconds if sizing is not None else 900
     streams = start_apps()  # with this process's environment: the same endpoints, table, buckets and configuration
-    handlers = {"chat": chat.handler, "rag": rag.handler, "image": image.handler, "customize": customize.handler}
-    gateway = LocalGateway(handlers, verifier, stage=config.api.stage_name,
-                           cors_origins=tuple(config.api.cors_origins), port=api_port, timeouts=timeouts,
-                           streams={name: app.url for name, app in streams.items()}).start()  # fmt: skip
+    handlers = {"chat": chat.handler, "rag": rag.handler, "image": image.handler, "customize": customize.handler, "usage": usage.handler}
+    try:
+        with ports.claimed(ports.API, api_port):
+            gateway = LocalGateway(
+                handlers,
+                verifier,
+                stage=config.api.stage_name,
+                cors_origins=tuple(config.api.cors_origins),
+                port=api_port,
+                timeouts=timeouts,
+                streams={name: app.url for name, app in streams.items()},
+            ).start()
+    except ports.PortBusyError:
+        for app in streams.values():  # child processes: they would outlive this one
+            app.stop()
+        raise
     # Uploads reach the ingest function as they would through EventBridge and SQS (offline knowledge base only:
     # with real Bedrock the deployed knowledge base ingests the deployed bucket, not this one).
     events = DocumentEvents(s3, NAMES["documents"], prefix, ingest_handler.handler, lambda: lambda_context("ingest", timeouts["ingest"]))
@@ -206,7 +229,8 @@ def start(
     outputs = {
         "ApiUrl": gateway.url, "UserPoolId": pool, "UserPoolClientId": client_id, "Region": region,
         "CognitoEndpoint": aws, "BedrockEndpoint": sim.endpoint_url if sim is not None else f"aws ({region})",
-        "DocumentsBucketName": NAMES["documents"], "ImagesBucketName": NAMES["images"], "CustomizationBucketName": NAMES["customization"],
+        "DocumentsBucketName": NAMES["documents"], "ImagesBucketName": NAMES["images"], "UsageTableName": NAMES["usage"],
+        "CustomizationBucketName": NAMES["customization"],
         "KnowledgeBaseId": os.environ["KNOWLEDGE_BASE_ID"], "DataSourceId": os.environ["DATA_SOURCE_ID"],
         "DemoUsers": [{"username": email, "password": DEMO_PASSWORD, "admin": admin} for email, admin in USERS.items()],
         "StateDir": str(state / "data"), "Restored": restored,
@@ -236,15 +260,30 @@ def _start_ui(outputs: Path, port: str | None) -> subprocess.Popen[bytes] | None
     return process
 
 
+def _check_ports(numbers: dict[str, int], ui_port: str | None) -> None:
+    """Every fixed port `make dev` will listen on, tried before anything starts (local/ports.py)."""
+    from local import ports
+
+    wanted = {ports.API: numbers["api_port"], ports.AWS: numbers["aws_port"], ports.BEDROCK: numbers["bedrock_port"]}
+    if ui_port and ui_port != "off":
+        wanted[ports.UI] = int(ui_port)
+    ports.check_free(wanted)
+
+
 def main() -> None:
+    from local import console
+    from local.ports import PortBusyError
+
+    console.quiet()  # the functions' metric documents stay out of the terminal unless LOCAL_METRICS (make dev METRICS=1)
     state = Path(os.environ.get("LOCAL_STATE_DIR", ROOT / ".local"))
     defaults = (("api_port", "LOCAL_API_PORT", 3000), ("aws_port", "LOCAL_AWS_PORT", 5050), ("bedrock_port", "LOCAL_BEDROCK_PORT", 5100))
     ports = {name: int(os.environ.get(variable, default)) for name, variable, default in defaults}
     from infra.config import ConfigError
 
     try:
+        _check_ports(ports, os.environ.get("LOCAL_UI_PORT"))
         running = start(state, bedrock=os.environ.get("BEDROCK", "local"), **ports)
-    except (StartError, ConfigError) as err:
+    except (StartError, ConfigError, PortBusyError) as err:
         print(f"error: {err}", file=sys.stderr)
         sys.exit(2)
     out = running.outputs

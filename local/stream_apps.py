@@ -14,6 +14,8 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
+from local.console import WithoutMetrics, forward
+
 ROOT = Path(__file__).resolve().parent.parent
 APPS = {"chat_stream": "chat.stream:app", "rag_stream": "rag.stream:app"}
 
@@ -45,7 +47,13 @@ def _spawn(name: str, env: dict[str, str] | None) -> StreamApp:
     environment = {**os.environ, **(env or {}), "STREAM_APP": APPS[name], "AWS_LWA_PORT": str(port), "POWERTOOLS_SERVICE_NAME": name,
                    "PATH": path}  # fmt: skip
     environment.pop("PYTHONPATH", None)  # the code directory is the working directory, as in Lambda
-    process = subprocess.Popen(["bash", str(ROOT / "lambdas" / "run_stream.sh")], cwd=ROOT / "lambdas", env=environment)
+    quiet = isinstance(sys.stdout, WithoutMetrics)  # the stack leaves metric documents out of its terminal: theirs too
+    if quiet:
+        environment["PYTHONUNBUFFERED"] = "1"  # each line as it is printed, not when a pipe's buffer fills
+    command = ["bash", str(ROOT / "lambdas" / "run_stream.sh")]
+    process = subprocess.Popen(command, cwd=ROOT / "lambdas", env=environment, stdout=subprocess.PIPE if quiet else None)
+    if quiet:
+        forward(process)
     return StreamApp(name, f"http://127.0.0.1:{port}", process)
 
 

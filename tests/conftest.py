@@ -12,6 +12,7 @@ ROOT = Path(__file__).resolve().parent.parent
 # fixtures create in moto, and the offline Bedrock's guardrail (local/bedrock_sim/server.py defaults).
 FUNCTION_ENVIRONMENT = {
     "TABLE_NAME": "conversations-test",
+    "USAGE_TABLE": "usage-test",
     "DOCUMENTS_BUCKET": "documents-test",
     "IMAGES_BUCKET": "images-test",
     "KNOWLEDGE_BASE_ID": "KBLOCAL001",
@@ -32,6 +33,10 @@ def _runtime_config_file() -> str:
 
     context = json.loads((ROOT / "cdk.json").read_text(encoding="utf-8"))["context"]
     document = runtime_config(resolve(load_config(context), "us-west-2", TODAY))
+    # Budgets: no limit unless a test sets one (a BUDGET override item, or its own Metering), so one test's usage
+    # never refuses another's; the budgets as configured are tested on their own (tests/unit/test_usage_rules.py; the usage
+    # API and stack tests read cdk.json's).
+    document["budgets"] = {**document["budgets"], "default": {"unlimited": True}}
     with tempfile.NamedTemporaryFile("w", suffix="-runtime_config.json", delete=False, encoding="utf-8") as handle:
         json.dump(document, handle, ensure_ascii=False)
     return handle.name

@@ -1,5 +1,5 @@
 """A small client for the API: sign in with Cognito, call the routes, read the streaming routes' events as they
-arrive, read `.local/outputs.json`.
+arrive, find and read the stack's outputs (`GENAI_OUTPUTS`, else `$LOCAL_STATE_DIR/outputs.json`).
 
 Works against the local stack (`make dev`) and a deployed stack alike: the outputs name the API
 URL, the user pool client and, locally, the Cognito endpoint.
@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import http.client
 import json
+import os
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -21,8 +22,17 @@ import boto3
 
 from ui.sse import SseParser, read_events
 
-DEFAULT_OUTPUTS = Path(".local") / "outputs.json"
+ROOT = Path(__file__).resolve().parent.parent
 UPLOAD_CHUNK = 256 * 1024
+
+
+def outputs_path() -> Path:
+    """GENAI_OUTPUTS, else the local stack's `.local/outputs.json` in this checkout (LOCAL_STATE_DIR moves it), from
+    any working directory: what the UI and the `genai` command both read."""
+    named = os.environ.get("GENAI_OUTPUTS")
+    if named:
+        return Path(named)
+    return Path(os.environ.get("LOCAL_STATE_DIR") or ROOT / ".local") / "outputs.json"
 
 
 class ApiError(Exception):
@@ -100,8 +110,9 @@ class Outputs:
     bedrock_endpoint: str | None = None  # the local stack's: its offline Bedrock's URL, or "aws (<region>)"
 
     @classmethod
-    def load(cls, path: Path = DEFAULT_OUTPUTS) -> Outputs:
+    def load(cls, path: Path | None = None) -> Outputs:
         """`make dev`'s outputs.json, or `cdk deploy --outputs-file`'s (outputs nested under the stack name)."""
+        path = path or outputs_path()
         data = json.loads(path.read_text(encoding="utf-8"))
         if "ApiUrl" not in data:
             stacks = [v for v in data.values() if isinstance(v, dict) and "ApiUrl" in v]
@@ -196,6 +207,19 @@ class Client:
             self.status = err.code
             raise _api_error(err.code, err.read()) from None
         return json.loads(text) if text else None
+
+    def download(self, path: str) -> bytes:
+        """A GET whose answer is a file, not JSON (`admin/usage?format=csv`): its bytes exactly as sent; a refusal is
+        the API's JSON error (ApiError), as with `call`."""
+        request = urllib.request.Request(self.api_url + path.lstrip("/"), method="GET")
+        request.add_header("Authorization", self.token)
+        try:
+            with urllib.request.urlopen(request, timeout=self.timeout) as response:
+                self.status = response.status
+                return bytes(response.read())
+        except urllib.error.HTTPError as err:
+            self.status = err.code
+            raise _api_error(err.code, err.read()) from None
 
     def stream(self, path: str, body: dict[str, Any]) -> EventStream:
         """POST to a streaming route (`chat/stream`, `rag/query/stream`). A refusal before the stream starts is the

@@ -4,27 +4,15 @@ from __future__ import annotations
 
 import base64
 import json
-import os
 import time
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import streamlit as st
 
-from ui.client import ApiError, Client, Outputs
+from ui.client import ApiError, Client, Outputs, outputs_path
 from ui.streamed import error_text
 from ui.views import ADMIN_GROUP, claims_groups
-
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def outputs_path() -> Path:
-    """GENAI_OUTPUTS, else the local stack's `.local/outputs.json` (LOCAL_STATE_DIR moves it)."""
-    named = os.environ.get("GENAI_OUTPUTS")
-    if named:
-        return Path(named)
-    return Path(os.environ.get("LOCAL_STATE_DIR", ROOT / ".local")) / "outputs.json"
 
 
 def outputs() -> Outputs:

@@ -18,6 +18,8 @@ from constructs import Construct
 
 from infra.constants import (
     DIMENSION_MODEL,
+    METRIC_COST,
+    METRIC_DAILY_SPEND,
     METRIC_GUARDRAIL_INTERVENTIONS,
     METRIC_INPUT_TOKENS,
     METRIC_OUTPUT_TOKENS,
@@ -27,6 +29,7 @@ from infra.constructs.functions import pascal_case
 
 PERIOD = Duration.minutes(5)
 API_5XX_PERCENT_THRESHOLD = 5
+CEILING_WARNING_SHARE = 0.8  # the ceiling alarm fires at 80 % of budgets.daily_ceiling_usd (a design choice)
 
 
 class Observability(Construct):
@@ -43,9 +46,12 @@ class Observability(Construct):
         alarm_email: str | None,
         alarms: bool = True,
         dashboard: bool = True,
+        daily_ceiling_usd: float | None = None,
+        cost_model_ids: list[str] | None = None,
     ) -> None:
         super().__init__(scope, construct_id)
         self.alarms: list[cloudwatch.Alarm] = []
+        self._cost_model_ids = cost_model_ids or model_ids
         self.dashboard = self._build_dashboard(name, api, functions, dead_letter_queue, model_ids) if dashboard else None
         if not alarms:
             return
@@ -67,6 +73,27 @@ class Observability(Construct):
             description=(
                 "Document events could not be delivered to the ingestion queue, or could not be ingested after every "
                 "retry; see docs/operations.md#dead-letter-queue."
+            ),
+        )
+        if daily_ceiling_usd is not None:
+            self._ceiling_alarm(daily_ceiling_usd)
+
+    def _ceiling_alarm(self, ceiling_usd: float) -> None:
+        """Before the deployment's daily spend ceiling is reached (the functions refuse requests past it with 429).
+        The metric is the day's committed spend the functions read after each settle (lambdas/common/usage/metrics.py);
+        Maximum over 5 minutes with the default sliding window: the day boundary lives in the counter's key, so no
+        calendar-aligned window is needed."""
+        threshold = round(ceiling_usd * CEILING_WARNING_SHARE * 1_000_000)
+        spend = cloudwatch.Metric(namespace=METRICS_NAMESPACE, metric_name=METRIC_DAILY_SPEND, dimensions_map={"service": "metering"},
+                                  statistic="Maximum", period=PERIOD, label="spend today (micro-USD)")  # fmt: skip
+        self._add_alarm(
+            "DailySpendNearCeiling",
+            spend,
+            threshold=threshold,
+            description=(
+                f"Today's spend reached {CEILING_WARNING_SHARE:.0%} of the daily ceiling (${ceiling_usd:,.2f}, "
+                "budgets.daily_ceiling_usd); past the ceiling every paid request is refused (429 budget_exceeded) "
+                "until midnight in budgets.time_zone. See docs/operations.md."
             ),
         )
 
@@ -135,6 +162,12 @@ class Observability(Construct):
             ),
             cloudwatch.GraphWidget(
                 title="Tokens out (per model)", left=[_model_metric(METRIC_OUTPUT_TOKENS, m) for m in model_ids], stacked=True, width=8
+            ),
+            cloudwatch.GraphWidget(
+                title="Cost per model (micro-USD; guardrail checks as 'guardrail')",
+                left=[_model_metric(METRIC_COST, m) for m in [*self._cost_model_ids, "guardrail"]],
+                stacked=True,
+                width=8,
             ),
             cloudwatch.GraphWidget(
                 title="Guardrail interventions and DLQ depth",

@@ -24,6 +24,7 @@ from common.runtime_config import runtime_config
 from common.settings import ChatSettings, load_settings
 from common.storage import dynamodb_client
 from common.stream_stop import STREAM_ID, StopSignals
+from common.usage.meter import Metering, metering
 
 CONVERSATION_ID = r"^[A-Za-z0-9_-]{16,64}$"
 
@@ -48,8 +49,14 @@ def _registry() -> ModelRegistry:
     return ModelRegistry(dynamodb_client(), env.table_name)
 
 
+@lru_cache(maxsize=1)
+def _metering() -> Metering:
+    return metering(config, env.usage_table, dynamodb_client())
+
+
 def _deps() -> service.ChatDeps:
-    return service.ChatDeps(config, _store(), runtime_client("chat"), env.guardrail_id, env.guardrail_version, _registry())
+    return service.ChatDeps(config, _store(), runtime_client("chat"), env.guardrail_id, env.guardrail_version,
+                            metering=_metering(), registry=_registry())  # fmt: skip
 
 
 def _caller() -> Any:

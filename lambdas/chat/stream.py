@@ -27,6 +27,7 @@ from common.settings import ChatSettings, load_settings
 from common.storage import dynamodb_client
 from common.stream_reader import Event
 from common.stream_stop import StopSignals, StreamControl
+from common.usage.meter import Metering, metering
 
 env = load_settings(ChatSettings)  # at import: a missing variable fails the cold start, not each request
 config = runtime_config()
@@ -47,8 +48,14 @@ def _registry() -> ModelRegistry:
     return ModelRegistry(dynamodb_client(), env.table_name)
 
 
+@lru_cache(maxsize=1)
+def _metering() -> Metering:
+    return metering(config, env.usage_table, dynamodb_client())
+
+
 def _turn(caller: Caller, request: ChatRequest, control: StreamControl) -> Iterator[Event]:
-    deps = ChatDeps(config, _store(), stream_client("chat_stream"), env.guardrail_id, env.guardrail_version, _registry())
+    deps = ChatDeps(config, _store(), stream_client("chat_stream"), env.guardrail_id, env.guardrail_version,
+                    metering=_metering(), registry=_registry())  # fmt: skip
     return run_turn(caller, request, deps, control)
 
 

@@ -21,6 +21,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from typing import Any
 
+from chat.metering import turn_estimate
 from chat.models import ChatRequest, Notice
 from common.auth import Caller
 from common.bedrock import bedrock_errors, call_bedrock, stream_errors
@@ -36,6 +37,9 @@ from common.runtime_config import ChatModelSpec, RuntimeConfig
 from common.stream_reader import Event, StreamedAnswer, relay
 from common.stream_stop import StreamControl
 from common.text import BLANK_REPLY_NOTE, is_blank
+from common.usage.calls import converse_metered, interrupted_metered
+from common.usage.meter import UNMETERED, Meter, Metering
+from common.usage.prices import guardrail_cost
 
 INTERRUPTED_NOTE = "[중단된 응답: 글이 나오기 전에 멈췄습니다 / Interrupted before any text was written]"
 TIME_LIMIT = {
@@ -51,6 +55,7 @@ class ChatDeps:
     bedrock: Any  # bedrock-runtime: the chat function's, or a streaming function's (common.bedrock.stream_client)
     guardrail_id: str
     guardrail_version: str
+    metering: Metering | None = None  # None: not metered (tests that build a turn by hand)
     registry: ModelRegistry | None = None  # registered custom models (common/custom_models.py); None: configured models only
 
 
@@ -66,18 +71,21 @@ class _Plan:
     system_outcome: GuardrailOutcome
     keep_system: str | None  # the (masked) system prompt the conversation keeps; None leaves it as it was
     blocked_system: GuardrailOutcome | None  # the user's system prompt was blocked: no model call
+    meter: Meter  # the turn's reservation and what its paid calls consumed (common/usage/meter.py)
+    tokens_in: int  # the most input tokens the model call counts (what an interrupted stream is metered at)
 
 
 def run_turn(caller: Caller, request: ChatRequest, deps: ChatDeps, control: StreamControl | None = None) -> Iterator[Event]:
     """The turn's events; `control` (a stream's) makes it a ConverseStream call that stops when asked."""
     plan = _plan(caller, request, deps, streaming=control is not None)
     stream_id = control.stream_id if control else None
-    if plan.blocked_system is not None:
-        yield from _blocked_system_prompt(plan, deps, plan.blocked_system, stream_id)
-    elif control is None:
-        yield from _answered(plan, deps)
-    else:
-        yield from _streamed(plan, deps, control)
+    with plan.meter.charging():  # a turn that fails settles what it consumed, or gives its reservation back
+        if plan.blocked_system is not None:
+            yield from _blocked_system_prompt(plan, deps, plan.blocked_system, stream_id)
+        elif control is None:
+            yield from _answered(plan, deps)
+        else:
+            yield from _streamed(plan, deps, control)
 
 
 def _check_sizes(request: ChatRequest, config: RuntimeConfig) -> None:
@@ -127,13 +135,18 @@ def _plan(caller: Caller, request: ChatRequest, deps: ChatDeps, *, streaming: bo
     # A stream is read for as long as the model writes: its ceiling is the model's own (common/params.py).
     options = converse_options(request.params, model, None if streaming else config.bedrock_timeouts.read_seconds["chat"])
     system_prompt = request.system_prompt if request.system_prompt is not None else stored_system
+    # Before the first paid call: the turn's most, reserved on the caller's budgets (429 when there is no room).
+    estimate, tokens_in = turn_estimate(model, history, request, system_prompt, options, config.prices, streaming=streaming)
+    meter = deps.metering.start(caller, estimate) if deps.metering else UNMETERED
     system_outcome = NOT_APPLIED
     if request.system_prompt:
         # A user's system prompt is user input, but Converse never assesses system prompts
         # (guardrails-use-converse-api): check it first, and keep only its masked form.
-        guarded = guard_texts(deps.bedrock, deps.guardrail_id, deps.guardrail_version, [request.system_prompt])
+        with meter.charging():
+            guarded = guard_texts(deps.bedrock, deps.guardrail_id, deps.guardrail_version, [request.system_prompt])
+        meter.add(guardrail_cost([guarded.usage], config.prices))
         if guarded.outcome.action == "BLOCKED":
-            return _Plan(caller, request, conversation_id, new, model, notice, {}, NOT_APPLIED, None, guarded.outcome)
+            return _Plan(caller, request, conversation_id, new, model, notice, {}, NOT_APPLIED, None, guarded.outcome, meter, tokens_in)
         system_prompt = guarded.texts[0]
         system_outcome = guarded.outcome
 
@@ -149,7 +162,7 @@ def _plan(caller: Caller, request: ChatRequest, deps: ChatDeps, *, streaming: bo
     if system_prompt and not is_blank(system_prompt):  # Converse refuses a blank system block
         call["system"] = [{"text": system_prompt}]
     keep = system_prompt if request.system_prompt is not None else None
-    return _Plan(caller, request, conversation_id, new, model, notice, call, system_outcome, keep, None)
+    return _Plan(caller, request, conversation_id, new, model, notice, call, system_outcome, keep, None, meter, tokens_in)
 
 
 def _start(plan: _Plan, stream_id: str | None) -> Event:
@@ -168,6 +181,8 @@ def _answered(plan: _Plan, deps: ChatDeps) -> Iterator[Event]:
     if reply:
         yield Event("delta", {"text": reply})
     message_outcome = outcome_from_converse(response)
+    blocked_input = message_outcome.input_blocked  # then no inference is charged (common/usage/calls.py)
+    plan.meter.add(*converse_metered(plan.model, response["usage"], response, deps.config.prices, input_blocked=blocked_input))
     usage = {"input_tokens": int(response["usage"]["inputTokens"]), "output_tokens": int(response["usage"]["outputTokens"])}
     stored_user = BLOCKED_MARKER if message_outcome.input_blocked else mask_input(plan.request.message, response)
     yield from _finish(plan, deps, message_outcome, reply, stored_user, usage, response["stopReason"], latency_ms)
@@ -186,6 +201,11 @@ def _streamed(plan: _Plan, deps: ChatDeps, control: StreamControl) -> Iterator[E
         with stream_errors(plan.model.id):
             for text in relay(events, answer, control):
                 yield Event("delta", {"text": text})
+    except BaseException:
+        # Failed part-way (an error event, a cut connection): what was produced was paid for. run_turn's meter then
+        # settles it (over-counting, never under: the text may have been billed whatever the error).
+        _meter_produced(plan, deps, answer.shown.text(), answer)
+        raise
     finally:
         events.close()  # done, stopped or failed: the connection to Bedrock is let go (a stopped answer stops there)
     latency_ms = answer.latency_ms if answer.latency_ms is not None else (time.perf_counter() - started) * 1000
@@ -195,6 +215,8 @@ def _streamed(plan: _Plan, deps: ChatDeps, control: StreamControl) -> Iterator[E
         return
     response_like = answer.as_response(shown)
     message_outcome = outcome_from_converse(response_like)
+    reported = answer.reported_usage or {}  # ConverseStreamMetadataEvent: usage is required in the final event
+    plan.meter.add(*converse_metered(plan.model, reported, response_like, deps.config.prices, input_blocked=message_outcome.input_blocked))
     if message_outcome.action == "BLOCKED":
         # Never the raw text: what was shown is replaced by the guardrail's message (the client does the same).
         blocked = deps.config.guardrail
@@ -225,7 +247,9 @@ def _finish(plan: _Plan, deps: ChatDeps, message_outcome: GuardrailOutcome, repl
 def _interrupted(plan: _Plan, deps: ChatDeps, shown: str, answer: StreamedAnswer) -> Iterator[Event]:
     """Stored once with what was produced. The stream's guardrail trace (its last event) never came, so the user's
     message is masked by ApplyGuardrail before it is stored; the reply was shown as Bedrock sent it."""
+    _meter_produced(plan, deps, shown, answer)
     guarded = guard_texts(deps.bedrock, deps.guardrail_id, deps.guardrail_version, [plan.request.message])
+    plan.meter.add(guardrail_cost([guarded.usage], deps.config.prices))
     stored_user = BLOCKED_MARKER if guarded.outcome.action == "BLOCKED" else guarded.texts[0]
     blank = is_blank(shown)
     usage = answer.usage or {"input_tokens": 0, "output_tokens": 0}  # Bedrock reports usage in the last event only
@@ -233,6 +257,16 @@ def _interrupted(plan: _Plan, deps: ChatDeps, shown: str, answer: StreamedAnswer
                 interrupted=True)  # fmt: skip
     _commit(plan, deps, turn)
     yield _done(plan, "interrupted", TIME_LIMIT if answer.interrupted == "time_limit" else None)
+
+
+def _meter_produced(plan: _Plan, deps: ChatDeps, shown: str, answer: StreamedAnswer) -> None:
+    """A stream that ended before its final event (stopped, timed out, failed): what Bedrock reported if that event
+    came after all, else estimated from what was sent and produced (common/usage/calls.py)."""
+    prices = deps.config.prices
+    if answer.reported_usage is not None:
+        plan.meter.add(*converse_metered(plan.model, answer.reported_usage, answer.as_response(shown), prices, input_blocked=False))
+    else:
+        plan.meter.add(*interrupted_metered(plan.model, plan.tokens_in, shown, [len(plan.request.message)], prices))
 
 
 def _blocked_system_prompt(plan: _Plan, deps: ChatDeps, outcome: GuardrailOutcome, stream_id: str | None) -> Iterator[Event]:
@@ -250,7 +284,7 @@ def _blocked_system_prompt(plan: _Plan, deps: ChatDeps, outcome: GuardrailOutcom
 
 
 def _commit(plan: _Plan, deps: ChatDeps, turn: Turn) -> None:
-    """The turn's one write: both messages and the summary (common/conversations.py)."""
+    """The turn's one write: both messages, the summary and the usage settle (common/conversations.py)."""
     deps.store.append_turn(
         plan.caller.sub,
         plan.conversation_id,
@@ -258,7 +292,9 @@ def _commit(plan: _Plan, deps: ChatDeps, turn: Turn) -> None:
         new=plan.new,
         title=title_from(turn.user) if plan.new else "",
         system_prompt=plan.keep_system,
+        extra=plan.meter.settle_items(),
     )
+    plan.meter.committed()
 
 
 def _done(plan: _Plan, stored: str, fallback: dict[str, str] | None = None) -> Event:

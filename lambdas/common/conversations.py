@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import secrets
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -116,8 +116,10 @@ class ConversationStore:
             used += size
         return Window(summary=items[0], messages=kept)
 
-    def append_turn(self, sub: str, conversation_id: str, turn: Turn, *, new: bool, title: str, system_prompt: str | None) -> None:
-        """Write the user message, the assistant message and the summary in one transaction."""
+    def append_turn(self, sub: str, conversation_id: str, turn: Turn, *, new: bool, title: str, system_prompt: str | None,
+                    extra: Sequence[dict[str, Any]] = ()) -> None:  # fmt: skip
+        """Write the user message, the assistant message and the summary in one transaction, with `extra` actions
+        (the turn's usage settle, common/usage/ledger.py: Updates on the usage table, no condition) in the same one."""
         pk = _pk(sub, conversation_id)
         written = time.time_ns()  # one clock reading: the turn's sort key and created_at always agree
         now, expires = _iso(written), self._expires()
@@ -134,6 +136,7 @@ class ConversationStore:
             {"Put": {"TableName": self._table, "Item": _typed(user_item), "ConditionExpression": "attribute_not_exists(pk)"}},
             {"Put": {"TableName": self._table, "Item": _typed(assistant_item), "ConditionExpression": "attribute_not_exists(pk)"}},
             self._summary_write(sub, conversation_id, turn, new=new, title=title, system_prompt=system_prompt, now=now, expires=expires),
+            *extra,
         ]
         token = secrets.token_hex(16)  # the same token makes a retried transaction idempotent
         for attempt in range(_TRANSACTION_ATTEMPTS):

@@ -62,6 +62,17 @@ class ThrottledError(ApiError):
         super().__init__(message, headers={"Retry-After": str(retry_after)})
 
 
+class BudgetExceededError(ApiError):
+    """The caller's budget (or the deployment's daily ceiling) has no room for this request's maximum cost:
+    nothing paid was called. `Retry-After` is the time to the budget's reset (lambdas/common/usage/ledger.py)."""
+
+    status = 429
+    code = "budget_exceeded"
+
+    def __init__(self, message: str, *, details: dict[str, Any], retry_after: int) -> None:
+        super().__init__(message, details=details, headers={"Retry-After": str(retry_after)})
+
+
 class UpstreamUnavailableError(ApiError):
     status = 503
     code = "upstream_unavailable"

@@ -11,7 +11,7 @@ function fails closed (GuardrailMismatchError, 502): no model call with unmasked
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from common.bedrock import bedrock_errors, call_bedrock
@@ -23,6 +23,7 @@ from common.guardrail import Action, GuardrailOutcome, outcome_from_apply
 class GuardedTexts:
     outcome: GuardrailOutcome
     texts: tuple[str, ...]  # as sent, or masked when the outcome is ANONYMIZED
+    usage: dict[str, Any] = field(default_factory=dict)  # the call's GuardrailUsage (metered: common/usage/)
 
 
 def guard_texts(
@@ -35,8 +36,9 @@ def guard_texts(
             runtime.apply_guardrail, guardrailIdentifier=guardrail_id, guardrailVersion=guardrail_version, source=source, content=content
         )
     outcome = outcome_from_apply(response)
+    usage = dict(response.get("usage") or {})
     if outcome.action != "ANONYMIZED":
-        return GuardedTexts(outcome, tuple(texts))
+        return GuardedTexts(outcome, tuple(texts), usage)
     outputs = [str(o.get("text", "")) for o in response.get("outputs") or []]
     if len(outputs) != len(texts):
         raise GuardrailMismatchError(
@@ -45,7 +47,7 @@ def guard_texts(
             "with the unmasked text. Retry; if it persists, remove the personal information and try again.",
             details={"sent": len(texts), "outputs": len(outputs)},
         )
-    return GuardedTexts(outcome, tuple(outputs))
+    return GuardedTexts(outcome, tuple(outputs), usage)
 
 
 def combined(earlier: GuardrailOutcome, later: GuardrailOutcome) -> GuardrailOutcome:

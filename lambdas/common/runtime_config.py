@@ -11,8 +11,9 @@ from datetime import date
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
+from zoneinfo import ZoneInfo
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, field_validator
 
 DEFAULT_PATH = Path(__file__).resolve().parent.parent / "runtime_config.json"
 
@@ -39,8 +40,13 @@ class ReasoningSpec(_Model):
 
 
 class Price(_Model):
+    """USD per 1M tokens; cache rates per model (infra/catalog/usage_prices.py), None: the input rate."""
+
     input_per_million: float
     output_per_million: float
+    cache_read_per_million: float | None = None
+    cache_write_per_million: float | None = None  # 5-minute TTL
+    cache_write_1h_per_million: float | None = None
 
 
 class ChatModelSpec(_Model):
@@ -125,6 +131,44 @@ class GuardrailMessages(_Model):
     grounding: GroundingCheck | None = None  # None: the guardrail has no grounding policy
 
 
+class BudgetLimits(_Model):
+    """A budget from the config (infra/config.py validates it at synth): None inherits, `unlimited` lifts both."""
+
+    tokens_per_day: int | None = None
+    usd_per_month: float | None = None
+    unlimited: bool = False
+
+
+class Budgets(_Model):
+    """Config `budgets`: day and month boundaries in `time_zone`; `default` for users in none of `groups`."""
+
+    time_zone: str = "Asia/Seoul"
+    default: BudgetLimits = BudgetLimits(tokens_per_day=200_000, usd_per_month=20)
+    groups: dict[str, BudgetLimits] = {"admin": BudgetLimits(unlimited=True)}
+    daily_ceiling_usd: float | None = None
+
+    @field_validator("time_zone")
+    @classmethod
+    def _zone_loads(cls, value: str) -> str:
+        """At cold start: the zone must load here, from the system's database or the core layer's `tzdata` (Lambda's
+        python3.13 image is not documented to ship /usr/share/zoneinfo); a zone that does not fails the Init phase."""
+        ZoneInfo(value)
+        return value
+
+
+class EmbeddingPrice(_Model):
+    model_id: str
+    input_per_million: float
+
+
+class UsagePrices(_Model):
+    """Prices that are not on a model entry: guardrail policies (USD per 1,000 units, by GuardrailUsage field) and the
+    knowledge base's embedding model (its query embedding is estimated: Retrieve reports no usage)."""
+
+    guardrail_per_1000_units: dict[str, float] = {}
+    embedding: EmbeddingPrice | None = None
+
+
 class RuntimeConfig(_Model):
     chat_models: tuple[ChatModelSpec, ...]
     default_chat_model: str
@@ -144,6 +188,8 @@ class RuntimeConfig(_Model):
     # chunk before it is sent (AWS's default, and the only mode that masks); "async" sends at once and checks behind
     # (https://docs.aws.amazon.com/bedrock/latest/userguide/guardrails-streaming.html).
     guardrail_stream_mode: Literal["sync", "async"] = "sync"
+    budgets: Budgets = Budgets()
+    prices: UsagePrices = UsagePrices()
 
 
 @lru_cache(maxsize=1)

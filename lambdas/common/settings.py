@@ -30,11 +30,17 @@ class GuardrailSettings(_Settings):
     guardrail_version: Required = Field(alias="GUARDRAIL_VERSION")
 
 
-class ChatSettings(GuardrailSettings):
+class PaidSettings(GuardrailSettings):
+    """A function that makes paid Bedrock calls: they are metered in the usage table (lambdas/common/usage/)."""
+
+    usage_table: Required = Field(alias="USAGE_TABLE")
+
+
+class ChatSettings(PaidSettings):
     table_name: Required = Field(alias="TABLE_NAME")
 
 
-class RagSettings(GuardrailSettings):
+class RagSettings(PaidSettings):
     table_name: Required = Field(alias="TABLE_NAME")
     documents_bucket: Required = Field(alias="DOCUMENTS_BUCKET")
     knowledge_base_id: Required = Field(alias="KNOWLEDGE_BASE_ID")
@@ -42,7 +48,7 @@ class RagSettings(GuardrailSettings):
     admin_group: Required = Field("admin", alias="ADMIN_GROUP")
 
 
-class RagStreamSettings(GuardrailSettings):
+class RagStreamSettings(PaidSettings):
     """POST /rag/query/stream: the knowledge base, the conversation window and stop requests, presigned citations."""
 
     table_name: Required = Field(alias="TABLE_NAME")
@@ -50,13 +56,21 @@ class RagStreamSettings(GuardrailSettings):
     knowledge_base_id: Required = Field(alias="KNOWLEDGE_BASE_ID")
 
 
-class ImageSettings(GuardrailSettings):
+class ImageSettings(PaidSettings):
     images_bucket: Required = Field(alias="IMAGES_BUCKET")
 
 
 class IngestSettings(_Settings):
     knowledge_base_id: Required = Field(alias="KNOWLEDGE_BASE_ID")
     data_source_id: Required = Field(alias="DATA_SOURCE_ID")
+
+
+class UsageSettings(_Settings):
+    """GET /usage, /admin/usage and budgets: the usage table; the pool, to show admins who a `sub` is (optional)."""
+
+    usage_table: Required = Field(alias="USAGE_TABLE")
+    admin_group: Required = Field("admin", alias="ADMIN_GROUP")
+    user_pool_id: str = Field("", alias="USER_POOL_ID")
 
 
 # The settings model of each function the stack deploys (infra/stack.py names them the same).
@@ -67,6 +81,7 @@ BY_FUNCTION: dict[str, type[_Settings]] = {
     "ingest": IngestSettings,
     "chat_stream": ChatSettings,
     "rag_stream": RagStreamSettings,
+    "usage": UsageSettings,
 }
 
 S = TypeVar("S", bound=_Settings)

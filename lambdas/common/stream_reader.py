@@ -56,6 +56,7 @@ class StreamedAnswer:
     shown: TextBuffer = field(default_factory=TextBuffer)
     stop_reason: str | None = None
     usage: dict[str, int] | None = None
+    reported_usage: dict[str, Any] | None = None  # the metadata's TokenUsage as Bedrock sent it (cache tokens included)
     latency_ms: float | None = None
     trace: dict[str, Any] | None = None
     interrupted: str | None = None
@@ -98,6 +99,7 @@ def relay(events: Iterable[dict[str, Any]], answer: StreamedAnswer, control: Str
 def _read_metadata(metadata: dict[str, Any], answer: StreamedAnswer) -> None:
     usage = metadata.get("usage") or {}
     if usage:
+        answer.reported_usage = dict(usage)
         answer.usage = {"input_tokens": int(usage.get("inputTokens", 0)), "output_tokens": int(usage.get("outputTokens", 0))}
     latency = (metadata.get("metrics") or {}).get("latencyMs")
     if latency is not None:

@@ -16,7 +16,8 @@ from common.clock import Clock
 from common.observability import logger, metrics, tracer
 from common.runtime_config import runtime_config
 from common.settings import ImageSettings, load_settings
-from common.storage import s3_client
+from common.storage import dynamodb_client, s3_client
+from common.usage.meter import Metering, metering
 from image import service
 from image.models import ImageRequest
 from image.verify import VerifyRequest, decode_image
@@ -33,6 +34,11 @@ def _s3() -> Any:
     return s3_client()
 
 
+@lru_cache(maxsize=1)
+def _metering() -> Metering:
+    return metering(runtime_config(), env.usage_table, dynamodb_client())
+
+
 def _deps() -> service.ImageDeps:
     return service.ImageDeps(
         config=runtime_config(),  # cached once per container (tests clear it to switch configurations)
@@ -43,6 +49,7 @@ def _deps() -> service.ImageDeps:
         guardrail_id=env.guardrail_id,
         guardrail_version=env.guardrail_version,
         clock=clock,
+        metering=_metering(),
     )
 
 

@@ -28,10 +28,13 @@ from common.guard_text import combined, guard_texts
 from common.guardrail import NOT_APPLIED, GuardrailOutcome, outcome_from_apply
 from common.observability import GUARDRAIL_INTERVENTIONS, MetricUnit, metrics
 from common.params import InferenceParams, converse_options
-from common.runtime_config import ImageModelSpec, RuntimeConfig
+from common.runtime_config import ChatModelSpec, ImageModelSpec, RuntimeConfig
 from common.storage import storage_failure
+from common.usage.meter import UNMETERED, Meter, Metering
+from common.usage.prices import converse_cost, guardrail_cost, image_cost
 from image.adapters import Generated, Inputs, invalid
 from image.families import adapter_for
+from image.metering import request_estimate
 from image.models import ImageRequest
 
 PREFIX = "images/"
@@ -53,6 +56,7 @@ class ImageDeps:
     guardrail_id: str
     guardrail_version: str
     clock: Clock = field(default_factory=Clock)  # lifecycle notes use its date
+    metering: Metering | None = None  # None: not metered
 
 
 def _model(config: RuntimeConfig, model_id: str | None) -> ImageModelSpec:
@@ -110,26 +114,28 @@ def own_image(caller: Caller, key: str, deps: ImageDeps) -> bytes:
     return data
 
 
-def _guard_prompt(request: ImageRequest, deps: ImageDeps) -> tuple[GuardrailOutcome, ImageRequest]:
+def _guard_prompt(request: ImageRequest, deps: ImageDeps, meter: Meter) -> tuple[GuardrailOutcome, ImageRequest]:
     """The guardrail's verdict on the prompts, and the request with any anonymized text masked as it was."""
     if request.prompt is None:  # background removal: no text to judge (the pictures made are judged)
         return NOT_APPLIED, request
     texts = [request.prompt, *([request.negative_prompt] if request.negative_prompt else [])]
     guarded = guard_texts(deps.text_runtime, deps.guardrail_id, deps.guardrail_version, texts)
+    meter.add(guardrail_cost([guarded.usage], deps.config.prices))
     if guarded.outcome.action == "ANONYMIZED":
         masked = {"prompt": guarded.texts[0], **({"negative_prompt": guarded.texts[1]} if request.negative_prompt else {})}
         request = request.model_copy(update=masked)
     return guarded.outcome, request
 
 
-def _guard_translation(prompt: str, deps: ImageDeps) -> tuple[GuardrailOutcome, str]:
+def _guard_translation(prompt: str, deps: ImageDeps, meter: Meter) -> tuple[GuardrailOutcome, str]:
     """The translation is model output that becomes the image model's input: guard it as input too.
     (Word filters match exact text, so a Korean prompt can pass while its English does not.)"""
     guarded = guard_texts(deps.text_runtime, deps.guardrail_id, deps.guardrail_version, [prompt])
+    meter.add(guardrail_cost([guarded.usage], deps.config.prices))
     return guarded.outcome, guarded.texts[0]
 
 
-def _guard_image(image: Generated, deps: ImageDeps) -> GuardrailOutcome:
+def _guard_image(image: Generated, deps: ImageDeps, meter: Meter) -> GuardrailOutcome:
     with bedrock_errors():
         response = call_bedrock(
             deps.text_runtime.apply_guardrail,
@@ -138,13 +144,23 @@ def _guard_image(image: Generated, deps: ImageDeps) -> GuardrailOutcome:
             source="OUTPUT",
             content=[{"image": {"format": "png", "source": {"bytes": image.data}}}],
         )
+    meter.add(guardrail_cost([response.get("usage") or {}], deps.config.prices))
     return outcome_from_apply(response)
 
 
-def _translate(prompt: str | None, deps: ImageDeps) -> str | None:
-    model_id = deps.config.image_prompt_translation_model
+def _translator(config: RuntimeConfig, prompt: str | None) -> ChatModelSpec | None:
+    """The chat model that will translate `prompt` (None: it is not Korean, or translation is off)."""
+    model_id = config.image_prompt_translation_model
     if model_id is None or prompt is None or not HANGUL.search(prompt):
+        return None
+    return next(m for m in config.chat_models if m.id == model_id)
+
+
+def _translate(prompt: str | None, deps: ImageDeps, meter: Meter) -> str | None:
+    translator = _translator(deps.config, prompt)
+    if translator is None or prompt is None:
         return prompt
+    model_id = translator.id
     with bedrock_errors(model_id):
         response = call_bedrock(
             deps.text_runtime.converse,
@@ -153,6 +169,7 @@ def _translate(prompt: str | None, deps: ImageDeps) -> str | None:
             messages=[{"role": "user", "content": [{"text": prompt}]}],
             **_translation_options(deps.config, model_id),
         )
+    meter.add(converse_cost(translator, response["usage"]))
     # Only text blocks: a model that thinks answers a reasoningContent block first, which is not the translation.
     text = "".join(b.get("text", "") for b in response["output"]["message"]["content"]).strip()
     return text or prompt
@@ -164,8 +181,12 @@ def _translation_options(config: RuntimeConfig, model_id: str) -> dict[str, Any]
     model = next(m for m in config.chat_models if m.id == model_id)
     read_seconds = config.bedrock_timeouts.read_seconds["image"]
     steady = 0.0 if model.params.temperature is not None else None
-    params = InferenceParams(max_tokens=min(1000, model.max_tokens_ceiling(read_seconds)), temperature=steady)
+    params = InferenceParams(max_tokens=_translation_tokens(config, model), temperature=steady)
     return converse_options(params, model, read_seconds)
+
+
+def _translation_tokens(config: RuntimeConfig, model: ChatModelSpec) -> int:
+    return min(1000, model.max_tokens_ceiling(config.bedrock_timeouts.read_seconds["image"]))
 
 
 def _lifecycle_note(model: ImageModelSpec, today: date) -> str:
@@ -204,19 +225,32 @@ def generate(caller: Caller, request: ImageRequest, deps: ImageDeps) -> dict[str
     _check_prompt(request)
     inputs = Inputs(_picture(caller, request.source_image, "source_image", deps), _picture(caller, request.mask_image, "mask_image", deps))
     adapter.body(request, request.prompt, inputs)  # refuse unsupported parameters before any paid call
-    prompt_outcome, request = _guard_prompt(request, deps)
+    translator = _translator(deps.config, request.prompt)
+    tokens = _translation_tokens(deps.config, translator) if translator else 0
+    estimate = request_estimate(deps.config, model, request, translator, TRANSLATE_PROMPT, tokens)
+    meter = deps.metering.start(caller, estimate) if deps.metering else UNMETERED  # 429 before the first paid call
+    with meter.charging():
+        result = _generate(caller, request, deps, model, adapter, inputs, meter)
+    meter.settle()
+    return result
+
+
+def _generate(caller: Caller, request: ImageRequest, deps: ImageDeps, model: ImageModelSpec, adapter: Any, inputs: Inputs,
+              meter: Meter) -> dict[str, Any]:  # fmt: skip
+    prompt_outcome, request = _guard_prompt(request, deps, meter)
     if prompt_outcome.action == "BLOCKED":
         return _blocked(model.id, prompt_outcome, translated=False)
-    prompt = _translate(request.prompt, deps)
+    prompt = _translate(request.prompt, deps, meter)
     if prompt is not None and prompt != request.prompt:
-        translation_outcome, prompt = _guard_translation(prompt, deps)
+        translation_outcome, prompt = _guard_translation(prompt, deps, meter)
         if translation_outcome.action == "BLOCKED":
             return _blocked(model.id, translation_outcome, translated=True)
         prompt_outcome = combined(prompt_outcome, translation_outcome)  # masked in either pass: both passes' policies
     generated = adapter.images(_invoke(model, adapter.body(request, prompt, inputs), deps), request)
+    meter.add(image_cost(model, len(generated)))
     kept, withheld = [], 0
     for image in generated:
-        if image.filtered or _guard_image(image, deps).action == "BLOCKED":
+        if image.filtered or _guard_image(image, deps, meter).action == "BLOCKED":
             withheld += 1
             continue
         kept.append(_store(caller, image, model.id, deps))

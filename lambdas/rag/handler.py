@@ -20,6 +20,7 @@ from common.observability import logger, metrics, tracer
 from common.runtime_config import runtime_config
 from common.settings import RagSettings, load_settings
 from common.storage import dynamodb_client, s3_client
+from common.usage.meter import Metering, metering
 from rag import query
 from rag.documents import Documents, UploadRequest
 from rag.ingestion import Ingestion
@@ -54,6 +55,11 @@ def _conversations() -> ConversationStore:
     return ConversationStore(dynamodb_client(), env.table_name, config.memory.conversation_ttl_days)
 
 
+@lru_cache(maxsize=1)
+def _metering() -> Metering:
+    return metering(config, env.usage_table, dynamodb_client())
+
+
 def _rag_deps() -> query.RagDeps:
     return query.RagDeps(
         config=config,
@@ -64,13 +70,14 @@ def _rag_deps() -> query.RagDeps:
         guardrail_id=env.guardrail_id,
         guardrail_version=env.guardrail_version,
         documents_bucket=env.documents_bucket,
+        metering=_metering(),
     )
 
 
 @app.post("/rag/query")
 def ask(request: query.RagQuery) -> dict[str, Any]:
     caller = caller_from(app.current_event.raw_event)
-    return query.answer(request, _rag_deps(), query.history(_conversations, caller, request, config))
+    return query.answer(request, _rag_deps(), query.history(_conversations, caller, request, config), caller)
 
 
 @app.get("/documents")

@@ -34,8 +34,11 @@ from common.guardrail import NOT_APPLIED
 from common.params import InferenceParams, converse_options
 from common.runtime_config import ChatModelSpec, RuntimeConfig
 from common.text import NOT_BLANK
+from common.usage.meter import UNMETERED, Meter, Metering
+from common.usage.prices import embedding_cost
 from rag.filters import filter_problems
 from rag.lean_imports import defer_unused_inits
+from rag.metering import before_retrieval, passages_cost
 from rag.relevance import relevant
 
 URL_SECONDS = 300
@@ -88,6 +91,7 @@ class RagDeps:
     guardrail_id: str
     guardrail_version: str
     documents_bucket: str
+    metering: Metering | None = None  # None: not metered
 
 
 def _retriever(deps: RagDeps, request: RagQuery) -> Any:
@@ -171,10 +175,12 @@ class Prepared:
     options: dict[str, Any]
     passages: list[Any]
     messages: list[Any] | None  # None: no passage is relevant enough, no model call
+    meter: Meter = UNMETERED  # the answer's reservation; Retrieve's query embedding already added
 
 
-def prepare(request: RagQuery, deps: RagDeps, history: list[dict[str, str]], *, streaming: bool) -> Prepared:
-    """Checks, retrieval and the model's messages: everything before the model call (a stream starts after it)."""
+def prepare(request: RagQuery, deps: RagDeps, history: list[dict[str, str]], *, streaming: bool, caller: Caller | None = None) -> Prepared:
+    """Checks, the reservation (rag/metering.py), retrieval and the model's messages: everything before the model call
+    (a stream starts after it). The caller abandons the meter if anything after this fails."""
     config = deps.config
     if len(request.question) > config.limits.max_message_chars:
         raise ValidationFailedError(
@@ -185,22 +191,27 @@ def prepare(request: RagQuery, deps: RagDeps, history: list[dict[str, str]], *, 
     # A stream is read for as long as the model writes: its ceiling is the model's own (common/params.py).
     options = converse_options(request.params, model, None if streaming else config.bedrock_timeouts.read_seconds["rag"])
     min_score = config.retrieval.min_score if request.min_score is None else request.min_score
-    with bedrock_errors(model.id):
-        passages = relevant(_retriever(deps, request).invoke(request.question), min_score)
-    if not passages:
-        return Prepared(model, options, [], None)
-    grounded = checks_grounding(config.guardrail.grounding, request.question)
-    return Prepared(model, options, passages, _messages(request.question, passages, history, grounded))
+    estimate = before_retrieval(model, options, request.question, history, SYSTEM_PROMPT, config.prices)
+    meter = deps.metering.start(caller, estimate) if deps.metering and caller else UNMETERED  # 429 before Retrieve
+    with meter.charging():
+        with bedrock_errors(model.id):
+            passages = relevant(_retriever(deps, request).invoke(request.question), min_score)
+        meter.add(embedding_cost(config.prices, request.question))
+        if not passages:
+            return Prepared(model, options, [], None, meter)
+        grounded = checks_grounding(config.guardrail.grounding, request.question)
+        meter.extend(passages_cost(model, [p.page_content for p in passages], grounded=grounded, prices=config.prices))
+    return Prepared(model, options, passages, _messages(request.question, passages, history, grounded), meter)
 
 
-def answer(request: RagQuery, deps: RagDeps, history: list[dict[str, str]]) -> dict[str, Any]:
+def answer(request: RagQuery, deps: RagDeps, history: list[dict[str, str]], caller: Caller | None = None) -> dict[str, Any]:
     """POST /rag/query: the answer's events (rag/answer_stream.py, shared with the stream) collected into one answer."""
     from rag.answer_stream import answer_events
 
     text: list[str] = []
     citations: list[dict[str, Any]] = []
     seen: dict[str, dict[str, Any]] = {}
-    for event in answer_events(request, deps, history):
+    for event in answer_events(request, deps, history, caller=caller):
         if event.kind == "delta":
             text.append(event.data["text"])
         elif event.kind == "citation":

@@ -25,6 +25,7 @@ from common.settings import RagStreamSettings, load_settings
 from common.storage import dynamodb_client, s3_client
 from common.stream_reader import Event
 from common.stream_stop import StopSignals, StreamControl
+from common.usage.meter import metering
 from rag import query
 from rag.answer_stream import answer_events
 
@@ -53,12 +54,13 @@ def _deps() -> query.RagDeps:
         guardrail_id=env.guardrail_id,
         guardrail_version=env.guardrail_version,
         documents_bucket=env.documents_bucket,
+        metering=metering(config, env.usage_table, dynamodb_client()),
     )
 
 
 def _answer(caller: Caller, request: query.RagQuery, control: StreamControl) -> Iterator[Event]:
     """A generator: the window is read with the first event, in the stream's worker thread."""
-    yield from answer_events(request, _deps(), query.history(_conversations, caller, request, config), control)
+    yield from answer_events(request, _deps(), query.history(_conversations, caller, request, config), control, caller=caller)
 
 
 async def rag_stream(request: Request) -> Response | sse.EventStream:

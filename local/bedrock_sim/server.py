@@ -199,11 +199,8 @@ class BedrockSimulator:
             # Test control: masked outputs as one text, a count other than the blocks sent (the AWS page's own
             # example shows one; https://docs.aws.amazon.com/bedrock/latest/userguide/guardrails-use-independent-api.html).
             outputs = [{"text": "\n".join(o["text"] for o in outputs)}]
-        usage: dict[str, int] = next(
-            (o.assessment["invocationMetrics"]["usage"] for o in outcomes if "invocationMetrics" in o.assessment), {}
-        )
         document = {
-            "usage": usage or _zero_usage(),
+            "usage": _call_usage(outcomes, len(pictures)),
             "action": "GUARDRAIL_INTERVENED" if intervened else "NONE",
             "outputs": outputs,
             "assessments": [o.assessment for o in outcomes],
@@ -229,6 +226,19 @@ class BedrockSimulator:
     def converse_stream(self, params: dict[str, Any]) -> tuple[int, dict[str, str], Iterator[bytes]]:
         mode = (params.get("guardrailConfig") or {}).get("streamProcessingMode", "sync")  # AWS's default: sync
         return streaming.converse_stream(self, conversation.draft(self, params), mode)
+
+
+def _call_usage(outcomes: list[Outcome], pictures: int) -> dict[str, int]:
+    """The call's GuardrailUsage: every text's units added up (each text is its own text units), and one image unit
+    per picture checked (`contentPolicyImageUnits`: "The content policy image units processed by the guardrail",
+    https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_GuardrailUsage.html)."""
+    usage = _zero_usage()
+    for outcome in outcomes:
+        for name, units in (outcome.assessment.get("invocationMetrics") or {}).get("usage", {}).items():
+            usage[name] = usage.get(name, 0) + units
+    if pictures:
+        usage["contentPolicyImageUnits"] = pictures
+    return usage
 
 
 def _zero_usage() -> dict[str, int]:

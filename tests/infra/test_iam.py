@@ -94,8 +94,8 @@ def test_given_the_any_region_model_grant_without_its_profile_condition_then_the
 def test_given_each_function_when_roles_are_listed_then_every_function_has_its_own_role(dev):
     functions = dev.resources("AWS::Lambda::Function")
     roles = [f["Properties"]["Role"]["Fn::GetAtt"][0] for k, f in functions.items() if "Functions" in k]
-    assert len(roles) == 7  # chat, rag, image, ingest, chat_stream, rag_stream, customize
-    assert len(set(roles)) == 7
+    assert len(roles) == 8  # chat, rag, image, ingest, chat_stream, rag_stream, customize, usage
+    assert len(set(roles)) == 8
 
 
 def test_given_us_profile_models_when_chat_invokes_then_the_profile_and_the_model_in_any_region_are_allowed(dev):

@@ -103,10 +103,13 @@ def test_given_snapstart_on_then_the_stream_functions_still_start_without_it(tmp
 def test_given_chat_stream_role_then_exactly_chats_models_guardrail_and_the_turn_writes_on_the_table(dev):
     statements = _statements(dev, "chat_stream")
     table = f"<{dev.stack.get_logical_id(dev.stack.conversations.table.node.default_child)}.Arn>"
+    usage = f"<{dev.stack.get_logical_id(dev.stack.usage.table.node.default_child)}.Arn>"
     dynamodb = {"dynamodb:Query", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"}
-    assert _actions(statements) == LOGS_AND_TRACES | MODELS | dynamodb | {"bedrock:ApplyGuardrail"}
-    for action in dynamodb:
-        assert _resources(statements, action) == [table], action  # the table only: no user index, no wildcard
+    metering = {"dynamodb:UpdateItem", "dynamodb:BatchGetItem", "dynamodb:GetItem"}  # the usage table (infra/constructs/usage.py)
+    assert _actions(statements) == LOGS_AND_TRACES | MODELS | dynamodb | metering | {"bedrock:ApplyGuardrail"}
+    for action in dynamodb | metering:
+        expected = ([table] if action in dynamodb else []) + ([usage] if action in metering else [])
+        assert sorted(_resources(statements, action)) == sorted(expected), action  # the tables only: no index, no wildcard
     assert _model_statements(statements) == _model_statements(_statements(dev, "chat"))
     assert _resources(statements, "bedrock:ApplyGuardrail") == _resources(_statements(dev, "chat"), "bedrock:ApplyGuardrail")
 
@@ -117,11 +120,15 @@ def test_given_rag_stream_role_then_rags_query_path_only_and_no_document_managem
     table = f"<{stack.get_logical_id(stack.conversations.table.node.default_child)}.Arn>"
     bucket = f"<{stack.get_logical_id(stack.knowledge_base.documents_bucket.node.default_child)}.Arn>"
     kb = f"<{stack.get_logical_id(stack.knowledge_base.knowledge_base)}.KnowledgeBaseArn>"
+    usage = f"<{stack.get_logical_id(stack.usage.table.node.default_child)}.Arn>"
     query_path = {"bedrock:Retrieve", "s3:GetObject", "dynamodb:Query", "dynamodb:GetItem", "bedrock:ApplyGuardrail"}
-    assert _actions(statements) == LOGS_AND_TRACES | MODELS | query_path
+    metering = {"dynamodb:UpdateItem", "dynamodb:BatchGetItem"}  # and GetItem: the usage table (infra/constructs/usage.py)
+    assert _actions(statements) == LOGS_AND_TRACES | MODELS | query_path | metering
     assert _resources(statements, "bedrock:Retrieve") == [kb]
     assert _resources(statements, "s3:GetObject") == [f"{bucket}/documents/*"]  # presigned links to cited documents
-    assert _resources(statements, "dynamodb:Query") == _resources(statements, "dynamodb:GetItem") == [table]
+    assert _resources(statements, "dynamodb:Query") == [table]
+    assert sorted(_resources(statements, "dynamodb:GetItem")) == sorted([table, usage])
+    assert _resources(statements, "dynamodb:UpdateItem") == _resources(statements, "dynamodb:BatchGetItem") == [usage]
     assert _model_statements(statements) == _model_statements(_statements(dev, "rag"))
     management = {"s3:PutObject", "s3:DeleteObject", "s3:ListBucket", "bedrock:StartIngestionJob", "bedrock:GetIngestionJob",
                   "bedrock:ListIngestionJobs"}  # fmt: skip

@@ -24,7 +24,7 @@ from infra import constants as names
 from infra.config import load_config
 from local.bedrock_sim import BedrockSimulator
 from local.bedrock_sim.knowledge import KnowledgeStore
-from local.resources import create_conversation_table
+from local.resources import create_conversation_table, create_usage_table
 from rag import handler as rag_handler
 from tests.conftest import FUNCTION_ENVIRONMENT
 from tests.integration.fault_proxy import FaultProxy
@@ -34,6 +34,7 @@ from tests.integration.streams import Streaming, start_streaming
 ROOT = Path(__file__).resolve().parents[2]
 # The handlers read these names at import (tests/conftest.py sets them first).
 TABLE = FUNCTION_ENVIRONMENT[names.ENV_TABLE_NAME]
+USAGE_TABLE = FUNCTION_ENVIRONMENT[names.ENV_USAGE_TABLE]
 DOCUMENTS_BUCKET = FUNCTION_ENVIRONMENT[names.ENV_DOCUMENTS_BUCKET]
 IMAGES_BUCKET = FUNCTION_ENVIRONMENT[names.ENV_IMAGES_BUCKET]
 KB_ID = FUNCTION_ENVIRONMENT[names.ENV_KNOWLEDGE_BASE_ID]
@@ -99,7 +100,9 @@ def local_aws(moto_server: str, simulator: BedrockSimulator) -> Iterator[dict[st
     image_handler._s3.cache_clear()
     customize_aws.bedrock.cache_clear()
     customize_handler._context.cache_clear()
+    clear_metering()
     create_conversation_table(boto3.client("dynamodb"), TABLE)
+    create_usage_table(boto3.client("dynamodb"), USAGE_TABLE)
     s3 = boto3.client("s3")
     for bucket in (DOCUMENTS_BUCKET, IMAGES_BUCKET, FUNCTION_ENVIRONMENT["CUSTOMIZATION_BUCKET"]):
         s3.create_bucket(Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": "us-west-2"})
@@ -134,6 +137,14 @@ def _new_clients() -> None:
     rag_handler._documents.cache_clear()
     rag_handler._conversations.cache_clear()
     image_handler._s3.cache_clear()
+    clear_metering()
+
+
+def clear_metering() -> None:
+    """Each function's Metering (its DynamoDB client, its cache of budget overrides) as a new container has it."""
+    chat_handler._metering.cache_clear()
+    rag_handler._metering.cache_clear()
+    image_handler._metering.cache_clear()
 
 
 @pytest.fixture

@@ -6,6 +6,8 @@ picks, which get the error body and status DynamoDB (JSON, `__type`) or S3 (XML 
 for S3 DeleteObjects, a 200 whose DeleteResult lists an `<Error>` per key. A hook runs a callback just
 before a chosen request is forwarded, so a test can commit something between two calls of a function
 (a race at the wire). It counts every attempt per service and operation, so a test sees botocore's retries.
+A DynamoDB rule or count can name a table: it then applies to requests that name that table (a TransactWriteItems
+spanning two tables names both), so a test can fail the turn's transaction and not the usage reservation.
 """
 
 from __future__ import annotations
@@ -43,6 +45,7 @@ S3_ERRORS = {
     "AccessDenied": (403, "Access Denied"),
 }
 _SCOPE = re.compile(r"Credential=[^/]+/\d{8}/[^/]+/([^/]+)/aws4_request")
+_TABLE = re.compile(rb'"TableName"\s*:\s*"([^"]+)"')
 
 
 @dataclass
@@ -53,6 +56,20 @@ class Rule:
     remaining: int
     reasons: tuple[str, ...] = ()  # TransactionCanceledException: one cancellation reason code per action
     per_key: bool = False  # DeleteObjects: answer 200 with an <Error> per requested key (nothing deleted)
+    table: str | None = None  # DynamoDB: only requests naming this table
+
+
+def _tables(service: str, body: bytes) -> frozenset[str]:
+    """The DynamoDB tables a request names (TableName, and the table keys of RequestItems)."""
+    if service != "dynamodb":
+        return frozenset()
+    named = {m.decode() for m in _TABLE.findall(body)}
+    try:
+        document = json.loads(body or b"{}")
+    except ValueError:
+        document = {}
+    named |= set((document.get("RequestItems") or {}) if isinstance(document, dict) else {})
+    return frozenset(named)
 
 
 @dataclass
@@ -74,6 +91,7 @@ class FaultProxy:
         self._hooks: list[Hook] = []
         self._lock = threading.Lock()
         self.attempts: Counter[tuple[str, str]] = Counter()
+        self.table_attempts: Counter[tuple[str, str, str]] = Counter()
         self._server = LoopbackServer(self._respond, name="fault-proxy")
 
     @property
@@ -87,13 +105,14 @@ class FaultProxy:
     def stop(self) -> None:
         self._server.stop()
 
-    def fail(self, service: str, operation: str, code: str, *, times: int = 1_000) -> None:
-        """Answer the next `times` calls of `operation` with the error `code` (default: every call)."""
+    def fail(self, service: str, operation: str, code: str, *, times: int = 1_000, table: str | None = None) -> None:
+        """Answer the next `times` calls of `operation` (naming `table`, when given) with the error `code` (default:
+        every call)."""
         known = DYNAMODB_ERRORS if service == "dynamodb" else S3_ERRORS
         if code not in known:
             raise ValueError(f"unknown {service} error {code}")
         with self._lock:
-            self._rules.append(Rule(service, operation, code, times))
+            self._rules.append(Rule(service, operation, code, times, table=table))
 
     def fail_keys(self, code: str, *, times: int = 1_000) -> None:
         """Answer the next `times` S3 DeleteObjects calls 200 with an <Error> for every key (S3's per-key failure:
@@ -111,32 +130,38 @@ class FaultProxy:
         with self._lock:
             self._hooks.append(Hook(service, operation, callback, times))
 
-    def cancel_transaction(self, reasons: list[str], *, times: int = 1) -> None:
+    def cancel_transaction(self, reasons: list[str], *, times: int = 1, table: str | None = None) -> None:
         """Answer the next `times` TransactWriteItems with TransactionCanceledException and these
         CancellationReasons, one code per action in the request's order ("None" for an action that did not fail)."""
         unknown = sorted(set(reasons) - set(CANCELLATION_MESSAGES))
         if unknown:
             raise ValueError(f"unknown cancellation reason {unknown[0]}")
         with self._lock:
-            self._rules.append(Rule("dynamodb", "TransactWriteItems", "TransactionCanceledException", times, tuple(reasons)))
+            self._rules.append(Rule("dynamodb", "TransactWriteItems", "TransactionCanceledException", times, tuple(reasons), table=table))
 
     def reset(self) -> None:
         with self._lock:
             self._hooks.clear()
             self._rules.clear()
             self.attempts.clear()
+            self.table_attempts.clear()
 
-    def count(self, service: str, operation: str) -> int:
+    def count(self, service: str, operation: str, table: str | None = None) -> int:
+        """Attempts of `operation` (those naming `table`, when given)."""
         with self._lock:
-            return self.attempts[(service, operation)]
+            return self.attempts[(service, operation)] if table is None else self.table_attempts[(service, operation, table)]
 
     # --- one request ------------------------------------------------------------------------
 
     def _respond(self, method: str, path: str, headers: dict[str, str], body: bytes) -> tuple[int, dict[str, str], bytes]:
         service, operation = identify(method, path, headers)
+        tables = _tables(service, body)
         with self._lock:
             self.attempts[(service, operation)] += 1
-            rule = next((r for r in self._rules if r.remaining > 0 and (r.service, r.operation) == (service, operation)), None)
+            for table in tables:
+                self.table_attempts[(service, operation, table)] += 1
+            rule = next((r for r in self._rules if r.remaining > 0 and (r.service, r.operation) == (service, operation)
+                         and (r.table is None or r.table in tables)), None)  # fmt: skip
             if rule is not None:
                 rule.remaining -= 1
             hook = next((h for h in self._hooks if h.remaining > 0 and (h.service, h.operation) == (service, operation)), None)

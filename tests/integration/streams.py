@@ -32,10 +32,20 @@ class Streaming:
     gateway: LocalGateway
     apps: dict[str, StreamApp]
     tokens: dict[str, str]  # user@example.com, admin@example.com
+    cognito: Any = None
+    pool: str = ""
+    client_id: str = ""
 
     @property
     def token(self) -> str:
         return self.tokens["user@example.com"]
+
+    def new_user(self, email: str) -> str:
+        """A user of its own (a sub no earlier request used: nothing cached about it in the apps), signed in: its ID token."""
+        attributes = [{"Name": "email", "Value": email}, {"Name": "email_verified", "Value": "true"}]
+        self.cognito.admin_create_user(UserPoolId=self.pool, Username=email, MessageAction="SUPPRESS", UserAttributes=attributes)
+        self.cognito.admin_set_user_password(UserPoolId=self.pool, Username=email, Password=DEMO_PASSWORD, Permanent=True)
+        return _sign_in(self.cognito, self.client_id, email)
 
     def stop(self) -> None:
         self.gateway.stop()
@@ -50,16 +60,19 @@ def start_streaming(moto_server: str, env: dict[str, str] | None = None, names: 
     apps = start_apps(env, names)
     cognito = boto3.client("cognito-idp", endpoint_url=moto_server)
     pool, client_id = _cognito(cognito)
-    tokens = {
-        user: cognito.initiate_auth(ClientId=client_id, AuthFlow="USER_PASSWORD_AUTH",
-                                    AuthParameters={"USERNAME": user, "PASSWORD": DEMO_PASSWORD})["AuthenticationResult"]["IdToken"]
-        for user in ("user@example.com", "admin@example.com")
-    }  # fmt: skip
+    tokens = {user: _sign_in(cognito, client_id, user) for user in ("user@example.com", "admin@example.com")}
     verifier = TokenVerifier(jwks_url=f"{moto_server}/{pool}/.well-known/jwks.json",
                              issuer=f"https://cognito-idp.us-west-2.amazonaws.com/{pool}", client_id=client_id)  # fmt: skip
     gateway = LocalGateway({"chat": chat_handler.handler, "rag": rag_handler.handler}, verifier, stage="api",
                            streams={name: app.url for name, app in apps.items()}).start()  # fmt: skip
-    return Streaming(gateway, apps, tokens)
+    return Streaming(gateway, apps, tokens, cognito, pool, client_id)
+
+
+def _sign_in(cognito: Any, client_id: str, user: str) -> str:
+    answer = cognito.initiate_auth(
+        ClientId=client_id, AuthFlow="USER_PASSWORD_AUTH", AuthParameters={"USERNAME": user, "PASSWORD": DEMO_PASSWORD}
+    )
+    return str(answer["AuthenticationResult"]["IdToken"])
 
 
 @dataclass

@@ -11,7 +11,7 @@ import pytest
 
 from chat import handler as chat_handler
 from tests.events import FakeContext, rest_event
-from tests.integration.conftest import TABLE
+from tests.integration.conftest import TABLE, USAGE_TABLE
 
 DEFAULT = "us.anthropic.claude-haiku-5-5"  # models.chat.default and models.rag in cdk.json: takes no sampling parameter
 HAIKU = "us.anthropic.claude-haiku-4-5-20251001-v1:0"  # the allowed Claude model that takes temperature, top_p and top_k
@@ -349,7 +349,11 @@ def test_given_a_long_conversation_then_each_turn_costs_one_bounded_query_and_on
     query = calls[0][1]
     assert query["Limit"] == 2 * chat_handler.config.memory.window_turns + 1
     assert query["ScanIndexForward"] is False
-    assert len(calls[1][1]["TransactItems"]) == 3
+    # The turn's 3 items and, in the same transaction, the usage settle: the caller's day and month rows (the
+    # reservation is the metering client's own request: tests/integration/test_usage_requests.py counts both).
+    items = calls[1][1]["TransactItems"]
+    assert len(items) == 5
+    assert {i["Update"]["TableName"] for i in items[3:]} == {USAGE_TABLE}
 
 
 def test_given_a_turn_then_tokens_latency_and_model_reach_the_metrics_the_dashboard_charts(sim, capsys):

@@ -136,13 +136,13 @@ def test_given_dynamodb_throttles_the_turn_write_then_429_three_attempts_and_not
     conversation = first["conversation_id"]
     before = _items("ddb-throttled", conversation)
     proxy.reset()
-    proxy.fail("dynamodb", "TransactWriteItems", "ProvisionedThroughputExceededException")
+    proxy.fail("dynamodb", "TransactWriteItems", "ProvisionedThroughputExceededException", table=TABLE)  # the turn's, not the reservation
     started = time.perf_counter()
     status, body, headers = chat("second turn", conversation_id=conversation, sub="ddb-throttled")
     elapsed = time.perf_counter() - started
     assert (status, body["error"]["code"]) == (429, "throttled")
     assert headers.get("Retry-After") == "2"
-    assert proxy.count("dynamodb", "TransactWriteItems") == 3
+    assert proxy.count("dynamodb", "TransactWriteItems", TABLE) == 3
     # Bounded retries (3 attempts, above) answer inside API Gateway's 29 s integration timeout: the requirement
     # itself, not a speed figure (it takes about a second), so a loaded machine does not fail it.
     assert elapsed < 29
@@ -152,10 +152,10 @@ def test_given_dynamodb_throttles_the_turn_write_then_429_three_attempts_and_not
 def test_given_dynamodb_throttles_once_then_the_retry_stores_the_turn_exactly_once(proxy, sim):
     _, first, _ = chat("first turn", sub="ddb-once")
     conversation = first["conversation_id"]
-    proxy.fail("dynamodb", "TransactWriteItems", "ThrottlingException", times=1)
+    proxy.fail("dynamodb", "TransactWriteItems", "ThrottlingException", times=1, table=TABLE)
     status, _, _ = chat("second turn", conversation_id=conversation, sub="ddb-once")
     assert status == 200
-    assert proxy.count("dynamodb", "TransactWriteItems") == 3  # first turn 1, second turn 1 + 1 retry
+    assert proxy.count("dynamodb", "TransactWriteItems", TABLE) == 3  # first turn 1, second turn 1 + 1 retry
     assert _user_messages("ddb-once", conversation) == ["first turn", "second turn"]
     assert len(sim.recorded("Converse")) == 2  # one model call per turn: the retry was the write only
 
@@ -200,10 +200,10 @@ def test_given_dynamodb_cancels_the_turn_for_a_transaction_conflict_then_it_is_r
     _, first, _ = chat("first turn", sub="ddb-conflict")
     conversation = first["conversation_id"]
     sim.reset()
-    proxy.cancel_transaction(["None", "None", "TransactionConflict"], times=2)
+    proxy.cancel_transaction(["None", "None", "TransactionConflict"], times=2, table=TABLE)
     status, body, _ = chat("second turn", conversation_id=conversation, sub="ddb-conflict")
     assert status == 200, body
-    assert proxy.count("dynamodb", "TransactWriteItems") == 1 + 3  # first turn 1; second turn: 2 conflicts, then stored
+    assert proxy.count("dynamodb", "TransactWriteItems", TABLE) == 1 + 3  # first turn 1; second turn: 2 conflicts, then stored
     assert len(sim.recorded("Converse")) == 1  # the retry rewrites; the model is not called again
     assert _user_messages("ddb-conflict", conversation) == ["first turn", "second turn"]
     summary = next(i for i in _items("ddb-conflict", conversation) if i["sk"]["S"] == "SUMMARY")
@@ -214,11 +214,11 @@ def test_given_the_conversation_is_deleted_while_the_turn_commits_then_404_and_n
     _, first, _ = chat("first turn", sub="ddb-gone")
     conversation = first["conversation_id"]
     before = _items("ddb-gone", conversation)
-    proxy.cancel_transaction(["None", "None", "ConditionalCheckFailed"])  # the summary's attribute_exists(pk) failed
+    proxy.cancel_transaction(["None", "None", "ConditionalCheckFailed"], table=TABLE)  # the summary's attribute_exists(pk) failed
     status, body, _ = chat("second turn", conversation_id=conversation, sub="ddb-gone")
     assert (status, body["error"]["code"]) == (404, "not_found")
     assert "deleted" in body["error"]["message"]
-    assert proxy.count("dynamodb", "TransactWriteItems") == 2  # not retried: the conversation is gone
+    assert proxy.count("dynamodb", "TransactWriteItems", TABLE) == 2  # not retried: the conversation is gone
     assert _items("ddb-gone", conversation) == before
 
 

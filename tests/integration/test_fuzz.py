@@ -6,6 +6,7 @@ operation and mode, a random seed it prints) and prints the counts.
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import random
@@ -72,8 +73,8 @@ def test_given_a_successful_call_of_every_operation_then_its_status_type_and_bod
     admin = {"Authorization": sign_in(stack, "admin@example.com")}
     seen: set[tuple[str, str]] = set()
 
-    def call(method: str, path: str, path_parameters=None, body=None) -> requests.Response:
-        case = schema[path][method].Case(path_parameters=path_parameters, **({"body": body} if body is not None else {}))
+    def call(method: str, path: str, path_parameters=None, body=None, query=None) -> requests.Response:
+        case = schema[path][method].Case(path_parameters=path_parameters, query=query, **({"body": body} if body is not None else {}))
         response = case.call(base_url=stack["ApiUrl"].rstrip("/"), headers=admin, timeout=60)
         case.validate_response(response, checks=fuzzing.CONFORMANCE)
         assert response.status_code < 300, (method, path, response.text)
@@ -111,5 +112,15 @@ def test_given_a_successful_call_of_every_operation_then_its_status_type_and_bod
         time.sleep(0.5)
     image = call("POST", "/images", body={"prompt": "한강 위의 노을, 수채화"}).json()["images"][0]
     call("POST", "/images/verify", body={"key": image["key"]})
+    call("GET", "/usage")
+    call("GET", "/admin/usage", query={"period": "month", "sort": "user"})
+    exported = call("GET", "/admin/usage", query={"format": "csv"})
+    assert (exported.headers["content-type"][0], exported.content[:3]) == ("text/csv; charset=utf-8; header=present", b"\xef\xbb\xbf")
+    call("GET", "/admin/budgets")
+    admin_sub = json.loads(base64.urlsafe_b64decode(admin["Authorization"].split(".")[1] + "=="))["sub"]
+    assert call("PUT", "/admin/budgets/users/{sub}", {"sub": admin_sub}, body={"usd_per_month": 50}).json()["id"] == admin_sub
+    assert call("DELETE", "/admin/budgets/users/{sub}", {"sub": admin_sub}).status_code == 204
+    call("PUT", "/admin/budgets/groups/{name}", {"name": "명세-확인"}, body={"tokens_per_day": 100_000})
+    assert call("DELETE", "/admin/budgets/groups/{name}", {"name": "명세-확인"}).status_code == 204
     _customization(call, stack)
     assert seen == {(method, path) for path, operations in spec["paths"].items() for method in operations}

@@ -84,7 +84,7 @@ def test_given_the_local_gateway_then_it_serves_the_openapi_document(stack):
 def test_given_the_genai_command_then_login_chat_documents_and_rag_work_from_a_terminal(stack, tmp_path):
     outputs = tmp_path / "outputs.json"
     outputs.write_text(json.dumps(stack))
-    genai = [str(Path(sys.executable).parent / "genai"), "--outputs", str(outputs), "--token-file", str(tmp_path / "token")]
+    genai = [str(Path(sys.executable).parent / "genai"), "--outputs", str(outputs), "--token-file", str(tmp_path / "token"), "--json"]
     env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_ENDPOINT_URL")}
 
     def run(*args: str) -> dict:
@@ -92,8 +92,8 @@ def test_given_the_genai_command_then_login_chat_documents_and_rag_work_from_a_t
         assert result.returncode == 0, result.stderr
         return json.loads(result.stdout)
 
-    assert run("login", "--username", "admin@example.com", "--password", "Local-Demo-Pass-1!") == {"signed_in": "admin@example.com"}
-    streamed = subprocess.run([*genai, "chat", "터미널에서 인사드립니다", "--model", "us.anthropic.claude-haiku-4-5-20251001-v1:0",
+    assert run("login", "--username", "admin@example.com", "--password", "Local-Demo-Pass-1!")["signed_in"] == "admin@example.com"
+    streamed = subprocess.run([*genai[:-1], "chat", "터미널에서 인사드립니다", "--model", "us.anthropic.claude-haiku-4-5-20251001-v1:0",
                                "--temperature", "0.2"], capture_output=True, text=True, env=env, timeout=60)  # fmt: skip
     assert (streamed.returncode, "«터미널에서 인사드립니다»" in streamed.stdout) == (0, True), streamed.stderr  # streamed text, not JSON
     answer = run("chat", "생각해 보고 답해 주세요", "--thinking", "--effort", "xhigh", "--no-stream")  # the default model, Haiku 5.5
@@ -101,7 +101,7 @@ def test_given_the_genai_command_then_login_chat_documents_and_rag_work_from_a_t
     assert "[offline reasoning]" not in answer["message"]["content"]
     document = tmp_path / "shuttle.txt"
     document.write_text("The office shuttle leaves Gangnam station at 8:10 every weekday.", encoding="utf-8")
-    assert run("documents", "upload", str(document))["name"] == "shuttle.txt"
+    assert run("documents", "upload", str(document))["uploaded"] == "shuttle.txt"
     assert "shuttle.txt" in [d["name"] for d in run("documents", "list")["documents"]]
     rejected = subprocess.run([*genai, "images", "a cat", "--ratio", "7:3"], capture_output=True, text=True, env=env, timeout=60)
     assert rejected.returncode == 1

@@ -8,7 +8,7 @@ import urllib.request
 from tests.integration.live import ROOT, request, running_stack, sign_in
 
 
-def test_given_a_restart_then_conversations_images_and_documents_are_still_there_and_still_their_owners(tmp_path):
+def test_given_a_restart_then_conversations_images_documents_and_budgets_are_still_there_and_still_their_owners(tmp_path):
     state = tmp_path / "state"
     with running_stack(state) as first:
         alice = sign_in(first, "user@example.com")
@@ -19,6 +19,7 @@ def test_given_a_restart_then_conversations_images_and_documents_are_still_there
         admin = sign_in(first, "admin@example.com")
         status, _, _ = request(first, "DELETE", "documents/product-handbook-en.md", admin)
         assert status == 204
+        assert request(first, "PUT", "admin/budgets/groups/restart-team", admin, {"tokens_per_day": 1234})[0] == 200  # the usage table
         pool = first["UserPoolId"]
 
     assert first["Restored"] is None
@@ -39,6 +40,8 @@ def test_given_a_restart_then_conversations_images_and_documents_are_still_there
         names = [d["name"] for d in documents["documents"]]
         assert "hr-faq-ko.md" in names
         assert "product-handbook-en.md" not in names  # a deletion is remembered too: the seed is not loaded again
+        overrides = request(second, "GET", "admin/budgets", bob)[1]["overrides"]
+        assert [(o["id"], o["tokens_per_day"]) for o in overrides if o["scope"] == "group"] == [("restart-team", 1234)]
         with urllib.request.urlopen(made["images"][0]["url"].replace(first["CognitoEndpoint"], second["CognitoEndpoint"])) as got:
             assert got.read()[:8] == b"\x89PNG\r\n\x1a\n"
 

@@ -60,11 +60,12 @@ def test_given_a_new_container_when_it_answers_a_question_then_langsmiths_api_sc
 
 
 def test_given_a_new_container_when_it_answers_a_question_then_no_control_plane_client_is_made(corpus, sim):  # noqa: F811
-    """ChatBedrockConverse calls its `bedrock` client only for application inference profiles: created on first use."""
+    """ChatBedrockConverse calls its `bedrock` client only for application inference profiles: created on first use.
+    DynamoDB is the usage table's (every answer is metered: lambdas/common/usage/), even without a conversation."""
     report = first_query({"question": "재택 근무는 일주일에 며칠까지 가능한가요?"})
 
     assert report["status"] == 200
-    assert sorted(set(report["clients"])) == ["bedrock-agent-runtime", "bedrock-runtime", "s3"]
+    assert sorted(set(report["clients"])) == ["bedrock-agent-runtime", "bedrock-runtime", "dynamodb", "s3"]
 
 
 def test_given_snapstart_when_the_handler_is_imported_then_the_snapshot_holds_the_same_lean_langchain():

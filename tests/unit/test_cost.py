@@ -13,8 +13,13 @@ from infra.cost import UnknownResourceError, idle, per_use, report
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _config():
-    return load_config(json.loads((ROOT / "cdk.json").read_text(encoding="utf-8"))["context"])
+def _config(**budgets):
+    context = json.loads((ROOT / "cdk.json").read_text(encoding="utf-8"))["context"]
+    context["genai:config"].setdefault("budgets", {}).update(budgets)
+    return load_config(context)
+
+
+RRU, WRU = 0.125 / 1e6, 0.625 / 1e6  # DynamoDB on demand, per read / write request unit
 
 
 def _template(*resources: tuple[str, str, dict]) -> dict:
@@ -55,10 +60,46 @@ def test_given_the_config_then_a_chat_turn_costs_its_tokens_at_the_catalog_price
     assert chat.total > chat.items["model"]
 
 
+def test_given_the_config_then_a_chat_turn_pays_dynamodb_for_its_query_its_transaction_and_its_metering():
+    chat = next(u for u in per_use(_config()) if u.name == "chat turn")
+    # Window Query, strongly consistent: the summary (435 bytes) + 10 turns x (a 100-token message: 225 + 400 bytes, a
+    # 300-token answer: 290 + 1,200 bytes) = 21,585 bytes -> 6 read units.
+    # The turn's transaction (2 write units per KB): the message 2, the answer (1,490 bytes) 4, the summary 2, and its index
+    # entry moved (delete + put, not transactional) 2 = 10.
+    # Metering: the reservation and the settle each update 2 usage rows (445 bytes): 2 x (2 + 1 index write) = 6 -> 12;
+    # the budget overrides, one key eventually consistent: 0.5 read unit.
+    assert chat.items["DynamoDB"] == pytest.approx((6 + 0.5) * RRU + (10 + 12) * WRU)
+    assert "1 Query (6 RRU) + the turn's transaction (10 WRU)" in chat.assumptions
+
+
+def test_given_the_config_then_rag_and_images_carry_their_metering_writes():
+    uses = {u.name: u for u in per_use(_config())}
+    # RAG: reservation, its extension once passages are found, and the settle: 3 x 6 write units; images: 2 x 6.
+    assert uses["RAG query"].items["metering"] == pytest.approx(0.5 * RRU + 18 * WRU)
+    assert uses["image"].items["metering"] == pytest.approx(0.5 * RRU + 12 * WRU)
+
+
+def test_given_the_config_then_metering_per_thousand_turns_is_its_writes_reads_and_lambda_time():
+    meter = next(u for u in per_use(_config()) if u.name == "metering per 1,000 turns")
+    assert meter.items["DynamoDB writes"] == pytest.approx(12_000 * WRU)  # $0.0075
+    assert meter.items["DynamoDB reads"] == pytest.approx(500 * RRU)
+    assert meter.items["Lambda"] == pytest.approx(1000 * 0.5 * (0.003 + 0.010) * 0.0000133334)  # 512 MB, 3 + 10 ms
+    assert meter.total == pytest.approx(0.00765, abs=0.000005)
+
+
+def test_given_a_daily_ceiling_then_metering_also_writes_and_reads_the_deployments_day():
+    meter = next(u for u in per_use(_config(daily_ceiling_usd=50)) if u.name == "metering per 1,000 turns")
+    # The deployment's day row (under 1 KB, not indexed): 2 more write units per transaction; a GetItem after the settle.
+    assert meter.items["DynamoDB writes"] == pytest.approx(16_000 * WRU)
+    assert meter.items["DynamoDB reads"] == pytest.approx(1_000 * RRU)
+    assert "daily ceiling row included" in meter.assumptions
+
+
 def test_given_a_template_then_the_report_names_idle_total_and_opensearch_comparison():
     text = "\n".join(report(_template(("Board", "AWS::CloudWatch::Dashboard", {}), ("Table", "AWS::DynamoDB::GlobalTable", {})), _config()))
     assert "idle total: $3.00/month" in text
     assert "$175.20/month" in text
+    assert "metering per 1,000 turns $0.00765" in text
 
 
 def test_given_cli_context_pairs_then_cost_reads_the_same_configuration_as_the_synth():

@@ -13,8 +13,9 @@ from image import handler as image
 from infra.routes import ROUTES
 from rag import handler as rag
 from tests.events import FakeContext, rest_event
+from usage import handler as usage
 
-HANDLERS = {"chat": chat.handler, "rag": rag.handler, "image": image.handler, "customize": customize.handler}
+HANDLERS = {"chat": chat.handler, "rag": rag.handler, "image": image.handler, "customize": customize.handler, "usage": usage.handler}
 
 
 class _NoRegistrations:
@@ -57,6 +58,7 @@ def test_given_every_route_when_called_without_a_verified_caller_then_401_from_t
     """API Gateway's authorizer is the first line; each handler still refuses a request with no claims
     (the streaming apps: tests/unit/test_stream_apps.py)."""
     path = route.path.replace("{id}", "c" * 24).replace("{key+}", "handbook.pdf")
+    path = path.replace("{sub}", "0b0c3e4a-1111-4222-8333-444455556666").replace("{name}", "users")
     event = rest_event(route.method, path, resource=route.path, body=_valid_body(route.path))
     event["requestContext"]["authorizer"] = {}
     response = HANDLERS[route.function](event, FakeContext(route.function))
@@ -71,6 +73,8 @@ def _valid_body(path: str) -> dict | None:
         "/documents": {"filename": "a.txt", "content_type": "text/plain", "size": 1},
         "/images": {"prompt": "a cat"},
         "/images/verify": {"image": "aGk="},
+        "/admin/budgets/users/{sub}": {"unlimited": True},
+        "/admin/budgets/groups/{name}": {"tokens_per_day": 1000},
     }
     return bodies.get(path)
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 LAMBDAS = Path(__file__).resolve().parents[2] / "lambdas"
-FEATURES = ("chat", "rag", "image")
+FEATURES = ("chat", "rag", "image", "usage")
 
 
 def _imported_packages(path: Path) -> set[str]:

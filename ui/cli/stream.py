@@ -2,8 +2,9 @@
 notes and the summary line on stderr, so stdout holds the answer alone. `--json`: one JSON object per event on
 stdout, as it arrives. Ctrl-C asks the API to stop the answer (it is then stored as interrupted).
 
-Exit codes: 0 the answer ended with `done`; 1 the API refused the request, sent an `error` event, or the stream
-broke off; 130 stopped with Ctrl-C; 141 stdout closed by its reader (both ask the API to stop the answer).
+Exit codes (ui/cli/exits.py): 0 the answer ended with `done`; 5 the guardrail blocked it (its message is the
+answer shown); a refusal before the stream or an `error` event: the class of its status or code (1, 3, 6, 7);
+4 the stream broke off; 130 stopped with Ctrl-C; 141 stdout closed by its reader (both ask the API to stop).
 """
 
 from __future__ import annotations
@@ -12,11 +13,11 @@ import json
 from typing import Any, TextIO
 
 from ui import streamed, views
+from ui.cli.exits import BROKEN_PIPE, INTERRUPTED, OK, CliError, api_line, exit_for, from_api, guardrail_block
 from ui.client import ApiError, Client
 from ui.streamed import Reply
 
-INTERRUPTED_EXIT = 130  # 128 + SIGINT, as a shell reports Ctrl-C
-BROKEN_PIPE_EXIT = 141  # 128 + SIGPIPE
+MASKED = "가드레일이 민감한 정보를 가렸습니다 / The guardrail masked sensitive data in this turn."
 
 
 def stream_answer(client: Client, path: str, body: dict[str, Any], out: TextIO, err: TextIO, *, as_json: bool = False) -> int:
@@ -44,16 +45,29 @@ def stream_answer(client: Client, path: str, body: dict[str, Any], out: TextIO, 
         return _stopped(client, reply, out, err)
     except BrokenPipeError:  # the reader went away (`genai chat … | head`): stop paying for the rest
         _stop(client, reply, err)
-        return BROKEN_PIPE_EXIT
+        return BROKEN_PIPE
     except ApiError as failure:
         if printed:
             out.write("\n")
-        text = json.dumps(failure.body, ensure_ascii=False) if as_json else streamed.error_text(failure.body, failure.status or None)
-        print(text, file=err)
-        return 1
+        return _failed(from_api(failure), err, as_json)
     if not as_json:
         _finish(reply, printed, out, err)
-    return 1 if reply.error else 0
+    if reply.error:
+        code = str(reply.error.get("error", {}).get("code", ""))
+        return _failed(CliError(exit_for(0, code), api_line(reply.error), reply.error), err, as_json, shown=not as_json)
+    blocked = guardrail_block(reply.guardrail)
+    if blocked:
+        return _failed(blocked, err, as_json, shown=not as_json)
+    return OK
+
+
+def _failed(failure: CliError, err: TextIO, as_json: bool, *, shown: bool = False) -> int:
+    """The failure's line (or JSON with --json) on stderr, unless _finish has already said it; its exit code."""
+    if as_json:
+        print(json.dumps(failure.as_json(), ensure_ascii=False), file=err, flush=True)
+    elif not shown:
+        print(failure.line, file=err, flush=True)
+    return failure.code
 
 
 def _finish(reply: Reply, printed: str, out: TextIO, err: TextIO) -> None:
@@ -63,11 +77,13 @@ def _finish(reply: Reply, printed: str, out: TextIO, err: TextIO) -> None:
         url = citation.get("url")
         out.write(f"{views.citation_label(citation)}{'  ' + url if url else ''}\n")
     out.flush()
-    note = views.guardrail_note(reply.guardrail)
-    if note:
-        print(note[1], file=err)
+    blocked = guardrail_block(reply.guardrail)
+    if blocked:  # its message is the answer on stdout: here one line that says what happened, never a policy id
+        print("가드레일이 차단했습니다 / Blocked by the guardrail.", file=err)
+    elif reply.guardrail and reply.guardrail.get("intervened"):
+        print(MASKED, file=err)
     if reply.error:
-        print(streamed.error_text(reply.error), file=err)
+        print(api_line(reply.error), file=err)
         return
     print(_summary(reply), file=err)
 
@@ -98,4 +114,4 @@ def _stopped(client: Client, reply: Reply, out: TextIO, err: TextIO) -> int:
     print(streamed.INTERRUPTED, file=err)
     if reply.conversation_id:
         print(f"conversation {reply.conversation_id}", file=err)
-    return INTERRUPTED_EXIT
+    return INTERRUPTED

@@ -1,0 +1,65 @@
+"""`genai images PROMPT [--out DIR]`: generate pictures (POST /images) and, with `--out`, save them into DIR.
+
+The API has no route that lists a caller's earlier pictures (docs/api.md#post-images: "No route lists or deletes
+images"), so `--out` saves the pictures this call made, downloaded from their presigned URLs (valid 900 s)."""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import urllib.error
+import urllib.request
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from ui.cli.context import Context, text_input, usage
+from ui.cli.exits import OK, guardrail_block, unreachable
+from ui.client import ApiError
+
+
+def add(commands: Any, common: argparse.ArgumentParser) -> None:
+    images = commands.add_parser("images", parents=[common], help="generate an image; --out DIR saves it")
+    images.add_argument("prompt", nargs="?", help="the prompt; `-` or left out with a pipe: stdin")
+    images.add_argument("--file", type=Path, help="read the prompt from FILE (UTF-8)")
+    images.add_argument("--ratio")
+    images.add_argument("--seed", type=int)
+    images.add_argument("--model")
+    images.add_argument("--out", type=Path, help="save the pictures into this directory (made if missing)")
+    images.set_defaults(handler=run)
+
+
+def _download(url: str, target: Path) -> None:
+    try:
+        with urllib.request.urlopen(url, timeout=60) as response:
+            target.write_bytes(response.read())
+    except urllib.error.HTTPError as err:
+        raise ApiError(err.code, {"error": {"code": "download_failed", "message": f"the picture's URL answered {err.code}"}}) from None
+    except (urllib.error.URLError, http.client.HTTPException, OSError) as err:
+        raise unreachable("S3", url.split("?", 1)[0], err) from None
+
+
+def run(ctx: Context) -> int:
+    args = ctx.args
+    if args.out is not None and args.out.exists() and not args.out.is_dir():
+        raise usage(f"폴더가 아닙니다 / --out {args.out} is not a directory.")
+    prompt = text_input(args.prompt, args.file, "prompt")
+    wanted = {"prompt": prompt, "aspect_ratio": args.ratio, "seed": args.seed, "model_id": args.model}
+    body = {k: v for k, v in wanted.items() if v is not None}
+    answer: dict[str, Any] = ctx.client().call("POST", "images", body)
+    lines = []
+    for picture in answer.get("images", []):
+        where = picture["url"]
+        if args.out is not None:
+            args.out.mkdir(parents=True, exist_ok=True)
+            target = args.out / PurePosixPath(picture["key"]).name
+            _download(picture["url"], target)
+            picture["saved"] = where = str(target)
+        lines.append(f"{where}  ({picture.get('width')}×{picture.get('height')}, seed {picture.get('seed')})")
+    if answer.get("translated"):
+        ctx.output.note(f"영어로 옮긴 프롬프트 / Prompt sent in English: {answer.get('prompt')}")
+    ctx.output.result(answer, lines)
+    blocked = guardrail_block(answer.get("guardrail"))
+    if blocked:
+        ctx.output.failure(blocked)
+        return blocked.code
+    return OK
