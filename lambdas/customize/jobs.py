@@ -6,8 +6,9 @@ training prefix and output under the output prefix (`output/<job name>/`). Bedro
 to `<output>/model-customization-job-<id>/training_artifacts/step_wise_training_metrics.csv` and, with a validation
 set, `validation_artifacts/post_fine_tuning_validation/validation/validation_metrics.csv`
 (https://docs.aws.amazon.com/bedrock/latest/userguide/model-customization-analyze.html); the status answer reads
-them once they exist. Metering (issue 14): a job is billed for the tokens trained (dataset tokens x epochs) when it
-completes; the place to record that usage is `job()` seeing a Completed status for the first time.
+them once they exist. Metering (issue 14): jobs are not metered (docs/customization.md#costs says why); a job is billed
+for the tokens trained (dataset tokens x epochs) as it runs, and the place to record that usage would be `job()` seeing
+a Completed status for the first time.
 """
 
 from __future__ import annotations

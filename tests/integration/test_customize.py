@@ -7,13 +7,15 @@ control plane and moto's S3 and DynamoDB; the chat function answers through a de
 from __future__ import annotations
 
 import json
+import uuid
 from collections.abc import Iterator
 
 import pytest
 
 from tests.integration.customize_helpers import NOVA_MICRO, SAMPLE, dataset, east_stack, job_status, jsonl, record, sim_settings, until
-from tests.integration.live import Stack, request, sign_in
+from tests.integration.live import Stack, create_user, request, sign_in
 from tests.integration.streams import post_stream
+from tests.integration.usage_rows import sub_of
 
 
 @pytest.fixture(scope="module")
@@ -155,6 +157,7 @@ def test_given_the_sample_when_trained_deployed_and_registered_then_users_chat_w
     streamed = post_stream(east["ApiUrl"], "chat/stream", user, {"message": "스트림으로도 답해 주세요", "model_id": arn})
     assert streamed.of("done") == [{"stored": "complete"}]
     assert streamed.text().startswith("[offline custom model bedrockgenai-tone] You said: «스트림으로도 답해 주세요»")
+    _metered_and_budgeted(east, admin, user, arn, [answer["usage"], *streamed.of("usage")])
     status, bad, _ = request(east, "POST", "chat", user, {"message": "안녕", "model_id": arn, "params": {"top_k": 200}})
     assert status == 400
     assert bad["error"]["details"][0] == {"field": "params.top_k", "message": "must be between 1 and 128 for 하늘빛 상담원"}
@@ -176,6 +179,23 @@ def test_given_the_sample_when_trained_deployed_and_registered_then_users_chat_w
     assert status == 200
     assert "$1.95 a month" in deleted["note"]
     assert request(east, "GET", "customize/models", admin)[1]["models"] == []
+
+
+def _metered_and_budgeted(east: Stack, admin: str, user: str, arn: str, usages: list[dict]) -> None:
+    """A custom model's turns are metered at the catalog's inference price of its base model (Nova Micro: $0.035 /
+    $0.14 per 1M tokens in / out, copied into the registration), and a budget refuses them like any model's."""
+    status, mine, _ = request(east, "GET", "usage", user)
+    assert status == 200
+    (row,) = [m for m in mine["day"]["models"] if m["model_id"] == arn]
+    tokens_in, tokens_out = sum(u["input_tokens"] for u in usages), sum(u["output_tokens"] for u in usages)
+    assert (row["input_tokens"], row["output_tokens"]) == (tokens_in, tokens_out)
+    priced = tokens_in * 0.035 + tokens_out * 0.14  # micro-USD: tokens x USD per 1M tokens
+    assert priced > 0
+    assert priced <= row["cost_micro_usd"] <= priced + len(usages)  # each call rounded up to the micro-dollar
+    capped = create_user(east, f"{uuid.uuid4().hex[:10]}@example.com", "Custom-Budget-Pass-1!")
+    assert request(east, "PUT", f"admin/budgets/users/{sub_of(capped)}", admin, {"tokens_per_day": 10})[0] == 200
+    status, refused, _ = request(east, "POST", "chat", capped, {"message": "안녕하세요", "model_id": arn})
+    assert (status, refused["error"]["code"], refused["error"]["details"]["budget"]) == (429, "budget_exceeded", "tokens_per_day")
 
 
 def test_given_a_user_outside_the_admin_group_then_every_customize_route_is_403(east, user):
