@@ -292,11 +292,13 @@ class Functions(_Model):
     # bound by the 29 s rule below, only by Lambda's 900 s maximum (FunctionSizing).
     chat_stream: FunctionSizing = FunctionSizing(memory_mb=512, timeout_seconds=900)
     rag_stream: FunctionSizing = FunctionSizing(memory_mb=1024, timeout_seconds=900)
+    # Model customization (issue 15): dataset checks and Bedrock control-plane calls behind the 29 s API.
+    customize: FunctionSizing = FunctionSizing(memory_mb=512, timeout_seconds=29)
     usage: FunctionSizing = FunctionSizing(memory_mb=512, timeout_seconds=29)  # GET /usage, /admin/usage, budgets
 
     @model_validator(mode="after")
     def _api_functions_fit_gateway(self) -> Functions:
-        for name in ("chat", "rag", "image", "usage"):
+        for name in ("chat", "rag", "image", "customize", "usage"):
             if getattr(self, name).timeout_seconds > 29:
                 raise ValueError(f"{name}.timeout_seconds must be <= 29: API Gateway ends the request at 29 s")
         return self

@@ -9,6 +9,12 @@ ENV_DATA_SOURCE_ID = "DATA_SOURCE_ID"
 ENV_GUARDRAIL_ID = "GUARDRAIL_ID"
 ENV_GUARDRAIL_VERSION = "GUARDRAIL_VERSION"
 ENV_ADMIN_GROUP = "ADMIN_GROUP"
+ENV_CUSTOMIZATION_BUCKET = "CUSTOMIZATION_BUCKET"
+ENV_CUSTOMIZATION_ROLE_ARN = "CUSTOMIZATION_ROLE_ARN"
+ENV_CUSTOMIZATION_STACK_TAG = "CUSTOMIZATION_STACK_TAG"
+# The tag on every customization job, custom model and deployment the stack makes; the IAM grants require it
+# (lambdas/customize/aws.py TAG_KEY).
+CUSTOMIZATION_TAG_KEY = "genai:stack"
 ENV_USAGE_TABLE = "USAGE_TABLE"
 ENV_USER_POOL_ID = "USER_POOL_ID"
 
@@ -37,6 +43,7 @@ TABLE_GSI_USER = "by_user_updated"
 TABLE_GSI_PK = "gsi1pk"
 TABLE_GSI_SK = "gsi1sk"
 TABLE_TTL_ATTRIBUTE = "expires_at"
+REGISTRY_PARTITION = "REGISTRY#custom-models"  # registered custom models (lambdas/common/custom_models.py PARTITION)
 
 # Usage table (issue 14): see infra/constructs/usage.py.
 USAGE_GSI_PERIOD = "by_period"

@@ -229,6 +229,32 @@ def report(template: dict[str, Any], config: Any) -> list[str]:
     ratio = f": {ocu / total:.0f}x" if total > 0 else ""
     out.append(f"  at least 0.5 + 0.5 OCU x ${OCU_HOUR}/OCU-hour x {HOURS_PER_MONTH} h = ${ocu:.2f}/month before any query; "
                f"this stack idles at ${total:.2f}/month{ratio}")  # fmt: skip
+    return out + customization_lines(getattr(config, "region", None) or "us-west-2")
+
+
+def customization_lines(region: str) -> list[str]:
+    """(d) What model customization leaves billing once a job has run: a kept custom model's storage per month, and
+    a deployment (on-demand: nothing while idle, per token; Provisioned Throughput: per hour, never bought here).
+    Prices from infra/catalog/customizable.json, each with its source ([second-hand] where AWS's tables were not read)."""
+    from infra.catalog import customizable
+
+    def usd(value: float | None, unit: str) -> str:
+        return "not in the catalog" if value is None else f"${value:g}{unit}"
+
+    out = [f"(d) model customization in {region} (nothing exists until an admin starts a job; catalog prices, "
+           f"verified {customizable.catalog()['verified_on']})"]  # fmt: skip
+    models = customizable.customizable_in(region)
+    if not models:
+        out.append("  no base model can be fine-tuned here: nothing to bill")
+    for model in models:
+        prices, on_demand = model["prices"], model["on_demand"]
+        out.append(f"  {model['name']:<30} kept custom model: storage {usd(prices['storage_per_month'], '/month')}")
+        if on_demand and region in on_demand["regions"]:
+            per_token = f"{usd(prices['input_per_million'], '')} in / {usd(prices['output_per_million'], '')} out per 1M tokens"
+            out.append(f"  {'':<30} on-demand deployment: $0.00 while idle; {per_token}")
+        else:
+            out.append(f"  {'':<30} no on-demand deployment here: Provisioned Throughput only, "
+                       f"{usd(prices['provisioned_throughput_per_hour'], '/hour')} (never bought by this product)")  # fmt: skip
     return out
 
 

@@ -18,6 +18,7 @@ from infra.catalog import (
     ImageModelInfo,
     ResolvedModel,
     current_models,
+    customizable,
     embedding_model,
     legacy_warning,
     resolve_chat_model,
@@ -218,6 +219,8 @@ def runtime_config(deployment: Deployment) -> dict[str, Any]:
         },
         # ConverseStream's guardrailConfig.streamProcessingMode (config guardrail.stream_processing_mode).
         "guardrail_stream_mode": config.guardrail.stream_processing_mode,
+        # The customization catalog (infra/catalog/customizable.json) and the Region it runs in: the customize function.
+        "customization": customizable.runtime_entry(deployment.region),
         "guardrail": {
             "blocked_input_message": config.guardrail.blocked_input_message,
             "blocked_output_message": config.guardrail.blocked_output_message,

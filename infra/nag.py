@@ -11,6 +11,7 @@ from aws_cdk import Acknowledgment, CfnElement, Stack, Validations
 from aws_cdk import aws_iam as iam
 from constructs import IConstruct
 
+from infra.nag_customization import LIST_ACTIONS, acknowledge_customization
 from infra.nag_serverless import acknowledge_serverless_findings
 
 XRAY = (
@@ -49,7 +50,7 @@ def acknowledge_findings(stack: Stack) -> None:
 
     for name, function in functions.functions.items():
         _ack(function, "L1", PYTHON_313)
-        _ack(_default_policy(functions.roles[name]), "IAM5[Resource::*]", XRAY)
+        _ack(_default_policy(functions.roles[name]), "IAM5[Resource::*]", XRAY + (f" {LIST_ACTIONS}" if name == "customize" else ""))
 
     deployment = stack.deployment
     translation = [deployment.translation_model] if deployment.translation_model else []
@@ -110,4 +111,5 @@ def acknowledge_findings(stack: Stack) -> None:
         "The Cognito Plus feature plan (threat protection) is billed per monthly active user; the product keeps "
         "to the pay-per-use Essentials plan with strong passwords, optional TOTP MFA and no self sign-up by default.",
     )
+    acknowledge_customization(stack, functions.roles["customize"], [functions.roles["chat"], functions.roles["chat_stream"]])
     acknowledge_serverless_findings(stack)

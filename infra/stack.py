@@ -13,6 +13,7 @@ from infra.constructs.api import Api
 from infra.constructs.auth import Auth
 from infra.constructs.buckets import access_logs_bucket, grant_prefix, secure_bucket
 from infra.constructs.conversations import ConversationTable
+from infra.constructs.customization import Customization
 from infra.constructs.functions import Functions, FunctionSpec
 from infra.constructs.guardrail import Guardrail
 from infra.constructs.ingestion import Ingestion
@@ -171,6 +172,19 @@ class GenAiStack(Stack):
                 **guardrail_env,
             },
         )  # fmt: skip
+        self.customization = Customization(self, "Customization", stack_tag=self.stack_name, region=deployment.region,
+                                           removal_policy=self.removal_policy, access_logs=self.access_logs)  # fmt: skip
+        customize = add(
+            FunctionSpec("customize", "customize.handler.handler", specs.customize, ("core",),
+                         "Model customization (admin): datasets, jobs, deployments, chat model registrations."),
+            {
+                names.ENV_TABLE_NAME: table.table_name,
+                names.ENV_ADMIN_GROUP: names.ADMIN_GROUP,
+                names.ENV_CUSTOMIZATION_BUCKET: self.customization.bucket.bucket_name,
+                names.ENV_CUSTOMIZATION_ROLE_ARN: self.customization.role.role_arn,
+                names.ENV_CUSTOMIZATION_STACK_TAG: self.stack_name,
+            },
+        )  # fmt: skip
         usage = add(
             FunctionSpec("usage", "usage.handler.handler", specs.usage, ("core",), "Usage per user and budgets (GET /usage, /admin)."),
             {
@@ -223,6 +237,13 @@ class GenAiStack(Stack):
         kb.grant_retrieve(rag_stream)
         grant_prefix(kb.documents_bucket, rag_stream, kb.prefix, ["s3:GetObject"])
         self.conversations.grant(rag_stream, "dynamodb:Query", "dynamodb:GetItem", index=False)
+        # customize: the training bucket's prefixes, PassRole for the service role, this stack's customization resources,
+        # and the registry partition of the conversation table only (dynamodb:LeadingKeys).
+        self.customization.grant_manage(customize)
+        self.conversations.grant_registry(customize)
+        # chat, chat_stream: registered custom models (this stack's tagged deployments) beside the configured models.
+        self.customization.grant_invoke_deployments(chat)
+        self.customization.grant_invoke_deployments(chat_stream)
         # usage: read the table (a user's rows, a period's rows by index, budget overrides, the deployment's day); write
         # budget overrides only (dynamodb:LeadingKeys = BUDGET); list the pool's users to name them for admins.
         self.usage.grant(usage, "dynamodb:Query", index=True)

@@ -22,9 +22,9 @@ ROOT = Path(__file__).resolve().parent.parent
 ERROR_STATUSES = {
     "400": "Invalid request (validation_error names each bad field)",
     "401": "No or invalid Cognito ID token",
-    "403": "Not allowed (e.g. documents and /admin routes need the admin group)",
+    "403": "Not allowed (documents, /customize and /admin routes need the admin group)",
     "404": "Not found (another user's items answer exactly like missing ones; no such budget override)",
-    "409": "Conflict (an ingestion job is running)",
+    "409": "Conflict (an ingestion job is running; a custom model not ready, still deployed, or Provisioned Throughput only)",
     "413": "Body or document over the limit",
     "414": "URL longer than the gateway accepts",
     "429": "Throttled, or over a budget (budget_exceeded); see Retry-After",
@@ -111,12 +111,13 @@ def build_spec(version: str = "1.0.0") -> dict[str, Any]:
         for name in required_variables(model):
             os.environ.setdefault(name, "openapi-placeholder")
     from chat.handler import app as chat
+    from customize.handler import app as customize
     from image.handler import app as image
     from rag.handler import app as rag
     from usage.handler import app as usage
 
     spec: dict[str, Any] = {}
-    for app in (chat, rag, image, usage):
+    for app in (chat, rag, image, customize, usage):
         part = json.loads(app.get_openapi_json_schema(title="Bedrock GenAI Stack API", version=version))
         if not spec:
             spec = part
@@ -155,7 +156,8 @@ def build_spec(version: str = "1.0.0") -> dict[str, Any]:
     }
     spec["security"] = [{"CognitoIdToken": []}]
     spec["info"]["description"] = (
-        "Chat, RAG and image generation on Amazon Bedrock, behind Cognito, with usage and budgets. Errors share one shape."
+        "Chat, RAG, image generation and (admins) model customization on Amazon Bedrock, behind Cognito, with usage and budgets. "
+        "Errors share one shape."
     )
     return spec
 

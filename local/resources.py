@@ -35,6 +35,15 @@ def render_runtime_config(path: Path) -> Path:
     return path
 
 
+def forget_registrations(client: Any, table: str) -> None:
+    """Remove registered custom models (lambdas/common/custom_models.py) the saved table brought back: the offline
+    Bedrock keeps its deployments in memory, so after a restart they no longer exist."""
+    key = {":pk": {"S": names.REGISTRY_PARTITION}}
+    items = client.query(TableName=table, KeyConditionExpression="pk = :pk", ExpressionAttributeValues=key).get("Items", [])
+    for item in items:
+        client.delete_item(TableName=table, Key={"pk": item["pk"], "sk": item["sk"]})
+
+
 def create_conversation_table(client: Any, name: str) -> None:
     """The table as infra/constructs/conversations.py defines it."""
     string = "S"

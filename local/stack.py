@@ -29,7 +29,10 @@ REGION = "us-west-2"
 DEMO_PASSWORD = "Local-Demo-Pass-1!"  # local only: the pool lives in this process's memory, on loopback
 USERS = {"admin@example.com": True, "user@example.com": False}  # e-mail -> in the admin group
 DISPLAY_NAMES = {"admin@example.com": "관리자", "user@example.com": "김민준"}  # the `name` attribute admins see in usage
-NAMES = {"table": "conversations", "usage": "usage", "documents": "documents", "images": "images", "kb": "LOCALKB001", "ds": "LOCALDS001"}
+NAMES = {"table": "conversations", "usage": "usage", "documents": "documents", "images": "images", "kb": "LOCALKB001", "ds": "LOCALDS001",
+         "customization": "customization"}  # fmt: skip
+# The customization service role the offline Bedrock is handed (it checks the ARN's shape; no IAM offline).
+LOCAL_CUSTOMIZATION_ROLE = "arn:aws:iam::123456789012:role/local-customization"
 
 
 @dataclass
@@ -86,6 +89,7 @@ def _bedrock_settings(mode: str, sim: Any) -> dict[str, str]:
     if mode == "local" and sim is not None:
         endpoint = sim.endpoint_url
         return {"AWS_ENDPOINT_URL_BEDROCK_RUNTIME": endpoint, "AWS_ENDPOINT_URL_BEDROCK_AGENT": endpoint,
+                "AWS_ENDPOINT_URL_BEDROCK": endpoint,
                 "AWS_ENDPOINT_URL_BEDROCK_AGENT_RUNTIME": endpoint, "KNOWLEDGE_BASE_ID": NAMES["kb"], "DATA_SOURCE_ID": NAMES["ds"],
                 "GUARDRAIL_ID": sim.guardrail_id, "GUARDRAIL_VERSION": sim.guardrail_version}  # fmt: skip
     if mode != "aws":
@@ -136,11 +140,13 @@ def start(
         os.environ.update(AWS_ACCESS_KEY_ID="local", AWS_SECRET_ACCESS_KEY="local", AWS_EC2_METADATA_DISABLED="true")
         os.environ.pop("AWS_PROFILE", None)
         os.environ.pop("AWS_SESSION_TOKEN", None)
-    region = REGION if bedrock == "local" else (config.region or REGION)
+    region = config.region or REGION  # `make dev CONFIG=...` may name another Region (e.g. us-east-1 for Nova customization)
     os.environ.update(
         AWS_REGION=region, AWS_DEFAULT_REGION=region,
         AWS_ENDPOINT_URL_DYNAMODB=aws, AWS_ENDPOINT_URL_S3=aws, AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER=aws,
         TABLE_NAME=NAMES["table"], USAGE_TABLE=NAMES["usage"], DOCUMENTS_BUCKET=NAMES["documents"], IMAGES_BUCKET=NAMES["images"],
+        CUSTOMIZATION_BUCKET=NAMES["customization"], CUSTOMIZATION_ROLE_ARN=LOCAL_CUSTOMIZATION_ROLE,
+        CUSTOMIZATION_STACK_TAG=config.stack_name,
         ADMIN_GROUP="admin", POWERTOOLS_SERVICE_NAME="local",
         POWERTOOLS_METRICS_NAMESPACE="BedrockGenAiLocal", POWERTOOLS_TRACE_DISABLED="true",
         RUNTIME_CONFIG_PATH=str(render_runtime_config(state / "runtime_config.json")),
@@ -148,7 +154,7 @@ def start(
     )  # fmt: skip
     import boto3
 
-    from local.resources import create_conversation_table, create_usage_table
+    from local.resources import create_conversation_table, create_usage_table, forget_registrations
     from local.snapshot import Snapshot
 
     _stable_ids(state / "data")  # first, before anything else asks moto for an id
@@ -157,8 +163,9 @@ def start(
     create_conversation_table(boto3.client("dynamodb"), NAMES["table"])
     create_usage_table(boto3.client("dynamodb"), NAMES["usage"])
     s3 = boto3.client("s3")
-    for bucket in (NAMES["documents"], NAMES["images"]):
-        s3.create_bucket(Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": region})
+    for bucket in (NAMES["documents"], NAMES["images"], NAMES["customization"]):
+        # S3 refuses a LocationConstraint of us-east-1 (the default Region): none is sent there.
+        s3.create_bucket(Bucket=bucket, **({} if region == "us-east-1" else {"CreateBucketConfiguration": {"LocationConstraint": region}}))
     tables, buckets = (NAMES["table"], NAMES["usage"]), (NAMES["documents"], NAMES["images"])
     items = functools.partial(moto.table_items, region=region)  # from moto's memory: a Scan of a big table is slow
     snapshot = Snapshot(state / "data", boto3.client("dynamodb"), s3, tables, buckets, items)
@@ -173,10 +180,16 @@ def start(
         # The offline knowledge base keeps its index in memory: index what the bucket holds now.
         description = "seed corpus" if restored is None else "documents saved by an earlier run"
         boto3.client("bedrock-agent").start_ingestion_job(knowledgeBaseId=NAMES["kb"], dataSourceId=NAMES["ds"], description=description)
+    if sim is not None:
+        # Offline customization: jobs read their data from and write metrics to moto's S3; how long a job runs.
+        sim.customization.s3 = s3
+        sim.customization.job_seconds = float(os.environ.get("LOCAL_CUSTOMIZATION_JOB_SECONDS", "10"))
+        forget_registrations(boto3.client("dynamodb"), NAMES["table"])  # the offline deployments are not kept across starts
     snapshot.save()
     snapshot.start()
 
     from chat import handler as chat
+    from customize import handler as customize
     from image import handler as image
     from local.events import DocumentEvents
     from local.gateway import LocalGateway, TokenVerifier, lambda_context
@@ -187,12 +200,12 @@ def start(
 
     verifier = TokenVerifier(jwks_url=f"{aws}/{pool}/.well-known/jwks.json",
                              issuer=f"https://cognito-idp.{region}.amazonaws.com/{pool}", client_id=client_id)  # fmt: skip
-    timeouts = {name: getattr(config.functions, name).timeout_seconds for name in ("chat", "rag", "image", "ingest", "usage")}
+    timeouts = {name: getattr(config.functions, name).timeout_seconds for name in ("chat", "rag", "image", "ingest", "customize", "usage")}
     for name in APPS:  # a streaming function's timeout (functions.chat_stream / rag_stream), up to Lambda's 900 s
         sizing = getattr(config.functions, name, None)
         timeouts[name] = sizing.timeout_seconds if sizing is not None else 900
     streams = start_apps()  # with this process's environment: the same endpoints, table, buckets and configuration
-    handlers = {"chat": chat.handler, "rag": rag.handler, "image": image.handler, "usage": usage.handler}
+    handlers = {"chat": chat.handler, "rag": rag.handler, "image": image.handler, "customize": customize.handler, "usage": usage.handler}
     try:
         with ports.claimed(ports.API, api_port):
             gateway = LocalGateway(
@@ -217,6 +230,7 @@ def start(
         "ApiUrl": gateway.url, "UserPoolId": pool, "UserPoolClientId": client_id, "Region": region,
         "CognitoEndpoint": aws, "BedrockEndpoint": sim.endpoint_url if sim is not None else f"aws ({region})",
         "DocumentsBucketName": NAMES["documents"], "ImagesBucketName": NAMES["images"], "UsageTableName": NAMES["usage"],
+        "CustomizationBucketName": NAMES["customization"],
         "KnowledgeBaseId": os.environ["KNOWLEDGE_BASE_ID"], "DataSourceId": os.environ["DATA_SOURCE_ID"],
         "DemoUsers": [{"username": email, "password": DEMO_PASSWORD, "admin": admin} for email, admin in USERS.items()],
         "StateDir": str(state / "data"), "Restored": restored,

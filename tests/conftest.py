@@ -20,6 +20,9 @@ FUNCTION_ENVIRONMENT = {
     "GUARDRAIL_ID": "localguardrail",
     "GUARDRAIL_VERSION": "1",
     "ADMIN_GROUP": "admin",
+    "CUSTOMIZATION_BUCKET": "customization-test",
+    "CUSTOMIZATION_ROLE_ARN": "arn:aws:iam::123456789012:role/customization-test",
+    "CUSTOMIZATION_STACK_TAG": "GenAiTest",
 }
 
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
-Family = Literal["anthropic", "nova", "stability", "amazon-image", "titan-embed", "cohere-embed"]
+Family = Literal["anthropic", "nova", "meta", "stability", "amazon-image", "titan-embed", "cohere-embed"]
 Status = Literal["ACTIVE", "LEGACY", "END_OF_LIFE"]
 Effort = Literal["low", "medium", "high", "xhigh", "max"]
 Profiles = dict[str, dict[str, tuple[str, ...]]]  # prefix -> {source region -> destination regions}

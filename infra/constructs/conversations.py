@@ -8,6 +8,8 @@ Query(pk, sk >= "MSG#", descending, Limit=2N+1) reads the summary and the latest
 Query(GSI, descending) lists a user's conversations newest first (lambdas/common/conversations.py).
 Every item carries `expires_at` (epoch seconds) for TTL. The user's sub is part of every key,
 so a user can never address another user's conversation.
+A third kind, registered custom models (lambdas/common/custom_models.py), has a partition of its own:
+  registration  pk = REGISTRY#custom-models  sk = <deployment ARN>   (no TTL, not in the user index)
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_iam as iam
 from constructs import Construct
 
-from infra.constants import TABLE_GSI_PK, TABLE_GSI_SK, TABLE_GSI_USER, TABLE_PK, TABLE_SK, TABLE_TTL_ATTRIBUTE
+from infra.constants import REGISTRY_PARTITION, TABLE_GSI_PK, TABLE_GSI_SK, TABLE_GSI_USER, TABLE_PK, TABLE_SK, TABLE_TTL_ATTRIBUTE
 
 
 class ConversationTable(Construct):
@@ -51,3 +53,14 @@ class ConversationTable(Construct):
         if index:
             resource_arns.append(f"{self.table.table_arn}/index/{TABLE_GSI_USER}")
         iam.Grant.add_to_principal(grantee=grantee, actions=list(actions), resource_arns=resource_arns)
+
+    def grant_registry(self, grantee: iam.IGrantable) -> None:
+        """Read and write the registry partition only: every key it names must lead with that partition
+        (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/specifying-conditions.html, dynamodb:LeadingKeys)."""
+        grantee.grant_principal.add_to_principal_policy(
+            iam.PolicyStatement(
+                actions=["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem", "dynamodb:Query"],
+                resources=[self.table.table_arn],
+                conditions={"ForAllValues:StringEquals": {"dynamodb:LeadingKeys": [REGISTRY_PARTITION]}},
+            )
+        )

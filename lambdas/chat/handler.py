@@ -18,6 +18,7 @@ from common.auth import caller_from
 from common.bedrock import runtime_client
 from common.clock import Clock
 from common.conversations import ConversationStore
+from common.custom_models import ModelRegistry, custom_model_entries
 from common.observability import logger, metrics, tracer
 from common.runtime_config import runtime_config
 from common.settings import ChatSettings, load_settings
@@ -44,12 +45,18 @@ def _signals() -> StopSignals:
 
 
 @lru_cache(maxsize=1)
+def _registry() -> ModelRegistry:
+    return ModelRegistry(dynamodb_client(), env.table_name)
+
+
+@lru_cache(maxsize=1)
 def _metering() -> Metering:
     return metering(config, env.usage_table, dynamodb_client())
 
 
 def _deps() -> service.ChatDeps:
-    return service.ChatDeps(config, _store(), runtime_client("chat"), env.guardrail_id, env.guardrail_version, _metering())
+    return service.ChatDeps(config, _store(), runtime_client("chat"), env.guardrail_id, env.guardrail_version,
+                            metering=_metering(), registry=_registry())  # fmt: skip
 
 
 def _caller() -> Any:
@@ -63,7 +70,8 @@ def list_models() -> dict[str, Any]:
     read_seconds = current.bedrock_timeouts.read_seconds["chat"]
     return {
         # max_tokens_ceiling: the most a request may ask for here (the model's limit, or less within the 29 s API).
-        "chat_models": [{**m.model_dump(), "max_tokens_ceiling": m.max_tokens_ceiling(read_seconds)} for m in current.chat_models],
+        "chat_models": [{**m.model_dump(), "max_tokens_ceiling": m.max_tokens_ceiling(read_seconds)} for m in current.chat_models]
+        + custom_model_entries(_registry(), read_seconds),
         "default_chat_model": current.default_chat_model,
         "image_models": [m.listing(clock.today()) for m in current.image_models],
         "default_image_model": current.default_image_model,

@@ -21,6 +21,7 @@ from common import sse
 from common.auth import Caller
 from common.bedrock import stream_client
 from common.conversations import ConversationStore
+from common.custom_models import ModelRegistry
 from common.runtime_config import runtime_config
 from common.settings import ChatSettings, load_settings
 from common.storage import dynamodb_client
@@ -43,12 +44,18 @@ def _signals() -> StopSignals:
 
 
 @lru_cache(maxsize=1)
+def _registry() -> ModelRegistry:
+    return ModelRegistry(dynamodb_client(), env.table_name)
+
+
+@lru_cache(maxsize=1)
 def _metering() -> Metering:
     return metering(config, env.usage_table, dynamodb_client())
 
 
 def _turn(caller: Caller, request: ChatRequest, control: StreamControl) -> Iterator[Event]:
-    deps = ChatDeps(config, _store(), stream_client("chat_stream"), env.guardrail_id, env.guardrail_version, _metering())
+    deps = ChatDeps(config, _store(), stream_client("chat_stream"), env.guardrail_id, env.guardrail_version,
+                    metering=_metering(), registry=_registry())  # fmt: skip
     return run_turn(caller, request, deps, control)
 
 

@@ -27,6 +27,7 @@ from common.auth import Caller
 from common.bedrock import bedrock_errors, call_bedrock, stream_errors
 from common.catalog import chat_model
 from common.conversations import BLOCKED_MARKER, ConversationStore, Turn, new_conversation_id, title_from
+from common.custom_models import ModelRegistry, is_allowed, pick_model
 from common.errors import NotFoundError, ValidationFailedError
 from common.guard_text import combined, guard_texts
 from common.guardrail import NOT_APPLIED, GuardrailOutcome, mask_input, mask_output, outcome_from_converse
@@ -55,6 +56,7 @@ class ChatDeps:
     guardrail_id: str
     guardrail_version: str
     metering: Metering | None = None  # None: not metered (tests that build a turn by hand)
+    registry: ModelRegistry | None = None  # registered custom models (common/custom_models.py); None: configured models only
 
 
 @dataclass(frozen=True)
@@ -97,18 +99,19 @@ def _check_sizes(request: ChatRequest, config: RuntimeConfig) -> None:
         raise ValidationFailedError("the request is not valid: see details", details=problems)
 
 
-def _turn_model(config: RuntimeConfig, requested: str | None, stored: str | None) -> tuple[ChatModelSpec, Notice | None]:
+def _turn_model(config: RuntimeConfig, requested: str | None, stored: str | None,
+                registry: ModelRegistry | None = None) -> tuple[ChatModelSpec, Notice | None]:  # fmt: skip
     """The model named in the request, else the conversation's. A conversation whose model was later removed from
-    the allow-list moves to the default model (and says so) instead of failing every turn; a request that names a
-    model that is not allowed is still a 400."""
-    if requested is None and stored is not None and stored not in {m.id for m in config.chat_models}:
+    the allow-list (or a custom model whose registration was removed) moves to the default model (and says so)
+    instead of failing every turn; a request that names a model that is not allowed is still a 400."""
+    if requested is None and stored is not None and not is_allowed(config, registry, stored):
         model = chat_model(config, None)
         message = (
             f"이 대화의 모델({stored})은 더 이상 허용되지 않아 기본 모델 {model.name}(으)로 답했습니다. / "
             f"This conversation's model ({stored}) is no longer allowed, so the default model, {model.name}, answered."
         )
         return model, Notice(code="model_fallback", message=message, previous_model_id=stored)
-    return chat_model(config, requested or stored), None
+    return pick_model(config, registry, requested or stored), None
 
 
 def _plan(caller: Caller, request: ChatRequest, deps: ChatDeps, *, streaming: bool) -> _Plan:
@@ -128,7 +131,7 @@ def _plan(caller: Caller, request: ChatRequest, deps: ChatDeps, *, streaming: bo
         history = window.messages
         stored_system = window.summary.get("system_prompt")
         stored_model = window.summary.get("model_id")
-    model, notice = _turn_model(config, request.model_id, stored_model)
+    model, notice = _turn_model(config, request.model_id, stored_model, deps.registry)
     # A stream is read for as long as the model writes: its ceiling is the model's own (common/params.py).
     options = converse_options(request.params, model, None if streaming else config.bedrock_timeouts.read_seconds["chat"])
     system_prompt = request.system_prompt if request.system_prompt is not None else stored_system

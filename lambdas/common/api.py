@@ -27,6 +27,18 @@ def _field(loc: tuple[Any, ...]) -> str:
     return ".".join(parts) or "body"
 
 
+def refusal(event: dict[str, Any], err: ApiError, cors_origins: tuple[str, ...] = ()) -> dict[str, Any]:
+    """The proxy response for an error raised before the resolver runs (e.g. an admin-only function's caller check),
+    in the one error shape, with the CORS header the resolver would add for an allowed origin."""
+    request_id = ((event.get("requestContext") or {}).get("requestId")) or None
+    headers = {"Content-Type": content_types.APPLICATION_JSON, **err.headers}
+    origin = next((v for k, v in (event.get("headers") or {}).items() if k.lower() == "origin"), None)
+    if origin and origin in cors_origins:
+        headers["Access-Control-Allow-Origin"] = origin
+    body = _serialize(error_body(err.code, err.message, request_id, err.details))
+    return {"statusCode": err.status, "headers": headers, "body": body, "isBase64Encoded": False}
+
+
 def build_resolver(*, max_body_bytes: int, cors_origins: tuple[str, ...] = ()) -> APIGatewayRestResolver:
     app = APIGatewayRestResolver(enable_validation=True, serializer=_serialize, cors=_cors(cors_origins))
 

@@ -52,7 +52,7 @@ class Price(_Model):
 class ChatModelSpec(_Model):
     id: str
     name: str
-    family: Literal["anthropic", "nova"]
+    family: Literal["anthropic", "nova", "meta"]  # meta: registered custom Llama models (common/custom_models.py)
     max_output_tokens: int
     params: ParamRanges
     temperature_with_top_p: bool

@@ -107,3 +107,17 @@ def load_settings(model: type[S], environ: Mapping[str, str] | None = None) -> S
         )
         logger.error(message, extra={"missing_variables": names})
         raise SettingsError(message) from None
+
+
+class CustomizeSettings(_Settings):
+    """The customize function (issue 15): the registry (conversation table), the training bucket, the service role,
+    the stack's tag (names and tags of its jobs, models and deployments)."""
+
+    table_name: Required = Field(alias="TABLE_NAME")
+    bucket: Required = Field(alias="CUSTOMIZATION_BUCKET")
+    role_arn: Required = Field(alias="CUSTOMIZATION_ROLE_ARN")
+    stack_tag: Required = Field(alias="CUSTOMIZATION_STACK_TAG")
+    admin_group: Required = Field("admin", alias="ADMIN_GROUP")
+
+
+BY_FUNCTION["customize"] = CustomizeSettings

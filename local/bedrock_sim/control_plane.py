@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 from infra.catalog import CHAT_MODELS, EMBEDDING_MODELS, GLOBAL_SOURCES, IMAGE_MODELS, Lifecycle
 from local.bedrock_sim.account import account_settings, list_service_quotas
 from local.bedrock_sim.constraints import Violation
+from local.bedrock_sim.customization_data import customizable_summaries
 from local.bedrock_sim.protocol import SimError, json_answer
 
 if TYPE_CHECKING:
@@ -36,7 +37,7 @@ if TYPE_CHECKING:
 
 Answer = tuple[int, dict[str, str], bytes]
 REGION: ContextVar[str] = ContextVar("signed_region", default="us-east-1")  # set per request by the server
-PROVIDERS = {"anthropic": "Anthropic", "nova": "Amazon", "amazon-image": "Amazon", "titan-embed": "Amazon",
+PROVIDERS = {"anthropic": "Anthropic", "nova": "Amazon", "meta": "Meta", "amazon-image": "Amazon", "titan-embed": "Amazon",
              "stability": "Stability AI", "cohere-embed": "Cohere"}  # fmt: skip
 CREATED = "2025-01-01T00:00:00Z"
 OPERATIONS = ("ListFoundationModels", "GetFoundationModel", "ListInferenceProfiles", "GetInferenceProfile",
@@ -135,8 +136,8 @@ class ControlPlane:
             models = [m for m in models if params["byOutputModality"] in m["outputModalities"]]
         if "byInferenceType" in params:
             models = [m for m in models if params["byInferenceType"] in m["inferenceTypesSupported"]]
-        if "byCustomizationType" in params:
-            models = []  # the catalog's models take no customization
+        if "byCustomizationType" in params:  # the customization catalog's base models instead (their ids carry a context suffix)
+            models = customizable_summaries(REGION.get(), params["byCustomizationType"])
         return json_answer({"modelSummaries": models})
 
     def get_foundation_model(self, params: dict[str, Any]) -> Answer:

@@ -9,6 +9,10 @@ if TYPE_CHECKING:
     from local.bedrock_sim.server import BedrockSimulator
 
 
+# Model customization (local/bedrock_sim/customization.py): how long jobs, stops and deployments take; a message
+# the next job fails with (a Failed job as Bedrock reports one).
+CUSTOMIZATION_SETTINGS = {"job_seconds": (int, float), "stop_seconds": (int, float), "deploy_seconds": (int, float),
+                          "fail_next_job": (str, type(None))}  # fmt: skip
 MODEL_SETTINGS = {"first_token_ms": (int, float), "token_ms": (int, float), "reply_tokens": (int, type(None)), "reply_suffix": (str,)}
 
 
@@ -48,6 +52,18 @@ def control(simulator: BedrockSimulator, method: str, path: str, body: bytes) ->
             except (ValueError, TypeError) as err:
                 return 400, headers, json.dumps({"message": str(err)}).encode()
         return 200, headers, json.dumps(simulator.account.as_dict()).encode()
+    if path == "/_sim/customization" and method in ("GET", "POST"):
+        store = simulator.customization
+        if method == "POST":
+            settings = json.loads(body or b"{}")
+            wrong = sorted(
+                k for k, v in settings.items() if k not in CUSTOMIZATION_SETTINGS or not isinstance(v, CUSTOMIZATION_SETTINGS[k])
+            )
+            if wrong:
+                return 400, headers, json.dumps({"message": f"unknown or mistyped setting(s) {', '.join(wrong)}"}).encode()
+            for key, value in settings.items():
+                setattr(store, key, value)
+        return 200, headers, json.dumps({key: getattr(store, key) for key in CUSTOMIZATION_SETTINGS}, ensure_ascii=False).encode()
     if method == "POST" and path == "/_sim/reset":
         simulator.reset()
         return 204, headers, b""

@@ -49,7 +49,9 @@ class Draft:
 
 def draft(sim: BedrockSimulator, params: dict[str, Any]) -> Draft:
     model_id = params["modelId"]
-    info = chat_model(model_id)
+    custom = sim.customization.chat_model(model_id)  # a custom model deployment's ARN: the base model's rules
+    info = custom[0] if custom else chat_model(model_id)
+    label = f"offline custom model {custom[1]}" if custom else f"offline model {model_id}"
     config = params.get("inferenceConfig", {})
     thinks = check_inference(info, config, params.get("additionalModelRequestFields"))
     messages = params["messages"]
@@ -79,7 +81,7 @@ def draft(sim: BedrockSimulator, params: dict[str, Any]) -> Draft:
         reply = grounded_reply(model_id, passages, question, invent=sim.ungrounded_replies, length=sim.reply_tokens,
                                max_tokens=config.get("maxTokens"))  # fmt: skip
     else:
-        reply = generate(model_id, system, flat, config, suffix=sim.reply_suffix, length=sim.reply_tokens)
+        reply = generate(model_id, system, flat, config, suffix=sim.reply_suffix, length=sim.reply_tokens, label=label)
     answer.text, answer.stop_reason = reply.text, reply.stop_reason
     return answer
 

@@ -128,7 +128,7 @@ def padded(text: str, length: int) -> str:
 
 
 def generate(model_id: str, system: str, messages: list[dict[str, str]], config: dict[str, Any], *, suffix: str = "",
-             length: int | None = None) -> Reply:  # fmt: skip
+             length: int | None = None, label: str | None = None) -> Reply:  # fmt: skip
     """`messages` are {role, text}; the reply quotes the last user message and counts the context.
     Asked (by the system prompt) to translate into English, it answers a glossary translation instead.
     Test controls: `suffix` is written after the reply (text the output guardrail must see), and `length`
@@ -139,7 +139,7 @@ def generate(model_id: str, system: str, messages: list[dict[str, str]], config:
     turns = sum(1 for m in messages if m["role"] == "user")
     settings = ", ".join(f"{k}={config[k]}" for k in sorted(config) if k != "stopSequences") or "defaults"
     text = (
-        f"[offline model {model_id}] You said: «{last}». "
+        f"[{label or f'offline model {model_id}'}] You said: «{last}». "
         f"I received {len(messages)} messages ({turns} user turns), "
         f"system prompt: {'«' + system[:60] + '»' if system else 'none'}, settings: {settings}."
     ) + suffix

@@ -13,7 +13,7 @@ from typing import Any
 
 from infra.config import Guardrail as GuardrailPolicy
 from infra.guardrail_policy import GROUNDING_TIER
-from local.bedrock_sim import control_plane, conversation, images, streaming
+from local.bedrock_sim import control_plane, conversation, customization, images, streaming
 from local.bedrock_sim.account import AccountScenario
 from local.bedrock_sim.controls import control
 from local.bedrock_sim.guardrail import GuardrailEngine, Outcome
@@ -27,7 +27,8 @@ from local.http import Answer, LoopbackServer
 # bedrock, lambda and service-quotas: the control-plane reads of the preflight doctor (control_plane.py).
 SERVICES = ("bedrock-runtime", "bedrock-agent-runtime", "bedrock-agent", "bedrock", "lambda", "service-quotas")
 OPERATIONS = ("Converse", "ConverseStream", "InvokeModel", "ApplyGuardrail", "Retrieve", "RetrieveAndGenerate",
-              "StartIngestionJob", "GetIngestionJob", "ListIngestionJobs", *control_plane.OPERATIONS)  # fmt: skip
+              "StartIngestionJob", "GetIngestionJob", "ListIngestionJobs", *control_plane.OPERATIONS,
+              *customization.OPERATIONS)  # fmt: skip
 
 
 @dataclass
@@ -70,6 +71,7 @@ class BedrockSimulator:
         self._faults: list[Fault] = []
         self._lock = threading.Lock()
         knowledge_bases = KnowledgeBaseOperations(self)
+        self.customization = customization.Customization(self)  # jobs, custom models, deployments (set its `s3` for data)
         self._operations: dict[str, Callable[[dict[str, Any]], Answer]] = {
             "Converse": self.converse,
             "ConverseStream": self.converse_stream,
@@ -81,6 +83,7 @@ class BedrockSimulator:
             "GetIngestionJob": knowledge_bases.get_ingestion_job,
             "ListIngestionJobs": knowledge_bases.list_ingestion_jobs,
             **control_plane.ControlPlane(self).operations(),
+            **self.customization.operations(),
         }
         self.knowledge: KnowledgeStore | None = None
         self._server = LoopbackServer(self._respond, host=host, port=port, name="bedrock-sim")
@@ -111,6 +114,7 @@ class BedrockSimulator:
             self.account = AccountScenario()
             self.first_token_ms = self.token_ms = 0.0
             self.reply_tokens, self.reply_suffix, self.streams_cut = None, "", 0
+        self.customization.reset()
 
     def inject(self, code: str, *, operation: str | None = None, times: int = 1, after_chunks: int | None = None) -> None:
         """Answer the next `times` calls (of `operation`, or any) with the error `code`; with `after_chunks`, the next

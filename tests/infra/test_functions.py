@@ -54,13 +54,13 @@ def test_given_one_code_asset_then_every_function_shares_it(dev):
 def test_given_profile_then_every_log_group_keeps_logs_for_its_retention(request, profile, days):
     synth = request.getfixturevalue(profile)
     groups = synth.resources("AWS::Logs::LogGroup")
-    assert len(groups) == 8  # seven functions + API access logs
+    assert len(groups) == 9  # eight functions (customize and usage included) + API access logs
     for group in groups.values():
         assert group["Properties"]["RetentionInDays"] == days
 
 
 def test_given_api_functions_then_timeouts_fit_api_gateway(dev):
-    for key in ("chat", "rag", "image"):
+    for key in ("chat", "rag", "image", "customize"):
         assert _function(dev, key)["Timeout"] <= 29
 
 
@@ -88,7 +88,7 @@ def test_given_snapstart_feature_then_published_versions_are_snapshotted(tmp_pat
 
 def test_given_alarms_then_api_5xx_function_errors_and_dlq_notify_the_topic(dev):
     alarms = dev.resources("AWS::CloudWatch::Alarm")
-    assert len(alarms) == 9  # API 5XX, one per function (streaming ones and usage included), dead-letter queue
+    assert len(alarms) == 10  # API 5XX, one per function (streaming ones, customize and usage included), dead-letter queue
     topic = next(iter(dev.resources("AWS::SNS::Topic")))
     for alarm in alarms.values():
         assert alarm["Properties"]["AlarmActions"] == [{"Ref": topic}]

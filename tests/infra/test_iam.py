@@ -3,6 +3,9 @@
 One wildcard shape is allowed: a foundation model in any region (`bedrock:*::foundation-model/<id>`),
 only in a statement whose ARN condition on bedrock:InferenceProfileArn names one exact inference
 profile. That is how a geographic profile keeps working when AWS adds a destination region.
+Model customization adds two (infra/constructs/customization.py): the random id of a customization job, custom
+model or deployment in this account and Region, only with a condition on this stack's tag; and Resource "*" for
+the three List actions that have no resource type.
 """
 
 from __future__ import annotations
@@ -32,8 +35,30 @@ def _through_one_profile(statement: dict[str, Any]) -> bool:
     return any(isinstance(p, str) and EXACT_PROFILE.match(p) for p in profiles)
 
 
+CUSTOM_ID = re.compile(
+    r"^arn:aws:bedrock:[a-z0-9-]+:\d{12}:(model-customization-job|custom-model-deployment|custom-model/[a-z0-9.:-]+)/\*$"
+)
+LIST_ONLY = {"bedrock:ListModelCustomizationJobs", "bedrock:ListCustomModels", "bedrock:ListCustomModelDeployments"}
+
+
+def _stack_tagged(statement: dict[str, Any]) -> bool:
+    """A StringEquals condition on this stack's customization tag (resource tag, or request tag on create)."""
+    equals = statement.get("Condition", {}).get("StringEquals", {})
+    return any(equals.get(f"aws:{kind}/genai:stack") == "BedrockGenAi" for kind in ("ResourceTag", "RequestTag"))
+
+
+def _allowed_wildcard(statement: dict[str, Any], resource: str) -> bool:
+    if ANY_REGION_MODEL.match(resource) and _through_one_profile(statement):
+        return True
+    if CUSTOM_ID.match(resource) and _stack_tagged(statement):
+        return True
+    # CDK merges the List actions into the X-Ray statement (also Resource "*": infra/nag.py says why)
+    return resource == "*" and set(as_list(statement["Action"])) <= LIST_ONLY | {"xray:PutTelemetryRecords", "xray:PutTraceSegments"}
+
+
 def wildcard_violations(statements: dict[str, list[dict[str, Any]]]) -> list[str]:
-    """Every Bedrock, S3 Vectors or DynamoDB resource with a wildcard, except the any-region model through one profile."""
+    """Every Bedrock, S3 Vectors or DynamoDB resource with a wildcard, except the any-region model through one profile
+    and the customization shapes above."""
     found = []
     for role, role_statements in statements.items():
         for statement in role_statements:
@@ -41,7 +66,7 @@ def wildcard_violations(statements: dict[str, list[dict[str, Any]]]) -> list[str
             if not any(a.startswith(SCOPED_SERVICES) for a in actions):
                 continue
             for resource in as_list(statement["Resource"]):
-                if "*" in resource and not (ANY_REGION_MODEL.match(resource) and _through_one_profile(statement)):
+                if "*" in resource and not _allowed_wildcard(statement, resource):
                     found.append(f"{role}: {actions} on {resource}")
     return found
 
@@ -69,8 +94,8 @@ def test_given_the_any_region_model_grant_without_its_profile_condition_then_the
 def test_given_each_function_when_roles_are_listed_then_every_function_has_its_own_role(dev):
     functions = dev.resources("AWS::Lambda::Function")
     roles = [f["Properties"]["Role"]["Fn::GetAtt"][0] for k, f in functions.items() if "Functions" in k]
-    assert len(roles) == 7  # chat, rag, image, ingest, chat_stream, rag_stream, usage
-    assert len(set(roles)) == 7
+    assert len(roles) == 8  # chat, rag, image, ingest, chat_stream, rag_stream, customize, usage
+    assert len(set(roles)) == 8
 
 
 def test_given_us_profile_models_when_chat_invokes_then_the_profile_and_the_model_in_any_region_are_allowed(dev):
@@ -82,6 +107,7 @@ def test_given_us_profile_models_when_chat_invokes_then_the_profile_and_the_mode
         assert base in CHAT_MODELS
         expected.add(f"arn:aws:bedrock:us-west-2:123456789012:inference-profile/{model_id}")
         expected.add(f"arn:aws:bedrock:*::foundation-model/{base}")  # today's destinations and any AWS adds
+    expected.add("arn:aws:bedrock:us-west-2:123456789012:custom-model-deployment/*")  # this stack's tagged deployments only
     assert resources == expected
 
 
@@ -89,7 +115,7 @@ def test_given_profile_routed_models_when_foundation_arns_are_granted_then_only_
     statements = policy_statements(dev.json["Resources"])[_role_of(dev, "chat")]
     for statement in statements:
         resources = as_list(statement.get("Resource", []))
-        if any(":foundation-model/" in r for r in resources):
+        if any(":foundation-model/" in r for r in resources) and "Condition" in statement:
             (base,) = {r.rsplit("/", 1)[1] for r in resources}
             profile = statement["Condition"]["ArnEquals"]["bedrock:InferenceProfileArn"]
             assert profile == f"arn:aws:bedrock:us-west-2:123456789012:inference-profile/us.{base}"
@@ -111,6 +137,9 @@ def test_given_a_global_profile_then_the_documented_region_less_pattern_is_kept(
         (f"arn:aws:bedrock:us-west-2::foundation-model/{base}",): {"StringEquals": {"bedrock:InferenceProfileArn": profile}},
         (f"arn:aws:bedrock:::foundation-model/{base}",): {
             "StringEquals": {"bedrock:InferenceProfileArn": profile, "aws:RequestedRegion": "unspecified"}
+        },
+        ("arn:aws:bedrock:us-west-2:123456789012:custom-model-deployment/*",): {
+            "StringEquals": {"aws:ResourceTag/genai:stack": "BedrockGenAi"}
         },
     }
 
@@ -184,3 +213,65 @@ def test_given_knowledge_base_role_when_rendered_then_embedding_model_prefix_and
     condition = trust["Statement"][0]["Condition"]
     assert condition["StringEquals"] == {"aws:SourceAccount": "123456789012"}
     assert condition["ArnLike"] == {"aws:SourceArn": "arn:aws:bedrock:us-west-2:123456789012:knowledge-base/*"}
+
+
+def _statements_of(synth, role) -> list[dict[str, Any]]:
+    return policy_statements(synth.json["Resources"])[synth.stack.get_logical_id(role.node.default_child)]
+
+
+def test_given_the_customization_service_role_then_only_bedrock_jobs_of_this_account_assume_it_and_it_reads_and_writes_two_prefixes(dev):
+    role = dev.stack.customization.role
+    trust = dev.json["Resources"][dev.stack.get_logical_id(role.node.default_child)]["Properties"]["AssumeRolePolicyDocument"]
+    (statement,) = trust["Statement"]
+    assert statement["Principal"] == {"Service": "bedrock.amazonaws.com"}
+    assert statement["Condition"] == {
+        "StringEquals": {"aws:SourceAccount": "123456789012"},
+        "ArnLike": {"aws:SourceArn": "arn:aws:bedrock:us-west-2:123456789012:model-customization-job/*"},
+    }
+    granted = {(tuple(sorted(as_list(s["Action"]))), render(s["Resource"])) for s in _statements_of(dev, role)}
+    bucket = f"<{dev.stack.get_logical_id(dev.stack.customization.bucket.node.default_child)}.Arn>"
+    assert granted == {
+        (("s3:GetObject",), f"{bucket}/datasets/*"),
+        (("s3:ListBucket",), bucket),
+        (("s3:GetObject", "s3:PutObject"), f"{bucket}/output/*"),
+    }
+    actions = {a for s in _statements_of(dev, role) for a in as_list(s["Action"])}
+    assert actions == {"s3:GetObject", "s3:PutObject", "s3:ListBucket"}  # nothing else: no Bedrock, no KMS, no other bucket
+    prefixes = [s["Condition"]["StringLike"]["s3:prefix"] for s in _statements_of(dev, role) if s["Action"] == "s3:ListBucket"]
+    assert sorted(p[0] for p in prefixes) == ["datasets/", "output/"]
+
+
+def test_given_the_customize_function_then_it_passes_exactly_the_service_role_to_bedrock_only(dev):
+    statements = _statements_of(dev, dev.stack.functions.roles["customize"])
+    (passing,) = [s for s in statements if "iam:PassRole" in as_list(s["Action"])]
+    assert as_list(passing["Action"]) == ["iam:PassRole"]
+    assert passing["Resource"] == f"<{dev.stack.get_logical_id(dev.stack.customization.role.node.default_child)}.Arn>"
+    assert passing["Condition"] == {"StringEquals": {"iam:PassedToService": "bedrock.amazonaws.com"}}
+
+
+def test_given_the_customize_function_then_every_bedrock_grant_but_listing_requires_this_stacks_tag(dev):
+    statements = _statements_of(dev, dev.stack.functions.roles["customize"])
+    bedrock = [s for s in statements if any(a.startswith("bedrock:") for a in as_list(s["Action"]))]
+    assert bedrock
+    for statement in bedrock:
+        if as_list(statement["Resource"]) == ["*"]:
+            assert {a for a in as_list(statement["Action"]) if a.startswith("bedrock:")} == LIST_ONLY
+        else:
+            assert _stack_tagged(statement), statement
+    create = next(s for s in bedrock if "bedrock:CreateModelCustomizationJob" in as_list(s["Action"]))
+    assert "arn:aws:bedrock:us-west-2::foundation-model/meta.llama3-3-70b-instruct-v1:0:128k" in as_list(create["Resource"])
+    assert not any("nova" in r for r in as_list(create["Resource"]))  # Nova is customized in us-east-1 only
+    registry = next(s for s in statements if "dynamodb:PutItem" in as_list(s["Action"]))
+    assert registry["Condition"] == {"ForAllValues:StringEquals": {"dynamodb:LeadingKeys": ["REGISTRY#custom-models"]}}
+
+
+def test_given_the_chat_functions_then_custom_model_deployments_only_with_this_stacks_tag(dev):
+    for key in ("chat", "chat_stream"):
+        statements = _statements_of(dev, dev.stack.functions.roles[key])
+        (custom,) = [s for s in statements if any("custom-model-deployment" in r for r in as_list(s["Resource"]))]
+        assert custom["Condition"] == {"StringEquals": {"aws:ResourceTag/genai:stack": "BedrockGenAi"}}
+        without = {k: v for k, v in custom.items() if k != "Condition"}
+        assert wildcard_violations({key: [without]}) != []  # allowed only because of the tag condition
+    for key in ("rag", "image", "ingest", "rag_stream"):
+        resources = [r for s in _statements_of(dev, dev.stack.functions.roles[key]) for r in as_list(s["Resource"])]
+        assert not any("custom-model" in str(r) for r in resources)

@@ -39,7 +39,7 @@ def _bucket_policies(synth) -> dict[str, dict]:
 def test_given_every_bucket_then_private_encrypted_tls_only_and_logged(each_profile):
     buckets = each_profile.resources("AWS::S3::Bucket")
     policies = _bucket_policies(each_profile)
-    assert len(buckets) == 3
+    assert len(buckets) == 4  # access logs, documents, images, customization
     for logical_id, bucket in buckets.items():
         props = bucket["Properties"]
         assert props["PublicAccessBlockConfiguration"] == {

@@ -40,13 +40,13 @@ def test_given_the_zero_idle_example_on_prod_then_it_still_idles_at_zero(tmp_pat
     assert prod.stack.deployment.config.retention.removal_policy == "RETAIN"  # only the idle-billing switches changed
 
 
-@pytest.mark.parametrize(("profile", "total"), [("dev", "4.00"), ("prod", "13.00")])
+@pytest.mark.parametrize(("profile", "total"), [("dev", "4.10"), ("prod", "13.10")])
 def test_given_a_default_profile_then_its_alarms_and_dashboard_stay_and_docs_cost_states_the_idle_total(request, profile, total):
     synthesized = request.getfixturevalue(profile)
     alarms = synthesized.resources("AWS::CloudWatch::Alarm")
     assert {re.sub(r"[0-9A-F]{8}$", "", k).removeprefix("Observability") for k in alarms} == {
         "Api5xxRate", "ChatErrors", "RagErrors", "ImageErrors", "IngestErrors", "ChatStreamErrors", "RagStreamErrors",
-        "UsageErrors", "DeadLetterQueueNotEmpty",
+        "CustomizeErrors", "UsageErrors", "DeadLetterQueueNotEmpty",
     }  # fmt: skip
     assert len(synthesized.resources("AWS::CloudWatch::Dashboard")) == 1
     assert "DashboardName" in synthesized.json["Outputs"]

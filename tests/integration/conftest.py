@@ -17,6 +17,8 @@ from moto.server import ThreadedMotoServer
 
 from chat import handler as chat_handler
 from common.bedrock import agent_client, runtime_client
+from customize import aws as customize_aws
+from customize import handler as customize_handler
 from image import handler as image_handler
 from infra import constants as names
 from infra.config import load_config
@@ -81,6 +83,7 @@ def local_aws(moto_server: str, simulator: BedrockSimulator) -> Iterator[dict[st
         "AWS_ENDPOINT_URL_BEDROCK_RUNTIME": simulator.endpoint_url,
         "AWS_ENDPOINT_URL_BEDROCK_AGENT": simulator.endpoint_url,
         "AWS_ENDPOINT_URL_BEDROCK_AGENT_RUNTIME": simulator.endpoint_url,
+        "AWS_ENDPOINT_URL_BEDROCK": simulator.endpoint_url,  # the customize function's control plane
     }
     # The functions read their settings once, at import (tests/conftest.py): the simulator must be the guardrail they name.
     given = (os.environ[names.ENV_GUARDRAIL_ID], os.environ[names.ENV_GUARDRAIL_VERSION])
@@ -95,11 +98,13 @@ def local_aws(moto_server: str, simulator: BedrockSimulator) -> Iterator[dict[st
     rag_handler._documents.cache_clear()
     rag_handler._ingestion.cache_clear()
     image_handler._s3.cache_clear()
+    customize_aws.bedrock.cache_clear()
+    customize_handler._context.cache_clear()
     clear_metering()
     create_conversation_table(boto3.client("dynamodb"), TABLE)
     create_usage_table(boto3.client("dynamodb"), USAGE_TABLE)
     s3 = boto3.client("s3")
-    for bucket in (DOCUMENTS_BUCKET, IMAGES_BUCKET):
+    for bucket in (DOCUMENTS_BUCKET, IMAGES_BUCKET, FUNCTION_ENVIRONMENT["CUSTOMIZATION_BUCKET"]):
         s3.create_bucket(Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": "us-west-2"})
     simulator.knowledge = KnowledgeStore(knowledge_base_id=KB_ID, data_source_id=DS_ID, s3=s3, bucket=DOCUMENTS_BUCKET, prefix=PREFIX,
                                          job_seconds=0.3)  # fmt: skip

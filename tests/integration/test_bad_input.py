@@ -9,13 +9,15 @@ from starlette.testclient import TestClient
 
 from chat import handler as chat_handler
 from chat import stream as chat_stream
+from customize import handler as customize_handler
 from image import handler as image_handler
 from infra.routes import ROUTES
 from rag import handler as rag_handler
 from rag import stream as rag_stream
 from tests.events import FakeContext, rest_event
 
-HANDLERS = {"chat": chat_handler.handler, "rag": rag_handler.handler, "image": image_handler.handler}
+HANDLERS = {"chat": chat_handler.handler, "rag": rag_handler.handler, "image": image_handler.handler,
+            "customize": customize_handler.handler}  # fmt: skip
 STREAM_APPS = {"chat_stream": TestClient(chat_stream.app), "rag_stream": TestClient(rag_stream.app)}
 BODIES = [
     "",

@@ -34,6 +34,36 @@ def test_given_every_operation_when_fuzzed_then_no_5xx_and_no_response_outside_t
     assert report.cases >= 8 * examples  # the schema's operations were all reached (some have no inputs to vary)
 
 
+def _customization(call, stack) -> None:
+    """Every /customize operation once, in us-west-2 (make dev's Region): Llama 3.3 70B, whose custom models deploy on demand."""
+    from tests.integration.customize_helpers import jsonl, record, sim_settings, until
+
+    call("GET", "/customize/catalog")
+    assert call("POST", "/customize/uploads", body={"size": 2048}).json()["max_bytes"] == 2048
+    content = jsonl([record(f"명세 질문 {i}", f"명세 답변 {i}") for i in range(100)])
+    body = {"base_model_id": "meta.llama3-3-70b-instruct-v1:0:128k", "content": content}
+    dataset = call("POST", "/customize/datasets", body=body).json()["dataset_id"]
+    sim_settings(stack, job_seconds=60)
+    call("POST", "/customize/jobs", body={"dataset_id": dataset, "name": "spec-stop"})
+    assert call("POST", "/customize/jobs/{name}/stop", {"name": "spec-stop"}).status_code == 202
+    sim_settings(stack, job_seconds=0.5, deploy_seconds=0.2)
+    try:
+        call("POST", "/customize/jobs", body={"dataset_id": dataset, "name": "spec", "hyperparameters": {"epochCount": 1}})
+        until(lambda: call("GET", "/customize/jobs/{name}", {"name": "spec"}).json()["status"] == "Completed")
+        call("GET", "/customize/jobs")
+        call("GET", "/customize/models")
+        assert call("POST", "/customize/deployments", body={"model_name": "spec"}).status_code == 202
+        until(lambda: call("GET", "/customize/deployments/{name}", {"name": "spec"}).json()["status"] == "Active")
+        call("GET", "/customize/deployments")
+        registration = "/customize/deployments/{name}/registration"
+        assert call("POST", registration, {"name": "spec"}, body={"display_name": "명세 모델"}).status_code == 201
+        assert call("DELETE", registration, {"name": "spec"}).status_code == 204
+        call("DELETE", "/customize/deployments/{name}", {"name": "spec"})
+        call("DELETE", "/customize/models/{name}", {"name": "spec"})
+    finally:
+        sim_settings(stack, job_seconds=10, deploy_seconds=1)
+
+
 def test_given_a_successful_call_of_every_operation_then_its_status_type_and_body_are_the_published_ones(stack):
     """Random inputs rarely succeed (a random conversation id is a 404), so each success is also made on purpose."""
     import requests
@@ -92,4 +122,5 @@ def test_given_a_successful_call_of_every_operation_then_its_status_type_and_bod
     assert call("DELETE", "/admin/budgets/users/{sub}", {"sub": admin_sub}).status_code == 204
     call("PUT", "/admin/budgets/groups/{name}", {"name": "명세-확인"}, body={"tokens_per_day": 100_000})
     assert call("DELETE", "/admin/budgets/groups/{name}", {"name": "명세-확인"}).status_code == 204
+    _customization(call, stack)
     assert seen == {(method, path) for path, operations in spec["paths"].items() for method in operations}

@@ -7,13 +7,27 @@ import json
 import pytest
 
 from chat import handler as chat
+from common.custom_models import ModelRegistry
+from customize import handler as customize
 from image import handler as image
 from infra.routes import ROUTES
 from rag import handler as rag
 from tests.events import FakeContext, rest_event
 from usage import handler as usage
 
-HANDLERS = {"chat": chat.handler, "rag": rag.handler, "image": image.handler, "usage": usage.handler}
+HANDLERS = {"chat": chat.handler, "rag": rag.handler, "image": image.handler, "customize": customize.handler, "usage": usage.handler}
+
+
+class _NoRegistrations:
+    """A DynamoDB client with an empty registry partition (unit tests have no network)."""
+
+    def query(self, **_: object) -> dict:
+        return {"Items": []}
+
+
+@pytest.fixture
+def no_registrations(monkeypatch):
+    monkeypatch.setattr(chat, "_registry", lambda: ModelRegistry(_NoRegistrations(), "table"))
 
 
 def _call(function: str, method: str, path: str, **kwargs):
@@ -21,7 +35,7 @@ def _call(function: str, method: str, path: str, **kwargs):
     return response["statusCode"], json.loads(response["body"])
 
 
-def test_given_configured_models_when_listing_then_catalog_with_ranges_and_defaults(runtime_config_file):
+def test_given_configured_models_when_listing_then_catalog_with_ranges_and_defaults(runtime_config_file, no_registrations):
     status, body = _call("chat", "GET", "/models")
     assert status == 200
     ids = [m["id"] for m in body["chat_models"]]
@@ -77,6 +91,16 @@ def test_given_a_caller_outside_the_admin_group_then_document_routes_are_forbidd
     body = {"filename": "a.txt", "content_type": "text/plain", "size": 1} if route.json_body else None
     status, answer = _call("rag", route.method, path, resource=route.path, body=body, groups="users")
     assert status == 403
+    assert answer["error"]["code"] == "forbidden"
+
+
+@pytest.mark.parametrize("route", [r for r in ROUTES if r.function == "customize"], ids=lambda r: f"{r.method} {r.path}")
+def test_given_a_caller_outside_the_admin_group_then_customize_routes_are_forbidden_before_anything_is_read(route):
+    """403 before validation or any AWS call (unit tests have no network: a call would fail, not answer 403)."""
+    path = route.path.replace("{id}", "tone")
+    body = {"unexpected": True} if route.json_body else None
+    status, answer = _call("customize", route.method, path, resource=route.path, body=body, groups="users")
+    assert status == 403, answer
     assert answer["error"]["code"] == "forbidden"
 
 

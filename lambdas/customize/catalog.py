@@ -1,0 +1,155 @@
+"""The customization catalog the stack rendered into runtime_config.json (`customization`), typed, and its rules.
+
+Which base model supports which method in which Region, its dataset format and limits, hyperparameter ranges,
+on-demand deployment and prices: infra/catalog/customizable.json, with a source for each fact. A request for a
+pair the catalog does not support is a 400 that says why.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from common.errors import BadRequestError
+from common.runtime_config import DEFAULT_PATH
+
+Method = Literal["FINE_TUNING", "CONTINUED_PRE_TRAINING", "DISTILLATION", "REINFORCEMENT_FINE_TUNING"]
+Format = Literal["bedrock-conversation-2024", "claude-3-haiku", "prompt-completion", "continued-pre-training"]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+
+class MethodInfo(_Model):
+    label: str
+    offered: bool
+    reason: str = ""
+    source: str
+
+
+class DatasetRules(_Model):
+    format: Format
+    min_records: int
+    max_records: int
+    max_validation_records: int | None
+    validation: bool
+    max_record_tokens: int | None
+    reserved_keywords: bool
+    images: bool
+    source: str
+
+
+class OnDemand(_Model):
+    regions: tuple[str, ...]
+    trained_on_or_after: str
+    source: str
+
+
+class Inference(_Model):
+    max_output_tokens: int
+    temperature: tuple[float, float] | None
+    top_p: tuple[float, float] | None
+    top_k: tuple[int, int] | None
+    temperature_with_top_p: bool
+    max_stop_sequences: int
+    output_tokens_per_second: float
+
+
+class Prices(_Model):
+    training_per_1k_tokens: float | None
+    storage_per_month: float | None
+    input_per_million: float | None
+    output_per_million: float | None
+    provisioned_throughput_per_hour: float | None
+    source: str
+
+
+class HyperParam(_Model):
+    type: Literal["int", "float"]
+    min: float
+    max: float
+    default: float
+
+
+class HyperParamSet(_Model):
+    source: str
+    params: dict[str, HyperParam]
+
+
+class BaseModelInfo(_Model):
+    id: str
+    inference_id: str
+    name: str
+    family: Literal["nova", "anthropic", "meta"]
+    methods: dict[Method, tuple[str, ...]]
+    dataset: DatasetRules
+    hyperparameters: dict[str, str]
+    on_demand: OnDemand | None
+    inference: Inference
+    prices: Prices
+
+
+class Catalog(_Model):
+    region: str
+    verified_on: str
+    note: str
+    methods: dict[Method, MethodInfo]
+    formats: dict[Format, str]
+    base_models: tuple[BaseModelInfo, ...]
+    hyperparameters: dict[str, HyperParamSet]
+
+    def base(self, model_id: str) -> BaseModelInfo:
+        found = next((m for m in self.base_models if m.id == model_id), None)
+        if found is None:
+            raise BadRequestError(
+                f"base_model_id {model_id!r} is not a customizable model; see GET /customize/catalog",
+                details=[{"field": "base_model_id", "message": "unknown", "allowed": [m.id for m in self.base_models]}],
+            )
+        return found
+
+    def hyperparameter_set(self, model: BaseModelInfo) -> HyperParamSet:
+        return self.hyperparameters[model.hyperparameters["family"]]
+
+    def check_pair(self, model: BaseModelInfo, method: Method) -> None:
+        """A 400 naming why `method` cannot start for `model` here: the method is not offered, the model does not
+        support it, or not in this Region."""
+        info = self.methods[method]
+        if not info.offered:
+            raise BadRequestError(f"{method} cannot start here: {info.reason}", details=[{"field": "method", "message": info.reason,
+                                  "source": info.source}])  # fmt: skip
+        regions = model.methods.get(method)
+        if not regions:
+            supported = [m.id for m in self.base_models if method in m.methods]
+            message = f"{model.name} does not support {method} on Bedrock; models that do: {', '.join(supported) or 'none'}"
+            raise BadRequestError(message, details=[{"field": "method", "message": message, "source": info.source}])
+        if self.region not in regions:
+            message = f"{model.name} supports {method} in {', '.join(regions)}, not in this stack's Region {self.region}"
+            raise BadRequestError(message, details=[{"field": "base_model_id", "message": message, "source": info.source}])
+
+    def listing(self) -> dict[str, Any]:
+        """GET /customize/catalog: every row, with what this stack's Region allows."""
+        rows = []
+        for model in self.base_models:
+            row = model.model_dump()
+            row["available_here"] = {
+                method: self.methods[method].offered and self.region in regions for method, regions in model.methods.items()
+            }
+            row["on_demand_here"] = bool(model.on_demand and self.region in model.on_demand.regions)
+            row["hyperparameters"] = {**self.hyperparameter_set(model).model_dump(), **model.hyperparameters}
+            rows.append(row)
+        methods = {k: v.model_dump() for k, v in self.methods.items()}
+        return {"region": self.region, "verified_on": self.verified_on, "note": self.note, "methods": methods,
+                "formats": dict(self.formats), "base_models": rows}  # fmt: skip
+
+
+@lru_cache(maxsize=1)
+def load_catalog() -> Catalog:
+    """From the runtime configuration file (RUNTIME_CONFIG_PATH), at cold start."""
+    path = Path(os.environ.get("RUNTIME_CONFIG_PATH", DEFAULT_PATH))
+    return Catalog.model_validate(json.loads(path.read_text(encoding="utf-8"))["customization"])

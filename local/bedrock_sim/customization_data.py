@@ -1,0 +1,108 @@
+"""What the offline Bedrock reads and writes for a customization job: the training data's problems (the job then
+fails, as Bedrock reports data problems in failureMessage), hyperparameter ranges, and the metrics files.
+
+The data check is the simulator's own, deliberately independent of the product's validator (lambdas/customize):
+each line a JSON object in the base model's format, and the record limits of the catalog. Failure wording follows
+the messages Bedrock is reported to give ([second-hand]: aws-samples/amazon-bedrock-workshop issues 266 and 224).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from local.bedrock_sim.protocol import SimError
+
+REQUIRED = {"bedrock-conversation-2024": "messages", "claude-3-haiku": "messages", "prompt-completion": "prompt"}
+
+
+def _split(uri: str) -> tuple[str, str]:
+    bucket, _, key = uri.removeprefix("s3://").partition("/")
+    return bucket, key
+
+
+def check_hyperparameters(base: dict[str, Any], values: dict[str, str]) -> None:
+    from infra.catalog import customizable
+
+    allowed = customizable.catalog()["hyperparameters"][base["hyperparameters"]["family"]]["params"]
+    for name, text in values.items():
+        spec = allowed.get(name)
+        if spec is None:
+            raise SimError("ValidationException", f"The hyperparameter {name} is not supported for {base['id']}.")
+        try:
+            value = float(text)
+        except ValueError:
+            raise SimError("ValidationException", f"The hyperparameter {name} must be a number, not {text!r}.") from None
+        if not spec["min"] <= value <= spec["max"] or (spec["type"] == "int" and not value.is_integer()):
+            raise SimError("ValidationException", f"The hyperparameter {name} must be between {spec['min']} and {spec['max']}.")
+
+
+def _lines(s3: Any, uri: str) -> list[str]:
+    bucket, key = _split(uri)
+    try:
+        body = s3.get_object(Bucket=bucket, Key=key)["Body"].read()
+    except Exception:
+        raise SimError("ValidationException", f"Unable to access the training data at {uri}.") from None
+    return [line for line in body.decode("utf-8", errors="replace").split("\n") if line.strip()]
+
+
+def data_failure(s3: Any, base: dict[str, Any], method: str, params: dict[str, Any]) -> str | None:
+    """The job's failureMessage when its data is bad; None when it is fine (or there is no S3 to read)."""
+    if s3 is None:
+        return None
+    uri = params["trainingDataConfig"].get("s3Uri", "")
+    lines = _lines(s3, uri)
+    fmt = "continued-pre-training" if method == "CONTINUED_PRE_TRAINING" else base["dataset"]["format"]
+    key = "input" if fmt == "continued-pre-training" else REQUIRED[fmt]
+    for number, line in enumerate(lines, start=1):
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError:
+            return f"Input data at {_split(uri)[1]} is not valid JSON Lines: line {number} could not be parsed."
+        if not isinstance(record, dict) or key not in record:
+            return f"Input data at {_split(uri)[1]} must follow the {fmt} format: line {number} has no {key!r} field."
+    validators = params.get("validationDataConfig", {}).get("validators", [])
+    total = len(lines) + sum(len(_lines(s3, v["s3Uri"])) for v in validators)
+    if total < base["dataset"]["min_records"]:
+        return f"The dataset has {total} records; {base['id']} needs at least {base['dataset']['min_records']}."
+    return None
+
+
+def write_metrics(s3: Any, job_arn: str, params: dict[str, Any]) -> float:
+    """The CSV files Bedrock writes on completion (columns from model-customization-analyze.html); the final loss."""
+    epochs = int(params.get("hyperParameters", {}).get("epochCount", "2"))
+    steps = [(step, step // 5, round(2.0 / (1 + step), 4)) for step in range(5 * epochs)]
+    if s3 is None:
+        return steps[-1][2]
+    bucket, key = _split(params["outputDataConfig"]["s3Uri"])
+    folder = f"{key.rstrip('/')}/model-customization-job-{job_arn.rsplit('/', 1)[-1]}/"
+    rows = "step_number,epoch_number,training_loss,perplexity\n" + "".join(
+        f"{s},{e},{loss},{round(2.718**loss, 4)}\n" for s, e, loss in steps
+    )
+    s3.put_object(Bucket=bucket, Key=folder + "training_artifacts/step_wise_training_metrics.csv", Body=rows.encode())
+    if params.get("validationDataConfig", {}).get("validators"):
+        valid = "step_number,epoch_number,validation_loss,perplexity\n" + "".join(
+            f"{s},{e},{round(loss * 1.1, 4)},{round(2.718 ** (loss * 1.1), 4)}\n" for s, e, loss in steps[4::5]
+        )
+        s3.put_object(Bucket=bucket, Key=folder + "validation_artifacts/post_fine_tuning_validation/validation/validation_metrics.csv",
+                      Body=valid.encode())  # fmt: skip
+    return steps[-1][2]
+
+
+def customizable_summaries(region: str, method: str) -> list[dict[str, Any]]:
+    """ListFoundationModels(byCustomizationType=...): the catalog's base models for that method in `region`."""
+    from infra.catalog import customizable
+    from local.bedrock_sim.control_plane import PROVIDERS
+
+    found = []
+    for model in customizable.base_models():
+        if region not in model["methods"].get(method, []):
+            continue
+        types = sorted(name for name, regions in model["methods"].items() if region in regions)
+        found.append({
+            "modelArn": f"arn:aws:bedrock:{region}::foundation-model/{model['id']}", "modelId": model["id"], "modelName": model["name"],
+            "providerName": PROVIDERS[model["family"]], "inputModalities": ["TEXT"], "outputModalities": ["TEXT"],
+            "responseStreamingSupported": True, "customizationsSupported": types, "inferenceTypesSupported": ["PROVISIONED"],
+            "modelLifecycle": {"status": "ACTIVE"},
+        })  # fmt: skip
+    return found

@@ -1,0 +1,65 @@
+"""Helpers for the model-customization tests: a local stack in us-east-1 (Nova fine-tuning and on-demand
+deployment run there), the offline Bedrock's customization controls, polling, datasets."""
+
+from __future__ import annotations
+
+import json
+import time
+import urllib.request
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from tests.integration.live import ROOT, Stack, request, running_stack
+
+SAMPLE = ROOT / "local" / "seed" / "customization" / "company-tone.jsonl"
+EAST = ROOT / "docs" / "examples" / "us-east-1.json"
+NOVA_MICRO = "amazon.nova-micro-v1:0:128k"
+
+
+@contextmanager
+def east_stack(state: Path) -> Iterator[Stack]:
+    with running_stack(state, {"LOCAL_CONFIG": str(EAST), "LOCAL_CUSTOMIZATION_JOB_SECONDS": "1"}) as outputs:
+        yield outputs
+
+
+def sim_settings(stack: Stack, **settings: Any) -> dict[str, Any]:
+    call = urllib.request.Request(stack["BedrockEndpoint"] + "/_sim/customization", data=json.dumps(settings).encode(), method="POST")
+    with urllib.request.urlopen(call, timeout=10) as response:
+        answer: dict[str, Any] = json.loads(response.read())
+    return answer
+
+
+def until(check: Callable[[], Any], timeout: float = 20.0) -> Any:
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        value = check()
+        if value:
+            return value
+        time.sleep(0.3)
+    raise AssertionError("condition not met in time")
+
+
+def record(question: str, answer: str) -> dict[str, Any]:
+    messages = [{"role": "user", "content": [{"text": question}]}, {"role": "assistant", "content": [{"text": answer}]}]
+    return {"schemaVersion": "bedrock-conversation-2024", "system": [{"text": "하늘빛여행 상담원"}], "messages": messages}
+
+
+def jsonl(records: list[Any]) -> str:
+    return "".join((r if isinstance(r, str) else json.dumps(r, ensure_ascii=False)) + "\n" for r in records)
+
+
+def dataset(stack: Stack, token: str, content: str, **extra: Any) -> tuple[int, Any]:
+    body = {"base_model_id": NOVA_MICRO, "content": content, **extra}
+    status, answer, _ = request(stack, "POST", "customize/datasets", token, body)
+    return status, answer
+
+
+def job_status(stack: Stack, token: str, name: str, wanted: set[str]) -> dict[str, Any]:
+    def check() -> dict[str, Any] | None:
+        _, job, _ = request(stack, "GET", f"customize/jobs/{name}", token)
+        return job if job["status"] in wanted else None
+
+    found: dict[str, Any] = until(check)
+    return found
