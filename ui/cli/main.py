@@ -11,7 +11,7 @@ import sys
 import traceback
 from pathlib import Path
 
-from ui.cli import admin, ask, auth, conversations, documents, images, models, usage
+from ui.cli import admin, ask, auth, conversations, customize, documents, images, models, usage
 from ui.cli.context import Context
 from ui.cli.exits import INTERRUPTED, UNEXPECTED, USAGE, classify
 from ui.cli.output import Output
@@ -57,6 +57,7 @@ def parser() -> argparse.ArgumentParser:
     documents.add(commands, common)
     usage.add(commands, common)
     admin.add(commands, common)
+    customize.add(commands, common)
     smoke = commands.add_parser("smoke", help="after a deploy: call every route once, print each step, clean up (exit 1 on any failure)")
     smoke.add_argument("--username", help="an existing user in the admin group (default: create a test user, delete it at the end)")
     smoke.add_argument("--password")
