@@ -138,6 +138,18 @@ def test_given_a_dataset_with_bad_records_then_each_problem_is_printed_by_line_a
     assert [d["line"] for d in error["error"]["details"]] == [2, 3, 4, 5, 0]
 
 
+def test_given_a_dataset_over_the_apis_body_limit_then_validate_checks_it_through_the_presigned_upload(admin, tmp_path):
+    answer = "네, 가능해요. 예약 번호 {}번으로 바로 도와드릴게요. 좋은 하루 보내세요!"
+    rows = [record(f"질문 {i}: 예약 변경이 가능한가요?", answer.format(i)) for i in range(600)]
+    big = tmp_path / "big.jsonl"
+    big.write_text(jsonl(rows), encoding="utf-8")
+    assert big.stat().st_size > 65_536  # over the API's request body limit: POST /customize/datasets with content answers 413
+
+    report = admin.json("customize", "validate", str(big), "--base-model", NOVA_MICRO, "--epochs", "3")
+
+    assert (report["records"], report["train_records"], report["estimated_cost"]["epochs"]) == (600, 600, 3)
+
+
 def test_given_a_running_job_when_stopped_at_the_terminal_then_it_stops_and_status_wait_exits_1(east, admin):
     dataset_id = admin.json("customize", "validate", str(SAMPLE), "--base-model", NOVA_MICRO)["dataset_id"]
     sim_settings(east, job_seconds=60)
