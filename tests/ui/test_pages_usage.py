@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import re
 import uuid
+from datetime import date
 from typing import Any
 
 import boto3
@@ -94,7 +95,7 @@ def test_given_an_admin_then_the_chat_says_unlimited_and_the_admin_page_shows_a_
     at = app(outputs_file, "admin@example.com", lang="en")
     assert budget_caption(at) == t("budget.line_unlimited", "en")
     at.switch_page("pages/usage_admin.py").run()
-    at.date_input(key="admin_date").set_value(DAY).run()
+    at.date_input(key="admin_date").set_value(date.fromisoformat(DAY)).run()
     table = at.dataframe[0].value
     assert list(table["User ID (sub)"]) == people[::-1][:20]  # the costliest first, 20 a page
     assert list(table["Cost (USD)"])[:2] == ["$0.021", "$0.020"]
@@ -105,7 +106,7 @@ def test_given_an_admin_then_the_chat_says_unlimited_and_the_admin_page_shows_a_
     assert len(at.dataframe[0].value) == 20
     at.selectbox(key="admin_order").select("asc").run()
     assert list(at.dataframe[0].value["User ID (sub)"])[:2] == people[:2]
-    assert at.get("download_button")[0].label == "Download CSV"
+    assert at.get("download_button")[0].proto.label == "Download CSV"
 
     spec, drawn = chart(at)
     assert spec["mark"]["type"] == "bar"
