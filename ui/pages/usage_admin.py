@@ -7,6 +7,7 @@ per day (at most 31, each kept for an hour once the day is over, a minute for to
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 from urllib.parse import urlencode
@@ -64,13 +65,11 @@ else:
     st.dataframe(table, hide_index=True, width="stretch", column_config=numbers)
 
 
-def export() -> bytes:
-    """The period as the API's CSV (UTF-8 with its byte order mark, for Excel), fetched when the button is clicked."""
-    try:
-        return Client(session.outputs().api_url, state["token"]).download("admin/usage?" + urlencode({**query, "format": "csv"}))
-    except (ApiError, OSError) as err:
-        state["admin_csv_error"] = err
-        return b""
+def exporter(api_url: str, token: str, path: str) -> Callable[[], bytes]:
+    """The period as the API's CSV (UTF-8 with its byte order mark, for Excel), fetched only when the button is clicked.
+    Streamlit runs it outside the page's run (no session state there), so what it needs is bound now; if the API
+    refuses, Streamlit's button says the file could not be made (its own words, in English)."""
+    return lambda: Client(api_url, token).download(path)
 
 
 with st.container(horizontal=True):
@@ -80,14 +79,10 @@ with st.container(horizontal=True):
     if st.button(t("admin_usage.next"), icon=":material/chevron_right:", disabled=not page.get("next_token")):
         pages.append(page["next_token"])
         st.rerun()
+    export = exporter(session.outputs().api_url, state["token"], "admin/usage?" + urlencode({**query, "format": "csv"}))
     st.download_button(t("admin_usage.csv"), export, file_name=f"usage-{period}-{when}.csv", mime="text/csv", icon=":material/download:",
                        help=t("admin_usage.csv_help"), on_click="ignore")  # fmt: skip
 st.caption(t("admin_usage.page", page=shown + 1))
-failed = state.pop("admin_csv_error", None)
-if isinstance(failed, ApiError):
-    session.show_error(failed)
-elif failed:
-    st.error(t("error.unreachable_at", url=session.outputs().api_url, cause=failed))
 
 
 @st.cache_data(ttl=3600, show_spinner=False)
