@@ -24,21 +24,35 @@ def budget_name(budget: str, lang: str) -> str:
     return t(key, lang) if has(key, lang) else budget
 
 
+def model_names(catalog: dict[str, Any], lang: str) -> dict[str, str]:
+    """Model ids to names: GET /models's chat and image models, and what metering counts besides them (the guardrail's
+    checks under `guardrail`, Retrieve's query embedding under the embedding model's id: docs/api.md "What is metered")."""
+    names = {m["id"]: m["name"] for m in [*catalog.get("chat_models", []), *catalog.get("image_models", [])]}
+    return {"guardrail": t("usage.model.guardrail", lang), **names}
+
+
+def model_name(model_id: str, names: dict[str, str], lang: str) -> str:
+    if model_id in names:
+        return names[model_id]
+    return t("usage.model.embedding", lang) if "embed" in model_id else model_id
+
+
 def amount(value: Any, unit: str) -> str:
     """A budget's figure: dollars for `usd`, tokens with separators otherwise."""
     return dollars(value) if unit == "usd" else count(value)
 
 
 def budget_line(report: dict[str, Any] | None, lang: str) -> str:
-    """`남은 예산: 오늘 토큰 194,400 (2026-11-26 00:00 초기화) · 이번 달 $14.75 (…) · Asia/Seoul`, or unlimited."""
+    """`남은 예산: 오늘 토큰 194,400 (11-26 00:00 초기화) · 이번 달 $14.75 (12-01 00:00 초기화) · Asia/Seoul`, or unlimited."""
     if not report:
         return ""
     budgets = report.get("budgets") or []
     if report.get("unlimited") or not budgets:
         return t("budget.line_unlimited", lang)
     parts = [
-        t("budget.part", lang, name=budget_name(str(b.get("budget")), lang), left=amount(b.get("remaining"), str(b.get("unit"))),
-          resets=zone_time(b.get("resets_at")))
+        t("budget.part", lang, name=t(f"budget.short.{b.get('budget')}", lang) if has(f"budget.short.{b.get('budget')}", lang)
+          else budget_name(str(b.get("budget")), lang), left=amount(b.get("remaining"), str(b.get("unit"))),
+          resets=zone_time(b.get("resets_at"))[5:])
         for b in budgets
     ]  # fmt: skip
     line = t("budget.line", lang, parts=" · ".join(parts), zone=report.get("time_zone", ""))
@@ -56,7 +70,7 @@ def models_table(period: dict[str, Any], names: dict[str, str], lang: str) -> pd
     columns = [t("usage.col.model", lang), t("usage.col.input", lang), t("usage.col.output", lang), t("usage.col.images", lang),
                t("usage.col.cost", lang)]  # fmt: skip
     rows: list[list[Any]] = [
-        [names.get(str(m.get("model_id")), str(m.get("model_id"))), int(m.get("input_tokens") or 0), int(m.get("output_tokens") or 0),
+        [model_name(str(m.get("model_id")), names, lang), int(m.get("input_tokens") or 0), int(m.get("output_tokens") or 0),
          int(m.get("images") or 0), _cost(m.get("cost_micro_usd"), bool(m.get("images")))]
         for m in period.get("models") or []
     ]  # fmt: skip
@@ -106,7 +120,7 @@ def daily_spend(totals_by_day: dict[date, dict[str, Any]], names: dict[str, str]
     for day, totals in sorted(totals_by_day.items()):
         row = spend.setdefault(day.strftime("%m-%d"), {})
         for m in totals.get("models") or []:
-            name = names.get(str(m.get("model_id")), str(m.get("model_id")))
+            name = model_name(str(m.get("model_id")), names, lang)
             row[name] = row.get(name, 0.0) + int(m.get("cost_micro_usd") or 0) / 1_000_000
     frame = pd.DataFrame.from_dict(spend, orient="index").fillna(0.0)
     frame.index.name = t("admin_usage.chart_day", lang)

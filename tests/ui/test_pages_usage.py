@@ -60,13 +60,13 @@ def test_given_a_user_then_the_budget_left_shows_beside_the_chat_box_and_drops_a
     create_user(stack, email, PASSWORD)
     at = app(outputs_file, email)
     before = budget_caption(at)
-    assert re.fullmatch(r"남은 예산: 하루 토큰 200,000 남음 \(\d{4}-\d\d-\d\d 00:00 초기화\) · "
-                        r"한 달 비용\(USD\) \$20\.00 남음 \(\d{4}-\d\d-01 00:00 초기화\) · Asia/Seoul", before), before  # fmt: skip
+    assert re.fullmatch(r"남은 예산: 오늘 토큰 200,000 남음 \(\d\d-\d\d 00:00 초기화\) · "
+                        r"이번 달 \$20\.00 남음 \(\d\d-01 00:00 초기화\) · Asia/Seoul", before), before  # fmt: skip
     at.chat_input[0].set_value("예산이 줄어드는지 봅니다").run()
     report = api(outputs_file, email).call("GET", "usage")
     left = int(report["budgets"][0]["remaining"])  # tokens (the API writes them as a JSON number, 199940.0)
     assert 0 < left < 200_000
-    assert f"하루 토큰 {left:,} 남음" in budget_caption(at)  # refreshed after the turn: what GET /usage says now
+    assert f"오늘 토큰 {left:,} 남음" in budget_caption(at)  # refreshed after the turn: what GET /usage says now
 
     with pytest.raises(ValueError, match="Could not find a navigation page"):  # the admin page is not offered
         at.switch_page("pages/usage_admin.py")
@@ -77,6 +77,9 @@ def test_given_a_user_then_the_budget_left_shows_beside_the_chat_box_and_drops_a
     model = report["day"]["models"][0]
     assert today.iloc[0][["입력 토큰", "출력 토큰"]].tolist() == [model["input_tokens"], model["output_tokens"]]
     assert (today.iloc[-1]["모델"], month.iloc[-1]["모델"]) == ("합계", "합계")
+    catalog = api(outputs_file, email).call("GET", "models")
+    shown = {"guardrail": "가드레일 검사", **{m["id"]: m["name"] for m in catalog["chat_models"]}}
+    assert list(today["모델"])[:-1] == [shown.get(m["model_id"], m["model_id"]) for m in report["day"]["models"]]  # names, not ids
     assert not [b for b in at.button if "CSV" in str(b.label)]
     assert len(at.dataframe) == 3
 
@@ -139,7 +142,7 @@ def test_given_an_admin_then_a_budget_set_in_the_ui_is_what_the_api_returns_and_
     assert listed[listed["대상"] == f"사용자 {sub}"][["하루 토큰", "한 달 비용(USD)"]].values.tolist() == [["10", "$3.50"]]
 
     capped = app(outputs_file, email)
-    assert "하루 토큰 10 남음" in budget_caption(capped)
+    assert "오늘 토큰 10 남음" in budget_caption(capped)
     capped.chat_input[0].set_value("이 요청은 예산을 넘습니다").run()
     refusal = texts(capped, "error")[0]
     assert refusal.startswith(t("error.budget_exceeded", "ko"))

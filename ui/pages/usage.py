@@ -19,14 +19,13 @@ report = usage_now.report()
 if report is None:
     st.stop()
 catalog = session.models()
-names = {m["id"]: m["name"] for m in [*catalog["chat_models"], *catalog["image_models"]]}
+names = usage_tables.model_names(catalog, lang)
 
 st.subheader(t("usage.budgets"), anchor=False)
 if report.get("unlimited") or not report.get("budgets"):
     st.info(t("budget.line_unlimited"), icon=":material/all_inclusive:")
 else:
     st.dataframe(usage_tables.budgets_table(report, lang), hide_index=True, width="stretch")
-    st.caption(usage_tables.budget_line(report, lang))
 
 
 def period(title: str, found: dict[str, Any]) -> None:

@@ -33,7 +33,7 @@ if mine is None:
     st.stop()
 today = date.fromisoformat(str(mine["now"])[:10])  # today in the budgets' zone, as the API counts days
 catalog = session.models()
-names = {m["id"]: m["name"] for m in [*catalog["chat_models"], *catalog["image_models"]]}
+names = usage_tables.model_names(catalog, lang)
 
 with st.container(horizontal=True, vertical_alignment="bottom"):
     period = st.segmented_control(t("admin_usage.period"), ["day", "month"], format_func=lambda p: t(f"admin_usage.period.{p}", lang),
