@@ -5,10 +5,11 @@ budgets in force. The figures are docs/api.md's own examples ("Usage and budgets
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from ui import usage_tables, wording
 
-REPORT = {
+REPORT: dict[str, Any] = {
     "time_zone": "Asia/Seoul",
     "now": "2026-11-25T00:30:00+09:00",
     "unlimited": False,
@@ -19,7 +20,7 @@ REPORT = {
          "resets_at": "2026-12-01T00:00:00+09:00"},
     ],
 }  # fmt: skip
-REFUSAL = {
+REFUSAL: dict[str, Any] = {
     "error": {"code": "budget_exceeded", "message": "오늘의 토큰 예산을 넘게 됩니다: … / This request would go over your budget: …",
               "details": {"budget": "tokens_per_day", "limit": 200000, "used": 199500, "resets_at": "2026-11-26T00:00:00+09:00",
                           "request_max": 1987}},
@@ -72,7 +73,7 @@ def test_given_each_days_totals_then_the_chart_has_a_row_per_day_and_a_column_pe
     days = usage_tables.month_days(date(2026, 11, 1), date(2026, 11, 3))
     assert days == [date(2026, 11, 1), date(2026, 11, 2), date(2026, 11, 3)]
     assert len(usage_tables.month_days(date(2024, 2, 1), date(2026, 1, 1))) == 29  # a past month: every day
-    totals = {days[0]: {"models": []}, days[1]: {"models": [{"model_id": "m1", "cost_micro_usd": 2_500_000},
+    totals: dict[date, dict[str, Any]] = {days[0]: {"models": []}, days[1]: {"models": [{"model_id": "m1", "cost_micro_usd": 2_500_000},
                                                             {"model_id": "guardrail", "cost_micro_usd": 750_000}]},
               days[2]: {"models": [{"model_id": "m1", "cost_micro_usd": 1}]}}  # fmt: skip
     frame = usage_tables.daily_spend(totals, {"m1": "Claude Haiku 5.5", "guardrail": "Guardrail checks"}, "en")
