@@ -19,9 +19,11 @@ else:
         st.Page("pages/chat.py", title=t("nav.chat"), icon=":material/chat:", default=True),
         st.Page("pages/knowledge.py", title=t("nav.knowledge"), icon=":material/menu_book:"),
         st.Page("pages/images.py", title=t("nav.images"), icon=":material/image:"),
+        st.Page("pages/usage.py", title=t("nav.usage"), icon=":material/data_usage:"),
     ]
     if session.is_admin():
         pages.append(st.Page("pages/documents.py", title=t("nav.documents"), icon=":material/folder:"))
+        pages.append(st.Page("pages/usage_admin.py", title=t("nav.usage_admin"), icon=":material/monitoring:"))
     with st.sidebar:
         shown = session.user().replace("@", "@\u2060")  # a word joiner after @: the address is not turned into a mail link
         st.caption(f":material/account_circle: {t('app.signed_in', user=shown)}" + (f" · {t('app.admin')}" if session.is_admin() else ""))

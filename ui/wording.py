@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from ui.cli.figures import zone_time
 from ui.i18n import has, t
 
 HANGUL = re.compile(r"[가-힣]")
@@ -146,6 +147,8 @@ def error_text(body: Any, status: int | None, lang: str) -> str:
             for d in details
             if isinstance(d, dict) and "field" in d
         )
+    elif code == "budget_exceeded" and isinstance(details, dict):
+        text += "\n\n" + budget_refusal(details, lang)
     elif message and code != "validation_error":
         text += "\n\n" + t("error.said", lang, message=one_language(message, lang))
     reference = f"`{status} {code}`" if status else f"`{code}`"
@@ -154,6 +157,19 @@ def error_text(body: Any, status: int | None, lang: str) -> str:
     if isinstance(body, dict) and body.get("request_id"):
         reference += f" · {t('error.request_id', lang)} `{body['request_id']}`"
     return f"{text}\n\n{reference}"
+
+
+def budget_refusal(details: dict[str, Any], lang: str) -> str:
+    """A 429 `budget_exceeded`'s details in words: which budget, what was used of its limit, what the request could
+    use, and when it resets (in the budgets' zone, as the API wrote it). docs/api.md "Over budget"."""
+    from ui.usage_tables import amount, budget_name  # here: ui.usage_tables imports pandas, which most callers never need
+
+    budget = str(details.get("budget") or "")
+    unit = "tokens" if budget == "tokens_per_day" else "usd"
+    resets = str(details.get("resets_at") or "")
+    return t("budget.refused", lang, name=budget_name(budget, lang), used=amount(details.get("used"), unit),
+             limit=amount(details.get("limit"), unit), request=amount(details.get("request_max"), unit),
+             resets=zone_time(resets), zone=f"UTC{resets[19:]}" if len(resets) > 19 else "")  # fmt: skip
 
 
 def usage_line(usage: dict[str, Any] | None, lang: str) -> str:

@@ -94,6 +94,9 @@ def sign_in_as(page: Page, username: str, lang: str = "ko") -> None:
     page.get_by_role("button", name=t("signin.submit", lang)).click()
     page.get_by_role("heading", name=t("chat.title", lang)).wait_for(timeout=30_000)
     page.get_by_text(t("app.signed_in", lang, user=username.replace("@", "@\u2060"))).wait_for()
+    # the message box is drawn last (after the budget line's GET /usage): until then the sign-in page's own elements
+    # (its language switch) can still be on screen beside the chat's
+    page.get_by_role("textbox", name=t("chat.input", lang)).wait_for(timeout=30_000)
 
 
 @contextmanager

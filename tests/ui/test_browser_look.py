@@ -85,7 +85,42 @@ def test_given_each_language_then_every_page_is_photographed_at_desktop_and_narr
             page.get_by_role("link", name=t("nav.documents", lang)).click()
             page.get_by_role("heading", name=t("docs.jobs", lang)).wait_for(timeout=30_000)
             photograph(page, folder, f"{lang}-5-documents")
-    assert len(list(folder.glob("*-narrow.png"))) == 10
+            page.get_by_role("link", name=t("nav.usage", lang), exact=True).click()
+            page.get_by_role("heading", name=t("usage.budgets", lang)).wait_for(timeout=30_000)
+            photograph(page, folder, f"{lang}-6-usage")
+            page.get_by_role("link", name=t("nav.usage_admin", lang)).click()
+            page.get_by_test_id("stVegaLiteChart").first.wait_for(timeout=60_000)  # the month's days, one call each
+            page.get_by_role("heading", name=t("budgets.title", lang)).wait_for(timeout=30_000)
+            page.wait_for_timeout(1_000)  # the chart draws itself
+            photograph(page, folder, f"{lang}-7-usage-admin")
+        with signed_in(ui_url, "user@example.com", lang) as page:  # a user with budgets: the line beside the chat box
+            page.get_by_role("textbox", name=t("chat.input", lang)).fill("예산이 얼마나 남았나요?")
+            page.keyboard.press("Enter")
+            page.get_by_text(t("stop.end_turn", lang)).first.wait_for(timeout=30_000)
+            page.get_by_text(t("budget.line", lang, parts="|", zone="").split("|")[0]).first.wait_for(timeout=30_000)
+            photograph(page, folder, f"{lang}-8-chat-budget")
+            page.get_by_role("link", name=t("nav.usage", lang), exact=True).click()
+            page.get_by_role("heading", name=t("usage.budgets", lang)).wait_for(timeout=30_000)
+            photograph(page, folder, f"{lang}-9-usage-user")
+            assert page.get_by_role("link", name=t("nav.usage_admin", lang)).count() == 0  # not offered to a non-admin
+    assert len(list(folder.glob("*-narrow.png"))) == 18
+
+
+def test_given_the_admin_usage_page_then_the_csv_button_downloads_the_apis_file_byte_for_byte(ui_url, outputs_file, tmp_path):  # noqa: F811
+    outputs = Outputs.load(outputs_file)
+    admin = Client(outputs.api_url, sign_in(outputs, "admin@example.com", "Local-Demo-Pass-1!"))
+    expected = admin.download("admin/usage?period=day&sort=cost&order=desc&format=csv")
+    with signed_in(ui_url, "admin@example.com") as page:
+        page.get_by_role("link", name=t("nav.usage_admin", "ko")).click()
+        button = page.get_by_role("button", name=t("admin_usage.csv", "ko"))
+        button.wait_for(timeout=30_000)
+        with page.expect_download(timeout=30_000) as download:
+            button.click()
+        saved = tmp_path / download.value.suggested_filename
+        download.value.save_as(saved)
+    assert saved.name.startswith("usage-day-")
+    assert saved.read_bytes() == expected
+    assert expected.startswith("\ufeffuser,email,name,period,cost_usd".encode())  # the BOM Excel needs, then the header
 
 
 def test_given_the_english_switch_then_pages_and_a_reload_stay_in_english(ui_url):  # noqa: F811

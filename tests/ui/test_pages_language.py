@@ -22,7 +22,8 @@ def chrome(at: AppTest) -> list[str]:
     """What the page itself says (titles, headings, labels, help, buttons, notes), not what users or models wrote:
     the conversation buttons, chat bubbles and citation labels are content."""
     found = [str(e.value) for kind in ("title", "subheader", "caption", "error", "warning", "info", "success") for e in getattr(at, kind)]
-    for kind in ("selectbox", "slider", "text_area", "text_input", "toggle", "radio", "number_input", "button", "segmented_control"):
+    for kind in ("selectbox", "slider", "text_area", "text_input", "toggle", "radio", "number_input", "button", "segmented_control",
+                 "date_input", "checkbox"):  # fmt: skip
         for widget in getattr(at, kind):
             if widget.key and widget.key.startswith("open-"):
                 continue  # a conversation's title
@@ -65,6 +66,10 @@ def test_given_each_page_in_each_language_then_no_raw_key_no_missing_marker_and_
     problems["images"] = check(at, lang)
     at.switch_page("pages/documents.py").run()
     problems["documents"] = check(at, lang)
+    at.switch_page("pages/usage.py").run()
+    problems["usage"] = check(at, lang)
+    at.switch_page("pages/usage_admin.py").run()
+    problems["usage admin"] = check(at, lang)
     assert {page: found for page, found in problems.items() if found} == {}
 
 

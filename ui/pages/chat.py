@@ -9,7 +9,7 @@ from urllib.parse import quote
 
 import streamlit as st
 
-from ui import confirm, live, session, views, wording
+from ui import confirm, live, session, usage_now, usage_tables, views, wording
 from ui.client import ApiError
 from ui.i18n import current, t
 from ui.reading import Reading
@@ -151,6 +151,7 @@ def follow(pending: dict[str, Any]) -> None:
     if not reading.claim():
         st.rerun()  # an earlier run (ended by a click) recorded it first
     state["chat_stream"] = None
+    usage_now.forget()  # the budget line beside the box shows what this turn left
     reply = reading.reply
     if reading.failure and reading.failure.status == 401:
         live.show_failure(reading.failure)  # signs the user out
@@ -176,7 +177,11 @@ def follow(pending: dict[str, Any]) -> None:
 
 if "chat_refill" in state:  # before the box is drawn: Streamlit sets a widget's value only then
     state["chat_input"] = state.pop("chat_refill")
-prompt = st.chat_input(t("chat.input"), disabled=busy, key="chat_input")
+with st.bottom:  # pinned under the conversation with the box: the budget left, in the budgets' zone
+    budget = usage_tables.budget_line(usage_now.report(), lang)
+    if budget:
+        st.caption(budget)
+    prompt = st.chat_input(t("chat.input"), disabled=busy, key="chat_input")
 if prompt and not busy:
     state.pop("chat_failed", None)
     try:
