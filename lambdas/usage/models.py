@@ -75,9 +75,9 @@ class ConfiguredLimits(BaseModel):
 class BudgetState(BaseModel):
     budget: Literal["tokens_per_day", "usd_per_month", "daily_ceiling_usd"]
     unit: Literal["tokens", "usd"]
-    limit: float
-    used: float = Field(description="Settled use plus reservations of calls still running")
-    remaining: float
+    limit: int | float = Field(description="Tokens (an integer) or USD")
+    used: int | float = Field(description="Settled use plus reservations of calls still running")
+    remaining: int | float
     resets_at: str = Field(description="ISO 8601, in the configured time zone")
 
 

@@ -99,6 +99,8 @@ def test_given_day_and_month_rows_when_the_user_asks_then_today_and_this_month_b
     # The config's default budget (cdk.json budgets.default); "used" counts reservations of calls still running.
     assert budget(body, "tokens_per_day") == {"budget": "tokens_per_day", "unit": "tokens", "limit": 200_000, "used": 5600,
                                               "remaining": 194_400, "resets_at": "2026-11-26T00:00:00+09:00"}  # fmt: skip
+    tokens = budget(body, "tokens_per_day")
+    assert [type(tokens[k]) for k in ("limit", "used", "remaining")] == [int, int, int]  # counts, as api.md shows them
     assert budget(body, "usd_per_month") == {"budget": "usd_per_month", "unit": "usd", "limit": 20.0, "used": 5.25,
                                              "remaining": 14.75, "resets_at": "2026-12-01T00:00:00+09:00"}  # fmt: skip
     assert body["unlimited"] is False
