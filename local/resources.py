@@ -46,32 +46,17 @@ def forget_registrations(client: Any, table: str) -> None:
 
 def create_conversation_table(client: Any, name: str) -> None:
     """The table as infra/constructs/conversations.py defines it."""
-    string = "S"
-    client.create_table(
-        TableName=name,
-        BillingMode="PAY_PER_REQUEST",
-        AttributeDefinitions=[
-            {"AttributeName": names.TABLE_PK, "AttributeType": string},
-            {"AttributeName": names.TABLE_SK, "AttributeType": string},
-            {"AttributeName": names.TABLE_GSI_PK, "AttributeType": string},
-            {"AttributeName": names.TABLE_GSI_SK, "AttributeType": string},
-        ],
-        KeySchema=[{"AttributeName": names.TABLE_PK, "KeyType": "HASH"}, {"AttributeName": names.TABLE_SK, "KeyType": "RANGE"}],
-        GlobalSecondaryIndexes=[
-            {
-                "IndexName": names.TABLE_GSI_USER,
-                "KeySchema": [
-                    {"AttributeName": names.TABLE_GSI_PK, "KeyType": "HASH"},
-                    {"AttributeName": names.TABLE_GSI_SK, "KeyType": "RANGE"},
-                ],
-                "Projection": {"ProjectionType": "ALL"},
-            }
-        ],
-    )
+    _create_keyed_table(client, name, (names.TABLE_GSI_USER, names.TABLE_GSI_PK, names.TABLE_GSI_SK))
 
 
 def create_usage_table(client: Any, name: str) -> None:
     """The usage table as infra/constructs/usage.py defines it (keys, the by_period index)."""
+    _create_keyed_table(client, name, (names.USAGE_GSI_PERIOD, names.USAGE_GSI_PK, names.USAGE_GSI_SK))
+
+
+def _create_keyed_table(client: Any, name: str, index: tuple[str, str, str]) -> None:
+    """infra/constructs/tables.py's shape: string pk/sk and one string-keyed index projecting everything."""
+    index_name, index_pk, index_sk = index
     string = "S"
     client.create_table(
         TableName=name,
@@ -79,17 +64,14 @@ def create_usage_table(client: Any, name: str) -> None:
         AttributeDefinitions=[
             {"AttributeName": names.TABLE_PK, "AttributeType": string},
             {"AttributeName": names.TABLE_SK, "AttributeType": string},
-            {"AttributeName": names.USAGE_GSI_PK, "AttributeType": string},
-            {"AttributeName": names.USAGE_GSI_SK, "AttributeType": string},
+            {"AttributeName": index_pk, "AttributeType": string},
+            {"AttributeName": index_sk, "AttributeType": string},
         ],
         KeySchema=[{"AttributeName": names.TABLE_PK, "KeyType": "HASH"}, {"AttributeName": names.TABLE_SK, "KeyType": "RANGE"}],
         GlobalSecondaryIndexes=[
             {
-                "IndexName": names.USAGE_GSI_PERIOD,
-                "KeySchema": [
-                    {"AttributeName": names.USAGE_GSI_PK, "KeyType": "HASH"},
-                    {"AttributeName": names.USAGE_GSI_SK, "KeyType": "RANGE"},
-                ],
+                "IndexName": index_name,
+                "KeySchema": [{"AttributeName": index_pk, "KeyType": "HASH"}, {"AttributeName": index_sk, "KeyType": "RANGE"}],
                 "Projection": {"ProjectionType": "ALL"},
             }
         ],

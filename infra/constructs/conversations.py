@@ -15,37 +15,18 @@ A third kind, registered custom models (lambdas/common/custom_models.py), has a 
 from __future__ import annotations
 
 from aws_cdk import RemovalPolicy
-from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_iam as iam
 from constructs import Construct
 
-from infra.constants import REGISTRY_PARTITION, TABLE_GSI_PK, TABLE_GSI_SK, TABLE_GSI_USER, TABLE_PK, TABLE_SK, TABLE_TTL_ATTRIBUTE
+from infra.constants import REGISTRY_PARTITION, TABLE_GSI_PK, TABLE_GSI_SK, TABLE_GSI_USER
+from infra.constructs.tables import keyed_table
 
 
 class ConversationTable(Construct):
     def __init__(self, scope: Construct, construct_id: str, *, removal_policy: RemovalPolicy, deletion_protection: bool) -> None:
         super().__init__(scope, construct_id)
-        string = dynamodb.AttributeType.STRING
-        self.table = dynamodb.TableV2(
-            self,
-            "Table",
-            partition_key=dynamodb.Attribute(name=TABLE_PK, type=string),
-            sort_key=dynamodb.Attribute(name=TABLE_SK, type=string),
-            billing=dynamodb.Billing.on_demand(),
-            encryption=dynamodb.TableEncryptionV2.aws_managed_key(),
-            point_in_time_recovery_specification=dynamodb.PointInTimeRecoverySpecification(point_in_time_recovery_enabled=True),
-            time_to_live_attribute=TABLE_TTL_ATTRIBUTE,
-            deletion_protection=deletion_protection,
-            removal_policy=removal_policy,
-            global_secondary_indexes=[
-                dynamodb.GlobalSecondaryIndexPropsV2(
-                    index_name=TABLE_GSI_USER,
-                    partition_key=dynamodb.Attribute(name=TABLE_GSI_PK, type=string),
-                    sort_key=dynamodb.Attribute(name=TABLE_GSI_SK, type=string),
-                    projection_type=dynamodb.ProjectionType.ALL,
-                )
-            ],
-        )
+        index = (TABLE_GSI_USER, TABLE_GSI_PK, TABLE_GSI_SK)
+        self.table = keyed_table(self, index=index, removal_policy=removal_policy, deletion_protection=deletion_protection)
 
     def grant(self, grantee: iam.IGrantable, *actions: str, index: bool = True) -> None:
         """`actions` on the table and (unless `index` is false) its user index (by exact ARN, no index wildcard)."""

@@ -15,11 +15,11 @@ On demand, point-in-time recovery, the AWS-managed key, and the removal policy o
 from __future__ import annotations
 
 from aws_cdk import RemovalPolicy
-from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_iam as iam
 from constructs import Construct
 
-from infra.constants import TABLE_PK, TABLE_SK, TABLE_TTL_ATTRIBUTE, USAGE_BUDGET_PK, USAGE_GSI_PERIOD, USAGE_GSI_PK, USAGE_GSI_SK
+from infra.constants import USAGE_BUDGET_PK, USAGE_GSI_PERIOD, USAGE_GSI_PK, USAGE_GSI_SK
+from infra.constructs.tables import keyed_table
 
 # What a metered function does on the table (the transaction's Update actions need UpdateItem:
 # https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/transaction-apis-iam.html), reading the caller's
@@ -30,27 +30,8 @@ METERING_ACTIONS = ("dynamodb:UpdateItem", "dynamodb:BatchGetItem", "dynamodb:Ge
 class UsageTable(Construct):
     def __init__(self, scope: Construct, construct_id: str, *, removal_policy: RemovalPolicy, deletion_protection: bool) -> None:
         super().__init__(scope, construct_id)
-        string = dynamodb.AttributeType.STRING
-        self.table = dynamodb.TableV2(
-            self,
-            "Table",
-            partition_key=dynamodb.Attribute(name=TABLE_PK, type=string),
-            sort_key=dynamodb.Attribute(name=TABLE_SK, type=string),
-            billing=dynamodb.Billing.on_demand(),
-            encryption=dynamodb.TableEncryptionV2.aws_managed_key(),
-            point_in_time_recovery_specification=dynamodb.PointInTimeRecoverySpecification(point_in_time_recovery_enabled=True),
-            time_to_live_attribute=TABLE_TTL_ATTRIBUTE,
-            deletion_protection=deletion_protection,
-            removal_policy=removal_policy,
-            global_secondary_indexes=[
-                dynamodb.GlobalSecondaryIndexPropsV2(
-                    index_name=USAGE_GSI_PERIOD,
-                    partition_key=dynamodb.Attribute(name=USAGE_GSI_PK, type=string),
-                    sort_key=dynamodb.Attribute(name=USAGE_GSI_SK, type=string),
-                    projection_type=dynamodb.ProjectionType.ALL,
-                )
-            ],
-        )
+        index = (USAGE_GSI_PERIOD, USAGE_GSI_PK, USAGE_GSI_SK)
+        self.table = keyed_table(self, index=index, removal_policy=removal_policy, deletion_protection=deletion_protection)
 
     @property
     def index_arn(self) -> str:
