@@ -55,7 +55,7 @@ def test_given_python_m_ui_then_the_projects_theme_is_applied(ui_url):  # noqa: 
         )
 
 
-def test_given_each_language_then_every_page_is_photographed_at_desktop_and_narrow_widths(ui_url, tmp_path):  # noqa: F811
+def test_given_each_language_then_every_page_is_photographed_at_desktop_and_narrow_widths(ui_url, tmp_path, stream_user):  # noqa: F811
     folder = shots(tmp_path)
     for lang in ("ko", "en"):
         with browsing(ui_url, lang) as page:
@@ -93,7 +93,9 @@ def test_given_each_language_then_every_page_is_photographed_at_desktop_and_narr
             page.get_by_role("heading", name=t("budgets.title", lang)).wait_for(timeout=30_000)
             page.wait_for_timeout(1_000)  # the chart draws itself
             photograph(page, folder, f"{lang}-7-usage-admin")
-        with signed_in(ui_url, "user@example.com", lang) as page:  # a user with budgets: the line beside the chat box
+        # a user with budgets (the line beside the chat box), of its own: the demo user's conversation list is what
+        # tests/ui/test_pages.py counts
+        with signed_in(ui_url, stream_user, lang) as page:
             page.get_by_role("textbox", name=t("chat.input", lang)).fill("예산이 얼마나 남았나요?")
             page.keyboard.press("Enter")
             page.get_by_text(t("stop.end_turn", lang)).first.wait_for(timeout=30_000)
