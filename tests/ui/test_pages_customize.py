@@ -85,7 +85,7 @@ def test_given_the_korean_sample_then_the_page_validates_trains_deploys_register
     assert at.title[0].value == "채팅"
     picker = at.selectbox(key="chat_model")
     assert picker.format_func(picker.value) == "하늘빛 상담원"
-    assert picker.value.startswith("arn:aws:bedrock:us-east-1:")
+    assert str(picker.value).startswith("arn:aws:bedrock:us-east-1:")
     at.switch_page("pages/chat.py")  # the browser's address now names the chat page; AppTest keeps the page it was told
     at.chat_input[0].set_value("예약을 취소하고 싶어요.").run()
     assert not texts(at, "error")
