@@ -93,6 +93,21 @@ def test_given_the_korean_sample_then_the_page_validates_trains_deploys_register
     answer = str(at.chat_message[1].markdown[0].value)
     assert answer.startswith("[offline custom model bedrockgenai-ui-tone] You said: «예약을 취소하고 싶어요.»"), answer
 
+    at.switch_page("pages/customize.py").run()
+    at.button(key="cust_unregister_ui-tone").click().run()
+    assert at.text_input(key="cust_display_ui-tone").value == ""  # registrable again: no longer a chat model
+    at.button(key="cust_delete_deployments_ui-tone").click().run()
+    asked = at.warning[0].value
+    assert asked.startswith("배포 ui-tone을(를) 삭제할까요?"), asked
+    assert "월 $" in asked, asked
+    at.button(key="cust_deleting-yes").click().run()
+    assert at.success[0].value.startswith("배포 ui-tone을(를) 삭제했습니다.")
+    at.button(key="cust_delete_models_ui-tone").click().run()
+    assert "보관 비용 월 $" in at.warning[0].value
+    at.button(key="cust_deleting-yes").click().run()
+    assert at.success[0].value.startswith("맞춤 모델 ui-tone을(를) 삭제했습니다. 보관 비용 월 $")
+    assert "맞춤 모델이 없습니다." in texts(at, "caption")
+
 
 def test_given_a_bad_dataset_then_the_page_shows_each_problem_by_line(east_file):
     good = record("환불은 언제 되나요?", "영업일 기준 3~5일 안에 들어와요.")

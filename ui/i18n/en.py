@@ -480,4 +480,13 @@ STRINGS: dict[str, str] = {
     "customize.state.Stopped": "Stopped",
     "customize.state.Creating": "Creating",
     "customize.state.Active": "Active",
+    "customize.unregister": "Unregister from the chat",
+    "customize.delete_deployments": "Delete the deployment",
+    "customize.delete_models": "Delete the custom model",
+    "customize.confirm_deployments": (
+        "Delete the deployment {name}? It leaves the chat; the custom model stays and its storage ({storage} a month) goes on."
+    ),
+    "customize.confirm_models": "Delete the custom model {name}? This cannot be undone. Its storage charge of {storage} a month stops.",
+    "customize.deleted_deployments": "Deleted the deployment {name}. The custom model is kept ({storage} a month in storage).",
+    "customize.deleted_models": "Deleted the custom model {name}. Its storage charge of {storage} a month stops.",
 }

@@ -480,4 +480,13 @@ STRINGS: dict[str, str] = {
     "customize.state.Stopped": "멈춤",
     "customize.state.Creating": "만드는 중",
     "customize.state.Active": "사용 가능",
+    "customize.unregister": "채팅 모델 등록 없애기",
+    "customize.delete_deployments": "배포 삭제",
+    "customize.delete_models": "맞춤 모델 삭제",
+    "customize.confirm_deployments": (
+        "배포 {name}을(를) 삭제할까요? 채팅에서 사라지고, 맞춤 모델은 남아 보관 비용(월 {storage})이 계속 듭니다."
+    ),
+    "customize.confirm_models": "맞춤 모델 {name}을(를) 삭제할까요? 되돌릴 수 없습니다. 보관 비용 월 {storage}이 멈춥니다.",
+    "customize.deleted_deployments": "배포 {name}을(를) 삭제했습니다. 맞춤 모델은 남아 있습니다 (보관 월 {storage}).",
+    "customize.deleted_models": "맞춤 모델 {name}을(를) 삭제했습니다. 보관 비용 월 {storage}이 멈춥니다.",
 }

@@ -174,10 +174,33 @@ def follow() -> None:
             st.caption(t("customize.is_registered", name=found.get("display_name", "")))
             if st.button(t("customize.open_chat"), key=f"cust_chat_{found['name']}", type="primary", icon=":material/chat:"):
                 _open_chat(found["arn"])
+            registration = f"customize/deployments/{quote(found['name'], safe='')}/registration"
+            if (
+                st.button(t("customize.unregister"), key=f"cust_unregister_{found['name']}")
+                and session.call("DELETE", registration) is not None
+            ):
+                session._models.clear()
+                st.rerun()
+        _deletes(model, found, storage)
     if not models:
         st.caption(t("customize.no_models"))
     busy = any(j.get("status") in ("InProgress", "Stopping") for j in jobs) or any(d.get("status") == "Creating" for d in deployments)
     state["cust_busy"] = busy
+
+
+def _deletes(model: dict[str, Any], found: dict[str, Any] | None, storage: str) -> None:
+    """Delete the deployment (the custom model stays), or, once none uses it, the custom model: each asked first."""
+    kind, name = ("deployments", found["name"]) if found else ("models", model["name"])
+    if st.button(t(f"customize.delete_{kind}"), key=f"cust_delete_{kind}_{name}", icon=":material/delete:"):
+        state["cust_deleting"] = f"{kind}/{name}"
+    if state.get("cust_deleting") == f"{kind}/{name}" and confirm.ask(
+        t(f"customize.confirm_{kind}", name=name, storage=storage), "cust_deleting"
+    ):
+        state.pop("cust_deleting", None)
+        if session.call("DELETE", f"customize/{kind}/{quote(name, safe='')}") is not None:
+            session._models.clear()
+            session.flash(t(f"customize.deleted_{kind}", name=name, storage=storage))
+            st.rerun()
 
 
 @st.fragment(run_every=3 if state.get("cust_busy", True) else None)
