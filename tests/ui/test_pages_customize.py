@@ -128,3 +128,25 @@ def test_given_a_user_outside_the_admin_group_then_there_is_no_custom_models_pag
     at = app(east_file, USER)
     with pytest.raises(ValueError, match="Could not find a navigation page"):
         at.switch_page("pages/customize.py")
+
+
+def test_given_a_base_model_only_provisioned_throughput_serves_then_deploy_says_so_in_words_and_buys_nothing(outputs_file):
+    """The default stack (us-west-2): Llama 3.1 8B fine-tunes there but has no on-demand deployment."""
+    llama = "meta.llama3-1-8b-instruct-v1:0:128k"
+    rows = [{"prompt": f"질문 {i}: 예약을 바꿀 수 있나요?", "completion": f"네, 예약 {i}번을 바로 바꿔 드릴게요."} for i in range(100)]
+    at = _page(outputs_file)
+    at.selectbox(key="cust_base").set_value(llama).run()
+    at.file_uploader(key="cust_file").set_value(("llama.jsonl", jsonl(rows).encode(), "application/jsonl")).run()
+    at.button(key="cust_check").click().run()
+    at.text_input(key="cust_name").input("ui-llama").run()
+    at.button(key="cust_start").click().run()
+    _until(at, "**ui-llama** · 완료")
+
+    at.button(key="cust_deploy_ui-llama").click().run()
+
+    said = at.warning[0].value
+    assert said.startswith("ui-llama은(는) 이 리전에서 온디맨드로 배포할 수 없고 프로비저닝된 처리량으로만 쓸 수 있습니다 ("), said
+    assert said.endswith("아무것도 구매하지 않았습니다.")
+    assert "배포: 없음" in _until(at, "**ui-llama**")
+    at.button(key="cust_delete_models_ui-llama").click().run()
+    at.button(key="cust_deleting-yes").click().run()
