@@ -24,6 +24,7 @@ else:
     if session.is_admin():
         pages.append(st.Page("pages/documents.py", title=t("nav.documents"), icon=":material/folder:"))
         pages.append(st.Page("pages/usage_admin.py", title=t("nav.usage_admin"), icon=":material/monitoring:"))
+        pages.append(st.Page("pages/customize.py", title=t("nav.customize"), icon=":material/model_training:"))
     with st.sidebar:
         shown = session.user().replace("@", "@\u2060")  # a word joiner after @: the address is not turned into a mail link
         st.caption(f":material/account_circle: {t('app.signed_in', user=shown)}" + (f" · {t('app.admin')}" if session.is_admin() else ""))

@@ -70,6 +70,8 @@ def test_given_each_page_in_each_language_then_no_raw_key_no_missing_marker_and_
     problems["usage"] = check(at, lang)
     at.switch_page("pages/usage_admin.py").run()
     problems["usage admin"] = check(at, lang)
+    at.switch_page("pages/customize.py").run()
+    problems["custom models"] = check(at, lang)
     assert {page: found for page, found in problems.items() if found} == {}
 
 

@@ -76,6 +76,8 @@ with st.sidebar:
                     st.rerun()
 
 names = {m["id"]: m["name"] for m in catalog["chat_models"]}
+if state.get("chat_pick") in names:  # the Custom models page opened the chat with its registered model
+    state["chat_model"] = state.pop("chat_pick")
 state.setdefault("chat_model", catalog["default_chat_model"])
 model_id = st.selectbox(t("chat.model"), list(names), format_func=names.__getitem__, key="chat_model")
 model = models[model_id]
