@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
 from typing import Annotated, Any
 
 from aws_lambda_powertools.event_handler import Response
@@ -10,48 +9,26 @@ from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from chat import service
+from chat import deps, service
 from chat.models import ChatRequest, ChatResponse, ConversationDetail, ConversationList, StreamStop
 from common import deadline
 from common.api import build_resolver
 from common.auth import caller_from
 from common.bedrock import runtime_client
 from common.clock import Clock
-from common.conversations import ConversationStore
-from common.custom_models import ModelRegistry, custom_model_entries
+from common.custom_models import custom_model_entries
 from common.observability import logger, metrics, tracer
 from common.runtime_config import runtime_config
-from common.settings import ChatSettings, load_settings
-from common.storage import dynamodb_client
-from common.stream_stop import STREAM_ID, StopSignals
-from common.usage.meter import Metering, metering
+from common.stream_stop import STREAM_ID
 
 CONVERSATION_ID = r"^[A-Za-z0-9_-]{16,64}$"
 
-env = load_settings(ChatSettings)  # at import: a missing variable fails the cold start, not each request
-config = runtime_config()
+env, config = deps.env, deps.config  # read at import (chat/deps.py): a missing variable fails the cold start
 clock = Clock()  # the system date (GET /models works out each model's lifecycle on it); tests set a fixed one
 app = build_resolver(max_body_bytes=config.limits.max_body_bytes, cors_origins=config.cors_origins)
 
-
-@lru_cache(maxsize=1)
-def _store() -> ConversationStore:
-    return ConversationStore(dynamodb_client(), env.table_name, config.memory.conversation_ttl_days)
-
-
-@lru_cache(maxsize=1)
-def _signals() -> StopSignals:
-    return StopSignals(dynamodb_client(), env.table_name)
-
-
-@lru_cache(maxsize=1)
-def _registry() -> ModelRegistry:
-    return ModelRegistry(dynamodb_client(), env.table_name)
-
-
-@lru_cache(maxsize=1)
-def _metering() -> Metering:
-    return metering(config, env.usage_table, dynamodb_client())
+# The container's shared objects (chat/deps.py); the names the tests and benches use.
+_store, _signals, _registry, _metering = deps.store, deps.signals, deps.registry, deps.usage_metering
 
 
 def _deps() -> service.ChatDeps:

@@ -8,49 +8,25 @@ import, as the handlers do: a missing variable fails the cold start.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from functools import lru_cache
 
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
+from chat import deps
 from chat.models import ChatRequest
 from chat.turn import ChatDeps, run_turn
 from common import sse
 from common.auth import Caller
 from common.bedrock import stream_client
-from common.conversations import ConversationStore
-from common.custom_models import ModelRegistry
-from common.runtime_config import runtime_config
-from common.settings import ChatSettings, load_settings
-from common.storage import dynamodb_client
 from common.stream_reader import Event
-from common.stream_stop import StopSignals, StreamControl
-from common.usage.meter import Metering, metering
+from common.stream_stop import StreamControl
 
-env = load_settings(ChatSettings)  # at import: a missing variable fails the cold start, not each request
-config = runtime_config()
+env, config = deps.env, deps.config  # read at import (chat/deps.py): a missing variable fails the cold start
 
-
-@lru_cache(maxsize=1)
-def _store() -> ConversationStore:
-    return ConversationStore(dynamodb_client(), env.table_name, config.memory.conversation_ttl_days)
-
-
-@lru_cache(maxsize=1)
-def _signals() -> StopSignals:
-    return StopSignals(dynamodb_client(), env.table_name)
-
-
-@lru_cache(maxsize=1)
-def _registry() -> ModelRegistry:
-    return ModelRegistry(dynamodb_client(), env.table_name)
-
-
-@lru_cache(maxsize=1)
-def _metering() -> Metering:
-    return metering(config, env.usage_table, dynamodb_client())
+# The container's shared objects (chat/deps.py); the names the tests and benches use.
+_store, _signals, _registry, _metering = deps.store, deps.signals, deps.registry, deps.usage_metering
 
 
 def _turn(caller: Caller, request: ChatRequest, control: StreamControl) -> Iterator[Event]:
