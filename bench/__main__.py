@@ -24,9 +24,11 @@ def machine() -> str:
     cpuinfo = Path("/proc/cpuinfo").read_text(encoding="utf-8") if Path("/proc/cpuinfo").exists() else ""
     model = next((line.split(":", 1)[1].strip() for line in cpuinfo.splitlines() if line.startswith("model name")), platform.processor())
     load = os.getloadavg()
-    return (f"{model}, {os.cpu_count()} cores; Python {platform.python_version()} ({platform.machine()}); "
-            f"{datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC; load average before the run "
-            f"{load[0]:.2f} / {load[1]:.2f} / {load[2]:.2f}")  # fmt: skip
+    return (
+        f"{model}, {os.cpu_count()} cores; Python {platform.python_version()} ({platform.machine()}); "
+        f"{datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC; load average before the run "
+        f"{load[0]:.2f} / {load[1]:.2f} / {load[2]:.2f}"
+    )
 
 
 def main() -> None:
@@ -71,9 +73,16 @@ START, END = "<!-- bench:start -->", "<!-- bench:end -->"
 
 def render(existing: str, about: str, sections: dict[str, list[str]]) -> str:
     """Replace the generated block of docs/performance.md (the prose around it is kept)."""
-    titles = {"cold": "1. Cold start", "warm": "2. Warm overhead", "growth": "3. Growth of one conversation",
-              "sizes": "4. Sizes", "throughput": "5. Local throughput", "stream_ttft": "6. Streaming: time to first token",
-              "stream_cold": "7. Streaming: cold start", "chat_table": "8. Local chat turn and table size"}  # fmt: skip
+    titles = {
+        "cold": "1. Cold start",
+        "warm": "2. Warm overhead",
+        "growth": "3. Growth of one conversation",
+        "sizes": "4. Sizes",
+        "throughput": "5. Local throughput",
+        "stream_ttft": "6. Streaming: time to first token",
+        "stream_cold": "7. Streaming: cold start",
+        "chat_table": "8. Local chat turn and table size",
+    }
     block = [START, f"Measured by `make bench` on {about}.", ""]
     for key in titles:
         if key in sections:

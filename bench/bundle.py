@@ -25,8 +25,12 @@ ROOT = Path(__file__).resolve().parent.parent
 LAMBDAS_DIR = ROOT / "lambdas"
 _USER_CACHE = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
 CACHE = Path(os.environ.get("BENCH_CACHE") or _USER_CACHE / "bedrock-genai-stack" / "bench")
-LAYERS = {"core": ("requirements.txt", True), "rag": ("requirements-rag.txt", False), "image": ("requirements-image.txt", False),
-          "stream": ("requirements-stream.txt", False)}  # fmt: skip
+LAYERS = {
+    "core": ("requirements.txt", True),
+    "rag": ("requirements-rag.txt", False),
+    "image": ("requirements-image.txt", False),
+    "stream": ("requirements-stream.txt", False),
+}
 FUNCTION_LAYERS = {"chat": ("core",), "rag": ("core", "rag"), "image": ("core", "image")}
 STREAM_FUNCTION_LAYERS = {"chat_stream": ("core", "stream"), "rag_stream": ("core", "rag", "stream")}  # as infra/stack.py gives them
 

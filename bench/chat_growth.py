@@ -33,8 +33,14 @@ from bench.timing import HttpTimer
 
 SHOWN = (1, 2, 10, 50, 200)
 USAGE_TABLE = "growth-usage"
-OPERATIONS = {"Query": "Query", "TransactWriteItems: turn": "turn", "TransactWriteItems: usage reservation": "reserve",
-              "TransactWriteItems: usage settle": "settle", "BatchGetItem": "BatchGet", "GetItem": "GetItem"}  # fmt: skip
+OPERATIONS = {
+    "Query": "Query",
+    "TransactWriteItems: turn": "turn",
+    "TransactWriteItems: usage reservation": "reserve",
+    "TransactWriteItems: usage settle": "settle",
+    "BatchGetItem": "BatchGet",
+    "GetItem": "GetItem",
+}
 READS = ("Query", "BatchGetItem", "GetItem")
 
 
@@ -59,9 +65,13 @@ class Conversation:
         context = json.loads((Path(resources.__file__).resolve().parent.parent / "cdk.json").read_text(encoding="utf-8"))["context"]
         self.sim = BedrockSimulator(load_config(context).guardrail).start()
         os.environ.update(
-            AWS_ENDPOINT_URL_DYNAMODB=f"http://{host}:{port}", AWS_ENDPOINT_URL_BEDROCK_RUNTIME=self.sim.endpoint_url,
-            TABLE_NAME="growth", USAGE_TABLE=USAGE_TABLE, GUARDRAIL_ID=self.sim.guardrail_id, GUARDRAIL_VERSION=self.sim.guardrail_version,
-        )  # fmt: skip
+            AWS_ENDPOINT_URL_DYNAMODB=f"http://{host}:{port}",
+            AWS_ENDPOINT_URL_BEDROCK_RUNTIME=self.sim.endpoint_url,
+            TABLE_NAME="growth",
+            USAGE_TABLE=USAGE_TABLE,
+            GUARDRAIL_ID=self.sim.guardrail_id,
+            GUARDRAIL_VERSION=self.sim.guardrail_version,
+        )
         import boto3
 
         self.reader = boto3.session.Session().client("dynamodb")  # its own session: not recorded
@@ -69,8 +79,14 @@ class Conversation:
         if hasattr(resources, "create_usage_table"):  # the code with metering
             resources.create_usage_table(self.reader, USAGE_TABLE)
             now = datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")
-            override = {"pk": {"S": "BUDGET"}, "sk": {"S": "USER#bench"}, "tokens_per_day": {"N": "10000000"},
-                        "unlimited": {"BOOL": False}, "updated_by": {"S": "bench"}, "updated_at": {"S": now}}  # fmt: skip
+            override = {
+                "pk": {"S": "BUDGET"},
+                "sk": {"S": "USER#bench"},
+                "tokens_per_day": {"N": "10000000"},
+                "unlimited": {"BOOL": False},
+                "updated_by": {"S": "bench"},
+                "updated_at": {"S": now},
+            }
             self.reader.put_item(TableName=USAGE_TABLE, Item=override)
         self.recorder = Recorder(usage_tables=(USAGE_TABLE,)).install()  # before the handler makes its clients
         from chat import handler
@@ -102,13 +118,19 @@ class Conversation:
         self.history_bytes += len(message.encode()) + len(answer["message"]["content"].encode())
         self.history_tokens += tokens(message) + tokens(answer["message"]["content"])
         return {
-            "turn": turn, "handler_ms": elapsed, "own_ms": own, "seconds": time.monotonic() - self.started,
+            "turn": turn,
+            "handler_ms": elapsed,
+            "own_ms": own,
+            "seconds": time.monotonic() - self.started,
             "sent_bytes": len(json.dumps(sent["messages"], ensure_ascii=False).encode()),
             "sent_tokens": sum(tokens(b.get("text") or b["guardContent"]["text"]["text"]) for m in sent["messages"] for b in m["content"]),
-            "history_bytes": self.history_bytes, "history_tokens": self.history_tokens,
-            "query_items": len(self.recorder.query_items), "query_bytes": sum(map(item_size, self.recorder.query_items)),
-            "requests": self.recorder.by_label(), "usage_row_bytes": max(self.recorder.item_sizes(USAGE_TABLE), default=0),
-        }  # fmt: skip
+            "history_bytes": self.history_bytes,
+            "history_tokens": self.history_tokens,
+            "query_items": len(self.recorder.query_items),
+            "query_bytes": sum(map(item_size, self.recorder.query_items)),
+            "requests": self.recorder.by_label(),
+            "usage_row_bytes": max(self.recorder.item_sizes(USAGE_TABLE), default=0),
+        }
 
 
 def measure(turns: int) -> dict[str, list[dict[str, Any]]]:
@@ -122,8 +144,19 @@ def measure(turns: int) -> dict[str, list[dict[str, Any]]]:
 
 
 def growth_lines(records: list[dict[str, Any]], turns: int) -> list[str]:
-    header = ("turn", "model bytes", "tokens", "items read", "read bytes", "RCU", "handler ms", "own ms", "full-history bytes",
-              "tokens", "RCU")  # fmt: skip
+    header = (
+        "turn",
+        "model bytes",
+        "tokens",
+        "items read",
+        "read bytes",
+        "RCU",
+        "handler ms",
+        "own ms",
+        "full-history bytes",
+        "tokens",
+        "RCU",
+    )
     out = [" ".join(f"{h:>{w}}" for h, w in zip(header, (5, 12, 7, 10, 10, 4, 10, 7, 19, 7, 4), strict=True))]
     for r in records:
         turn, items, item_bytes = r["turn"], r["query_items"], r["query_bytes"]
@@ -133,9 +166,11 @@ def growth_lines(records: list[dict[str, Any]], turns: int) -> list[str]:
             # Full history: every earlier turn item, at the measured size of a window item
             # (two items per turn, user and assistant, plus the conversation's summary item).
             full_rcu = math.ceil(item_bytes / items * (2 * (turn - 1) + 1) / 4096) if items else 0
-            out.append(f"{turn:>5} {r['sent_bytes']:>12} {r['sent_tokens']:>7} {items:>10} {item_bytes:>10} {rcu:>4}"
-                       f" {r['handler_ms']:>10.1f} {r['own_ms']:>7.1f} {r['history_bytes']:>19} {r['history_tokens']:>7}"
-                       f" {full_rcu:>4}")  # fmt: skip
+            out.append(
+                f"{turn:>5} {r['sent_bytes']:>12} {r['sent_tokens']:>7} {items:>10} {item_bytes:>10} {rcu:>4}"
+                f" {r['handler_ms']:>10.1f} {r['own_ms']:>7.1f} {r['history_bytes']:>19} {r['history_tokens']:>7}"
+                f" {full_rcu:>4}"
+            )
     return out
 
 
@@ -152,26 +187,37 @@ def added(before: dict[str, Any], after: dict[str, Any]) -> tuple[int, int]:
 
 def request_lines(results: dict[str, list[dict[str, Any]]], turns: int) -> list[str]:
     base, now = results["before"], results["metering"]
-    out = [f"DynamoDB requests per chat turn, by operation: this code beside {versions.short()} (main before metering), same run, "
-           "turns interleaved; TransactWriteItems (TWI) by what it writes; units as DynamoDB bills them"]  # fmt: skip
-    out.append(f"  {'turn':<5} {'version':<9} " + " ".join(f"{name:>8}" for name in OPERATIONS.values())
-               + f" {'requests':>8} {'read units':>10} {'write units':>11}")  # fmt: skip
+    out = [
+        f"DynamoDB requests per chat turn, by operation: this code beside {versions.short()} (main before metering), same run, "
+        "turns interleaved; TransactWriteItems (TWI) by what it writes; units as DynamoDB bills them"
+    ]
+    out.append(
+        f"  {'turn':<5} {'version':<9} "
+        + " ".join(f"{name:>8}" for name in OPERATIONS.values())
+        + f" {'requests':>8} {'read units':>10} {'write units':>11}"
+    )
     for turn in sorted({t for t in SHOWN if t <= turns} | {turns}):
         for label, records in (("before", base), ("metering", now)):
             r = records[turn - 1]
             counts = " ".join(f"{int(r['requests'].get(op, {}).get('requests', 0)):>8}" for op in OPERATIONS)
-            out.append(f"  {turn if label == 'before' else '':<5} {label:<9} {counts} {int(_count(r)):>8}"
-                       f" {_count(r, key='read_units'):>10.1f} {_count(r, key='write_units'):>11.1f}")  # fmt: skip
+            out.append(
+                f"  {turn if label == 'before' else '':<5} {label:<9} {counts} {int(_count(r)):>8}"
+                f" {_count(r, key='read_units'):>10.1f} {_count(r, key='write_units'):>11.1f}"
+            )
     extra = [added(b, a) for b, a in zip(base, now, strict=True)]
     reads, writes = max(e[0] for e in extra), max(e[1] for e in extra)
     reread = [r["turn"] for r in now if r["requests"].get("BatchGetItem")]
-    out.append(f"  all {turns} turns: {int(sum(map(_count, base)))} requests before, {int(sum(map(_count, now)))} with metering; "
-               f"the budget overrides were read (BatchGetItem) at turns {', '.join(map(str, reread)) or 'none'} "
-               f"(cached 60 s per container; this run: {now[-1]['seconds']:.0f} s)")  # fmt: skip
+    out.append(
+        f"  all {turns} turns: {int(sum(map(_count, base)))} requests before, {int(sum(map(_count, now)))} with metering; "
+        f"the budget overrides were read (BatchGetItem) at turns {', '.join(map(str, reread)) or 'none'} "
+        f"(cached 60 s per container; this run: {now[-1]['seconds']:.0f} s)"
+    )
     verdict = "met" if reads <= 1 and writes <= 1 else "MISSED"
-    out.append(f"  added per turn, at most: {reads} read, {writes} write (target: at most 1 read and 1 write): {verdict}; "
-               f"the usage rows measured {max(r['usage_row_bytes'] for r in now)} bytes at most (under 1 KB: "
-               f"{'yes' if max(r['usage_row_bytes'] for r in now) <= 1024 else 'no'})")  # fmt: skip
+    out.append(
+        f"  added per turn, at most: {reads} read, {writes} write (target: at most 1 read and 1 write): {verdict}; "
+        f"the usage rows measured {max(r['usage_row_bytes'] for r in now)} bytes at most (under 1 KB: "
+        f"{'yes' if max(r['usage_row_bytes'] for r in now) <= 1024 else 'no'})"
+    )
     return out
 
 

@@ -36,17 +36,35 @@ def _conversation(sub: str, number: int) -> list[dict[str, Any]]:
     pk = f"USER#{sub}#CONV#{conversation_id}"
     created = f"2026-01-01T00:{number // 60 % 60:02d}:{number % 60:02d}.000+00:00"
     expires = int(time.time()) + 90 * 86_400
-    items: list[dict[str, Any]] = [{
-        "pk": pk, "sk": "SUMMARY", "conversation_id": conversation_id, "title": f"저장된 대화 {number}",
-        "model_id": "us.anthropic.claude-haiku-4-5-20251001-v1:0", "created_at": created, "updated_at": created,
-        "turns": TURNS_PER_CONVERSATION, "expires_at": expires, "gsi1pk": f"USER#{sub}", "gsi1sk": f"{created}#{conversation_id}",
-    }]  # fmt: skip
+    items: list[dict[str, Any]] = [
+        {
+            "pk": pk,
+            "sk": "SUMMARY",
+            "conversation_id": conversation_id,
+            "title": f"저장된 대화 {number}",
+            "model_id": "us.anthropic.claude-haiku-4-5-20251001-v1:0",
+            "created_at": created,
+            "updated_at": created,
+            "turns": TURNS_PER_CONVERSATION,
+            "expires_at": expires,
+            "gsi1pk": f"USER#{sub}",
+            "gsi1sk": f"{created}#{conversation_id}",
+        }
+    ]
     for turn in range(TURNS_PER_CONVERSATION):
         key = f"MSG#{1_767_225_600_000_000_000 + number * 1_000_000 + turn:020d}{turn:08x}"
         base = {"pk": pk, "created_at": created, "expires_at": expires, "model_id": items[0]["model_id"], "blocked": False}
         items.append({**base, "sk": f"{key}#1", "role": "user", "content": f"질문 {turn}: 오늘의 메모를 정리해 주세요. " * 3})
-        items.append({**base, "sk": f"{key}#2", "role": "assistant", "content": "정리한 메모입니다. " * 20,
-                      "usage": {"inputTokens": 120, "outputTokens": 80, "totalTokens": 200}, "stop_reason": "end_turn"})  # fmt: skip
+        items.append(
+            {
+                **base,
+                "sk": f"{key}#2",
+                "role": "assistant",
+                "content": "정리한 메모입니다. " * 20,
+                "usage": {"inputTokens": 120, "outputTokens": 80, "totalTokens": 200},
+                "stop_reason": "end_turn",
+            }
+        )
     return items
 
 
@@ -58,8 +76,13 @@ def seed(outputs: dict[str, Any], sub: str, messages: int) -> int:
     from local.stack import NAMES
 
     serializer = TypeSerializer()
-    db = boto3.client("dynamodb", endpoint_url=outputs["CognitoEndpoint"], region_name=outputs["Region"],
-                      aws_access_key_id="local", aws_secret_access_key="local")  # fmt: skip
+    db = boto3.client(
+        "dynamodb",
+        endpoint_url=outputs["CognitoEndpoint"],
+        region_name=outputs["Region"],
+        aws_access_key_id="local",
+        aws_secret_access_key="local",
+    )
     items = [i for n in range(messages // (2 * TURNS_PER_CONVERSATION)) for i in _conversation(sub, n)]
     for start in range(0, len(items), 25):
         batch = [{"PutRequest": {"Item": {k: serializer.serialize(v) for k, v in item.items()}}} for item in items[start : start + 25]]

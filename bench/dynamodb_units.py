@@ -162,9 +162,10 @@ class Recorder:
     def _schema(self, reader: Any, table: str) -> tuple[list[str], list[tuple[str, ...]]]:
         if table not in self._schemas:
             described = reader.describe_table(TableName=table)["Table"]
-            self._schemas[table] = ([k["AttributeName"] for k in described["KeySchema"]],
-                                    [tuple(k["AttributeName"] for k in index["KeySchema"])
-                                     for index in described.get("GlobalSecondaryIndexes", [])])  # fmt: skip
+            self._schemas[table] = (
+                [k["AttributeName"] for k in described["KeySchema"]],
+                [tuple(k["AttributeName"] for k in index["KeySchema"]) for index in described.get("GlobalSecondaryIndexes", [])],
+            )
         return self._schemas[table]
 
     def item_sizes(self, table: str) -> list[int]:

@@ -27,9 +27,12 @@ def measure() -> dict[str, dict[str, int]]:
     result = {}
     for function, names in FUNCTION_LAYERS.items():
         result[function] = {
-            "deps_unzipped": sum(layers[n][0] for n in names), "deps_zipped": sum(layers[n][1] for n in names),
-            "code_unzipped": code[0], "code_zipped": code[1], "largest_zip": max([code[1], *(layers[n][1] for n in names)]),
-        }  # fmt: skip
+            "deps_unzipped": sum(layers[n][0] for n in names),
+            "deps_zipped": sum(layers[n][1] for n in names),
+            "code_unzipped": code[0],
+            "code_zipped": code[1],
+            "largest_zip": max([code[1], *(layers[n][1] for n in names)]),
+        }
     return result
 
 

@@ -58,8 +58,12 @@ def post_stream(url: str, body: dict[str, Any], headers: dict[str, str], timeout
     connection = http.client.HTTPConnection(address.hostname or "127.0.0.1", address.port, timeout=timeout)
     try:
         started = time.perf_counter()
-        connection.request("POST", address.path, body=json.dumps(body, ensure_ascii=False).encode(),
-                           headers={"Content-Type": "application/json", **headers})  # fmt: skip
+        connection.request(
+            "POST",
+            address.path,
+            body=json.dumps(body, ensure_ascii=False).encode(),
+            headers={"Content-Type": "application/json", **headers},
+        )
         response = connection.getresponse()
         stream = Stream(response.status, time.perf_counter() - started)
         if "text/event-stream" not in (response.getheader("content-type") or ""):

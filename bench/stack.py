@@ -40,8 +40,16 @@ def _wait_for_ingestion(timeout: float = 20.0, outputs: dict[str, Any] | None = 
 
     from local.stack import NAMES
 
-    elsewhere = {} if outputs is None else {"endpoint_url": outputs["BedrockEndpoint"], "region_name": outputs["Region"],
-                                            "aws_access_key_id": "local", "aws_secret_access_key": "local"}  # fmt: skip
+    elsewhere = (
+        {}
+        if outputs is None
+        else {
+            "endpoint_url": outputs["BedrockEndpoint"],
+            "region_name": outputs["Region"],
+            "aws_access_key_id": "local",
+            "aws_secret_access_key": "local",
+        }
+    )
     client = boto3.client("bedrock-agent", **elsewhere)
     deadline = time.time() + timeout
     while time.time() < deadline:

@@ -85,8 +85,11 @@ def adapter_headers(function: str, path: str) -> dict[str, str]:
     from tests.events import rest_event
 
     context = rest_event("POST", path, sub="bench")["requestContext"]
-    invocation = {"request_id": context["requestId"], "deadline": int((time.time() + 900) * 1000),
-                  "invoked_function_arn": f"arn:aws:lambda:us-west-2:000000000000:function:{function}"}  # fmt: skip
+    invocation = {
+        "request_id": context["requestId"],
+        "deadline": int((time.time() + 900) * 1000),
+        "invoked_function_arn": f"arn:aws:lambda:us-west-2:000000000000:function:{function}",
+    }
     return {"x-amzn-request-context": json.dumps(context), "x-amzn-lambda-context": json.dumps(invocation)}
 
 
@@ -97,11 +100,17 @@ def stream_sample(function: str, env: dict[str, str], code: Path = LAMBDAS_DIR) 
     app, path, body = STREAMS[function]
     port = _free_port()
     path_entries = [str(code) if entry == str(LAMBDAS_DIR) else entry for entry in import_path(function)]
-    child_env = {**env, "BENCH_PATH": json.dumps(path_entries), "STREAM_APP": app, "AWS_LWA_PORT": str(port),
-                 "POWERTOOLS_SERVICE_NAME": function}  # fmt: skip
+    child_env = {
+        **env,
+        "BENCH_PATH": json.dumps(path_entries),
+        "STREAM_APP": app,
+        "AWS_LWA_PORT": str(port),
+        "POWERTOOLS_SERVICE_NAME": function,
+    }
     child = cold_start.PREAMBLE + UVICORN
-    process = subprocess.Popen([sys.executable, "-I", "-S", "-c", child], cwd=code, env=child_env,
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)  # fmt: skip
+    process = subprocess.Popen(
+        [sys.executable, "-I", "-S", "-c", child], cwd=code, env=child_env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
     try:
         line = process.stdout.readline() if process.stdout else ""
         if not line.startswith("BENCH_T0 "):
@@ -135,8 +144,10 @@ def measure(samples: int) -> dict[str, dict[str, float]]:
             collected[case.name].append(Sample(got.init, got.first, got.first))
         for function in STREAMS:
             collected[function].append(stream_sample(function, env))
-    return {name: {key: statistics.median(getattr(s, key) for s in runs) for key in ("init", "first", "whole")}
-            for name, runs in collected.items()}  # fmt: skip
+    return {
+        name: {key: statistics.median(getattr(s, key) for s in runs) for key in ("init", "first", "whole")}
+        for name, runs in collected.items()
+    }
 
 
 TARGET = 1.3  # issue 13: the streaming function's cold start at most 1.3x the bare Powertools baseline
@@ -144,8 +155,10 @@ TARGET = 1.3  # issue 13: the streaming function's cold start at most 1.3x the b
 
 def lines(results: dict[str, dict[str, float]], samples: int) -> list[str]:
     base = results["baseline"]
-    out = [f"streaming functions' cold start, median of {samples} fresh processes per row, interleaved (ratio to the baseline; "
-           f"target {TARGET}x)"]  # fmt: skip
+    out = [
+        f"streaming functions' cold start, median of {samples} fresh processes per row, interleaved (ratio to the baseline; "
+        f"target {TARGET}x)"
+    ]
     out.append(f"  {'':<22} {'import+init':>12} {'ratio':>6} {'first request':>14} {'ratio':>6} {'whole answer':>13} {'ratio':>6}")
     for name, fig in results.items():
         label = {"chat": "chat (buffered)", "chat_stream": "chat_stream (uvicorn)", "rag_stream": "rag_stream (uvicorn)"}.get(name, name)
@@ -154,8 +167,10 @@ def lines(results: dict[str, dict[str, float]], samples: int) -> list[str]:
             f" {fig['first'] * 1000:>11.0f} ms {fig['first'] / base['first']:>5.2f}x"
             f" {fig['whole'] * 1000:>10.0f} ms {fig['whole'] / base['first']:>5.2f}x"
         )
-    out.append("  stream rows: import+init = until GET /healthz answers; first request = the first answer's first byte; "
-               "baselines: the handler's return")  # fmt: skip
+    out.append(
+        "  stream rows: import+init = until GET /healthz answers; first request = the first answer's first byte; "
+        "baselines: the handler's return"
+    )
     return out
 
 

@@ -64,9 +64,14 @@ def _bare_client(outputs: dict[str, Any]) -> Any:
     import boto3
     from botocore.config import Config
 
-    return boto3.client("bedrock-runtime", endpoint_url=outputs["BedrockEndpoint"], region_name=outputs["Region"],
-                        aws_access_key_id="local", aws_secret_access_key="local",
-                        config=Config(retries={"total_max_attempts": 1}, read_timeout=60))  # fmt: skip
+    return boto3.client(
+        "bedrock-runtime",
+        endpoint_url=outputs["BedrockEndpoint"],
+        region_name=outputs["Region"],
+        aws_access_key_id="local",
+        aws_secret_access_key="local",
+        config=Config(retries={"total_max_attempts": 1}, read_timeout=60),
+    )
 
 
 def bare_ttft(client: Any, params: dict[str, Any]) -> float:
@@ -131,8 +136,10 @@ def measure(requests: int) -> dict[str, Any]:
 
 
 def lines(results: dict[str, Any], requests: int) -> list[str]:
-    out = [f"time to first token, warm, {requests} requests per row, rows interleaved; offline Bedrock: first token after "
-           f"{PACE['first_token_ms']} ms, then {PACE['token_ms']} ms a token, {PACE['reply_tokens']}-token replies"]  # fmt: skip
+    out = [
+        f"time to first token, warm, {requests} requests per row, rows interleaved; offline Bedrock: first token after "
+        f"{PACE['first_token_ms']} ms, then {PACE['token_ms']} ms a token, {PACE['reply_tokens']}-token replies"
+    ]
     out.append(f"  {'':<36} {'start p50':>10} {'TTFT p50':>9} {'TTFT p95':>9} {'added p50':>10} {'added p95':>10} {'target':>16}")
     for mode, result in results.items():
         fig = result["figures"]

@@ -58,8 +58,14 @@ def run(clients: int, total: int, request: Callable[[int], int]) -> dict[str, An
     for thread in threads:
         thread.join()
     seconds = time.perf_counter() - started
-    return {"rps": total / seconds, "p50": statistics.median(latencies), "p95": percentile(latencies, 95),
-            "p99": percentile(latencies, 99), "errors": errors, "statuses": statuses}  # fmt: skip
+    return {
+        "rps": total / seconds,
+        "p50": statistics.median(latencies),
+        "p95": percentile(latencies, 95),
+        "p99": percentile(latencies, 99),
+        "errors": errors,
+        "statuses": statuses,
+    }
 
 
 def measure(total: int, outputs: dict[str, Any]) -> dict[str, dict[int, dict[str, Any]]]:

@@ -27,8 +27,18 @@ CACHE = Path(os.environ.get("BENCH_CACHE") or _USER_CACHE / "bedrock-genai-stack
 # main just before issue 14 was merged (the first parent of 53183c9 "Merge issue14: usage metering ..."): no metering.
 BASELINE = os.environ.get("BENCH_BASELINE", "4326f8e48fcba857469680205574c4af59e7628b")
 # What a local stack or the test set-up put in os.environ: a worker starts without them and sets its own.
-_SET_BY_STACKS = ("RUNTIME_CONFIG_PATH", "TABLE_NAME", "USAGE_TABLE", "DOCUMENTS_BUCKET", "IMAGES_BUCKET", "KNOWLEDGE_BASE_ID",
-                  "DATA_SOURCE_ID", "GUARDRAIL_ID", "GUARDRAIL_VERSION", "ADMIN_GROUP")  # fmt: skip
+_SET_BY_STACKS = (
+    "RUNTIME_CONFIG_PATH",
+    "TABLE_NAME",
+    "USAGE_TABLE",
+    "DOCUMENTS_BUCKET",
+    "IMAGES_BUCKET",
+    "KNOWLEDGE_BASE_ID",
+    "DATA_SOURCE_ID",
+    "GUARDRAIL_ID",
+    "GUARDRAIL_VERSION",
+    "ADMIN_GROUP",
+)
 
 
 def short(rev: str = BASELINE) -> str:
@@ -64,8 +74,15 @@ def clean_environment() -> dict[str, str]:
 class Worker:
     def __init__(self, module: str, label: str, code: Path, log: IO[str]) -> None:
         self.label, self._log = label, log
-        self.process = subprocess.Popen([sys.executable, "-m", module, "--worker", str(code)], cwd=ROOT, env=clean_environment(),
-                                        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=log, text=True)  # fmt: skip
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", module, "--worker", str(code)],
+            cwd=ROOT,
+            env=clean_environment(),
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=log,
+            text=True,
+        )
 
     def ask(self, **command: Any) -> Any:
         assert self.process.stdin is not None

@@ -58,9 +58,12 @@ def _series(call: Callable[[], Any], timer: HttpTimer, requests: int) -> dict[st
 def _figures(runs: list[tuple[float, float, int]]) -> dict[str, float]:
     totals, own = [r[0] * 1000 for r in runs], [r[1] * 1000 for r in runs]
     return {
-        "p50_total": statistics.median(totals), "p95_total": percentile(totals, 95),
-        "p50_own": statistics.median(own), "p95_own": percentile(own, 95), "http_calls": statistics.median(r[2] for r in runs),
-    }  # fmt: skip
+        "p50_total": statistics.median(totals),
+        "p95_total": percentile(totals, 95),
+        "p50_own": statistics.median(own),
+        "p95_own": percentile(own, 95),
+        "http_calls": statistics.median(r[2] for r in runs),
+    }
 
 
 def _route_calls() -> dict[str, Callable[[], None]]:
@@ -156,13 +159,17 @@ def compare(requests: int) -> dict[str, dict[str, dict[str, float]]]:
 
 def compare_lines(results: dict[str, dict[str, dict[str, float]]], requests: int) -> list[str]:
     base, now = results["before"], results["metering"]
-    out = [f"own time with metering beside {versions.short()} (main before metering): each version in its own process and local stack, "
-           f"{requests} requests for /chat (fewer for RAG/images), blocks of {BLOCK} alternating"]  # fmt: skip
+    out = [
+        f"own time with metering beside {versions.short()} (main before metering): each version in its own process and local stack, "
+        f"{requests} requests for /chat (fewer for RAG/images), blocks of {BLOCK} alternating"
+    ]
     out.append(f"  {'':<22} {'HTTP calls':>10} {'total p50':>10} {'own p50':>9} {'own p95':>9}")
     for path in ROUTES:
         for label, fig in (("before", base[path]), ("metering", now[path])):
-            out.append(f"  {path + ' ' + label:<22} {fig['http_calls']:>10.0f} {fig['p50_total']:>7.1f} ms {fig['p50_own']:>6.1f} ms"
-                       f" {fig['p95_own']:>6.1f} ms")  # fmt: skip
+            out.append(
+                f"  {path + ' ' + label:<22} {fig['http_calls']:>10.0f} {fig['p50_total']:>7.1f} ms {fig['p50_own']:>6.1f} ms"
+                f" {fig['p95_own']:>6.1f} ms"
+            )
         p50, p95 = now[path]["p50_own"] - base[path]["p50_own"], now[path]["p95_own"] - base[path]["p95_own"]
         verdict = f"  target <= {TARGET_ADDED_MS:g} ms p50: {'met' if p50 <= TARGET_ADDED_MS else 'MISSED'}" if path == "/chat" else ""
         calls = now[path]["http_calls"] - base[path]["http_calls"]
@@ -185,8 +192,9 @@ def main() -> None:
     print("\n".join(lines(results, requests)))
     print("\n".join(compare_lines(compared, requests)))
     print(json.dumps({k: {n: round(v, 2) for n, v in fig.items()} for k, fig in results.items()}))
-    rounded = {label: {path: {n: round(v, 2) for n, v in fig.items()} for path, fig in figures.items()}
-               for label, figures in compared.items()}  # fmt: skip
+    rounded = {
+        label: {path: {n: round(v, 2) for n, v in fig.items()} for path, fig in figures.items()} for label, figures in compared.items()
+    }
     print(json.dumps(rounded))
 
 

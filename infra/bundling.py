@@ -55,9 +55,17 @@ def pip_command(requirements: Path, target: Path, *, no_deps: bool = False) -> l
     for platform in PLATFORMS:
         command += ["--platform", platform]
     command += [
-        "--implementation", "cp", "--python-version", PYTHON_VERSION, "--only-binary=:all:",
-        "--upgrade", "--target", str(target), "-r", str(requirements),
-    ]  # fmt: skip
+        "--implementation",
+        "cp",
+        "--python-version",
+        PYTHON_VERSION,
+        "--only-binary=:all:",
+        "--upgrade",
+        "--target",
+        str(target),
+        "-r",
+        str(requirements),
+    ]
     constraints = ROOT / "constraints.txt"
     if constraints.exists():
         command += ["-c", str(constraints)]

@@ -20,24 +20,47 @@ HOURS_PER_MONTH = 730
 
 # Types with no charge while idle (per request, per GB stored, or free).
 FREE = {
-    "AWS::ApiGateway::Account": "free", "AWS::ApiGateway::Authorizer": "free", "AWS::ApiGateway::Deployment": "free",
-    "AWS::ApiGateway::GatewayResponse": "free", "AWS::ApiGateway::Method": "free", "AWS::ApiGateway::Model": "free",
-    "AWS::ApiGateway::RequestValidator": "free", "AWS::ApiGateway::Resource": "free",
-    "AWS::ApiGateway::RestApi": "per request", "AWS::ApiGateway::Stage": "per request",
-    "AWS::Bedrock::DataSource": "per ingestion", "AWS::Bedrock::Guardrail": "per text unit / image",
-    "AWS::Bedrock::GuardrailVersion": "free", "AWS::Bedrock::KnowledgeBase": "per query (S3 Vectors: no OCU)",
-    "AWS::Cognito::UserPool": "per monthly active user", "AWS::Cognito::UserPoolClient": "free",
-    "AWS::Cognito::UserPoolGroup": "free", "AWS::DynamoDB::GlobalTable": "on-demand: per request + storage",
-    "AWS::DynamoDB::Table": "on-demand: per request + storage", "AWS::Events::Rule": "free (S3 events, default bus)",
-    "AWS::IAM::Policy": "free", "AWS::IAM::Role": "free", "AWS::Lambda::Alias": "free",
-    "AWS::Lambda::EventSourceMapping": "SQS requests (free tier)", "AWS::Lambda::Function": "per request + GB-s",
-    "AWS::Lambda::LayerVersion": "free", "AWS::Lambda::Permission": "free", "AWS::Lambda::Version": "free",
-    "AWS::Logs::LogGroup": "storage", "AWS::S3::Bucket": "storage + requests", "AWS::S3::BucketPolicy": "free",
-    "AWS::S3Vectors::Index": "storage + queries", "AWS::S3Vectors::VectorBucket": "storage",
-    "AWS::SNS::Topic": "per delivery", "AWS::SNS::TopicPolicy": "free", "AWS::SQS::Queue": "per request",
-    "AWS::SQS::QueuePolicy": "free", "AWS::WAFv2::WebACLAssociation": "free",
-    "Custom::S3AutoDeleteObjects": "free (runs at delete)", "AWS::CDK::Metadata": "free",
-}  # fmt: skip
+    "AWS::ApiGateway::Account": "free",
+    "AWS::ApiGateway::Authorizer": "free",
+    "AWS::ApiGateway::Deployment": "free",
+    "AWS::ApiGateway::GatewayResponse": "free",
+    "AWS::ApiGateway::Method": "free",
+    "AWS::ApiGateway::Model": "free",
+    "AWS::ApiGateway::RequestValidator": "free",
+    "AWS::ApiGateway::Resource": "free",
+    "AWS::ApiGateway::RestApi": "per request",
+    "AWS::ApiGateway::Stage": "per request",
+    "AWS::Bedrock::DataSource": "per ingestion",
+    "AWS::Bedrock::Guardrail": "per text unit / image",
+    "AWS::Bedrock::GuardrailVersion": "free",
+    "AWS::Bedrock::KnowledgeBase": "per query (S3 Vectors: no OCU)",
+    "AWS::Cognito::UserPool": "per monthly active user",
+    "AWS::Cognito::UserPoolClient": "free",
+    "AWS::Cognito::UserPoolGroup": "free",
+    "AWS::DynamoDB::GlobalTable": "on-demand: per request + storage",
+    "AWS::DynamoDB::Table": "on-demand: per request + storage",
+    "AWS::Events::Rule": "free (S3 events, default bus)",
+    "AWS::IAM::Policy": "free",
+    "AWS::IAM::Role": "free",
+    "AWS::Lambda::Alias": "free",
+    "AWS::Lambda::EventSourceMapping": "SQS requests (free tier)",
+    "AWS::Lambda::Function": "per request + GB-s",
+    "AWS::Lambda::LayerVersion": "free",
+    "AWS::Lambda::Permission": "free",
+    "AWS::Lambda::Version": "free",
+    "AWS::Logs::LogGroup": "storage",
+    "AWS::S3::Bucket": "storage + requests",
+    "AWS::S3::BucketPolicy": "free",
+    "AWS::S3Vectors::Index": "storage + queries",
+    "AWS::S3Vectors::VectorBucket": "storage",
+    "AWS::SNS::Topic": "per delivery",
+    "AWS::SNS::TopicPolicy": "free",
+    "AWS::SQS::Queue": "per request",
+    "AWS::SQS::QueuePolicy": "free",
+    "AWS::WAFv2::WebACLAssociation": "free",
+    "Custom::S3AutoDeleteObjects": "free (runs at delete)",
+    "AWS::CDK::Metadata": "free",
+}
 
 WAF_ACL_MONTH, WAF_RULE_MONTH = 5.00, 1.00
 ALARM_METRIC_MONTH = 0.10  # standard resolution, per metric the alarm evaluates
@@ -188,28 +211,57 @@ def per_use(config: Any) -> list[Use]:
         return {"API Gateway": API_REQUEST, "Lambda": LAMBDA_REQUEST + memory[function] * seconds * LAMBDA_GB_SECOND}
 
     return [
-        Use("chat turn", f"{chat.name}; window {window} turns x (100 + 300) tokens + 100 in, {chat_out} out; "
+        Use(
+            "chat turn",
+            f"{chat.name}; window {window} turns x (100 + 300) tokens + 100 in, {chat_out} out; "
             f"guardrail on ~2 text units; 3 s at {memory['chat'] * 1024:.0f} MB; DynamoDB: {turn.what}, metering {chat_meter.what} "
             f"(the settle in the turn's transaction); {BYTES_PER_TOKEN} bytes stored per token",
-            {"model": chat_in * chat.price_input_per_million / 1e6 + chat_out * chat.price_output_per_million / 1e6,
-             "guardrail": 2 * GUARDRAIL_TEXT_UNIT, "DynamoDB": turn.cost + chat_meter.cost, **platform("chat", 3.0)}),
-        Use("RAG query", f"{rag_model.name}; 5 chunks x 300 + 130 tokens in, {rag_out} out; {embed.name} on 30 tokens; "
+            {
+                "model": chat_in * chat.price_input_per_million / 1e6 + chat_out * chat.price_output_per_million / 1e6,
+                "guardrail": 2 * GUARDRAIL_TEXT_UNIT,
+                "DynamoDB": turn.cost + chat_meter.cost,
+                **platform("chat", 3.0),
+            },
+        ),
+        Use(
+            "RAG query",
+            f"{rag_model.name}; 5 chunks x 300 + 130 tokens in, {rag_out} out; {embed.name} on 30 tokens; "
             f"1 vector query; guardrail on ~3 text units; 4 s; metering {rag_meter.what}",
-            {"model": rag_in * rag_model.price_input_per_million / 1e6 + rag_out * rag_model.price_output_per_million / 1e6,
-             "embedding": 30 * embed.price_input_per_million / 1e6, "vector query": S3_VECTORS_QUERY,
-             "guardrail": 3 * GUARDRAIL_TEXT_UNIT, "metering": rag_meter.cost, **platform("rag", 4.0)}),
-        Use("image", f"{image.name} at ${image.price_per_image}/image; prompt guardrail 1 text unit (the image check is "
+            {
+                "model": rag_in * rag_model.price_input_per_million / 1e6 + rag_out * rag_model.price_output_per_million / 1e6,
+                "embedding": 30 * embed.price_input_per_million / 1e6,
+                "vector query": S3_VECTORS_QUERY,
+                "guardrail": 3 * GUARDRAIL_TEXT_UNIT,
+                "metering": rag_meter.cost,
+                **platform("rag", 4.0),
+            },
+        ),
+        Use(
+            "image",
+            f"{image.name} at ${image.price_per_image}/image; prompt guardrail 1 text unit (the image check is "
             f"priced per image: not included); 1 S3 PUT + 1 GET; 8 s; metering {image_meter.what}",
-            {"model": image.price_per_image, "guardrail": GUARDRAIL_TEXT_UNIT, "S3": S3_PUT + S3_GET,
-             "metering": image_meter.cost, **platform("image", 8.0)}),
-        Use("metering per 1,000 turns", f"per turn one request more (the reservation; the settle's Updates ride in the turn's "
+            {
+                "model": image.price_per_image,
+                "guardrail": GUARDRAIL_TEXT_UNIT,
+                "S3": S3_PUT + S3_GET,
+                "metering": image_meter.cost,
+                **platform("image", 8.0),
+            },
+        ),
+        Use(
+            "metering per 1,000 turns",
+            f"per turn one request more (the reservation; the settle's Updates ride in the turn's "
             f"transaction): {chat_meter.write_units:g} WRU{' (the daily ceiling row included)' if ceiling else ''}, usage rows "
             f"under 1 KB; the overrides read on every turn, the most the 60 s cache allows ({OVERRIDE_KEYS} key, "
             f"{chat_meter.read_units:g} RRU); Lambda: {METERING_OWN_SECONDS * 1000:g} ms own time (measured) + one DynamoDB "
             f"round trip ({LAMBDA_ROUND_TRIP * 1000:g} ms, assumed) at {memory['chat'] * 1024:.0f} MB",
-            {"DynamoDB writes": 1000 * chat_meter.write_units * DDB_WRITE_UNIT,
-             "DynamoDB reads": 1000 * chat_meter.read_units * DDB_READ_UNIT, "Lambda": 1000 * metering_lambda}),
-    ]  # fmt: skip
+            {
+                "DynamoDB writes": 1000 * chat_meter.write_units * DDB_WRITE_UNIT,
+                "DynamoDB reads": 1000 * chat_meter.read_units * DDB_READ_UNIT,
+                "Lambda": 1000 * metering_lambda,
+            },
+        ),
+    ]
 
 
 def report(template: dict[str, Any], config: Any) -> list[str]:
@@ -227,8 +279,10 @@ def report(template: dict[str, Any], config: Any) -> list[str]:
     ocu = MIN_OCU * OCU_HOUR * HOURS_PER_MONTH
     out.append("(c) a Knowledge Base on OpenSearch Serverless instead of S3 Vectors")
     ratio = f": {ocu / total:.0f}x" if total > 0 else ""
-    out.append(f"  at least 0.5 + 0.5 OCU x ${OCU_HOUR}/OCU-hour x {HOURS_PER_MONTH} h = ${ocu:.2f}/month before any query; "
-               f"this stack idles at ${total:.2f}/month{ratio}")  # fmt: skip
+    out.append(
+        f"  at least 0.5 + 0.5 OCU x ${OCU_HOUR}/OCU-hour x {HOURS_PER_MONTH} h = ${ocu:.2f}/month before any query; "
+        f"this stack idles at ${total:.2f}/month{ratio}"
+    )
     return out + customization_lines(getattr(config, "region", None) or "us-west-2")
 
 
@@ -241,8 +295,10 @@ def customization_lines(region: str) -> list[str]:
     def usd(value: float | None, unit: str) -> str:
         return "not in the catalog" if value is None else f"${value:g}{unit}"
 
-    out = [f"(d) model customization in {region} (nothing exists until an admin starts a job; catalog prices, "
-           f"verified {customizable.catalog()['verified_on']})"]  # fmt: skip
+    out = [
+        f"(d) model customization in {region} (nothing exists until an admin starts a job; catalog prices, "
+        f"verified {customizable.catalog()['verified_on']})"
+    ]
     models = customizable.customizable_in(region)
     if not models:
         out.append("  no base model can be fine-tuned here: nothing to bill")
@@ -253,8 +309,10 @@ def customization_lines(region: str) -> list[str]:
             per_token = f"{usd(prices['input_per_million'], '')} in / {usd(prices['output_per_million'], '')} out per 1M tokens"
             out.append(f"  {'':<30} on-demand deployment: $0.00 while idle; {per_token}")
         else:
-            out.append(f"  {'':<30} no on-demand deployment here: Provisioned Throughput only, "
-                       f"{usd(prices['provisioned_throughput_per_hour'], '/hour')} (never bought by this product)")  # fmt: skip
+            out.append(
+                f"  {'':<30} no on-demand deployment here: Provisioned Throughput only, "
+                f"{usd(prices['provisioned_throughput_per_hour'], '/hour')} (never bought by this product)"
+            )
     return out
 
 

@@ -148,9 +148,18 @@ def resolve(config: AppConfig, region: str, today: date | None = None) -> Deploy
     assert embedding is not None
     warnings = _legacy_warnings([*chat, rag], images, today)
     return Deployment(
-        config, region, tuple(m for m in chat if m), rag, embedding, tuple(images), image_region, profile, warnings,
-        image_filter_types=image_filters.types, guardrail_warnings=guardrail_warnings,
-    )  # fmt: skip
+        config,
+        region,
+        tuple(m for m in chat if m),
+        rag,
+        embedding,
+        tuple(images),
+        image_region,
+        profile,
+        warnings,
+        image_filter_types=image_filters.types,
+        guardrail_warnings=guardrail_warnings,
+    )
 
 
 def _range(value: Any) -> list[float] | None:
@@ -176,8 +185,13 @@ def _chat_model_entry(model: ResolvedModel) -> dict[str, Any]:
 def _price(foundation_model_id: str, input_price: float, output_price: float) -> dict[str, float]:
     """Per 1M tokens: input, output and the model's own prompt-cache rates (infra/catalog/usage_prices.py)."""
     cache = cache_prices(foundation_model_id, input_price)
-    return {"input_per_million": input_price, "output_per_million": output_price, "cache_read_per_million": cache.read_per_million,
-            "cache_write_per_million": cache.write_5m_per_million, "cache_write_1h_per_million": cache.write_1h_per_million}  # fmt: skip
+    return {
+        "input_per_million": input_price,
+        "output_per_million": output_price,
+        "cache_read_per_million": cache.read_per_million,
+        "cache_write_per_million": cache.write_5m_per_million,
+        "cache_write_1h_per_million": cache.write_1h_per_million,
+    }
 
 
 def _image_model_entry(model: ImageModelInfo) -> dict[str, Any]:

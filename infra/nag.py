@@ -54,8 +54,13 @@ def acknowledge_findings(stack: Stack) -> None:
 
     deployment = stack.deployment
     translation = [deployment.translation_model] if deployment.translation_model else []
-    invoked = {"chat": deployment.chat_models, "rag": deployment.text_models, "image": translation,
-               "chat_stream": deployment.chat_models, "rag_stream": deployment.text_models}  # fmt: skip
+    invoked = {
+        "chat": deployment.chat_models,
+        "rag": deployment.text_models,
+        "image": translation,
+        "chat_stream": deployment.chat_models,
+        "rag_stream": deployment.text_models,
+    }
     for name, models in invoked.items():
         for model in models:
             if model.profile_prefix not in (None, "global"):

@@ -43,24 +43,56 @@ def _bare(name: str) -> str:
 
 
 ACCOUNT_QUOTAS: tuple[Quota, ...] = (
-    Quota("lambda", "Concurrent executions", "functions running at once (chat, rag, image, ingest together)", LAMBDA_CONCURRENCY,
-          "L-B99A9384"),
-    Quota("apigateway", "Throttle rate", "requests per second across every API of the account in the region", API_GATEWAY_QUOTAS,
-          "L-8A5B8E43"),
+    Quota(
+        "lambda", "Concurrent executions", "functions running at once (chat, rag, image, ingest together)", LAMBDA_CONCURRENCY, "L-B99A9384"
+    ),
+    Quota(
+        "apigateway", "Throttle rate", "requests per second across every API of the account in the region", API_GATEWAY_QUOTAS, "L-8A5B8E43"
+    ),
     Quota("bedrock", "Retrieve requests per second", "POST /rag/query (one Retrieve each)", BEDROCK_TABLE),
-    Quota("bedrock", "(Knowledge Bases) Concurrent ingestion jobs per data source", "document ingestion (one job at a time)",
-          BEDROCK_TABLE, "L-D38407FA"),
-    Quota("bedrock", "(Guardrails) On-demand ApplyGuardrail Content filter policy text units per second",
-          "guardrail checks of chat, RAG and image prompts", BEDROCK_TABLE, "L-01F3CD81"),
-    Quota("bedrock", "(Guardrails) On-demand ApplyGuardrail Denied topic policy text units per second",
-          "the same checks, when guardrail.denied_topics is not empty", BEDROCK_TABLE, "L-124DCF3D"),
-    Quota("bedrock", "(Guardrails) On-demand ApplyGuardrail Sensitive information filter policy text units per second",
-          "the same checks, with PII entities or regexes", BEDROCK_TABLE, "L-CFCAAB0E"),
-    Quota("bedrock", "(Guardrails) On-demand ApplyGuardrail contextual grounding policy text units per second",
-          "grounding checks of RAG answers (guardrail.grounding)", BEDROCK_TABLE, "L-086556D1"),
-    Quota("bedrock", "(Guardrails) On-demand ApplyGuardrail requests per second", "the image function's two ApplyGuardrail calls",
-          BEDROCK_TABLE, "L-9072D6F0"),
-)  # fmt: skip
+    Quota(
+        "bedrock",
+        "(Knowledge Bases) Concurrent ingestion jobs per data source",
+        "document ingestion (one job at a time)",
+        BEDROCK_TABLE,
+        "L-D38407FA",
+    ),
+    Quota(
+        "bedrock",
+        "(Guardrails) On-demand ApplyGuardrail Content filter policy text units per second",
+        "guardrail checks of chat, RAG and image prompts",
+        BEDROCK_TABLE,
+        "L-01F3CD81",
+    ),
+    Quota(
+        "bedrock",
+        "(Guardrails) On-demand ApplyGuardrail Denied topic policy text units per second",
+        "the same checks, when guardrail.denied_topics is not empty",
+        BEDROCK_TABLE,
+        "L-124DCF3D",
+    ),
+    Quota(
+        "bedrock",
+        "(Guardrails) On-demand ApplyGuardrail Sensitive information filter policy text units per second",
+        "the same checks, with PII entities or regexes",
+        BEDROCK_TABLE,
+        "L-CFCAAB0E",
+    ),
+    Quota(
+        "bedrock",
+        "(Guardrails) On-demand ApplyGuardrail contextual grounding policy text units per second",
+        "grounding checks of RAG answers (guardrail.grounding)",
+        BEDROCK_TABLE,
+        "L-086556D1",
+    ),
+    Quota(
+        "bedrock",
+        "(Guardrails) On-demand ApplyGuardrail requests per second",
+        "the image function's two ApplyGuardrail calls",
+        BEDROCK_TABLE,
+        "L-9072D6F0",
+    ),
+)
 
 _KIND = {None: "on-demand", "global": "global cross-region"}
 

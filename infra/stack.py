@@ -128,8 +128,11 @@ class GenAiStack(Stack):
         deployment, config = self.deployment, self.deployment.config
         kb, table, guardrail = self.knowledge_base, self.conversations.table, self.guardrail
         # Every function that makes paid Bedrock calls meters them in the usage table (lambdas/common/usage/).
-        guardrail_env = {names.ENV_GUARDRAIL_ID: guardrail.guardrail_id, names.ENV_GUARDRAIL_VERSION: guardrail.version_number,
-                         names.ENV_USAGE_TABLE: self.usage.table.table_name}  # fmt: skip
+        guardrail_env = {
+            names.ENV_GUARDRAIL_ID: guardrail.guardrail_id,
+            names.ENV_GUARDRAIL_VERSION: guardrail.version_number,
+            names.ENV_USAGE_TABLE: self.usage.table.table_name,
+        }
         kb_env = {names.ENV_KNOWLEDGE_BASE_ID: kb.knowledge_base_id, names.ENV_DATA_SOURCE_ID: kb.data_source_id}
         add = self.functions.add
         specs = config.functions
@@ -157,13 +160,25 @@ class GenAiStack(Stack):
         # The streaming routes: their own functions, since a function in the adapter's response-stream mode cannot
         # also answer buffered integrations (infra/constructs/api.py).
         chat_stream = add(
-            FunctionSpec("chat_stream", web_adapter.HANDLER, specs.chat_stream, ("core", "stream"),
-                         "Chat answers streamed as server-sent events (Lambda Web Adapter).", stream_app="chat.stream:app"),
+            FunctionSpec(
+                "chat_stream",
+                web_adapter.HANDLER,
+                specs.chat_stream,
+                ("core", "stream"),
+                "Chat answers streamed as server-sent events (Lambda Web Adapter).",
+                stream_app="chat.stream:app",
+            ),
             {names.ENV_TABLE_NAME: table.table_name, **guardrail_env},
-        )  # fmt: skip
+        )
         rag_stream = add(
-            FunctionSpec("rag_stream", web_adapter.HANDLER, specs.rag_stream, ("core", "rag", "stream"),
-                         "Knowledge-base answers streamed as server-sent events (Lambda Web Adapter).", stream_app="rag.stream:app"),
+            FunctionSpec(
+                "rag_stream",
+                web_adapter.HANDLER,
+                specs.rag_stream,
+                ("core", "rag", "stream"),
+                "Knowledge-base answers streamed as server-sent events (Lambda Web Adapter).",
+                stream_app="rag.stream:app",
+            ),
             {
                 names.ENV_TABLE_NAME: table.table_name,
                 names.ENV_DOCUMENTS_BUCKET: kb.documents_bucket.bucket_name,
@@ -171,12 +186,23 @@ class GenAiStack(Stack):
                 **kb_env,
                 **guardrail_env,
             },
-        )  # fmt: skip
-        self.customization = Customization(self, "Customization", stack_tag=self.stack_name, region=deployment.region,
-                                           removal_policy=self.removal_policy, access_logs=self.access_logs)  # fmt: skip
+        )
+        self.customization = Customization(
+            self,
+            "Customization",
+            stack_tag=self.stack_name,
+            region=deployment.region,
+            removal_policy=self.removal_policy,
+            access_logs=self.access_logs,
+        )
         customize = add(
-            FunctionSpec("customize", "customize.handler.handler", specs.customize, ("core",),
-                         "Model customization (admin): datasets, jobs, deployments, chat model registrations."),
+            FunctionSpec(
+                "customize",
+                "customize.handler.handler",
+                specs.customize,
+                ("core",),
+                "Model customization (admin): datasets, jobs, deployments, chat model registrations.",
+            ),
             {
                 names.ENV_TABLE_NAME: table.table_name,
                 names.ENV_ADMIN_GROUP: names.ADMIN_GROUP,
@@ -184,7 +210,7 @@ class GenAiStack(Stack):
                 names.ENV_CUSTOMIZATION_ROLE_ARN: self.customization.role.role_arn,
                 names.ENV_CUSTOMIZATION_STACK_TAG: self.stack_name,
             },
-        )  # fmt: skip
+        )
         usage = add(
             FunctionSpec("usage", "usage.handler.handler", specs.usage, ("core",), "Usage per user and budgets (GET /usage, /admin)."),
             {
@@ -211,8 +237,16 @@ class GenAiStack(Stack):
 
         # chat: its models, the guardrail, the conversation table.
         grant_text_models(self, chat, deployment.chat_models)
-        self.conversations.grant(chat, "dynamodb:Query", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem",
-                                 "dynamodb:DeleteItem", "dynamodb:BatchWriteItem", "dynamodb:ConditionCheckItem")  # fmt: skip
+        self.conversations.grant(
+            chat,
+            "dynamodb:Query",
+            "dynamodb:GetItem",
+            "dynamodb:PutItem",
+            "dynamodb:UpdateItem",
+            "dynamodb:DeleteItem",
+            "dynamodb:BatchWriteItem",
+            "dynamodb:ConditionCheckItem",
+        )
         # rag: RAG and chat models, retrieve, documents under the prefix, ingestion jobs, reading chat context.
         grant_text_models(self, rag, deployment.text_models)
         kb.grant_retrieve(rag)
@@ -229,8 +263,7 @@ class GenAiStack(Stack):
         # PutItem and UpdateItem: https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/transaction-apis-iam.html),
         # read the stop item. Listing and deleting conversations stay on chat.
         grant_text_models(self, chat_stream, deployment.chat_models)
-        self.conversations.grant(chat_stream, "dynamodb:Query", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem",
-                                 index=False)  # fmt: skip
+        self.conversations.grant(chat_stream, "dynamodb:Query", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", index=False)
         # rag_stream: rag's query path only: retrieve, the models, presigned GETs of cited documents, a chat window.
         # No document management (upload, delete, listing, ingestion jobs).
         grant_text_models(self, rag_stream, deployment.text_models)

@@ -95,9 +95,18 @@ class TokenVerifier:
 
 
 class LocalGateway:
-    def __init__(self, handlers: dict[str, Handler], verifier: TokenVerifier, *, stage: str = "api", cors_origins: tuple[str, ...] = (),
-                 host: str = "127.0.0.1", port: int = 0, timeouts: dict[str, int] | None = None,
-                 streams: dict[str, str] | None = None) -> None:  # fmt: skip
+    def __init__(
+        self,
+        handlers: dict[str, Handler],
+        verifier: TokenVerifier,
+        *,
+        stage: str = "api",
+        cors_origins: tuple[str, ...] = (),
+        host: str = "127.0.0.1",
+        port: int = 0,
+        timeouts: dict[str, int] | None = None,
+        streams: dict[str, str] | None = None,
+    ) -> None:
         self.handlers, self.verifier, self.stage, self.origins = handlers, verifier, stage, cors_origins
         self.timeouts = timeouts or {}  # function name -> its configured timeout in seconds (default 29; streams 900)
         self.streams = streams or {}  # streaming function name -> its ASGI app's base URL (local/stream_apps.py)
@@ -139,8 +148,15 @@ class LocalGateway:
         path = parts.path[len(prefix) :] or "/"
         lowered = {k.lower(): v for k, v in headers.items()}
         if method == "OPTIONS" and self.origins:
-            return 204, {**self._cors_headers(lowered.get("origin")), "Access-Control-Allow-Methods": "GET,POST,PUT,DELETE,OPTIONS",
-                         "Access-Control-Allow-Headers": "Authorization,Content-Type,X-Request-Id"}, b""  # fmt: skip
+            return (
+                204,
+                {
+                    **self._cors_headers(lowered.get("origin")),
+                    "Access-Control-Allow-Methods": "GET,POST,PUT,DELETE,OPTIONS",
+                    "Access-Control-Allow-Headers": "Authorization,Content-Type,X-Request-Id",
+                },
+                b"",
+            )
         if method == "GET" and path == "/openapi.json":
             from local.openapi import build_spec
 
@@ -181,8 +197,9 @@ class LocalGateway:
         timeout = self.timeouts.get(route.function, 900)
         invocation = stream_forward.lambda_context(route.function, str(uuid.uuid4()), timeout)
         try:
-            status, answer_headers, answer = stream_forward.forward(base_url, method, target, headers, body, event["requestContext"],
-                                                                    invocation, timeout, environment.release)  # fmt: skip
+            status, answer_headers, answer = stream_forward.forward(
+                base_url, method, target, headers, body, event["requestContext"], invocation, timeout, environment.release
+            )
         except (OSError, http.client.HTTPException):
             log.exception("%s failed on %s %s (request %s): answering 502", route.function, method, target, request_id)
             return self._error(502, "DEFAULT_5XX", "Internal server error", request_id)
@@ -197,8 +214,18 @@ class LocalGateway:
                 return route, found.groupdict()
         return None
 
-    def _event(self, route: Route, method: str, path: str, query: str, headers: dict[str, str], body: bytes,
-               params: dict[str, str], claims: dict[str, Any], request_id: str) -> dict[str, Any]:  # fmt: skip
+    def _event(
+        self,
+        route: Route,
+        method: str,
+        path: str,
+        query: str,
+        headers: dict[str, str],
+        body: bytes,
+        params: dict[str, str],
+        claims: dict[str, Any],
+        request_id: str,
+    ) -> dict[str, Any]:
         multi_query = {k: v for k, v in parse_qs(query, keep_blank_values=True).items()}
         text_claims = {k: (",".join(v) if isinstance(v, list) else str(v)) for k, v in claims.items()}
         try:

@@ -99,8 +99,15 @@ class _Server(ThreadingHTTPServer):
 
 
 class LoopbackServer:
-    def __init__(self, respond: Respond, *, host: str = "127.0.0.1", port: int = 0, name: str = "local-http",
-                 protocol_error: ProtocolError | None = None) -> None:  # fmt: skip
+    def __init__(
+        self,
+        respond: Respond,
+        *,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        name: str = "local-http",
+        protocol_error: ProtocolError | None = None,
+    ) -> None:
         self._server = _Server((host, port), _handler_class(respond, protocol_error))
         self._name = name
 

@@ -18,8 +18,9 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 @contextmanager
-def launched(command: list[str], ready_file: Path, *, env: dict[str, str] | None = None, log: Path | None = None,
-             timeout: float = 90) -> Iterator[Path]:  # fmt: skip
+def launched(
+    command: list[str], ready_file: Path, *, env: dict[str, str] | None = None, log: Path | None = None, timeout: float = 90
+) -> Iterator[Path]:
     """Start `command`; yield `ready_file` once the process has written it; SIGTERM it (kill after 30 s) at the end."""
     ready_file.unlink(missing_ok=True)  # a file left by an earlier run must not pass for this one's
     output = log.open("w", encoding="utf-8") if log else subprocess.DEVNULL

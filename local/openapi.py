@@ -34,8 +34,10 @@ ERROR_STATUSES = {
 }
 
 
-STREAMS = {"/chat/stream": ("ChatRequest", "chat_stream_post", "POST /chat, answered as it is written"),
-           "/rag/query/stream": ("RagQuery", "rag_query_stream_post", "POST /rag/query, answered as it is written")}  # fmt: skip
+STREAMS = {
+    "/chat/stream": ("ChatRequest", "chat_stream_post", "POST /chat, answered as it is written"),
+    "/rag/query/stream": ("RagQuery", "rag_query_stream_post", "POST /rag/query, answered as it is written"),
+}
 STREAM_DESCRIPTION = (
     "Server-sent events (`event: <type>`, `data: <one-line JSON>`, a blank line), in this order: start, delta (0..n), "
     "citation (RAG: each cited passage as soon as the answer names it), guardrail (when it acted), usage, done; or, "
@@ -51,20 +53,35 @@ def _object(required: list[str], properties: dict[str, Any]) -> dict[str, Any]:
 
 # Each event's `data` (JSON); `citation` is POST /rag/query's citations[] item.
 STREAM_EVENTS: dict[str, dict[str, Any]] = {
-    "start": _object(["stream_id", "conversation_id", "model_id"],
-                     {"stream_id": _STRING, "conversation_id": {"type": ["string", "null"]}, "model_id": _STRING}),
+    "start": _object(
+        ["stream_id", "conversation_id", "model_id"],
+        {"stream_id": _STRING, "conversation_id": {"type": ["string", "null"]}, "model_id": _STRING},
+    ),
     "delta": _object(["text"], {"text": {"type": "string", "minLength": 1}}),
-    "citation": _object(["number", "excerpt", "source", "score"], {
-        "number": _INT, "excerpt": _STRING, "score": {"type": "number"}, "url": _STRING,
-        "source": {"type": "object", "required": ["uri", "name"], "properties": {"uri": _STRING, "name": _STRING, "page": _INT}},
-    }),
+    "citation": _object(
+        ["number", "excerpt", "source", "score"],
+        {
+            "number": _INT,
+            "excerpt": _STRING,
+            "score": {"type": "number"},
+            "url": _STRING,
+            "source": {"type": "object", "required": ["uri", "name"], "properties": {"uri": _STRING, "name": _STRING, "page": _INT}},
+        },
+    ),
     "guardrail": {"$ref": "#/components/schemas/Guardrail"},
-    "usage": _object(["input_tokens", "output_tokens", "stop_reason", "latency_ms"],
-                     {"input_tokens": _INT, "output_tokens": _INT, "stop_reason": _STRING, "latency_ms": _INT}),
-    "done": _object(["stored"], {"stored": {"enum": ["complete", "interrupted", "blocked", "not_stored"]},
-                                 "notice": {"type": "object", "required": ["code", "message"]}}),
+    "usage": _object(
+        ["input_tokens", "output_tokens", "stop_reason", "latency_ms"],
+        {"input_tokens": _INT, "output_tokens": _INT, "stop_reason": _STRING, "latency_ms": _INT},
+    ),
+    "done": _object(
+        ["stored"],
+        {
+            "stored": {"enum": ["complete", "interrupted", "blocked", "not_stored"]},
+            "notice": {"type": "object", "required": ["code", "message"]},
+        },
+    ),
     "error": {"$ref": "#/components/schemas/ErrorResponse"},
-}  # fmt: skip
+}
 # One server-sent event (the OpenAPI 3.1 reading of an event stream's `schema`: each event), its data JSON.
 STREAM_EVENT = {
     "type": "object",

@@ -76,8 +76,12 @@ class Snapshot:
                     current[key] = known
                     continue
                 obj = self._s3.get_object(Bucket=bucket, Key=key)
-                entry = {"etag": etag, "file": quote(key, safe=""), "content_type": obj.get("ContentType"),
-                         "metadata": obj.get("Metadata", {})}  # fmt: skip
+                entry = {
+                    "etag": etag,
+                    "file": quote(key, safe=""),
+                    "content_type": obj.get("ContentType"),
+                    "metadata": obj.get("Metadata", {}),
+                }
                 _write_atomically(folder / entry["file"], obj["Body"].read())
                 current[key] = entry
         _write_atomically(index_path, json.dumps(current, ensure_ascii=False, indent=1).encode("utf-8"))

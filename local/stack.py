@@ -29,8 +29,15 @@ REGION = "us-west-2"
 DEMO_PASSWORD = "Local-Demo-Pass-1!"  # local only: the pool lives in this process's memory, on loopback
 USERS = {"admin@example.com": True, "user@example.com": False}  # e-mail -> in the admin group
 DISPLAY_NAMES = {"admin@example.com": "관리자", "user@example.com": "김민준"}  # the `name` attribute admins see in usage
-NAMES = {"table": "conversations", "usage": "usage", "documents": "documents", "images": "images", "kb": "LOCALKB001", "ds": "LOCALDS001",
-         "customization": "customization"}  # fmt: skip
+NAMES = {
+    "table": "conversations",
+    "usage": "usage",
+    "documents": "documents",
+    "images": "images",
+    "kb": "LOCALKB001",
+    "ds": "LOCALDS001",
+    "customization": "customization",
+}
 # The customization service role the offline Bedrock is handed (it checks the ARN's shape; no IAM offline).
 LOCAL_CUSTOMIZATION_ROLE = "arn:aws:iam::123456789012:role/local-customization"
 
@@ -62,13 +69,18 @@ def _stable_ids(data: Path) -> None:
 def _cognito(client: Any) -> tuple[str, str]:
     pool = client.create_user_pool(PoolName="local", UsernameAttributes=["email"], AutoVerifiedAttributes=["email"])["UserPool"]["Id"]
     app = client.create_user_pool_client(
-        UserPoolId=pool, ClientName="local-app", GenerateSecret=False,
+        UserPoolId=pool,
+        ClientName="local-app",
+        GenerateSecret=False,
         ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH", "ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
-    )["UserPoolClient"]["ClientId"]  # fmt: skip
+    )["UserPoolClient"]["ClientId"]
     client.create_group(GroupName="admin", UserPoolId=pool)
     for email, admin in USERS.items():
-        attributes = [{"Name": "email", "Value": email}, {"Name": "email_verified", "Value": "true"},
-                      {"Name": "name", "Value": DISPLAY_NAMES[email]}]  # fmt: skip
+        attributes = [
+            {"Name": "email", "Value": email},
+            {"Name": "email_verified", "Value": "true"},
+            {"Name": "name", "Value": DISPLAY_NAMES[email]},
+        ]
         client.admin_create_user(UserPoolId=pool, Username=email, MessageAction="SUPPRESS", UserAttributes=attributes)
         client.admin_set_user_password(UserPoolId=pool, Username=email, Password=DEMO_PASSWORD, Permanent=True)
         if admin:
@@ -88,10 +100,16 @@ def _bedrock_settings(mode: str, sim: Any) -> dict[str, str]:
     """Where the handlers' Bedrock calls go: the offline simulator, or real Bedrock with the caller's credentials."""
     if mode == "local" and sim is not None:
         endpoint = sim.endpoint_url
-        return {"AWS_ENDPOINT_URL_BEDROCK_RUNTIME": endpoint, "AWS_ENDPOINT_URL_BEDROCK_AGENT": endpoint,
-                "AWS_ENDPOINT_URL_BEDROCK": endpoint,
-                "AWS_ENDPOINT_URL_BEDROCK_AGENT_RUNTIME": endpoint, "KNOWLEDGE_BASE_ID": NAMES["kb"], "DATA_SOURCE_ID": NAMES["ds"],
-                "GUARDRAIL_ID": sim.guardrail_id, "GUARDRAIL_VERSION": sim.guardrail_version}  # fmt: skip
+        return {
+            "AWS_ENDPOINT_URL_BEDROCK_RUNTIME": endpoint,
+            "AWS_ENDPOINT_URL_BEDROCK_AGENT": endpoint,
+            "AWS_ENDPOINT_URL_BEDROCK": endpoint,
+            "AWS_ENDPOINT_URL_BEDROCK_AGENT_RUNTIME": endpoint,
+            "KNOWLEDGE_BASE_ID": NAMES["kb"],
+            "DATA_SOURCE_ID": NAMES["ds"],
+            "GUARDRAIL_ID": sim.guardrail_id,
+            "GUARDRAIL_VERSION": sim.guardrail_version,
+        }
     if mode != "aws":
         raise StartError(f"BEDROCK={mode!r}: use local (the offline simulator) or aws (real Bedrock)")
     missing = [name for name in AWS_BEDROCK_IDS if not os.environ.get(name)]
@@ -100,9 +118,12 @@ def _bedrock_settings(mode: str, sim: Any) -> dict[str, str]:
             f"BEDROCK=aws needs {', '.join(missing)} (the GuardrailId and GuardrailVersion outputs of a deployed stack); "
             f"optionally {', '.join(AWS_BEDROCK_OPTIONAL)} for RAG on its knowledge base"
         )
-    return {"GUARDRAIL_ID": os.environ["BEDROCK_GUARDRAIL_ID"], "GUARDRAIL_VERSION": os.environ["BEDROCK_GUARDRAIL_VERSION"],
-            "KNOWLEDGE_BASE_ID": os.environ.get("BEDROCK_KNOWLEDGE_BASE_ID", "not-configured"),
-            "DATA_SOURCE_ID": os.environ.get("BEDROCK_DATA_SOURCE_ID", "not-configured")}  # fmt: skip
+    return {
+        "GUARDRAIL_ID": os.environ["BEDROCK_GUARDRAIL_ID"],
+        "GUARDRAIL_VERSION": os.environ["BEDROCK_GUARDRAIL_VERSION"],
+        "KNOWLEDGE_BASE_ID": os.environ.get("BEDROCK_KNOWLEDGE_BASE_ID", "not-configured"),
+        "DATA_SOURCE_ID": os.environ.get("BEDROCK_DATA_SOURCE_ID", "not-configured"),
+    }
 
 
 def start(
@@ -142,16 +163,25 @@ def start(
         os.environ.pop("AWS_SESSION_TOKEN", None)
     region = config.region or REGION  # `make dev CONFIG=...` may name another Region (e.g. us-east-1 for Nova customization)
     os.environ.update(
-        AWS_REGION=region, AWS_DEFAULT_REGION=region,
-        AWS_ENDPOINT_URL_DYNAMODB=aws, AWS_ENDPOINT_URL_S3=aws, AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER=aws,
-        TABLE_NAME=NAMES["table"], USAGE_TABLE=NAMES["usage"], DOCUMENTS_BUCKET=NAMES["documents"], IMAGES_BUCKET=NAMES["images"],
-        CUSTOMIZATION_BUCKET=NAMES["customization"], CUSTOMIZATION_ROLE_ARN=LOCAL_CUSTOMIZATION_ROLE,
+        AWS_REGION=region,
+        AWS_DEFAULT_REGION=region,
+        AWS_ENDPOINT_URL_DYNAMODB=aws,
+        AWS_ENDPOINT_URL_S3=aws,
+        AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER=aws,
+        TABLE_NAME=NAMES["table"],
+        USAGE_TABLE=NAMES["usage"],
+        DOCUMENTS_BUCKET=NAMES["documents"],
+        IMAGES_BUCKET=NAMES["images"],
+        CUSTOMIZATION_BUCKET=NAMES["customization"],
+        CUSTOMIZATION_ROLE_ARN=LOCAL_CUSTOMIZATION_ROLE,
         CUSTOMIZATION_STACK_TAG=config.stack_name,
-        ADMIN_GROUP="admin", POWERTOOLS_SERVICE_NAME="local",
-        POWERTOOLS_METRICS_NAMESPACE="BedrockGenAiLocal", POWERTOOLS_TRACE_DISABLED="true",
+        ADMIN_GROUP="admin",
+        POWERTOOLS_SERVICE_NAME="local",
+        POWERTOOLS_METRICS_NAMESPACE="BedrockGenAiLocal",
+        POWERTOOLS_TRACE_DISABLED="true",
         RUNTIME_CONFIG_PATH=str(render_runtime_config(state / "runtime_config.json")),
         **bedrock_env,
-    )  # fmt: skip
+    )
     import boto3
 
     from local.resources import create_conversation_table, create_usage_table, forget_registrations
@@ -172,8 +202,14 @@ def start(
     restored = snapshot.restore() if snapshot.exists else None
     prefix = config.knowledge_base.inclusion_prefix
     if sim is not None:
-        sim.knowledge = KnowledgeStore(knowledge_base_id=NAMES["kb"], data_source_id=NAMES["ds"], s3=s3, bucket=NAMES["documents"],
-                                       prefix=prefix, job_seconds=job_seconds)  # fmt: skip
+        sim.knowledge = KnowledgeStore(
+            knowledge_base_id=NAMES["kb"],
+            data_source_id=NAMES["ds"],
+            s3=s3,
+            bucket=NAMES["documents"],
+            prefix=prefix,
+            job_seconds=job_seconds,
+        )
         if restored is None:  # first start: the sample corpus
             for path in sorted((ROOT / "local" / "seed" / "documents").iterdir()):
                 s3.put_object(Bucket=NAMES["documents"], Key=prefix + path.name, Body=path.read_bytes())
@@ -198,8 +234,9 @@ def start(
     from rag import ingest_handler
     from usage import handler as usage
 
-    verifier = TokenVerifier(jwks_url=f"{aws}/{pool}/.well-known/jwks.json",
-                             issuer=f"https://cognito-idp.{region}.amazonaws.com/{pool}", client_id=client_id)  # fmt: skip
+    verifier = TokenVerifier(
+        jwks_url=f"{aws}/{pool}/.well-known/jwks.json", issuer=f"https://cognito-idp.{region}.amazonaws.com/{pool}", client_id=client_id
+    )
     timeouts = {name: getattr(config.functions, name).timeout_seconds for name in ("chat", "rag", "image", "ingest", "customize", "usage")}
     for name in APPS:  # a streaming function's timeout (functions.chat_stream / rag_stream), up to Lambda's 900 s
         sizing = getattr(config.functions, name, None)
@@ -227,14 +264,22 @@ def start(
     if bedrock == "local":
         events.start()
     outputs = {
-        "ApiUrl": gateway.url, "UserPoolId": pool, "UserPoolClientId": client_id, "Region": region,
-        "CognitoEndpoint": aws, "BedrockEndpoint": sim.endpoint_url if sim is not None else f"aws ({region})",
-        "DocumentsBucketName": NAMES["documents"], "ImagesBucketName": NAMES["images"], "UsageTableName": NAMES["usage"],
+        "ApiUrl": gateway.url,
+        "UserPoolId": pool,
+        "UserPoolClientId": client_id,
+        "Region": region,
+        "CognitoEndpoint": aws,
+        "BedrockEndpoint": sim.endpoint_url if sim is not None else f"aws ({region})",
+        "DocumentsBucketName": NAMES["documents"],
+        "ImagesBucketName": NAMES["images"],
+        "UsageTableName": NAMES["usage"],
         "CustomizationBucketName": NAMES["customization"],
-        "KnowledgeBaseId": os.environ["KNOWLEDGE_BASE_ID"], "DataSourceId": os.environ["DATA_SOURCE_ID"],
+        "KnowledgeBaseId": os.environ["KNOWLEDGE_BASE_ID"],
+        "DataSourceId": os.environ["DATA_SOURCE_ID"],
         "DemoUsers": [{"username": email, "password": DEMO_PASSWORD, "admin": admin} for email, admin in USERS.items()],
-        "StateDir": str(state / "data"), "Restored": restored,
-    }  # fmt: skip
+        "StateDir": str(state / "data"),
+        "Restored": restored,
+    }
     (state / "outputs.json").write_text(json.dumps(outputs, indent=1), encoding="utf-8")
 
     def stop() -> None:

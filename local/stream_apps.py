@@ -44,8 +44,14 @@ def _free_port() -> int:
 def _spawn(name: str, env: dict[str, str] | None) -> StreamApp:
     port = _free_port()
     path = f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"  # this interpreter is `python`
-    environment = {**os.environ, **(env or {}), "STREAM_APP": APPS[name], "AWS_LWA_PORT": str(port), "POWERTOOLS_SERVICE_NAME": name,
-                   "PATH": path}  # fmt: skip
+    environment = {
+        **os.environ,
+        **(env or {}),
+        "STREAM_APP": APPS[name],
+        "AWS_LWA_PORT": str(port),
+        "POWERTOOLS_SERVICE_NAME": name,
+        "PATH": path,
+    }
     environment.pop("PYTHONPATH", None)  # the code directory is the working directory, as in Lambda
     quiet = isinstance(sys.stdout, WithoutMetrics)  # the stack leaves metric documents out of its terminal: theirs too
     if quiet:

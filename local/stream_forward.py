@@ -34,15 +34,23 @@ def lambda_context(function: str, request_id: str, timeout_seconds: int) -> dict
     }
 
 
-def forward(base_url: str, method: str, target: str, headers: dict[str, str], body: bytes, request_context: dict[str, Any],
-            invocation: dict[str, Any], timeout_seconds: float, done: Callable[[], None]) -> Answer:  # fmt: skip
+def forward(
+    base_url: str,
+    method: str,
+    target: str,
+    headers: dict[str, str],
+    body: bytes,
+    request_context: dict[str, Any],
+    invocation: dict[str, Any],
+    timeout_seconds: float,
+    done: Callable[[], None],
+) -> Answer:
     """Send the request to the app; its answer: a JSON error whole, a stream as an iterator of chunks. `done` runs
     once the answer has been read to its end (or the client went away): the function is free again."""
     address = urlsplit(base_url)
     connection = http.client.HTTPConnection(address.hostname or "127.0.0.1", address.port, timeout=timeout_seconds)
     sent = {k: v for k, v in headers.items() if k.lower() not in HOP and k.lower() not in ADAPTER_HEADERS}
-    sent.update({"x-amzn-request-context": json.dumps(request_context, ensure_ascii=True),
-                 "x-amzn-lambda-context": json.dumps(invocation)})  # fmt: skip
+    sent.update({"x-amzn-request-context": json.dumps(request_context, ensure_ascii=True), "x-amzn-lambda-context": json.dumps(invocation)})
     try:
         connection.request(method, target, body=body or None, headers=sent)
         response = connection.getresponse()

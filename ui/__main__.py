@@ -16,9 +16,23 @@ MAX_UPLOAD_MB = 50  # limits.max_document_bytes: larger uploads would be refused
 
 
 def streamlit_args(port: int) -> list[str]:
-    return ["streamlit", "run", str(APP), "--server.address", "127.0.0.1", "--server.port", str(port),
-            "--server.headless", "true", "--browser.gatherUsageStats", "false", "--client.toolbarMode", "minimal",
-            "--server.maxUploadSize", str(MAX_UPLOAD_MB)]  # fmt: skip
+    return [
+        "streamlit",
+        "run",
+        str(APP),
+        "--server.address",
+        "127.0.0.1",
+        "--server.port",
+        str(port),
+        "--server.headless",
+        "true",
+        "--browser.gatherUsageStats",
+        "false",
+        "--client.toolbarMode",
+        "minimal",
+        "--server.maxUploadSize",
+        str(MAX_UPLOAD_MB),
+    ]
 
 
 def main() -> None:

@@ -33,8 +33,13 @@ def show() -> None:
     st.dataframe(usage_tables.overrides_table(found, lang), hide_index=True, width="stretch")
     ceiling = found.get("daily_ceiling")
     if ceiling:
-        st.caption(t("budgets.ceiling", limit=usage_tables.amount(ceiling.get("limit"), "usd"),
-                     used=usage_tables.amount(ceiling.get("used"), "usd")))  # fmt: skip
+        st.caption(
+            t(
+                "budgets.ceiling",
+                limit=usage_tables.amount(ceiling.get("limit"), "usd"),
+                used=usage_tables.amount(ceiling.get("used"), "usd"),
+            )
+        )
     else:
         st.caption(t("budgets.no_ceiling"))
     _set_form(lang)
@@ -44,14 +49,30 @@ def show() -> None:
 def _set_form(lang: str) -> None:
     with st.form("budget-set"):  # not cleared on submit: a refused value stays to correct
         st.markdown(f"**{t('budgets.set_title')}**")
-        scope = st.radio(t("budgets.scope"), SCOPES, format_func=lambda s: t(f"budgets.scope.{s}", lang), horizontal=True,
-                         key="budget_scope")  # fmt: skip
+        scope = st.radio(
+            t("budgets.scope"), SCOPES, format_func=lambda s: t(f"budgets.scope.{s}", lang), horizontal=True, key="budget_scope"
+        )
         target = st.text_input(t("budgets.target"), help=t("budgets.target_help"), key="budget_target")
         left, right = st.columns(2)
-        tokens = left.number_input(t("budget.tokens_per_day"), min_value=0, value=None, step=1000, placeholder=t("budget.inherited"),
-                                   help=t("budgets.tokens_help"), key="budget_tokens")  # fmt: skip
-        usd = right.number_input(t("budget.usd_per_month"), min_value=0.0, value=None, step=1.0, format="%.2f",
-                                 placeholder=t("budget.inherited"), help=t("budgets.usd_help"), key="budget_usd")  # fmt: skip
+        tokens = left.number_input(
+            t("budget.tokens_per_day"),
+            min_value=0,
+            value=None,
+            step=1000,
+            placeholder=t("budget.inherited"),
+            help=t("budgets.tokens_help"),
+            key="budget_tokens",
+        )
+        usd = right.number_input(
+            t("budget.usd_per_month"),
+            min_value=0.0,
+            value=None,
+            step=1.0,
+            format="%.2f",
+            placeholder=t("budget.inherited"),
+            help=t("budgets.usd_help"),
+            key="budget_usd",
+        )
         unlimited = st.checkbox(t("budgets.unlimited"), help=t("budgets.unlimited_help"), key="budget_unlimited")
         sent = st.form_submit_button(t("budgets.set"), type="primary", icon=":material/save:")
     if not sent:
@@ -75,8 +96,9 @@ def _delete(overrides: list[dict[str, Any]], lang: str) -> None:
     st.markdown(f"**{t('budgets.delete_title')}**")
     choices = {f"{o['scope']}:{o['id']}": (str(o["scope"]), str(o["id"])) for o in overrides}
     left, right = st.columns([3, 1], vertical_alignment="bottom")
-    picked = left.selectbox(t("budgets.override_pick"), list(choices), format_func=lambda c: _who(choices[c][0], choices[c][1], lang),
-                            key="budget_pick")  # fmt: skip
+    picked = left.selectbox(
+        t("budgets.override_pick"), list(choices), format_func=lambda c: _who(choices[c][0], choices[c][1], lang), key="budget_pick"
+    )
     if right.button(t("budgets.delete"), icon=":material/delete:", width="stretch", key="budget_delete") and picked:
         st.session_state["budget_deleting"] = choices[picked]
     deleting: tuple[str, str] | None = st.session_state.get("budget_deleting")

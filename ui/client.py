@@ -42,8 +42,10 @@ class ApiError(Exception):
         self.status, self.body = status, body
 
 
-STREAM_BROKEN = ("답변이 끝나기 전에 스트림이 끊겼습니다. 연결을 확인하고 다시 시도하세요. / "
-                 "The stream broke off before the answer was complete: check the connection and try again.")  # fmt: skip
+STREAM_BROKEN = (
+    "답변이 끝나기 전에 스트림이 끊겼습니다. 연결을 확인하고 다시 시도하세요. / "
+    "The stream broke off before the answer was complete: check the connection and try again."
+)
 
 
 class StreamBrokenError(ApiError):
@@ -120,8 +122,15 @@ class Outputs:
                 raise ValueError(f"{path}: expected the outputs of one stack (ApiUrl, UserPoolClientId, Region)")
             data = stacks[0]
         demo = tuple((u["username"], u["password"]) for u in data.get("DemoUsers", []))
-        return cls(data["ApiUrl"], data["UserPoolClientId"], data["Region"], data.get("CognitoEndpoint"), data.get("UserPoolId", ""), demo,
-                   data.get("BedrockEndpoint"))  # fmt: skip
+        return cls(
+            data["ApiUrl"],
+            data["UserPoolClientId"],
+            data["Region"],
+            data.get("CognitoEndpoint"),
+            data.get("UserPoolId", ""),
+            demo,
+            data.get("BedrockEndpoint"),
+        )
 
 
 def sign_in(outputs: Outputs, username: str, password: str, new_password: str | None = None) -> str:
@@ -138,9 +147,11 @@ def sign_in(outputs: Outputs, username: str, password: str, new_password: str | 
         if not new_password:
             raise NewPasswordRequiredError(username)
         result = cognito.respond_to_auth_challenge(
-            ClientId=outputs.client_id, ChallengeName="NEW_PASSWORD_REQUIRED", Session=result["Session"],
+            ClientId=outputs.client_id,
+            ChallengeName="NEW_PASSWORD_REQUIRED",
+            Session=result["Session"],
             ChallengeResponses={"USERNAME": username, "NEW_PASSWORD": new_password},
-        )  # fmt: skip
+        )
     if "AuthenticationResult" not in result:
         raise ApiError(401, {"error": {"code": "challenge", "message": f"sign-in needs {result.get('ChallengeName')}, not supported here"}})
     return str(result["AuthenticationResult"]["IdToken"])
@@ -224,8 +235,9 @@ class Client:
     def stream(self, path: str, body: dict[str, Any]) -> EventStream:
         """POST to a streaming route (`chat/stream`, `rag/query/stream`). A refusal before the stream starts is the
         API's JSON error (ApiError); `timeout` bounds each wait between bytes (the API pings every 15 s)."""
-        request = urllib.request.Request(self.api_url + path.lstrip("/"), data=json.dumps(body, ensure_ascii=False).encode("utf-8"),
-                                         method="POST")  # fmt: skip
+        request = urllib.request.Request(
+            self.api_url + path.lstrip("/"), data=json.dumps(body, ensure_ascii=False).encode("utf-8"), method="POST"
+        )
         request.add_header("Authorization", self.token)
         request.add_header("Content-Type", "application/json")
         request.add_header("Accept", "text/event-stream")
@@ -261,12 +273,19 @@ class Client:
         return self.all_pages("documents", "documents")
 
     def upload(
-        self, name: str, data: bytes, content_type: str, metadata: dict[str, Any] | None = None,
+        self,
+        name: str,
+        data: bytes,
+        content_type: str,
+        metadata: dict[str, Any] | None = None,
         progress: Callable[[int, int], None] | None = None,
-    ) -> Any:  # fmt: skip
+    ) -> Any:
         """Ask for a presigned upload, then send the file with it (multipart form), reporting bytes sent."""
-        offer = self.call("POST", "documents", {"filename": name, "content_type": content_type, "size": len(data),
-                                                 **({"metadata": metadata} if metadata else {})})  # fmt: skip
+        offer = self.call(
+            "POST",
+            "documents",
+            {"filename": name, "content_type": content_type, "size": len(data), **({"metadata": metadata} if metadata else {})},
+        )
         boundary = "----genai-upload"
         head, tail = _multipart(offer["upload"]["fields"], content_type, boundary)
 

@@ -184,8 +184,10 @@ class Smoke:
         self.run("rag", "POST /rag/query (cites the upload)", "문서 질의·인용", lambda: self._rag(name), needs=("indexed",))
 
     def _upload(self, name: str) -> Done:
-        text = (f"배포 점검 {self.run_id} 안내\n\n배포 점검 {self.run_id}의 확인 번호는 {self.code}입니다.\n\n"
-                "이 문서는 배포 후 점검(make smoke)이 올렸다가 지웁니다.\n")  # fmt: skip
+        text = (
+            f"배포 점검 {self.run_id} 안내\n\n배포 점검 {self.run_id}의 확인 번호는 {self.code}입니다.\n\n"
+            "이 문서는 배포 후 점검(make smoke)이 올렸다가 지웁니다.\n"
+        )
         self.created.document = name
         offer = self.client().upload(name, text.encode("utf-8"), "text/plain")
         if offer["name"] != name:
@@ -203,8 +205,11 @@ class Smoke:
             if state == "FAILED":
                 raise CheckError("the ingestion job failed on it (GET /documents/sync shows the reasons)", self.client().status)
             time.sleep(self.options.poll_seconds)
-        raise CheckError(f"still {state} after {self.options.index_timeout:.0f} s: the automatic ingestion "
-                     "(EventBridge -> SQS -> ingest function -> StartIngestionJob) did not index it", self.client().status)  # fmt: skip
+        raise CheckError(
+            f"still {state} after {self.options.index_timeout:.0f} s: the automatic ingestion "
+            "(EventBridge -> SQS -> ingest function -> StartIngestionJob) did not index it",
+            self.client().status,
+        )
 
     def _jobs(self) -> Done:
         status, jobs = self.call("GET", "documents/sync")
@@ -257,13 +262,19 @@ class Smoke:
             self.run("document deleted", "DELETE /documents/{name}", "문서 삭제", partial(self._delete, path, allowed))
             self.run("resynced", "POST /documents/sync (forget it)", "색인에서 제거", self._resync, needs=("document deleted",))
         if self.created.images:
-            self.runner.note(f"{len(self.created.images)} image(s) stay: no route deletes images; the images bucket's lifecycle rule "
-                             "expires them (retention.image_retention_days, 30 by default) / 이미지는 삭제 경로가 없어 남고, "
-                             "버킷 수명 주기 규칙에 따라 만료됩니다")  # fmt: skip
+            self.runner.note(
+                f"{len(self.created.images)} image(s) stay: no route deletes images; the images bucket's lifecycle rule "
+                "expires them (retention.image_retention_days, 30 by default) / 이미지는 삭제 경로가 없어 남고, "
+                "버킷 수명 주기 규칙에 따라 만료됩니다"
+            )
         if self.created.username:
             username = self.created.username
-            self.run("user deleted", "delete test user", "테스트 사용자 삭제",
-                     lambda: Done(smoke_user.delete(self.outputs, username), f"{username} deleted / 삭제됨"))  # fmt: skip
+            self.run(
+                "user deleted",
+                "delete test user",
+                "테스트 사용자 삭제",
+                lambda: Done(smoke_user.delete(self.outputs, username), f"{username} deleted / 삭제됨"),
+            )
 
     def _delete(self, path: str, allowed: tuple[int, ...] = (204,)) -> Done:
         try:
@@ -297,9 +308,12 @@ def run_smoke(outputs_path: Path, options: Options, out: TextIO | None = None) -
     try:
         outputs = Outputs.load(outputs_path)
     except (OSError, ValueError, KeyError) as err:
-        print(f"error: cannot read the stack outputs {outputs_path} ({type(err).__name__}: {err}). After `make deploy` they are in "
-              "deployed-outputs.json (or set GENAI_OUTPUTS); for `make dev` use GENAI_OUTPUTS=.local/outputs.json / "
-              "스택 출력 파일을 읽을 수 없습니다: `make deploy` 후 다시 실행하거나 GENAI_OUTPUTS를 지정하세요.", file=out)  # fmt: skip
+        print(
+            f"error: cannot read the stack outputs {outputs_path} ({type(err).__name__}: {err}). After `make deploy` they are in "
+            "deployed-outputs.json (or set GENAI_OUTPUTS); for `make dev` use GENAI_OUTPUTS=.local/outputs.json / "
+            "스택 출력 파일을 읽을 수 없습니다: `make deploy` 후 다시 실행하거나 GENAI_OUTPUTS를 지정하세요.",
+            file=out,
+        )
         return Report(runner, Created(), outputs_unreadable=True)
     smoke = Smoke(outputs, options, runner)
     bedrock = "offline simulator / 오프라인 시뮬레이터" if smoke.offline else "Amazon Bedrock"

@@ -86,8 +86,11 @@ class Runner:
     def summary(self) -> None:
         passed, failed, skipped = (sum(1 for s in self.steps if s.mark == m) for m in (PASS, FAIL, SKIP))
         total = time.perf_counter() - self.started
-        print(f"\nSummary / 요약: {len(self.steps)} steps / 단계 — {passed} passed / 통과, {failed} failed / 실패, "
-              f"{skipped} skipped / 건너뜀; {total:.1f} s in total / 총 {total:.1f}초", file=self.out)  # fmt: skip
+        print(
+            f"\nSummary / 요약: {len(self.steps)} steps / 단계 — {passed} passed / 통과, {failed} failed / 실패, "
+            f"{skipped} skipped / 건너뜀; {total:.1f} s in total / 총 {total:.1f}초",
+            file=self.out,
+        )
         if self.ok:
             print("PASS / 통과: every route answered as expected / 모든 경로가 예상대로 응답했습니다", file=self.out, flush=True)
         else:

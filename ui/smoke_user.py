@@ -33,8 +33,9 @@ def new_user(run_id: str) -> tuple[str, str]:
 def create(outputs: Outputs, username: str) -> None:
     """The account, with no e-mail sent (MessageAction SUPPRESS)."""
     attributes = [{"Name": "email", "Value": username}, {"Name": "email_verified", "Value": "true"}]
-    cognito(outputs).admin_create_user(UserPoolId=outputs.user_pool_id, Username=username, MessageAction="SUPPRESS",
-                                       UserAttributes=attributes)  # fmt: skip
+    cognito(outputs).admin_create_user(
+        UserPoolId=outputs.user_pool_id, Username=username, MessageAction="SUPPRESS", UserAttributes=attributes
+    )
 
 
 def confirm_as_admin(outputs: Outputs, username: str, password: str) -> int:

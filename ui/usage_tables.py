@@ -50,11 +50,17 @@ def budget_line(report: dict[str, Any] | None, lang: str) -> str:
     if report.get("unlimited") or not budgets:
         return t("budget.line_unlimited", lang)
     parts = [
-        t("budget.part", lang, name=t(f"budget.short.{b.get('budget')}", lang) if has(f"budget.short.{b.get('budget')}", lang)
-          else budget_name(str(b.get("budget")), lang), left=amount(b.get("remaining"), str(b.get("unit"))),
-          resets=zone_time(b.get("resets_at"))[5:])
+        t(
+            "budget.part",
+            lang,
+            name=t(f"budget.short.{b.get('budget')}", lang)
+            if has(f"budget.short.{b.get('budget')}", lang)
+            else budget_name(str(b.get("budget")), lang),
+            left=amount(b.get("remaining"), str(b.get("unit"))),
+            resets=zone_time(b.get("resets_at"))[5:],
+        )
         for b in budgets
-    ]  # fmt: skip
+    ]
     line = t("budget.line", lang, parts=" · ".join(parts), zone=report.get("time_zone", ""))
     if any(float(b.get("remaining") or 0) <= 0 for b in budgets):
         return f":material/warning: {line}"
@@ -67,42 +73,80 @@ def _cost(micro_usd: Any, estimated: bool) -> str:
 
 def models_table(period: dict[str, Any], names: dict[str, str], lang: str) -> pd.DataFrame:
     """One period's use by model (costliest first, as the API lists them), then a total row."""
-    columns = [t("usage.col.model", lang), t("usage.col.input", lang), t("usage.col.output", lang), t("usage.col.images", lang),
-               t("usage.col.cost", lang)]  # fmt: skip
+    columns = [
+        t("usage.col.model", lang),
+        t("usage.col.input", lang),
+        t("usage.col.output", lang),
+        t("usage.col.images", lang),
+        t("usage.col.cost", lang),
+    ]
     rows: list[list[Any]] = [
-        [model_name(str(m.get("model_id")), names, lang), int(m.get("input_tokens") or 0), int(m.get("output_tokens") or 0),
-         int(m.get("images") or 0), _cost(m.get("cost_micro_usd"), bool(m.get("images")))]
+        [
+            model_name(str(m.get("model_id")), names, lang),
+            int(m.get("input_tokens") or 0),
+            int(m.get("output_tokens") or 0),
+            int(m.get("images") or 0),
+            _cost(m.get("cost_micro_usd"), bool(m.get("images"))),
+        ]
         for m in period.get("models") or []
-    ]  # fmt: skip
+    ]
     if rows:
         estimated = int(period.get("estimated_micro_usd") or 0) > 0
-        rows.append([t("usage.total", lang), int(period.get("input_tokens") or 0), int(period.get("output_tokens") or 0),
-                     int(period.get("images") or 0), _cost(period.get("cost_micro_usd"), estimated)])  # fmt: skip
+        rows.append(
+            [
+                t("usage.total", lang),
+                int(period.get("input_tokens") or 0),
+                int(period.get("output_tokens") or 0),
+                int(period.get("images") or 0),
+                _cost(period.get("cost_micro_usd"), estimated),
+            ]
+        )
     return pd.DataFrame(rows, columns=columns)
 
 
 def budgets_table(report: dict[str, Any], lang: str) -> pd.DataFrame:
     """GET /usage `budgets`: each budget's limit, what was used, what is left and when it resets (budgets' zone)."""
-    columns = [t("budget.col.budget", lang), t("budget.col.limit", lang), t("budget.col.used", lang), t("budget.col.left", lang),
-               t("budget.col.resets", lang, zone=report.get("time_zone", ""))]  # fmt: skip
+    columns = [
+        t("budget.col.budget", lang),
+        t("budget.col.limit", lang),
+        t("budget.col.used", lang),
+        t("budget.col.left", lang),
+        t("budget.col.resets", lang, zone=report.get("time_zone", "")),
+    ]
     rows = [
-        [budget_name(str(b.get("budget")), lang), *(amount(b.get(k), str(b.get("unit"))) for k in ("limit", "used", "remaining")),
-         zone_time(b.get("resets_at"))]
+        [
+            budget_name(str(b.get("budget")), lang),
+            *(amount(b.get(k), str(b.get("unit"))) for k in ("limit", "used", "remaining")),
+            zone_time(b.get("resets_at")),
+        ]
         for b in report.get("budgets") or []
-    ]  # fmt: skip
+    ]
     return pd.DataFrame(rows, columns=columns)
 
 
 def users_table(users: list[dict[str, Any]], lang: str) -> pd.DataFrame:
     """GET /admin/usage `users` in the API's order: name, e-mail, cost, tokens, images, requests, sub."""
-    columns = [t("admin_usage.col.name", lang), t("admin_usage.col.email", lang), t("usage.col.cost", lang),
-               t("admin_usage.col.tokens", lang), t("usage.col.images", lang), t("admin_usage.col.requests", lang),
-               t("admin_usage.col.sub", lang)]  # fmt: skip
+    columns = [
+        t("admin_usage.col.name", lang),
+        t("admin_usage.col.email", lang),
+        t("usage.col.cost", lang),
+        t("admin_usage.col.tokens", lang),
+        t("usage.col.images", lang),
+        t("admin_usage.col.requests", lang),
+        t("admin_usage.col.sub", lang),
+    ]
     rows = [
-        [u.get("name") or "", u.get("email") or "", _cost(u.get("cost_micro_usd"), int(u.get("estimated_micro_usd") or 0) > 0),
-         int(u.get("total_tokens") or 0), int(u.get("images") or 0), int(u.get("requests") or 0), u.get("user")]
+        [
+            u.get("name") or "",
+            u.get("email") or "",
+            _cost(u.get("cost_micro_usd"), int(u.get("estimated_micro_usd") or 0) > 0),
+            int(u.get("total_tokens") or 0),
+            int(u.get("images") or 0),
+            int(u.get("requests") or 0),
+            u.get("user"),
+        ]
         for u in users
-    ]  # fmt: skip
+    ]
     return pd.DataFrame(rows, columns=columns)
 
 
@@ -136,8 +180,13 @@ def _limit(config: dict[str, Any], field: str, unit: str, lang: str) -> str:
 
 def overrides_table(budgets: dict[str, Any], lang: str) -> pd.DataFrame:
     """GET /admin/budgets: the configuration's default and groups, then every override, with their limits in words."""
-    columns = [t("budgets.col.source", lang), t("budgets.col.for", lang), t("budget.tokens_per_day", lang),
-               t("budget.usd_per_month", lang), t("budgets.col.updated", lang, zone=zone_name())]  # fmt: skip
+    columns = [
+        t("budgets.col.source", lang),
+        t("budgets.col.for", lang),
+        t("budget.tokens_per_day", lang),
+        t("budget.usd_per_month", lang),
+        t("budgets.col.updated", lang, zone=zone_name()),
+    ]
     config = t("budgets.config", lang)
     entries: list[tuple[str, str, dict[str, Any], str]] = [(config, t("budgets.everyone", lang), budgets.get("default") or {}, "")]
     for name, group in (budgets.get("groups") or {}).items():
@@ -145,6 +194,8 @@ def overrides_table(budgets: dict[str, Any], lang: str) -> pd.DataFrame:
     for o in budgets.get("overrides") or []:
         who = t("budgets.user", lang, name=o.get("id")) if o.get("scope") == "user" else t("budgets.group", lang, name=o.get("id"))
         entries.append((t("budgets.override", lang), who, o, local_time(o.get("updated_at"))))
-    rows = [[source, who, _limit(c, "tokens_per_day", "tokens", lang), _limit(c, "usd_per_month", "usd", lang), updated]
-            for source, who, c, updated in entries]  # fmt: skip
+    rows = [
+        [source, who, _limit(c, "tokens_per_day", "tokens", lang), _limit(c, "usd_per_month", "usd", lang), updated]
+        for source, who, c, updated in entries
+    ]
     return pd.DataFrame(rows, columns=columns)

@@ -167,9 +167,16 @@ def budget_refusal(details: dict[str, Any], lang: str) -> str:
     budget = str(details.get("budget") or "")
     unit = "tokens" if budget == "tokens_per_day" else "usd"
     resets = str(details.get("resets_at") or "")
-    return t("budget.refused", lang, name=budget_name(budget, lang), used=amount(details.get("used"), unit),
-             limit=amount(details.get("limit"), unit), request=amount(details.get("request_max"), unit),
-             resets=zone_time(resets), zone=f"UTC{resets[19:]}" if len(resets) > 19 else "")  # fmt: skip
+    return t(
+        "budget.refused",
+        lang,
+        name=budget_name(budget, lang),
+        used=amount(details.get("used"), unit),
+        limit=amount(details.get("limit"), unit),
+        request=amount(details.get("request_max"), unit),
+        resets=zone_time(resets),
+        zone=f"UTC{resets[19:]}" if len(resets) > 19 else "",
+    )
 
 
 def usage_line(usage: dict[str, Any] | None, lang: str) -> str:

@@ -34,9 +34,17 @@ UP_TO_MAX: tuple[Effort, ...] = ("low", "medium", "high", "max")  # Claude 4.6: 
 def _claude(model_id: str, name: str, **facts: object) -> ChatModelInfo:
     """A Claude model with the family's common facts (4 stop sequences, no in-region throughput, a global profile)."""
     base: dict[str, object] = {
-        "model_id": model_id, "name": name, "family": "anthropic", "max_stop_sequences": 4, "in_region": (),
-        "global_profile": True, "temperature": None, "top_p": None, "top_k": None, "temperature_with_top_p": False,
-    }  # fmt: skip
+        "model_id": model_id,
+        "name": name,
+        "family": "anthropic",
+        "max_stop_sequences": 4,
+        "in_region": (),
+        "global_profile": True,
+        "temperature": None,
+        "top_p": None,
+        "top_k": None,
+        "temperature_with_top_p": False,
+    }
     return ChatModelInfo(**(base | facts))  # type: ignore[arg-type]
 
 

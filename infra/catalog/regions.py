@@ -19,11 +19,30 @@ APAC = ("ap-northeast-1", "ap-northeast-2", "ap-northeast-3", "ap-south-1", "ap-
 
 # Commercial regions that may call a `global.` profile (the service decides where it runs).
 GLOBAL_SOURCES = (
-    "us-east-1", "us-east-2", "us-west-1", "us-west-2", "ca-central-1", "sa-east-1",
-    "eu-central-1", "eu-central-2", "eu-north-1", "eu-south-1", "eu-south-2", "eu-west-1", "eu-west-2", "eu-west-3",
-    "ap-northeast-1", "ap-northeast-2", "ap-northeast-3", "ap-south-1", "ap-south-2",
-    "ap-southeast-1", "ap-southeast-2", "ap-southeast-3", "ap-southeast-4",
-)  # fmt: skip
+    "us-east-1",
+    "us-east-2",
+    "us-west-1",
+    "us-west-2",
+    "ca-central-1",
+    "sa-east-1",
+    "eu-central-1",
+    "eu-central-2",
+    "eu-north-1",
+    "eu-south-1",
+    "eu-south-2",
+    "eu-west-1",
+    "eu-west-2",
+    "eu-west-3",
+    "ap-northeast-1",
+    "ap-northeast-2",
+    "ap-northeast-3",
+    "ap-south-1",
+    "ap-south-2",
+    "ap-southeast-1",
+    "ap-southeast-2",
+    "ap-southeast-3",
+    "ap-southeast-4",
+)
 
 
 def same(regions: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
@@ -46,7 +65,7 @@ def nova_profiles() -> Profiles:
         "us": same(US) | {"us-west-1": (*US, "us-west-1")},
         "eu": same(EU4) | {"eu-south-1": (*EU4, "eu-south-1"), "eu-south-2": (*EU4, "eu-south-2")},
         "apac": {region: APAC for region in ("ap-northeast-1", "ap-northeast-2", "ap-south-1", "ap-southeast-1", "ap-southeast-2")},
-    }  # fmt: skip
+    }
 
 
 def us_only() -> Profiles:

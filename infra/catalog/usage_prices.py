@@ -58,8 +58,12 @@ class CachePrices:
 
 def _claude(input_price: float, read: float = 0.1, source: str = "") -> CachePrices:
     """Anthropic's standard rates (5m write 1.25x, 1h write 2x) on the catalog's US input price."""
-    return CachePrices(round(input_price * read, 6), round(input_price * 1.25, 6), round(input_price * 2, 6),
-                       source or "Anthropic's standard 1.25x / 2x / 0.1x of the input price [official for Claude 5 models]")  # fmt: skip
+    return CachePrices(
+        round(input_price * read, 6),
+        round(input_price * 1.25, 6),
+        round(input_price * 2, 6),
+        source or "Anthropic's standard 1.25x / 2x / 0.1x of the input price [official for Claude 5 models]",
+    )
 
 
 CACHE_PRICES: dict[str, CachePrices] = {

@@ -41,15 +41,20 @@ INVOKE_ACTIONS = ["bedrock:InvokeModel", "bedrock:InvokeModelWithResponseStream"
 
 
 class Customization(Construct):
-    def __init__(self, scope: Construct, construct_id: str, *, stack_tag: str, region: str, removal_policy: RemovalPolicy,
-                 access_logs: s3.IBucket) -> None:  # fmt: skip
+    def __init__(
+        self, scope: Construct, construct_id: str, *, stack_tag: str, region: str, removal_policy: RemovalPolicy, access_logs: s3.IBucket
+    ) -> None:
         super().__init__(scope, construct_id)
         self.stack_tag = stack_tag
         self.region = region  # the deploy region, resolved at synth: the catalog says which base models it offers
         self.bucket = secure_bucket(
-            self, "Bucket", removal_policy=removal_policy, access_logs=access_logs, access_logs_prefix="customization-bucket/",
+            self,
+            "Bucket",
+            removal_policy=removal_policy,
+            access_logs=access_logs,
+            access_logs_prefix="customization-bucket/",
             lifecycle_rules=[s3.LifecycleRule(id="expire-uploads", prefix=UPLOADS_PREFIX, expiration=Duration.days(1))],
-        )  # fmt: skip
+        )
         stack = Stack.of(self)
         self.jobs_arn = stack.format_arn(service="bedrock", resource="model-customization-job", resource_name="*")
         self.role = iam.Role(
@@ -79,21 +84,52 @@ class Customization(Construct):
         grant_prefix(self.bucket, grantee, UPLOADS_PREFIX, ["s3:GetObject", "s3:PutObject"])  # PutObject: the presigned POST
         grant_prefix(self.bucket, grantee, DATASETS_PREFIX, ["s3:GetObject", "s3:PutObject"])
         grant_prefix(self.bucket, grantee, OUTPUT_PREFIX, ["s3:GetObject"], list_objects=True)
-        add(iam.PolicyStatement(actions=["iam:PassRole"], resources=[self.role.role_arn],
-                                conditions={"StringEquals": {"iam:PassedToService": "bedrock.amazonaws.com"}}))  # fmt: skip
+        add(
+            iam.PolicyStatement(
+                actions=["iam:PassRole"],
+                resources=[self.role.role_arn],
+                conditions={"StringEquals": {"iam:PassedToService": "bedrock.amazonaws.com"}},
+            )
+        )
         if base_arns:
-            add(iam.PolicyStatement(actions=["bedrock:CreateModelCustomizationJob"], resources=[*base_arns, *model_arns],
-                                    conditions=tagging))  # fmt: skip
-            add(iam.PolicyStatement(actions=["bedrock:GetCustomModel", "bedrock:DeleteCustomModel"], resources=model_arns,
-                                    conditions=tagged))  # fmt: skip
-            add(iam.PolicyStatement(actions=["bedrock:CreateCustomModelDeployment"], resources=model_arns,
-                                    conditions={"StringEquals": {**tagged["StringEquals"], **tagging["StringEquals"]}}))  # fmt: skip
-            add(iam.PolicyStatement(actions=["bedrock:TagResource"], resources=[self.jobs_arn, *model_arns,
-                                    self._arn("custom-model-deployment")], conditions=tagging))  # fmt: skip
-        add(iam.PolicyStatement(actions=["bedrock:GetModelCustomizationJob", "bedrock:StopModelCustomizationJob"],
-                                resources=[self.jobs_arn], conditions=tagged))  # fmt: skip
-        add(iam.PolicyStatement(actions=["bedrock:GetCustomModelDeployment", "bedrock:DeleteCustomModelDeployment"],
-                                resources=[self._arn("custom-model-deployment")], conditions=tagged))  # fmt: skip
+            add(
+                iam.PolicyStatement(
+                    actions=["bedrock:CreateModelCustomizationJob"], resources=[*base_arns, *model_arns], conditions=tagging
+                )
+            )
+            add(
+                iam.PolicyStatement(
+                    actions=["bedrock:GetCustomModel", "bedrock:DeleteCustomModel"], resources=model_arns, conditions=tagged
+                )
+            )
+            add(
+                iam.PolicyStatement(
+                    actions=["bedrock:CreateCustomModelDeployment"],
+                    resources=model_arns,
+                    conditions={"StringEquals": {**tagged["StringEquals"], **tagging["StringEquals"]}},
+                )
+            )
+            add(
+                iam.PolicyStatement(
+                    actions=["bedrock:TagResource"],
+                    resources=[self.jobs_arn, *model_arns, self._arn("custom-model-deployment")],
+                    conditions=tagging,
+                )
+            )
+        add(
+            iam.PolicyStatement(
+                actions=["bedrock:GetModelCustomizationJob", "bedrock:StopModelCustomizationJob"],
+                resources=[self.jobs_arn],
+                conditions=tagged,
+            )
+        )
+        add(
+            iam.PolicyStatement(
+                actions=["bedrock:GetCustomModelDeployment", "bedrock:DeleteCustomModelDeployment"],
+                resources=[self._arn("custom-model-deployment")],
+                conditions=tagged,
+            )
+        )
         self.list_statement = iam.PolicyStatement(
             actions=["bedrock:ListModelCustomizationJobs", "bedrock:ListCustomModels", "bedrock:ListCustomModelDeployments"],
             resources=["*"],

@@ -84,8 +84,14 @@ class Observability(Construct):
         Maximum over 5 minutes with the default sliding window: the day boundary lives in the counter's key, so no
         calendar-aligned window is needed."""
         threshold = round(ceiling_usd * CEILING_WARNING_SHARE * 1_000_000)
-        spend = cloudwatch.Metric(namespace=METRICS_NAMESPACE, metric_name=METRIC_DAILY_SPEND, dimensions_map={"service": "metering"},
-                                  statistic="Maximum", period=PERIOD, label="spend today (micro-USD)")  # fmt: skip
+        spend = cloudwatch.Metric(
+            namespace=METRICS_NAMESPACE,
+            metric_name=METRIC_DAILY_SPEND,
+            dimensions_map={"service": "metering"},
+            statistic="Maximum",
+            period=PERIOD,
+            label="spend today (micro-USD)",
+        )
         self._add_alarm(
             "DailySpendNearCeiling",
             spend,

@@ -32,8 +32,9 @@ _store, _signals, _registry, _metering = deps.store, deps.signals, deps.registry
 
 
 def _deps() -> service.ChatDeps:
-    return service.ChatDeps(config, _store(), runtime_client("chat"), env.guardrail_id, env.guardrail_version,
-                            metering=_metering(), registry=_registry())  # fmt: skip
+    return service.ChatDeps(
+        config, _store(), runtime_client("chat"), env.guardrail_id, env.guardrail_version, metering=_metering(), registry=_registry()
+    )
 
 
 def _caller() -> Any:

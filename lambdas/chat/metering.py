@@ -11,8 +11,16 @@ from common.usage.calls import guarded_converse_max
 from common.usage.estimate import Estimate, guardrail_max, input_bound
 
 
-def turn_estimate(model: ChatModelSpec, history: list[dict[str, str]], request: ChatRequest, system_prompt: str | None,
-                  options: dict[str, Any], prices: UsagePrices, *, streaming: bool) -> tuple[Estimate, int]:  # fmt: skip
+def turn_estimate(
+    model: ChatModelSpec,
+    history: list[dict[str, str]],
+    request: ChatRequest,
+    system_prompt: str | None,
+    options: dict[str, Any],
+    prices: UsagePrices,
+    *,
+    streaming: bool,
+) -> tuple[Estimate, int]:
     """(the turn's most, the most input tokens its model call counts). Paid calls: the user's system prompt checked by
     ApplyGuardrail; Converse with the window, the message and the system prompt, its guardrail reading the message
     and the answer; a stream stopped part-way checks the message once more (ApplyGuardrail, to store it masked)."""

@@ -30,14 +30,16 @@ _store, _signals, _registry, _metering = deps.store, deps.signals, deps.registry
 
 
 def _turn(caller: Caller, request: ChatRequest, control: StreamControl) -> Iterator[Event]:
-    deps = ChatDeps(config, _store(), stream_client("chat_stream"), env.guardrail_id, env.guardrail_version,
-                    metering=_metering(), registry=_registry())  # fmt: skip
+    deps = ChatDeps(
+        config, _store(), stream_client("chat_stream"), env.guardrail_id, env.guardrail_version, metering=_metering(), registry=_registry()
+    )
     return run_turn(caller, request, deps, control)
 
 
 async def chat_stream(request: Request) -> Response | sse.EventStream:
-    return await sse.serve(request, ChatRequest, _turn, _signals(), max_body_bytes=config.limits.max_body_bytes,
-                           cors_origins=config.cors_origins)  # fmt: skip
+    return await sse.serve(
+        request, ChatRequest, _turn, _signals(), max_body_bytes=config.limits.max_body_bytes, cors_origins=config.cors_origins
+    )
 
 
 async def healthz(_: Request) -> Response:

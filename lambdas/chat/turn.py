@@ -99,8 +99,9 @@ def _check_sizes(request: ChatRequest, config: RuntimeConfig) -> None:
         raise ValidationFailedError("the request is not valid: see details", details=problems)
 
 
-def _turn_model(config: RuntimeConfig, requested: str | None, stored: str | None,
-                registry: ModelRegistry | None = None) -> tuple[ChatModelSpec, Notice | None]:  # fmt: skip
+def _turn_model(
+    config: RuntimeConfig, requested: str | None, stored: str | None, registry: ModelRegistry | None = None
+) -> tuple[ChatModelSpec, Notice | None]:
     """The model named in the request, else the conversation's. A conversation whose model was later removed from
     the allow-list (or a custom model whose registration was removed) moves to the default model (and says so)
     instead of failing every turn; a request that names a model that is not allowed is still a 400."""
@@ -230,13 +231,22 @@ def _streamed(plan: _Plan, deps: ChatDeps, control: StreamControl) -> Iterator[E
     yield from _finish(plan, deps, message_outcome, reply, stored_user, usage, str(answer.stop_reason), latency_ms)
 
 
-def _finish(plan: _Plan, deps: ChatDeps, message_outcome: GuardrailOutcome, reply: str, stored_user: str, usage: dict[str, int],
-            stop_reason: str, latency_ms: float) -> Iterator[Event]:  # fmt: skip
+def _finish(
+    plan: _Plan,
+    deps: ChatDeps,
+    message_outcome: GuardrailOutcome,
+    reply: str,
+    stored_user: str,
+    usage: dict[str, int],
+    stop_reason: str,
+    latency_ms: float,
+) -> Iterator[Event]:
     outcome = combined(plan.system_outcome, message_outcome)  # a masked system prompt is reported with the reply
     record_model_call(plan.model.id, usage, intervened=outcome.intervened, latency_ms=latency_ms)
     blank = is_blank(reply)  # e.g. a stop sequence that matched at once: answered as is, never sent back to the model
-    turn = Turn(stored_user, BLANK_REPLY_NOTE if blank else reply, outcome.action == "BLOCKED", plan.model.id, usage, stop_reason,
-                excluded=blank)  # fmt: skip
+    turn = Turn(
+        stored_user, BLANK_REPLY_NOTE if blank else reply, outcome.action == "BLOCKED", plan.model.id, usage, stop_reason, excluded=blank
+    )
     _commit(plan, deps, turn)
     if outcome.intervened:
         yield Event("guardrail", outcome.to_dict())
@@ -253,8 +263,9 @@ def _interrupted(plan: _Plan, deps: ChatDeps, shown: str, answer: StreamedAnswer
     stored_user = BLOCKED_MARKER if guarded.outcome.action == "BLOCKED" else guarded.texts[0]
     blank = is_blank(shown)
     usage = answer.usage or {"input_tokens": 0, "output_tokens": 0}  # Bedrock reports usage in the last event only
-    turn = Turn(stored_user, INTERRUPTED_NOTE if blank else shown, False, plan.model.id, usage, "interrupted", excluded=blank,
-                interrupted=True)  # fmt: skip
+    turn = Turn(
+        stored_user, INTERRUPTED_NOTE if blank else shown, False, plan.model.id, usage, "interrupted", excluded=blank, interrupted=True
+    )
     _commit(plan, deps, turn)
     yield _done(plan, "interrupted", TIME_LIMIT if answer.interrupted == "time_limit" else None)
 

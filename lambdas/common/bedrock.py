@@ -96,9 +96,12 @@ NO_TIME_LEFT = f"Not enough time is left in this request to wait for Bedrock (th
 
 # Control plane: quick, idempotent calls; botocore's standard retries (3 attempts) are safe there.
 CONTROL_CONFIG = Config(
-    retries={"mode": "standard", "total_max_attempts": 3}, connect_timeout=2, read_timeout=5, tcp_keepalive=True,
+    retries={"mode": "standard", "total_max_attempts": 3},
+    connect_timeout=2,
+    read_timeout=5,
+    tcp_keepalive=True,
     user_agent_extra=USER_AGENT,
-)  # fmt: skip
+)
 
 
 def _data_plane_config(function: Function) -> Config:
@@ -130,9 +133,12 @@ def stream_client(function: StreamFunction) -> Any:
     read timeout (stream_read_seconds)."""
     timeouts = runtime_config().bedrock_timeouts
     config = Config(
-        retries={"mode": "standard", "total_max_attempts": 1}, connect_timeout=timeouts.connect_seconds,
-        read_timeout=stream_read_seconds(function), tcp_keepalive=True, user_agent_extra=USER_AGENT,
-    )  # fmt: skip
+        retries={"mode": "standard", "total_max_attempts": 1},
+        connect_timeout=timeouts.connect_seconds,
+        read_timeout=stream_read_seconds(function),
+        tcp_keepalive=True,
+        user_agent_extra=USER_AGENT,
+    )
     return boto3.client("bedrock-runtime", config=config)
 
 

@@ -116,8 +116,17 @@ class ConversationStore:
             used += size
         return Window(summary=items[0], messages=kept)
 
-    def append_turn(self, sub: str, conversation_id: str, turn: Turn, *, new: bool, title: str, system_prompt: str | None,
-                    extra: Sequence[dict[str, Any]] = ()) -> None:  # fmt: skip
+    def append_turn(
+        self,
+        sub: str,
+        conversation_id: str,
+        turn: Turn,
+        *,
+        new: bool,
+        title: str,
+        system_prompt: str | None,
+        extra: Sequence[dict[str, Any]] = (),
+    ) -> None:
         """Write the user message, the assistant message and the summary in one transaction, with `extra` actions
         (the turn's usage settle, common/usage/ledger.py: Updates on the usage table, no condition) in the same one."""
         pk = _pk(sub, conversation_id)
@@ -128,8 +137,14 @@ class ConversationStore:
         if turn.excluded:
             base["excluded"] = True
         user_item = {**base, "sk": f"{key}#1", "role": "user", "content": turn.user}
-        assistant_item = {**base, "sk": f"{key}#2", "role": "assistant", "content": turn.assistant,
-                          "usage": turn.usage, "stop_reason": turn.stop_reason}  # fmt: skip
+        assistant_item = {
+            **base,
+            "sk": f"{key}#2",
+            "role": "assistant",
+            "content": turn.assistant,
+            "usage": turn.usage,
+            "stop_reason": turn.stop_reason,
+        }
         if turn.interrupted:
             assistant_item["interrupted"] = True
         writes: list[dict[str, Any]] = [
@@ -154,16 +169,25 @@ class ConversationStore:
                     raise UpstreamUnavailableError("conversation storage could not record the turn; retry") from err
                 time.sleep(0.02 * (2**attempt) * (0.5 + secrets.randbelow(100) / 100))
 
-    def _summary_write(self, sub: str, conversation_id: str, turn: Turn, *, new: bool, title: str, system_prompt: str | None,
-                       now: str, expires: int) -> dict[str, Any]:  # fmt: skip
+    def _summary_write(
+        self, sub: str, conversation_id: str, turn: Turn, *, new: bool, title: str, system_prompt: str | None, now: str, expires: int
+    ) -> dict[str, Any]:
         pk = _pk(sub, conversation_id)
         sort_key = f"{now}#{conversation_id}"
         if new:
             item = {
-                "pk": pk, "sk": SUMMARY, "conversation_id": conversation_id, "title": title, "model_id": turn.model_id,
-                "created_at": now, "updated_at": now, "turns": 1, "expires_at": expires,
-                "gsi1pk": f"USER#{sub}", "gsi1sk": sort_key,
-            }  # fmt: skip
+                "pk": pk,
+                "sk": SUMMARY,
+                "conversation_id": conversation_id,
+                "title": title,
+                "model_id": turn.model_id,
+                "created_at": now,
+                "updated_at": now,
+                "turns": 1,
+                "expires_at": expires,
+                "gsi1pk": f"USER#{sub}",
+                "gsi1sk": sort_key,
+            }
             if system_prompt:
                 item["system_prompt"] = system_prompt
             return {"Put": {"TableName": self._table, "Item": _typed(item), "ConditionExpression": "attribute_not_exists(pk)"}}

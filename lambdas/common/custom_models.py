@@ -38,8 +38,12 @@ class ModelRegistry:
         self._table = table_name
 
     def put(self, spec: ChatModelSpec, details: dict[str, str]) -> None:
-        item = {"pk": {"S": PARTITION}, "sk": {"S": spec.id}, "spec": {"S": spec.model_dump_json()},
-                **{k: {"S": v} for k, v in details.items()}}  # fmt: skip
+        item = {
+            "pk": {"S": PARTITION},
+            "sk": {"S": spec.id},
+            "spec": {"S": spec.model_dump_json()},
+            **{k: {"S": v} for k, v in details.items()},
+        }
         try:
             self._client.put_item(TableName=self._table, Item=item)
         except ClientError as err:
@@ -62,8 +66,12 @@ class ModelRegistry:
     def all(self) -> list[tuple[ChatModelSpec, dict[str, str]]]:
         """Every registration, with its details (deployment name, base model), in ARN order."""
         found: list[tuple[ChatModelSpec, dict[str, str]]] = []
-        query: dict[str, Any] = {"TableName": self._table, "KeyConditionExpression": "pk = :pk",
-                                 "ExpressionAttributeValues": {":pk": {"S": PARTITION}}, "ConsistentRead": True}  # fmt: skip
+        query: dict[str, Any] = {
+            "TableName": self._table,
+            "KeyConditionExpression": "pk = :pk",
+            "ExpressionAttributeValues": {":pk": {"S": PARTITION}},
+            "ConsistentRead": True,
+        }
         try:
             while True:
                 page = self._client.query(**query)

@@ -56,8 +56,9 @@ def plan(effort: str | None, thinking: bool | None, model: ChatModelSpec) -> Pla
     else:
         on = thinking if thinking is not None else spec.thinking == "always"
         if thinking is False and spec.thinking == "always":
-            problems.append(problem("thinking", f"{model.name} always thinks (its adaptive thinking cannot be turned off): "
-                                    "lower params.effort instead"))  # fmt: skip
+            problems.append(
+                problem("thinking", f"{model.name} always thinks (its adaptive thinking cannot be turned off): lower params.effort instead")
+            )
     if effort is not None and effort not in spec.efforts:
         why = f" ({spec.note})" if spec.note else ""
         problems.append(problem("effort", f"must be one of {', '.join(spec.efforts)} for {model.name}{why}"))

@@ -111,8 +111,9 @@ def _flush_metrics() -> None:
         metrics.flush_metrics()
 
 
-async def serve(request: Request, model: type[BaseModel], start: Start, signals: StopSignals, *, max_body_bytes: int,
-                cors_origins: tuple[str, ...]) -> Response | EventStream:  # fmt: skip
+async def serve(
+    request: Request, model: type[BaseModel], start: Start, signals: StopSignals, *, max_body_bytes: int, cors_origins: tuple[str, ...]
+) -> Response | EventStream:
     """One streaming request: checks (JSON errors), then the stream of `start`'s events."""
     context = _context(request.headers.get("x-amzn-request-context"))
     request_id = str(context.get("requestId") or uuid.uuid4())
@@ -170,8 +171,9 @@ class EventStream:
     never cancelled: a turn always finishes its one write.
     """
 
-    def __init__(self, opening: Event, frames: Iterator[bytes], control: StreamControl, headers: dict[str, str],
-                 heartbeat: float = HEARTBEAT_SECONDS) -> None:  # fmt: skip
+    def __init__(
+        self, opening: Event, frames: Iterator[bytes], control: StreamControl, headers: dict[str, str], heartbeat: float = HEARTBEAT_SECONDS
+    ) -> None:
         self._opening = frame(opening.kind, opening.data)
         self._frames = frames
         self._control = control

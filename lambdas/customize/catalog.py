@@ -121,8 +121,9 @@ class Catalog(_Model):
         support it, or not in this Region."""
         info = self.methods[method]
         if not info.offered:
-            raise BadRequestError(f"{method} cannot start here: {info.reason}", details=[{"field": "method", "message": info.reason,
-                                  "source": info.source}])  # fmt: skip
+            raise BadRequestError(
+                f"{method} cannot start here: {info.reason}", details=[{"field": "method", "message": info.reason, "source": info.source}]
+            )
         regions = model.methods.get(method)
         if not regions:
             supported = [m.id for m in self.base_models if method in m.methods]
@@ -144,8 +145,14 @@ class Catalog(_Model):
             row["hyperparameters"] = {**self.hyperparameter_set(model).model_dump(), **model.hyperparameters}
             rows.append(row)
         methods = {k: v.model_dump() for k, v in self.methods.items()}
-        return {"region": self.region, "verified_on": self.verified_on, "note": self.note, "methods": methods,
-                "formats": dict(self.formats), "base_models": rows}  # fmt: skip
+        return {
+            "region": self.region,
+            "verified_on": self.verified_on,
+            "note": self.note,
+            "methods": methods,
+            "formats": dict(self.formats),
+            "base_models": rows,
+        }
 
 
 @lru_cache(maxsize=1)

@@ -45,8 +45,9 @@ def _record_problems(record: dict[str, Any], model: BaseModelInfo, method: Metho
     rules = model.dataset
     if rules.format == "bedrock-conversation-2024":
         # Llama: at most one system block [second-hand: AWS's Llama dataset validator]
-        return formats.conversation(record, reserved=rules.reserved_keywords, images=rules.images,
-                                    max_system=1 if model.family == "meta" else None)  # fmt: skip
+        return formats.conversation(
+            record, reserved=rules.reserved_keywords, images=rules.images, max_system=1 if model.family == "meta" else None
+        )
     if rules.format == "claude-3-haiku":
         return formats.claude(record)
     return formats.prompt_completion(record)

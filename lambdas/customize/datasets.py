@@ -39,10 +39,12 @@ def presign_upload(size: int, s3: Any, bucket: str) -> Upload:
     upload_id = "up-" + secrets.token_hex(8)
     try:
         post = s3.generate_presigned_post(
-            Bucket=bucket, Key=f"{UPLOADS_PREFIX}{upload_id}.jsonl", ExpiresIn=UPLOAD_SECONDS,
+            Bucket=bucket,
+            Key=f"{UPLOADS_PREFIX}{upload_id}.jsonl",
+            ExpiresIn=UPLOAD_SECONDS,
             Fields={"x-amz-server-side-encryption": "AES256"},
             Conditions=[{"x-amz-server-side-encryption": "AES256"}, ["content-length-range", 1, size]],
-        )  # fmt: skip
+        )
     except ClientError as err:
         raise storage_failure(err, "the training bucket") from err
     return Upload(upload_id=upload_id, url=post["url"], fields=post["fields"], expires_in=UPLOAD_SECONDS, max_bytes=size)
@@ -87,26 +89,40 @@ def check_and_store(request: DatasetRequest, catalog: Catalog, s3: Any, bucket: 
     epochs = request.epochs or hyperparams.epochs({}, allowed)
     train_tokens = sum(dataset.estimate_tokens(t) for r in train for t in dataset.formats.texts(r))
     cost = dataset.estimated_cost(model, train_tokens, epochs)
-    manifest = {"dataset_id": dataset_id, "base_model_id": model.id, "method": request.method, "train_records": len(train),
-                "validation_records": len(validation), "train_tokens": train_tokens}  # fmt: skip
+    manifest = {
+        "dataset_id": dataset_id,
+        "base_model_id": model.id,
+        "method": request.method,
+        "train_records": len(train),
+        "validation_records": len(validation),
+        "train_tokens": train_tokens,
+    }
     uris = {"train": f"s3://{bucket}/{_key(dataset_id, 'train.jsonl')}"}
     try:
         s3.put_object(Bucket=bucket, Key=_key(dataset_id, "train.jsonl"), Body=dataset.to_jsonl(train), ContentType="application/jsonl")
         if validation:
-            s3.put_object(Bucket=bucket, Key=_key(dataset_id, "validation.jsonl"), Body=dataset.to_jsonl(validation),
-                          ContentType="application/jsonl")  # fmt: skip
+            s3.put_object(
+                Bucket=bucket, Key=_key(dataset_id, "validation.jsonl"), Body=dataset.to_jsonl(validation), ContentType="application/jsonl"
+            )
             uris["validation"] = f"s3://{bucket}/{_key(dataset_id, 'validation.jsonl')}"
-        s3.put_object(Bucket=bucket, Key=_key(dataset_id, "manifest.json"), Body=json.dumps(manifest).encode(),
-                      ContentType="application/json")  # fmt: skip
+        s3.put_object(
+            Bucket=bucket, Key=_key(dataset_id, "manifest.json"), Body=json.dumps(manifest).encode(), ContentType="application/json"
+        )
     except ClientError as err:
         raise storage_failure(err, "the training bucket") from err
     limits = model.dataset.model_dump()
     return DatasetReport(
-        dataset_id=dataset_id, base_model_id=model.id, method=request.method, records=len(checked.records),
-        train_records=len(train), validation_records=len(validation),
+        dataset_id=dataset_id,
+        base_model_id=model.id,
+        method=request.method,
+        records=len(checked.records),
+        train_records=len(train),
+        validation_records=len(validation),
         tokens={"total": checked.tokens, "train": train_tokens, "max_record": checked.max_record_tokens},
-        limits=limits, estimated_cost=cost, s3_uris=uris,
-    )  # fmt: skip
+        limits=limits,
+        estimated_cost=cost,
+        s3_uris=uris,
+    )
 
 
 def manifest(s3: Any, bucket: str, dataset_id: str) -> dict[str, Any]:

@@ -74,11 +74,17 @@ def list_models(ctx: Context) -> list[CustomModel]:
         if short is None:
             continue
         base = _base_of(ctx, summary)
-        found.append(CustomModel(
-            name=short, arn=summary["modelArn"], base_model_id=summary["baseModelArn"].rsplit("/", 1)[-1],
-            status=summary.get("modelStatus"), created_at=aws.iso(summary["creationTime"]) or "",
-            storage_per_month_usd=base.prices.storage_per_month if base else None, deployment=_deploy_option(ctx, base),
-        ))  # fmt: skip
+        found.append(
+            CustomModel(
+                name=short,
+                arn=summary["modelArn"],
+                base_model_id=summary["baseModelArn"].rsplit("/", 1)[-1],
+                status=summary.get("modelStatus"),
+                created_at=aws.iso(summary["creationTime"]) or "",
+                storage_per_month_usd=base.prices.storage_per_month if base else None,
+                deployment=_deploy_option(ctx, base),
+            )
+        )
     return found
 
 
@@ -91,18 +97,24 @@ def delete_model(name: str, ctx: Context) -> Deleted:
         ctx.bedrock.delete_custom_model(modelIdentifier=found["modelArn"])
     base = _base_of(ctx, found)
     storage = base.prices.storage_per_month if base else None
-    note = (f"its storage charge (about ${storage:.2f} a month) stops" if storage else "its monthly storage charge stops") + \
-        "; the training data and output stay in the training bucket"  # fmt: skip
+    note = (
+        f"its storage charge (about ${storage:.2f} a month) stops" if storage else "its monthly storage charge stops"
+    ) + "; the training data and output stay in the training bucket"
     return Deleted(name=name, deleted=True, note=note)
 
 
 def _deployment(found: dict[str, Any], short: str, registry: ModelRegistry) -> Deployment:
     registered = registry.get(found["customModelDeploymentArn"])
     return Deployment(
-        name=short, arn=found["customModelDeploymentArn"], model_arn=found["modelArn"], status=found["status"],
-        created_at=aws.iso(found["createdAt"]) or "", failure_message=found.get("failureMessage"),
-        registered=registered is not None, display_name=registered.name if registered else None,
-    )  # fmt: skip
+        name=short,
+        arn=found["customModelDeploymentArn"],
+        model_arn=found["modelArn"],
+        status=found["status"],
+        created_at=aws.iso(found["createdAt"]) or "",
+        failure_message=found.get("failureMessage"),
+        registered=registered is not None,
+        display_name=registered.name if registered else None,
+    )
 
 
 def deploy(request: DeploymentRequest, ctx: Context, registry: ModelRegistry) -> Deployment:
@@ -155,12 +167,16 @@ def register(name: str, display_name: str, ctx: Context, registry: ModelRegistry
         raise ConflictError(f"the base model of {name} is not in the customization catalog: its parameter rules are unknown")
     rules = base.inference
     spec = ChatModelSpec(
-        id=found.arn, name=display_name, family=base.family, max_output_tokens=rules.max_output_tokens,
+        id=found.arn,
+        name=display_name,
+        family=base.family,
+        max_output_tokens=rules.max_output_tokens,
         params=ParamRanges(temperature=rules.temperature, top_p=rules.top_p, top_k=rules.top_k),
-        temperature_with_top_p=rules.temperature_with_top_p, max_stop_sequences=rules.max_stop_sequences,
+        temperature_with_top_p=rules.temperature_with_top_p,
+        max_stop_sequences=rules.max_stop_sequences,
         output_tokens_per_second=rules.output_tokens_per_second,
         price=Price(input_per_million=base.prices.input_per_million or 0.0, output_per_million=base.prices.output_per_million or 0.0),
-    )  # fmt: skip
+    )
     registry.put(spec, {"deployment_name": name, "base_model_id": base.id})
     return found.model_copy(update={"registered": True, "display_name": display_name})
 

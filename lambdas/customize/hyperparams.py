@@ -26,8 +26,13 @@ def checked(values: dict[str, Value], allowed: HyperParamSet, model_name: str) -
             problems.append({"field": field, "message": f"must be {'an integer' if spec.type == 'int' else 'a number'}"})
             continue
         if not spec.min <= value <= spec.max:
-            problems.append({"field": field, "message": f"must be between {spec.min:g} and {spec.max:g} for {model_name} "
-                             f"(default {spec.default:g}; {allowed.source})"})  # fmt: skip
+            problems.append(
+                {
+                    "field": field,
+                    "message": f"must be between {spec.min:g} and {spec.max:g} for {model_name} "
+                    f"(default {spec.default:g}; {allowed.source})",
+                }
+            )
             continue
         out[name] = str(int(value)) if spec.type == "int" else repr(float(value))
     if problems:

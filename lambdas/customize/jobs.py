@@ -48,11 +48,18 @@ def start(request: JobRequest, ctx: Context) -> Job:
     train_uri, validation_uri = datasets.uris(ctx.bucket, found)
     name = aws.full_name(ctx.stack_tag, request.name)
     call: dict[str, Any] = {
-        "jobName": name, "customModelName": name, "roleArn": ctx.role_arn, "clientRequestToken": name,
-        "baseModelIdentifier": model.id, "customizationType": found["method"], "hyperParameters": values,
-        "trainingDataConfig": {"s3Uri": train_uri}, "outputDataConfig": {"s3Uri": f"s3://{ctx.bucket}/{OUTPUT_PREFIX}{name}/"},
-        "jobTags": aws.tags(ctx.stack_tag), "customModelTags": aws.tags(ctx.stack_tag),
-    }  # fmt: skip
+        "jobName": name,
+        "customModelName": name,
+        "roleArn": ctx.role_arn,
+        "clientRequestToken": name,
+        "baseModelIdentifier": model.id,
+        "customizationType": found["method"],
+        "hyperParameters": values,
+        "trainingDataConfig": {"s3Uri": train_uri},
+        "outputDataConfig": {"s3Uri": f"s3://{ctx.bucket}/{OUTPUT_PREFIX}{name}/"},
+        "jobTags": aws.tags(ctx.stack_tag),
+        "customModelTags": aws.tags(ctx.stack_tag),
+    }
     if validation_uri:
         call["validationDataConfig"] = {"validators": [{"s3Uri": validation_uri}]}
     with aws.control_errors(f"job {request.name}"):
@@ -77,12 +84,20 @@ def list_jobs(ctx: Context) -> list[Job]:
         short = aws.short_name(ctx.stack_tag, summary["jobName"])
         if short is None:
             continue
-        found.append(Job(
-            name=short, job_arn=summary["jobArn"], status=summary["status"], base_model_id=summary["baseModelArn"].rsplit("/", 1)[-1],
-            method=summary.get("customizationType"), custom_model_name=summary.get("customModelName"),
-            custom_model_arn=summary.get("customModelArn"), created_at=aws.iso(summary["creationTime"]) or "",
-            ended_at=aws.iso(summary.get("endTime")), status_details=_details(summary.get("statusDetails")),
-        ))  # fmt: skip
+        found.append(
+            Job(
+                name=short,
+                job_arn=summary["jobArn"],
+                status=summary["status"],
+                base_model_id=summary["baseModelArn"].rsplit("/", 1)[-1],
+                method=summary.get("customizationType"),
+                custom_model_name=summary.get("customModelName"),
+                custom_model_arn=summary.get("customModelArn"),
+                created_at=aws.iso(summary["creationTime"]) or "",
+                ended_at=aws.iso(summary.get("endTime")),
+                status_details=_details(summary.get("statusDetails")),
+            )
+        )
     return found
 
 
@@ -102,12 +117,20 @@ def job(name: str, ctx: Context) -> Job:
         metrics["validation_loss"] = [v.get("validationLoss") for v in found["validationMetrics"]]
     metrics.update(_metric_files(ctx, found["outputDataConfig"]["s3Uri"]))
     return Job(
-        name=name, job_arn=found["jobArn"], status=found["status"], base_model_id=found["baseModelArn"].rsplit("/", 1)[-1],
-        method=found.get("customizationType"), custom_model_name=found["outputModelName"],
-        custom_model_arn=found.get("outputModelArn"), created_at=aws.iso(found["creationTime"]) or "",
-        ended_at=aws.iso(found.get("endTime")), failure_message=found.get("failureMessage"),
-        status_details=_details(found.get("statusDetails")), hyperparameters=found.get("hyperParameters", {}), metrics=metrics,
-    )  # fmt: skip
+        name=name,
+        job_arn=found["jobArn"],
+        status=found["status"],
+        base_model_id=found["baseModelArn"].rsplit("/", 1)[-1],
+        method=found.get("customizationType"),
+        custom_model_name=found["outputModelName"],
+        custom_model_arn=found.get("outputModelArn"),
+        created_at=aws.iso(found["creationTime"]) or "",
+        ended_at=aws.iso(found.get("endTime")),
+        failure_message=found.get("failureMessage"),
+        status_details=_details(found.get("statusDetails")),
+        hyperparameters=found.get("hyperParameters", {}),
+        metrics=metrics,
+    )
 
 
 def stop(name: str, ctx: Context) -> Job:

@@ -17,8 +17,16 @@ from typing import Any
 from image.adapters import Generated, Inputs, invalid, png_size, refuse
 from image.models import ImageRequest
 
-NOVA_STYLES = ("3D_ANIMATED_FAMILY_FILM", "DESIGN_SKETCH", "FLAT_VECTOR_ILLUSTRATION", "GRAPHIC_NOVEL_ILLUSTRATION",
-               "MAXIMALISM", "MIDCENTURY_RETRO", "PHOTOREALISM", "SOFT_DIGITAL_PAINTING")  # fmt: skip
+NOVA_STYLES = (
+    "3D_ANIMATED_FAMILY_FILM",
+    "DESIGN_SKETCH",
+    "FLAT_VECTOR_ILLUSTRATION",
+    "GRAPHIC_NOVEL_ILLUSTRATION",
+    "MAXIMALISM",
+    "MIDCENTURY_RETRO",
+    "PHOTOREALISM",
+    "SOFT_DIGITAL_PAINTING",
+)
 MAX_TEXT = 1024
 # Nova Canvas: 0-858,993,459 (https://docs.aws.amazon.com/nova/latest/userguide/code-examples-image.html);
 # Titan Image Generator v2: 0-2,147,483,646.
@@ -55,8 +63,23 @@ TASKS = {
     ),
     "BACKGROUND_REMOVAL": Task("backgroundRemovalParams", frozenset({"source_image"}), frozenset()),
 }
-FIELDS = ("prompt", "negative_prompt", "source_image", "mask_prompt", "mask_image", "outpainting_mode", "colors", "aspect_ratio",
-          "width", "height", "seed", "cfg_scale", "strength", "quality", "style")  # fmt: skip
+FIELDS = (
+    "prompt",
+    "negative_prompt",
+    "source_image",
+    "mask_prompt",
+    "mask_image",
+    "outpainting_mode",
+    "colors",
+    "aspect_ratio",
+    "width",
+    "height",
+    "seed",
+    "cfg_scale",
+    "strength",
+    "quality",
+    "style",
+)
 
 
 def _given(request: ImageRequest) -> set[str]:
@@ -136,8 +159,13 @@ class AmazonAdapter:
             if request.outpainting_mode is not None:
                 params["outPaintingMode"] = request.outpainting_mode
         config: dict[str, Any] = {"numberOfImages": request.number_of_images}
-        optional = {"width": request.width, "height": request.height, "quality": request.quality, "cfgScale": request.cfg_scale,
-                    "seed": request.seed}  # fmt: skip
+        optional = {
+            "width": request.width,
+            "height": request.height,
+            "quality": request.quality,
+            "cfgScale": request.cfg_scale,
+            "seed": request.seed,
+        }
         config.update({k: v for k, v in optional.items() if v is not None})
         return {"taskType": request.task, task.params_key: params, "imageGenerationConfig": config}
 

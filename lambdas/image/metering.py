@@ -14,8 +14,14 @@ from common.usage.estimate import Estimate, converse_max, guardrail_max, images_
 from image.models import ImageRequest
 
 
-def request_estimate(config: RuntimeConfig, model: ImageModelSpec, request: ImageRequest, translator: ChatModelSpec | None,
-                     translate_system: str, translation_tokens: int) -> Estimate:  # fmt: skip
+def request_estimate(
+    config: RuntimeConfig,
+    model: ImageModelSpec,
+    request: ImageRequest,
+    translator: ChatModelSpec | None,
+    translate_system: str,
+    translation_tokens: int,
+) -> Estimate:
     """`translator`: the chat model that translates a Korean prompt (None: no translation will happen)."""
     prices = config.prices
     texts = [t for t in (request.prompt, request.negative_prompt) if t]

@@ -65,8 +65,10 @@ def _model(config: RuntimeConfig, model_id: str | None) -> ImageModelSpec:
         if model.id == wanted:
             return model
     allowed = [m.id for m in config.image_models]
-    raise BadRequestError(f"model_id {wanted!r} is not allowed here; allowed: {', '.join(allowed)}",
-                          details=[{"field": "model_id", "message": "not an allowed model", "allowed": allowed}])  # fmt: skip
+    raise BadRequestError(
+        f"model_id {wanted!r} is not allowed here; allowed: {', '.join(allowed)}",
+        details=[{"field": "model_id", "message": "not an allowed model", "allowed": allowed}],
+    )
 
 
 def _check_prompt(request: ImageRequest) -> None:
@@ -194,8 +196,10 @@ def _lifecycle_note(model: ImageModelSpec, today: date) -> str:
     if status == "END_OF_LIFE":
         return f" {model.name} reached end of life on {model.end_of_life} (Bedrock model lifecycle): remove it from models.image.allowed."
     if status == "LEGACY":
-        return (f" {model.name} is a Legacy Bedrock model (end of life {model.end_of_life or 'not announced'}): Bedrock refuses "
-                "Legacy models to accounts that have not used them recently; move to a current model.")  # fmt: skip
+        return (
+            f" {model.name} is a Legacy Bedrock model (end of life {model.end_of_life or 'not announced'}): Bedrock refuses "
+            "Legacy models to accounts that have not used them recently; move to a current model."
+        )
     return ""
 
 
@@ -206,8 +210,11 @@ def _invoke(model: ImageModelSpec, body: dict[str, Any], deps: ImageDeps) -> dic
         with bedrock_errors(model.id):
             response = call_bedrock(
                 deps.image_runtime.invoke_model,
-                modelId=model.id, body=json.dumps(body), contentType="application/json", accept="application/json",
-            )  # fmt: skip
+                modelId=model.id,
+                body=json.dumps(body),
+                contentType="application/json",
+                accept="application/json",
+            )
     except ModelAccessError as err:
         note = _lifecycle_note(model, today)
         raise (ModelAccessError(err.message + note) if note else err) from err
@@ -235,8 +242,9 @@ def generate(caller: Caller, request: ImageRequest, deps: ImageDeps) -> dict[str
     return result
 
 
-def _generate(caller: Caller, request: ImageRequest, deps: ImageDeps, model: ImageModelSpec, adapter: Any, inputs: Inputs,
-              meter: Meter) -> dict[str, Any]:  # fmt: skip
+def _generate(
+    caller: Caller, request: ImageRequest, deps: ImageDeps, model: ImageModelSpec, adapter: Any, inputs: Inputs, meter: Meter
+) -> dict[str, Any]:
     prompt_outcome, request = _guard_prompt(request, deps, meter)
     if prompt_outcome.action == "BLOCKED":
         return _blocked(model.id, prompt_outcome, translated=False)
@@ -272,8 +280,14 @@ def _blocked(model_id: str, outcome: GuardrailOutcome, *, translated: bool) -> d
 def _store(caller: Caller, image: Generated, model_id: str, deps: ImageDeps) -> dict[str, Any]:
     key = f"{PREFIX}{caller.sub}/{secrets.token_urlsafe(18)}.png"
     try:
-        deps.s3.put_object(Bucket=deps.bucket, Key=key, Body=image.data, ContentType="image/png", ServerSideEncryption="AES256",
-                           Metadata={"model-id": model_id, "seed": str(image.seed)})  # fmt: skip
+        deps.s3.put_object(
+            Bucket=deps.bucket,
+            Key=key,
+            Body=image.data,
+            ContentType="image/png",
+            ServerSideEncryption="AES256",
+            Metadata={"model-id": model_id, "seed": str(image.seed)},
+        )
         url = deps.s3.generate_presigned_url("get_object", Params={"Bucket": deps.bucket, "Key": key}, ExpiresIn=URL_SECONDS)
     except ClientError as err:
         raise storage_failure(err, "image storage") from err

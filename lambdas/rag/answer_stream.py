@@ -41,13 +41,16 @@ TIME_LIMIT = {
 }
 
 
-def answer_events(request: RagQuery, deps: RagDeps, history: list[dict[str, str]], control: StreamControl | None = None, *,
-                  caller: Caller | None = None) -> Iterator[Event]:  # fmt: skip
+def answer_events(
+    request: RagQuery, deps: RagDeps, history: list[dict[str, str]], control: StreamControl | None = None, *, caller: Caller | None = None
+) -> Iterator[Event]:
     """`caller` (the Cognito identity) is metered: the answer's most is reserved before Retrieve (429 when no budget
     has room), settled to what it cost after; without one the answer is not metered."""
     prepared = prepare(request, deps, history, streaming=control is not None, caller=caller)
-    start = Event("start", {"stream_id": control.stream_id if control else None, "conversation_id": request.conversation_id,
-                            "model_id": prepared.model.id})  # fmt: skip
+    start = Event(
+        "start",
+        {"stream_id": control.stream_id if control else None, "conversation_id": request.conversation_id, "model_id": prepared.model.id},
+    )
     with prepared.meter.charging():  # a failure settles what was consumed (the embedding), or releases
         if prepared.messages is None:
             yield start

@@ -96,8 +96,9 @@ class Documents:
         try:
             if request.metadata is not None:
                 sidecar = json.dumps({"metadataAttributes": request.metadata}, ensure_ascii=False).encode("utf-8")
-                self._s3.put_object(Bucket=self._bucket, Key=key + SIDECAR, Body=sidecar, ContentType="application/json",
-                                    ServerSideEncryption="AES256")  # fmt: skip
+                self._s3.put_object(
+                    Bucket=self._bucket, Key=key + SIDECAR, Body=sidecar, ContentType="application/json", ServerSideEncryption="AES256"
+                )
             post = self._s3.generate_presigned_post(
                 Bucket=self._bucket,
                 Key=key,
@@ -111,8 +112,13 @@ class Documents:
             )
         except ClientError as err:
             raise storage_failure(err, "document storage") from err
-        return {"name": name, "key": key, "upload": {"url": post["url"], "fields": post["fields"]}, "expires_in": UPLOAD_SECONDS,
-                "metadata_written": request.metadata is not None}  # fmt: skip
+        return {
+            "name": name,
+            "key": key,
+            "upload": {"url": post["url"], "fields": post["fields"]},
+            "expires_in": UPLOAD_SECONDS,
+            "metadata_written": request.metadata is not None,
+        }
 
     def list(self, jobs: list[dict[str, Any]], limit: int, token: str | None) -> tuple[list[dict[str, Any]], str | None]:
         """One page of documents in key order (rag/listing.py) and the token of the next page, if any."""

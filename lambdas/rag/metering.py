@@ -18,8 +18,9 @@ from common.usage.estimate import Estimate, converse_max, embedding_max, guardra
 SYSTEM_BLOCKS = 1
 
 
-def before_retrieval(model: ChatModelSpec, options: dict[str, Any], question: str, history: list[dict[str, str]], system: str,
-                     prices: UsagePrices) -> Estimate:  # fmt: skip
+def before_retrieval(
+    model: ChatModelSpec, options: dict[str, Any], question: str, history: list[dict[str, str]], system: str, prices: UsagePrices
+) -> Estimate:
     texts = [m["content"] for m in history] + [question, system]
     tokens_in = input_bound(texts, len(history) + 1 + SYSTEM_BLOCKS)
     max_tokens = int(options["inferenceConfig"]["maxTokens"])

@@ -64,8 +64,9 @@ def _answer(caller: Caller, request: query.RagQuery, control: StreamControl) -> 
 
 
 async def rag_stream(request: Request) -> Response | sse.EventStream:
-    return await sse.serve(request, query.RagQuery, _answer, _signals(), max_body_bytes=config.limits.max_body_bytes,
-                           cors_origins=config.cors_origins)  # fmt: skip
+    return await sse.serve(
+        request, query.RagQuery, _answer, _signals(), max_body_bytes=config.limits.max_body_bytes, cors_origins=config.cors_origins
+    )
 
 
 async def healthz(_: Request) -> Response:

@@ -58,8 +58,14 @@ def _ceiling(budgets: Budgets, store: UsageStore, now: datetime) -> dict[str, An
     today = periods.current("day", now, ZoneInfo(budgets.time_zone))
     row = store.get_many([(ACCOUNT, today.key)]).get((ACCOUNT, today.key))
     limit, used = to_micro_usd(budgets.daily_ceiling_usd) or 0, Counters.from_item(row).committed_micro_usd
-    return {"budget": "daily_ceiling_usd", "unit": "usd", "limit": usd(limit), "used": usd(used),
-            "remaining": usd(max(0, limit - used)), "resets_at": periods.iso(today.resets_at)}  # fmt: skip
+    return {
+        "budget": "daily_ceiling_usd",
+        "unit": "usd",
+        "limit": usd(limit),
+        "used": usd(used),
+        "remaining": usd(max(0, limit - used)),
+        "resets_at": periods.iso(today.resets_at),
+    }
 
 
 def view(budgets: Budgets, store: UsageStore, now: datetime) -> dict[str, Any]:
@@ -75,15 +81,26 @@ def view(budgets: Budgets, store: UsageStore, now: datetime) -> dict[str, Any]:
 
 def put(scope: Scope, name: str, update: BudgetUpdate, admin_sub: str, now: datetime, store: UsageStore) -> dict[str, Any]:
     """Store the override (replacing any earlier one); limits left out are not stored (absent = inherit)."""
-    item: dict[str, Any] = {"sk": _sort_key(scope, name), "unlimited": update.unlimited, "updated_by": admin_sub,
-                            "updated_at": now.isoformat(timespec="seconds")}  # fmt: skip
+    item: dict[str, Any] = {
+        "sk": _sort_key(scope, name),
+        "unlimited": update.unlimited,
+        "updated_by": admin_sub,
+        "updated_at": now.isoformat(timespec="seconds"),
+    }
     if update.tokens_per_day is not None:
         item["tokens_per_day"] = update.tokens_per_day
     if update.usd_per_month is not None:
         item["usd_per_month"] = update.usd_per_month
     store.put_override(item)
-    return {"scope": scope, "id": name, "tokens_per_day": update.tokens_per_day, "usd_per_month": update.usd_per_month,
-            "unlimited": update.unlimited, "updated_by": admin_sub, "updated_at": item["updated_at"]}  # fmt: skip
+    return {
+        "scope": scope,
+        "id": name,
+        "tokens_per_day": update.tokens_per_day,
+        "usd_per_month": update.usd_per_month,
+        "unlimited": update.unlimited,
+        "updated_by": admin_sub,
+        "updated_at": item["updated_at"],
+    }
 
 
 def delete(scope: Scope, name: str, store: UsageStore) -> None:

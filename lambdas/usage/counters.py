@@ -13,8 +13,17 @@ MICRO = 1_000_000
 MODEL_PREFIX = "model#"
 # estimated_micro_usd: the part of cost_micro_usd no service reported (images, Retrieve's query embedding, a stream
 # that ended before its final event), priced from counts and characters (lambdas/common/usage/prices.py).
-TOTALS = ("cost_micro_usd", "estimated_micro_usd", "input_tokens", "output_tokens", "cache_read_tokens", "cache_write_tokens",
-          "images", "guardrail_text_units", "requests")  # fmt: skip
+TOTALS = (
+    "cost_micro_usd",
+    "estimated_micro_usd",
+    "input_tokens",
+    "output_tokens",
+    "cache_read_tokens",
+    "cache_write_tokens",
+    "images",
+    "guardrail_text_units",
+    "requests",
+)
 PER_MODEL = ("cost_micro_usd", "input_tokens", "output_tokens", "images")
 
 
@@ -74,8 +83,14 @@ class Counters:
     def view(self) -> dict[str, Any]:
         """The API's shape: totals, cost in both units, and per model (costliest first)."""
         models = [
-            {"model_id": model_id, "cost_micro_usd": n["cost_micro_usd"], "cost_usd": usd(n["cost_micro_usd"]),
-             "input_tokens": n["input_tokens"], "output_tokens": n["output_tokens"], "images": n["images"]}
+            {
+                "model_id": model_id,
+                "cost_micro_usd": n["cost_micro_usd"],
+                "cost_usd": usd(n["cost_micro_usd"]),
+                "input_tokens": n["input_tokens"],
+                "output_tokens": n["output_tokens"],
+                "images": n["images"],
+            }
             for model_id, n in sorted(self.models.items(), key=lambda kv: (-kv[1]["cost_micro_usd"], kv[0]))
-        ]  # fmt: skip
+        ]
         return {**self.values, "cost_usd": usd(self.cost_micro_usd), "total_tokens": self.total_tokens, "models": models}

@@ -22,8 +22,23 @@ from usage.listing import Row
 
 BOM = "\ufeff"
 MEDIA_TYPE = "text/csv; charset=utf-8; header=present"
-COLUMNS = ("user", "email", "name", "period", "cost_usd", "cost_micro_usd", "estimated_micro_usd", "input_tokens", "output_tokens",
-           "cache_read_tokens", "cache_write_tokens", "total_tokens", "images", "guardrail_text_units", "requests")  # fmt: skip
+COLUMNS = (
+    "user",
+    "email",
+    "name",
+    "period",
+    "cost_usd",
+    "cost_micro_usd",
+    "estimated_micro_usd",
+    "input_tokens",
+    "output_tokens",
+    "cache_read_tokens",
+    "cache_write_tokens",
+    "total_tokens",
+    "images",
+    "guardrail_text_units",
+    "requests",
+)
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -43,12 +58,23 @@ def render(rows: list[Row], people: dict[str, dict[str, str | None]], period_lab
         writer.writerow(
             _cell(v)
             for v in (
-                row.user, person.get("email"), person.get("name"), period_label, f"{usd(row.counters.cost_micro_usd):.6f}",
-                row.counters.cost_micro_usd, values["estimated_micro_usd"], values["input_tokens"], values["output_tokens"],
-                values["cache_read_tokens"], values["cache_write_tokens"], row.counters.total_tokens, values["images"],
-                values["guardrail_text_units"], values["requests"],
+                row.user,
+                person.get("email"),
+                person.get("name"),
+                period_label,
+                f"{usd(row.counters.cost_micro_usd):.6f}",
+                row.counters.cost_micro_usd,
+                values["estimated_micro_usd"],
+                values["input_tokens"],
+                values["output_tokens"],
+                values["cache_read_tokens"],
+                values["cache_write_tokens"],
+                row.counters.total_tokens,
+                values["images"],
+                values["guardrail_text_units"],
+                values["requests"],
             )
-        )  # fmt: skip
+        )
     return BOM + out.getvalue()
 
 

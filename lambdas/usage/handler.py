@@ -50,8 +50,9 @@ def _store() -> UsageStore:
 
 @lru_cache(maxsize=1)
 def _directory() -> Directory:
-    client = boto3.client("cognito-idp", config=Config(retries={"mode": "standard", "total_max_attempts": 2}, connect_timeout=2,
-                                                        read_timeout=5))  # fmt: skip
+    client = boto3.client(
+        "cognito-idp", config=Config(retries={"mode": "standard", "total_max_attempts": 2}, connect_timeout=2, read_timeout=5)
+    )
     return Directory(client, env.user_pool_id)
 
 

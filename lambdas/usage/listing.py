@@ -96,8 +96,9 @@ def page(rows: list[Row], query: Query) -> tuple[list[Row], str | None]:
         return ordered, None
     shown = ordered[: query.limit]
     last = shown[-1]
-    token = encode_token({"period": query.period.key, "sort": query.sort, "order": query.order,
-                          "after": str(last.sort_value(query.sort)), "user": last.user})  # fmt: skip
+    token = encode_token(
+        {"period": query.period.key, "sort": query.sort, "order": query.order, "after": str(last.sort_value(query.sort)), "user": last.user}
+    )
     return shown, token
 
 

@@ -33,12 +33,28 @@ def remaining(limits: Limits, day: Counters, month: Counters, today: periods.Per
     states: list[dict[str, Any]] = []
     if limits.tokens_per_day is not None:
         used = day.committed_tokens
-        states.append({"budget": "tokens_per_day", "unit": "tokens", "limit": limits.tokens_per_day, "used": used,
-                       "remaining": max(0, limits.tokens_per_day - used), "resets_at": periods.iso(today.resets_at)})  # fmt: skip
+        states.append(
+            {
+                "budget": "tokens_per_day",
+                "unit": "tokens",
+                "limit": limits.tokens_per_day,
+                "used": used,
+                "remaining": max(0, limits.tokens_per_day - used),
+                "resets_at": periods.iso(today.resets_at),
+            }
+        )
     if limits.micro_usd_per_month is not None:
         limit, used = limits.micro_usd_per_month, month.committed_micro_usd
-        states.append({"budget": "usd_per_month", "unit": "usd", "limit": usd(limit), "used": usd(used),
-                       "remaining": usd(max(0, limit - used)), "resets_at": periods.iso(this_month.resets_at)})  # fmt: skip
+        states.append(
+            {
+                "budget": "usd_per_month",
+                "unit": "usd",
+                "limit": usd(limit),
+                "used": usd(used),
+                "remaining": usd(max(0, limit - used)),
+                "resets_at": periods.iso(this_month.resets_at),
+            }
+        )
     return states
 
 

@@ -90,20 +90,24 @@ class UsageStore:
 
     def period_rows(self, period_key: str) -> list[dict[str, Any]]:
         """Every user's row of one day or month (the by_period index; each Query page is at most 1 MB)."""
-        return self._query_all({
-            "IndexName": INDEX,
-            "KeyConditionExpression": "#period = :period",
-            "ExpressionAttributeNames": {"#period": "period"},
-            "ExpressionAttributeValues": {":period": {"S": period_key}},
-        })  # fmt: skip
+        return self._query_all(
+            {
+                "IndexName": INDEX,
+                "KeyConditionExpression": "#period = :period",
+                "ExpressionAttributeNames": {"#period": "period"},
+                "ExpressionAttributeValues": {":period": {"S": period_key}},
+            }
+        )
 
     def overrides(self) -> list[dict[str, Any]]:
         """Every budget override (one partition, strongly consistent: an admin sees the write just made)."""
-        return self._query_all({
-            "KeyConditionExpression": "pk = :pk",
-            "ExpressionAttributeValues": {":pk": {"S": BUDGET_PK}},
-            "ConsistentRead": True,
-        })  # fmt: skip
+        return self._query_all(
+            {
+                "KeyConditionExpression": "pk = :pk",
+                "ExpressionAttributeValues": {":pk": {"S": BUDGET_PK}},
+                "ConsistentRead": True,
+            }
+        )
 
     def put_override(self, item: dict[str, Any]) -> None:
         with _storage():

@@ -65,11 +65,14 @@ def account_settings(scenario: AccountScenario) -> dict[str, Any]:
     limit = scenario.concurrency_limit
     return {
         "AccountLimit": {
-            "TotalCodeSize": 80_530_636_800, "CodeSizeUnzipped": 262_144_000, "CodeSizeZipped": 52_428_800,
-            "ConcurrentExecutions": limit, "UnreservedConcurrentExecutions": max(0, limit - scenario.reserved_concurrency),
+            "TotalCodeSize": 80_530_636_800,
+            "CodeSizeUnzipped": 262_144_000,
+            "CodeSizeZipped": 52_428_800,
+            "ConcurrentExecutions": limit,
+            "UnreservedConcurrentExecutions": max(0, limit - scenario.reserved_concurrency),
         },
         "AccountUsage": {"TotalCodeSize": 0, "FunctionCount": 0},
-    }  # fmt: skip
+    }
 
 
 # --- Service Quotas: ListServiceQuotas for the `bedrock` service code --------------------------
@@ -97,10 +100,18 @@ def _quota_names(info: ChatModelInfo) -> list[str]:
 def _quota(name: str, value: float, region: str, account: str) -> dict[str, Any]:
     code = "L-" + hashlib.sha1(name.encode()).hexdigest()[:8].upper()
     return {
-        "ServiceCode": "bedrock", "ServiceName": "Amazon Bedrock", "QuotaArn": f"arn:aws:servicequotas:{region}:{account}:bedrock/{code}",
-        "QuotaCode": code, "QuotaName": name, "Value": value, "Unit": "None", "Adjustable": True, "GlobalQuota": False,
-        "Period": {"PeriodValue": 1, "PeriodUnit": "MINUTE"}, "QuotaAppliedAtLevel": "ACCOUNT",
-    }  # fmt: skip
+        "ServiceCode": "bedrock",
+        "ServiceName": "Amazon Bedrock",
+        "QuotaArn": f"arn:aws:servicequotas:{region}:{account}:bedrock/{code}",
+        "QuotaCode": code,
+        "QuotaName": name,
+        "Value": value,
+        "Unit": "None",
+        "Adjustable": True,
+        "GlobalQuota": False,
+        "Period": {"PeriodValue": 1, "PeriodUnit": "MINUTE"},
+        "QuotaAppliedAtLevel": "ACCOUNT",
+    }
 
 
 def bedrock_quotas(scenario: AccountScenario, region: str) -> list[dict[str, Any]]:

@@ -40,8 +40,16 @@ PARAMS: dict[str, tuple[str, set[str], set[str]]] = {  # task: (params key, requ
 CONFIG_KEYS = {"width", "height", "quality", "cfgScale", "seed", "numberOfImages"}
 HEX = re.compile(r"^#[0-9A-Fa-f]{6}$")
 MAX_SEED = {"amazon.nova-canvas-v1:0": 858_993_459, "amazon.titan-image-generator-v2:0": 2_147_483_646}
-STYLES = ("3D_ANIMATED_FAMILY_FILM", "DESIGN_SKETCH", "FLAT_VECTOR_ILLUSTRATION", "GRAPHIC_NOVEL_ILLUSTRATION",
-          "MAXIMALISM", "MIDCENTURY_RETRO", "PHOTOREALISM", "SOFT_DIGITAL_PAINTING")  # fmt: skip
+STYLES = (
+    "3D_ANIMATED_FAMILY_FILM",
+    "DESIGN_SKETCH",
+    "FLAT_VECTOR_ILLUSTRATION",
+    "GRAPHIC_NOVEL_ILLUSTRATION",
+    "MAXIMALISM",
+    "MIDCENTURY_RETRO",
+    "PHOTOREALISM",
+    "SOFT_DIGITAL_PAINTING",
+)
 # Each number's type: integers must be JSON integers; a bool is no number.
 INTEGERS = {"width", "height", "seed", "numberOfImages"}
 NUMBERS = {"cfgScale", "similarityStrength", "controlStrength"}

@@ -37,12 +37,27 @@ if TYPE_CHECKING:
 
 Answer = tuple[int, dict[str, str], bytes]
 REGION: ContextVar[str] = ContextVar("signed_region", default="us-east-1")  # set per request by the server
-PROVIDERS = {"anthropic": "Anthropic", "nova": "Amazon", "meta": "Meta", "amazon-image": "Amazon", "titan-embed": "Amazon",
-             "stability": "Stability AI", "cohere-embed": "Cohere"}  # fmt: skip
+PROVIDERS = {
+    "anthropic": "Anthropic",
+    "nova": "Amazon",
+    "meta": "Meta",
+    "amazon-image": "Amazon",
+    "titan-embed": "Amazon",
+    "stability": "Stability AI",
+    "cohere-embed": "Cohere",
+}
 CREATED = "2025-01-01T00:00:00Z"
-OPERATIONS = ("ListFoundationModels", "GetFoundationModel", "ListInferenceProfiles", "GetInferenceProfile",
-              "GetFoundationModelAvailability", "GetUseCaseForModelAccess", "ListKnowledgeBases",
-              "GetAccountSettings", "ListServiceQuotas")  # fmt: skip
+OPERATIONS = (
+    "ListFoundationModels",
+    "GetFoundationModel",
+    "ListInferenceProfiles",
+    "GetInferenceProfile",
+    "GetFoundationModelAvailability",
+    "GetUseCaseForModelAccess",
+    "ListKnowledgeBases",
+    "GetAccountSettings",
+    "ListServiceQuotas",
+)
 
 
 def tolerated(violation: Violation) -> bool:
@@ -85,11 +100,17 @@ class ControlPlane:
             if lifecycle.status(today) == "END_OF_LIFE" or model_id in scenario.unlisted:
                 return
             listed[model_id] = {
-                "modelArn": f"arn:aws:bedrock:{region}::foundation-model/{model_id}", "modelId": model_id,
-                "modelName": name, "providerName": PROVIDERS[family], "inputModalities": io[0], "outputModalities": io[1],
-                "responseStreamingSupported": io[1] == ["TEXT"], "customizationsSupported": [], "inferenceTypesSupported": types,
+                "modelArn": f"arn:aws:bedrock:{region}::foundation-model/{model_id}",
+                "modelId": model_id,
+                "modelName": name,
+                "providerName": PROVIDERS[family],
+                "inputModalities": io[0],
+                "outputModalities": io[1],
+                "responseStreamingSupported": io[1] == ["TEXT"],
+                "customizationsSupported": [],
+                "inferenceTypesSupported": types,
                 "modelLifecycle": _lifecycle(lifecycle, scenario.lifecycle.get(model_id), today),
-            }  # fmt: skip
+            }
 
         for chat in CHAT_MODELS.values():
             through_profile = any(region in sources for sources in chat.profiles.values())
@@ -119,11 +140,14 @@ class ControlPlane:
                 profiles[profile_id] = {
                     "inferenceProfileName": f"{prefix.upper()} {chat.name}".replace(".", "-"),
                     "description": f"Routes requests to {chat.name} in {len(destinations)} regions",
-                    "createdAt": CREATED, "updatedAt": CREATED,
+                    "createdAt": CREATED,
+                    "updatedAt": CREATED,
                     "inferenceProfileArn": f"arn:aws:bedrock:{region}:{self._simulator.account.account_id}:inference-profile/{profile_id}",
                     "models": [{"modelArn": f"arn:aws:bedrock:{r}::foundation-model/{chat.model_id}"} for r in destinations],
-                    "inferenceProfileId": profile_id, "status": "ACTIVE", "type": "SYSTEM_DEFINED",
-                }  # fmt: skip
+                    "inferenceProfileId": profile_id,
+                    "status": "ACTIVE",
+                    "type": "SYSTEM_DEFINED",
+                }
         return profiles
 
     # --- bedrock ------------------------------------------------------------------------------
@@ -172,25 +196,36 @@ class ControlPlane:
             raise SimError("ResourceNotFoundException", f"The model {model_id} is not found (offline catalog).")
         offered = model_id in self._models(REGION.get())
         answer: dict[str, Any] = {
-            "modelId": params["modelId"], "agreementAvailability": {"status": "AVAILABLE"}, "authorizationStatus": "AUTHORIZED",
-            "entitlementAvailability": "AVAILABLE", "regionAvailability": "AVAILABLE" if offered else "NOT_AVAILABLE",
-        }  # fmt: skip
+            "modelId": params["modelId"],
+            "agreementAvailability": {"status": "AVAILABLE"},
+            "authorizationStatus": "AUTHORIZED",
+            "entitlementAvailability": "AVAILABLE",
+            "regionAvailability": "AVAILABLE" if offered else "NOT_AVAILABLE",
+        }
         return json_answer({**answer, **self._simulator.account.availability.get(model_id, {})})
 
     def get_use_case_for_model_access(self, params: dict[str, Any]) -> Answer:  # noqa: ARG002 - no input
         if not self._simulator.account.use_case_submitted:
             raise SimError("ResourceNotFoundException", "No use case details have been submitted for this account (offline account).")
-        form = {"companyName": "Offline Example", "companyWebsite": "https://example.com", "intendedUsers": "0",
-                "industryOption": "Technology", "otherIndustryOption": "", "useCases": "Internal assistant"}  # fmt: skip
+        form = {
+            "companyName": "Offline Example",
+            "companyWebsite": "https://example.com",
+            "intendedUsers": "0",
+            "industryOption": "Technology",
+            "otherIndustryOption": "",
+            "useCases": "Internal assistant",
+        }
         return json_answer({"formData": base64.b64encode(json.dumps(form).encode()).decode()})
 
     # --- bedrock-agent, lambda, service-quotas ------------------------------------------------
 
     def list_knowledge_bases(self, params: dict[str, Any]) -> Answer:  # noqa: ARG002 - one page always
         store = self._simulator.knowledge
-        summaries = [] if store is None else [
-            {"knowledgeBaseId": store.knowledge_base_id, "name": "offline-knowledge-base", "status": "ACTIVE", "updatedAt": CREATED}
-        ]  # fmt: skip
+        summaries = (
+            []
+            if store is None
+            else [{"knowledgeBaseId": store.knowledge_base_id, "name": "offline-knowledge-base", "status": "ACTIVE", "updatedAt": CREATED}]
+        )
         return json_answer({"knowledgeBaseSummaries": summaries})
 
     def get_account_settings(self, params: dict[str, Any]) -> Answer:  # noqa: ARG002 - no input

@@ -11,8 +11,12 @@ if TYPE_CHECKING:
 
 # Model customization (local/bedrock_sim/customization.py): how long jobs, stops and deployments take; a message
 # the next job fails with (a Failed job as Bedrock reports one).
-CUSTOMIZATION_SETTINGS = {"job_seconds": (int, float), "stop_seconds": (int, float), "deploy_seconds": (int, float),
-                          "fail_next_job": (str, type(None))}  # fmt: skip
+CUSTOMIZATION_SETTINGS = {
+    "job_seconds": (int, float),
+    "stop_seconds": (int, float),
+    "deploy_seconds": (int, float),
+    "fail_next_job": (str, type(None)),
+}
 MODEL_SETTINGS = {"first_token_ms": (int, float), "token_ms": (int, float), "reply_tokens": (int, type(None)), "reply_suffix": (str,)}
 
 
@@ -30,8 +34,12 @@ def control(simulator: BedrockSimulator, method: str, path: str, body: bytes) ->
         request = json.loads(body or b"{}")
         after = request.get("after_chunks")
         try:
-            simulator.inject(request["code"], operation=request.get("operation"), times=int(request.get("times", 1)),
-                             after_chunks=None if after is None else int(after))  # fmt: skip
+            simulator.inject(
+                request["code"],
+                operation=request.get("operation"),
+                times=int(request.get("times", 1)),
+                after_chunks=None if after is None else int(after),
+            )
         except ValueError as err:
             return 400, headers, json.dumps({"message": str(err)}).encode()
         return 204, headers, b""

@@ -78,8 +78,9 @@ def draft(sim: BedrockSimulator, params: dict[str, Any]) -> Draft:
         config = {**config, "maxTokens": max(1, config["maxTokens"] - answer.thought_tokens)}
     passages, question = passages_in(messages[-1])  # what the model reads, marked for grounding or not
     if passages and question:
-        reply = grounded_reply(model_id, passages, question, invent=sim.ungrounded_replies, length=sim.reply_tokens,
-                               max_tokens=config.get("maxTokens"))  # fmt: skip
+        reply = grounded_reply(
+            model_id, passages, question, invent=sim.ungrounded_replies, length=sim.reply_tokens, max_tokens=config.get("maxTokens")
+        )
     else:
         reply = generate(model_id, system, flat, config, suffix=sim.reply_suffix, length=sim.reply_tokens, label=label)
     answer.text, answer.stop_reason = reply.text, reply.stop_reason

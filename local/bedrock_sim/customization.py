@@ -33,10 +33,19 @@ from local.bedrock_sim.protocol import SimError, json_answer
 if TYPE_CHECKING:
     from local.bedrock_sim.server import BedrockSimulator
 
-OPERATIONS = ("CreateModelCustomizationJob", "GetModelCustomizationJob", "ListModelCustomizationJobs",
-              "StopModelCustomizationJob", "GetCustomModel", "ListCustomModels", "DeleteCustomModel",
-              "CreateCustomModelDeployment", "GetCustomModelDeployment", "ListCustomModelDeployments",
-              "DeleteCustomModelDeployment")  # fmt: skip
+OPERATIONS = (
+    "CreateModelCustomizationJob",
+    "GetModelCustomizationJob",
+    "ListModelCustomizationJobs",
+    "StopModelCustomizationJob",
+    "GetCustomModel",
+    "ListCustomModels",
+    "DeleteCustomModel",
+    "CreateCustomModelDeployment",
+    "GetCustomModelDeployment",
+    "ListCustomModelDeployments",
+    "DeleteCustomModelDeployment",
+)
 
 
 def _now() -> float:
@@ -145,14 +154,20 @@ class Customization(DeploymentOperations):
             job.model_arn = self._arn(job.region, "custom-model", f"{base_id}/{secrets.token_hex(6)}")
             job.loss = customization_data.write_metrics(self.s3, job.arn, params)
             self.models[job.model_arn] = {
-                "modelArn": job.model_arn, "modelName": params["customModelName"], "jobName": params["jobName"], "jobArn": job.arn,
+                "modelArn": job.model_arn,
+                "modelName": params["customModelName"],
+                "jobName": params["jobName"],
+                "jobArn": job.arn,
                 "baseModelArn": f"arn:aws:bedrock:{job.region}::foundation-model/{base_id}",
-                "customizationType": params.get("customizationType", "FINE_TUNING"), "hyperParameters": params.get("hyperParameters", {}),
-                "trainingDataConfig": params["trainingDataConfig"], "outputDataConfig": params["outputDataConfig"],
-                "trainingMetrics": {"trainingLoss": job.loss}, "creationTime": _iso(job.created + self.job_seconds),
+                "customizationType": params.get("customizationType", "FINE_TUNING"),
+                "hyperParameters": params.get("hyperParameters", {}),
+                "trainingDataConfig": params["trainingDataConfig"],
+                "outputDataConfig": params["outputDataConfig"],
+                "trainingMetrics": {"trainingLoss": job.loss},
+                "creationTime": _iso(job.created + self.job_seconds),
                 "modelStatus": "Active",
                 "tags": params.get("customModelTags", []),
-            }  # fmt: skip
+            }
 
     def _document(self, job: Job) -> dict[str, Any]:
         status, params = self._status(job), job.params
@@ -171,13 +186,21 @@ class Customization(DeploymentOperations):
         }
         ended = status in ("Completed", "Failed", "Stopped")
         document: dict[str, Any] = {
-            "jobArn": job.arn, "jobName": params["jobName"], "outputModelName": params["customModelName"], "roleArn": params["roleArn"],
-            "status": status, "statusDetails": details, "creationTime": _iso(job.created), "lastModifiedTime": _iso(_now()),
+            "jobArn": job.arn,
+            "jobName": params["jobName"],
+            "outputModelName": params["customModelName"],
+            "roleArn": params["roleArn"],
+            "status": status,
+            "statusDetails": details,
+            "creationTime": _iso(job.created),
+            "lastModifiedTime": _iso(_now()),
             "baseModelArn": f"arn:aws:bedrock:{job.region}::foundation-model/{params['baseModelIdentifier'].rsplit('/', 1)[-1]}",
-            "hyperParameters": params.get("hyperParameters", {}), "trainingDataConfig": params["trainingDataConfig"],
-            "validationDataConfig": params.get("validationDataConfig", {"validators": []}), "outputDataConfig": params["outputDataConfig"],
+            "hyperParameters": params.get("hyperParameters", {}),
+            "trainingDataConfig": params["trainingDataConfig"],
+            "validationDataConfig": params.get("validationDataConfig", {"validators": []}),
+            "outputDataConfig": params["outputDataConfig"],
             "customizationType": params.get("customizationType", "FINE_TUNING"),
-        }  # fmt: skip
+        }
         if "clientRequestToken" in params:
             document["clientRequestToken"] = params["clientRequestToken"]
         if ended:
@@ -202,10 +225,25 @@ class Customization(DeploymentOperations):
         docs = [self._document(j) for j in jobs if params.get("nameContains", "") in j.params["jobName"]]
         docs = [d for d in docs if params.get("statusEquals") in (None, d["status"])]
         docs.sort(key=lambda d: d["creationTime"], reverse=params.get("sortOrder", "Descending") == "Descending")
-        keep = ("jobArn", "baseModelArn", "jobName", "status", "statusDetails", "lastModifiedTime", "creationTime", "endTime",
-                "customizationType")  # fmt: skip
-        summaries = [{**{k: d[k] for k in keep if k in d}, **({"customModelArn": d["outputModelArn"]} if "outputModelArn" in d else {}),
-                      "customModelName": d["outputModelName"]} for d in docs[: int(params.get("maxResults", 100))]]  # fmt: skip
+        keep = (
+            "jobArn",
+            "baseModelArn",
+            "jobName",
+            "status",
+            "statusDetails",
+            "lastModifiedTime",
+            "creationTime",
+            "endTime",
+            "customizationType",
+        )
+        summaries = [
+            {
+                **{k: d[k] for k in keep if k in d},
+                **({"customModelArn": d["outputModelArn"]} if "outputModelArn" in d else {}),
+                "customModelName": d["outputModelName"],
+            }
+            for d in docs[: int(params.get("maxResults", 100))]
+        ]
         return json_answer({"modelCustomizationJobSummaries": summaries})
 
     def stop_model_customization_job(self, params: dict[str, Any]) -> tuple[int, dict[str, str], bytes]:
@@ -237,10 +275,19 @@ class Customization(DeploymentOperations):
             for job in list(self.jobs.values()):
                 self._advance(job)
             models = [m for m in self.models.values() if params.get("nameContains", "") in m["modelName"]]
-        summaries = [{"modelArn": m["modelArn"], "modelName": m["modelName"], "creationTime": m["creationTime"],
-                      "baseModelArn": m["baseModelArn"],
-                      "baseModelName": m["baseModelArn"].rsplit("/", 1)[-1].split(":")[0], "customizationType": m["customizationType"],
-                      "ownerAccountId": self._sim.account.account_id, "modelStatus": m["modelStatus"]} for m in models]  # fmt: skip
+        summaries = [
+            {
+                "modelArn": m["modelArn"],
+                "modelName": m["modelName"],
+                "creationTime": m["creationTime"],
+                "baseModelArn": m["baseModelArn"],
+                "baseModelName": m["baseModelArn"].rsplit("/", 1)[-1].split(":")[0],
+                "customizationType": m["customizationType"],
+                "ownerAccountId": self._sim.account.account_id,
+                "modelStatus": m["modelStatus"],
+            }
+            for m in models
+        ]
         return json_answer({"modelSummaries": summaries[: int(params.get("maxResults", 100))]})
 
     def delete_custom_model(self, params: dict[str, Any]) -> tuple[int, dict[str, str], bytes]:

@@ -84,8 +84,11 @@ def write_metrics(s3: Any, job_arn: str, params: dict[str, Any]) -> float:
         valid = "step_number,epoch_number,validation_loss,perplexity\n" + "".join(
             f"{s},{e},{round(loss * 1.1, 4)},{round(2.718 ** (loss * 1.1), 4)}\n" for s, e, loss in steps[4::5]
         )
-        s3.put_object(Bucket=bucket, Key=folder + "validation_artifacts/post_fine_tuning_validation/validation/validation_metrics.csv",
-                      Body=valid.encode())  # fmt: skip
+        s3.put_object(
+            Bucket=bucket,
+            Key=folder + "validation_artifacts/post_fine_tuning_validation/validation/validation_metrics.csv",
+            Body=valid.encode(),
+        )
     return steps[-1][2]
 
 
@@ -99,10 +102,18 @@ def customizable_summaries(region: str, method: str) -> list[dict[str, Any]]:
         if region not in model["methods"].get(method, []):
             continue
         types = sorted(name for name, regions in model["methods"].items() if region in regions)
-        found.append({
-            "modelArn": f"arn:aws:bedrock:{region}::foundation-model/{model['id']}", "modelId": model["id"], "modelName": model["name"],
-            "providerName": PROVIDERS[model["family"]], "inputModalities": ["TEXT"], "outputModalities": ["TEXT"],
-            "responseStreamingSupported": True, "customizationsSupported": types, "inferenceTypesSupported": ["PROVISIONED"],
-            "modelLifecycle": {"status": "ACTIVE"},
-        })  # fmt: skip
+        found.append(
+            {
+                "modelArn": f"arn:aws:bedrock:{region}::foundation-model/{model['id']}",
+                "modelId": model["id"],
+                "modelName": model["name"],
+                "providerName": PROVIDERS[model["family"]],
+                "inputModalities": ["TEXT"],
+                "outputModalities": ["TEXT"],
+                "responseStreamingSupported": True,
+                "customizationsSupported": types,
+                "inferenceTypesSupported": ["PROVISIONED"],
+                "modelLifecycle": {"status": "ACTIVE"},
+            }
+        )
     return found

@@ -47,8 +47,9 @@ class DeploymentOperations:
             if any(d.name == params["modelDeploymentName"] for d in self.deployments.values()):
                 raise SimError("ConflictException", f"A deployment named {params['modelDeploymentName']} already exists.")
             arn = self._arn(region, "custom-model-deployment", secrets.token_hex(6))
-            self.deployments[arn] = Deployment(arn, params["modelDeploymentName"], model["modelArn"], _now(), params.get("tags", []),
-                                               params.get("description", ""))  # fmt: skip
+            self.deployments[arn] = Deployment(
+                arn, params["modelDeploymentName"], model["modelArn"], _now(), params.get("tags", []), params.get("description", "")
+            )
         return 202, {"Content-Type": "application/json"}, json.dumps({"customModelDeploymentArn": arn}).encode()
 
     def _deployment(self, identifier: str) -> Any:
@@ -67,8 +68,14 @@ class DeploymentOperations:
         from local.bedrock_sim.customization import _iso
 
         d = self._deployment(params["customModelDeploymentIdentifier"])
-        document = {"customModelDeploymentArn": d.arn, "modelDeploymentName": d.name, "modelArn": d.model_arn,
-                    "createdAt": _iso(d.created), "status": self._deployment_status(d), "lastUpdatedAt": _iso(d.created)}  # fmt: skip
+        document = {
+            "customModelDeploymentArn": d.arn,
+            "modelDeploymentName": d.name,
+            "modelArn": d.model_arn,
+            "createdAt": _iso(d.created),
+            "status": self._deployment_status(d),
+            "lastUpdatedAt": _iso(d.created),
+        }
         return json_answer({**document, **({"description": d.description} if d.description else {})})
 
     def list_custom_model_deployments(self, params: dict[str, Any]) -> tuple[int, dict[str, str], bytes]:
@@ -76,9 +83,18 @@ class DeploymentOperations:
 
         with self._lock:
             found = [d for d in self.deployments.values() if params.get("nameContains", "") in d.name]
-        summaries = [{"customModelDeploymentArn": d.arn, "customModelDeploymentName": d.name, "modelArn": d.model_arn,
-                      "createdAt": _iso(d.created), "status": self._deployment_status(d), "lastUpdatedAt": _iso(d.created)}
-                     for d in found if params.get("statusEquals") in (None, self._deployment_status(d))]  # fmt: skip
+        summaries = [
+            {
+                "customModelDeploymentArn": d.arn,
+                "customModelDeploymentName": d.name,
+                "modelArn": d.model_arn,
+                "createdAt": _iso(d.created),
+                "status": self._deployment_status(d),
+                "lastUpdatedAt": _iso(d.created),
+            }
+            for d in found
+            if params.get("statusEquals") in (None, self._deployment_status(d))
+        ]
         return json_answer({"modelDeploymentSummaries": summaries[: int(params.get("maxResults", 100))]})
 
     def delete_custom_model_deployment(self, params: dict[str, Any]) -> tuple[int, dict[str, str], bytes]:
@@ -108,11 +124,20 @@ class DeploymentOperations:
             return Range(*rules[key]) if rules.get(key) else None
 
         info = ChatModelInfo(
-            model_id=model_id, name=model["modelName"], family=base.get("family", "nova"),
+            model_id=model_id,
+            name=model["modelName"],
+            family=base.get("family", "nova"),
             max_output_tokens=rules.get("max_output_tokens", 2048),
-            temperature=span("temperature"), top_p=span("top_p"), top_k=span("top_k"),
-            temperature_with_top_p=rules.get("temperature_with_top_p", True), max_stop_sequences=rules.get("max_stop_sequences", 4),
-            price_input_per_million=0.0, price_output_per_million=0.0, in_region=(model_id.split(":")[3],), profiles={},
-            global_profile=False, output_tokens_per_second=rules.get("output_tokens_per_second", 60),
-        )  # fmt: skip
+            temperature=span("temperature"),
+            top_p=span("top_p"),
+            top_k=span("top_k"),
+            temperature_with_top_p=rules.get("temperature_with_top_p", True),
+            max_stop_sequences=rules.get("max_stop_sequences", 4),
+            price_input_per_million=0.0,
+            price_output_per_million=0.0,
+            in_region=(model_id.split(":")[3],),
+            profiles={},
+            global_profile=False,
+            output_tokens_per_second=rules.get("output_tokens_per_second", 60),
+        )
         return info, model["modelName"]

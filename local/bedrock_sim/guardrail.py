@@ -131,11 +131,21 @@ class GuardrailEngine:
         if not (grounding_reads(query, self.grounding_tier) and grounding_reads(reply, self.grounding_tier)):
             grounded = relevant = 0.0
         return [
-            {"type": "GROUNDING", "threshold": policy.grounding_threshold, "score": grounded,
-             "action": "BLOCKED" if grounded < policy.grounding_threshold else "NONE", "detected": grounded < policy.grounding_threshold},
-            {"type": "RELEVANCE", "threshold": policy.relevance_threshold, "score": relevant,
-             "action": "BLOCKED" if relevant < policy.relevance_threshold else "NONE", "detected": relevant < policy.relevance_threshold},
-        ]  # fmt: skip
+            {
+                "type": "GROUNDING",
+                "threshold": policy.grounding_threshold,
+                "score": grounded,
+                "action": "BLOCKED" if grounded < policy.grounding_threshold else "NONE",
+                "detected": grounded < policy.grounding_threshold,
+            },
+            {
+                "type": "RELEVANCE",
+                "threshold": policy.relevance_threshold,
+                "score": relevant,
+                "action": "BLOCKED" if relevant < policy.relevance_threshold else "NONE",
+                "detected": relevant < policy.relevance_threshold,
+            },
+        ]
 
     def _word_findings(self, text: str) -> tuple[list[_Finding], list[_Finding]]:
         custom = [

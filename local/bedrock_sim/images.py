@@ -18,9 +18,16 @@ from local.bedrock_sim.image_bodies import SCHEMAS, malformed
 from local.bedrock_sim.image_bodies import check as check_body
 
 SIZES = {
-    "1:1": (1024, 1024), "16:9": (1344, 768), "21:9": (1536, 640), "2:3": (832, 1216), "3:2": (1216, 832),
-    "4:5": (896, 1088), "5:4": (1088, 896), "9:16": (768, 1344), "9:21": (640, 1536),
-}  # fmt: skip
+    "1:1": (1024, 1024),
+    "16:9": (1344, 768),
+    "21:9": (1536, 640),
+    "2:3": (832, 1216),
+    "3:2": (1216, 832),
+    "4:5": (896, 1088),
+    "5:4": (1088, 896),
+    "9:16": (768, 1344),
+    "9:21": (640, 1536),
+}
 STABILITY_FIELDS = {model_id: set(schema) for model_id, schema in SCHEMAS.items()}
 # Words that make the offline picture "violent", so the image guardrail has something to block.
 VIOLENT = ("blood", "gore", "massacre", "피투성이", "학살")

@@ -29,10 +29,14 @@ def invoke_model(params: dict[str, Any]) -> tuple[int, dict[str, str], bytes]:
     if info.family == "anthropic":
         reply = generate(model_id, str(body.get("system", "")), messages, {"maxTokens": body.get("max_tokens", 1024)})
         document: dict[str, Any] = {
-            "id": f"msg_{uuid.uuid4().hex[:16]}", "type": "message", "role": "assistant", "model": model_id,
-            "content": [{"type": "text", "text": reply.text}], "stop_reason": reply.stop_reason,
+            "id": f"msg_{uuid.uuid4().hex[:16]}",
+            "type": "message",
+            "role": "assistant",
+            "model": model_id,
+            "content": [{"type": "text", "text": reply.text}],
+            "stop_reason": reply.stop_reason,
             "usage": {"input_tokens": sum(tokens(m["text"]) for m in messages), "output_tokens": tokens(reply.text)},
-        }  # fmt: skip
+        }
     else:
         reply = generate(model_id, "", messages, body.get("inferenceConfig", {}))
         usage_in, usage_out = sum(tokens(m["text"]) for m in messages), tokens(reply.text)

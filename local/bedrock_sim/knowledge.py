@@ -131,9 +131,14 @@ class Job:
         iso = lambda t: datetime.fromtimestamp(t, UTC).isoformat()  # noqa: E731
         status = self.status(now)
         job: dict[str, Any] = {
-            "knowledgeBaseId": kb_id, "dataSourceId": ds_id, "ingestionJobId": self.job_id, "status": status,
-            "statistics": self.statistics, "startedAt": iso(self.started), "updatedAt": iso(min(now, self.finishes)),
-        }  # fmt: skip
+            "knowledgeBaseId": kb_id,
+            "dataSourceId": ds_id,
+            "ingestionJobId": self.job_id,
+            "status": status,
+            "statistics": self.statistics,
+            "startedAt": iso(self.started),
+            "updatedAt": iso(min(now, self.finishes)),
+        }
         if self.description:
             job["description"] = self.description
         if self.failures and status == "COMPLETE":
@@ -144,8 +149,18 @@ class Job:
 class KnowledgeStore:
     """One knowledge base with one S3 data source, fed from a (moto) S3 bucket."""
 
-    def __init__(self, *, knowledge_base_id: str, data_source_id: str, s3: Any, bucket: str, prefix: str,
-                 max_tokens: int = 300, overlap_percentage: int = 20, job_seconds: float = 0.5) -> None:  # fmt: skip
+    def __init__(
+        self,
+        *,
+        knowledge_base_id: str,
+        data_source_id: str,
+        s3: Any,
+        bucket: str,
+        prefix: str,
+        max_tokens: int = 300,
+        overlap_percentage: int = 20,
+        job_seconds: float = 0.5,
+    ) -> None:
         self.knowledge_base_id = knowledge_base_id
         self.data_source_id = data_source_id
         self._s3, self._bucket, self._prefix = s3, bucket, prefix
@@ -205,9 +220,18 @@ class KnowledgeStore:
         for page in paginator.paginate(Bucket=self._bucket, Prefix=self._prefix):
             for item in page.get("Contents", []):
                 objects[item["Key"]] = item
-        stats = Counter({"numberOfDocumentsScanned": 0, "numberOfMetadataDocumentsScanned": 0, "numberOfNewDocumentsIndexed": 0,
-                         "numberOfModifiedDocumentsIndexed": 0, "numberOfMetadataDocumentsModified": 0, "numberOfDocumentsDeleted": 0,
-                         "numberOfDocumentsFailed": 0, "numberOfDocumentsSkipped": 0})  # fmt: skip
+        stats = Counter(
+            {
+                "numberOfDocumentsScanned": 0,
+                "numberOfMetadataDocumentsScanned": 0,
+                "numberOfNewDocumentsIndexed": 0,
+                "numberOfModifiedDocumentsIndexed": 0,
+                "numberOfMetadataDocumentsModified": 0,
+                "numberOfDocumentsDeleted": 0,
+                "numberOfDocumentsFailed": 0,
+                "numberOfDocumentsSkipped": 0,
+            }
+        )
         index: list[Chunk] = []
         documents: dict[str, str] = {}
         failures: list[str] = []

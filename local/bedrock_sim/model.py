@@ -70,17 +70,25 @@ def check_blank_text(messages: list[dict[str, Any]], system: list[dict[str, Any]
     for i, message in enumerate(messages):
         for j, block in enumerate(message["content"]):
             if "text" in block and not block["text"].strip():
-                raise SimError("ValidationException", f"The text field in the ContentBlock object at messages.{i}.content.{j} is blank. "
-                               "Add text to the text field, and try again.")  # fmt: skip
+                raise SimError(
+                    "ValidationException",
+                    f"The text field in the ContentBlock object at messages.{i}.content.{j} is blank. "
+                    "Add text to the text field, and try again.",
+                )
             guarded = (block.get("guardContent") or {}).get("text")
             if guarded is not None and not guarded["text"].strip():
-                raise SimError("ValidationException", f"The text field in the GuardrailConverseTextBlock object at "
-                               f"messages.{i}.content.{j}.guardContent is blank. Add text to the text field, and try again.")  # fmt: skip
+                raise SimError(
+                    "ValidationException",
+                    f"The text field in the GuardrailConverseTextBlock object at "
+                    f"messages.{i}.content.{j}.guardContent is blank. Add text to the text field, and try again.",
+                )
     for k, block in enumerate(system):
         text = block["text"] if "text" in block else ((block.get("guardContent") or {}).get("text") or {}).get("text")
         if text is not None and not text.strip():
-            raise SimError("ValidationException", f"The text field in the SystemContentBlock object at system.{k} is blank. "
-                           "Add text to the text field, and try again.")  # fmt: skip
+            raise SimError(
+                "ValidationException",
+                f"The text field in the SystemContentBlock object at system.{k} is blank. Add text to the text field, and try again.",
+            )
 
 
 def text_of(content: list[dict[str, Any]]) -> str:
@@ -127,8 +135,16 @@ def padded(text: str, length: int) -> str:
     return text + filler[:extra].rstrip() + "." if filler[:extra].endswith(" ") else text + filler[:extra]
 
 
-def generate(model_id: str, system: str, messages: list[dict[str, str]], config: dict[str, Any], *, suffix: str = "",
-             length: int | None = None, label: str | None = None) -> Reply:  # fmt: skip
+def generate(
+    model_id: str,
+    system: str,
+    messages: list[dict[str, str]],
+    config: dict[str, Any],
+    *,
+    suffix: str = "",
+    length: int | None = None,
+    label: str | None = None,
+) -> Reply:
     """`messages` are {role, text}; the reply quotes the last user message and counts the context.
     Asked (by the system prompt) to translate into English, it answers a glossary translation instead.
     Test controls: `suffix` is written after the reply (text the output guardrail must see), and `length`
@@ -158,8 +174,9 @@ def generate(model_id: str, system: str, messages: list[dict[str, str]], config:
     return Reply(text, "end_turn")
 
 
-def grounded_reply(model_id: str, sources: list[str], query: str, *, invent: bool = False, length: int | None = None,
-                   max_tokens: int | None = None) -> Reply:  # fmt: skip
+def grounded_reply(
+    model_id: str, sources: list[str], query: str, *, invent: bool = False, length: int | None = None, max_tokens: int | None = None
+) -> Reply:
     """With passages: quote the sentence that best matches the question and cite its passage as [n]. Test control:
     `length` (sim.reply_tokens) repeats that cited sentence up to that many tokens, so a long answer stays grounded;
     capped by `max_tokens` (stop reason `max_tokens`)."""

@@ -126,8 +126,9 @@ class Protocol:
         return params
 
     @staticmethod
-    def validate(shape: Shape | None, params: dict[str, Any], what: str,
-                 tolerated: Callable[[constraints.Violation], bool] | None = None) -> None:  # fmt: skip
+    def validate(
+        shape: Shape | None, params: dict[str, Any], what: str, tolerated: Callable[[constraints.Violation], bool] | None = None
+    ) -> None:
         if shape is None:
             return
         value = _blobs_as_bytes(shape, params)

@@ -26,9 +26,19 @@ from local.http import Answer, LoopbackServer
 
 # bedrock, lambda and service-quotas: the control-plane reads of the preflight doctor (control_plane.py).
 SERVICES = ("bedrock-runtime", "bedrock-agent-runtime", "bedrock-agent", "bedrock", "lambda", "service-quotas")
-OPERATIONS = ("Converse", "ConverseStream", "InvokeModel", "ApplyGuardrail", "Retrieve", "RetrieveAndGenerate",
-              "StartIngestionJob", "GetIngestionJob", "ListIngestionJobs", *control_plane.OPERATIONS,
-              *customization.OPERATIONS)  # fmt: skip
+OPERATIONS = (
+    "Converse",
+    "ConverseStream",
+    "InvokeModel",
+    "ApplyGuardrail",
+    "Retrieve",
+    "RetrieveAndGenerate",
+    "StartIngestionJob",
+    "GetIngestionJob",
+    "ListIngestionJobs",
+    *control_plane.OPERATIONS,
+    *customization.OPERATIONS,
+)
 
 
 @dataclass
@@ -50,8 +60,17 @@ class Recorded:
 class BedrockSimulator:
     """Start with `start()`; point boto3 at `endpoint_url`. Thread-safe; one instance per process is plenty."""
 
-    def __init__(self, policy: GuardrailPolicy, *, guardrail_id: str = "localguardrail", guardrail_version: str = "1",
-                 host: str = "127.0.0.1", port: int = 0, latency_ms: int = 0, grounding_tier: str = GROUNDING_TIER) -> None:  # fmt: skip
+    def __init__(
+        self,
+        policy: GuardrailPolicy,
+        *,
+        guardrail_id: str = "localguardrail",
+        guardrail_version: str = "1",
+        host: str = "127.0.0.1",
+        port: int = 0,
+        latency_ms: int = 0,
+        grounding_tier: str = GROUNDING_TIER,
+    ) -> None:
         self.guardrail = GuardrailEngine(policy, grounding_tier=grounding_tier)
         self.guardrail_id = guardrail_id
         self.guardrail_version = guardrail_version
@@ -158,8 +177,12 @@ class BedrockSimulator:
                 raise SimError("ValidationException", f"{route.operation.name} is not simulated offline")
             status, headers, payload = operation(params)
             output = route.operation.output_shape
-            if isinstance(payload, bytes) and "json" in headers.get("Content-Type", "") and output is not None \
-                    and "payload" not in output.serialization:  # fmt: skip
+            if (
+                isinstance(payload, bytes)
+                and "json" in headers.get("Content-Type", "")
+                and output is not None
+                and "payload" not in output.serialization
+            ):
                 # Our own answers must match the service model too: a drifted fake is a bug here, not in the client.
                 self.protocol.validate(output, json.loads(payload), "simulator response", control_plane.tolerated)
             return status, headers, payload
@@ -242,6 +265,12 @@ def _call_usage(outcomes: list[Outcome], pictures: int) -> dict[str, int]:
 
 
 def _zero_usage() -> dict[str, int]:
-    keys = ("topicPolicyUnits", "contentPolicyUnits", "wordPolicyUnits", "sensitiveInformationPolicyUnits",
-            "sensitiveInformationPolicyFreeUnits", "contextualGroundingPolicyUnits")  # fmt: skip
+    keys = (
+        "topicPolicyUnits",
+        "contentPolicyUnits",
+        "wordPolicyUnits",
+        "sensitiveInformationPolicyUnits",
+        "sensitiveInformationPolicyFreeUnits",
+        "contextualGroundingPolicyUnits",
+    )
     return dict.fromkeys(keys, 0)

@@ -41,8 +41,13 @@ if TYPE_CHECKING:
 CHUNK_CHARS = 40
 SYNC_BATCH_CHARS = 200
 # ConverseStreamOutput's exception events (botocore's bedrock-runtime model).
-EXCEPTIONS = ("internalServerException", "modelStreamErrorException", "validationException", "throttlingException",
-              "serviceUnavailableException")  # fmt: skip
+EXCEPTIONS = (
+    "internalServerException",
+    "modelStreamErrorException",
+    "validationException",
+    "throttlingException",
+    "serviceUnavailableException",
+)
 
 
 def converse_stream(sim: BedrockSimulator, answer: Draft, mode: str) -> tuple[int, dict[str, str], Iterator[bytes]]:

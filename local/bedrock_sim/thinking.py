@@ -62,8 +62,10 @@ def _check_thinking(info: ChatModelInfo, thinking: Any) -> bool:
     if reasoning is None and kind not in accepted:
         raise _refuse(f"thinking: Input tag '{kind}' found using 'type' does not match any of the expected tags: 'disabled', 'enabled'")
     if kind not in accepted:
-        raise _refuse(f'"thinking.type.{kind}" is not supported for this model. Use "thinking.type.adaptive" and '
-                      '"output_config.effort" to control thinking behavior.')  # fmt: skip
+        raise _refuse(
+            f'"thinking.type.{kind}" is not supported for this model. Use "thinking.type.adaptive" and '
+            '"output_config.effort" to control thinking behavior.'
+        )
     if kind == "enabled" and not (isinstance(thinking.get("budget_tokens"), int) and thinking["budget_tokens"] >= 1024):
         raise _refuse("thinking.enabled.budget_tokens: Input should be greater than or equal to 1024")
     return kind != "disabled"
@@ -81,8 +83,10 @@ def _check_effort(info: ChatModelInfo, output_config: Any, thinks: bool) -> None
     if effort not in levels:
         raise _refuse(f"output_config.effort: Input should be {', '.join(repr(level) for level in levels[:-1])} or {levels[-1]!r}")
     if not thinks and effort not in reasoning.efforts_without_thinking:
-        raise _refuse(f'"output_config.effort" "{effort}" requires thinking: use "thinking.type.adaptive" or an effort up to '
-                      f'"{reasoning.efforts_without_thinking[-1]}".')  # fmt: skip
+        raise _refuse(
+            f'"output_config.effort" "{effort}" requires thinking: use "thinking.type.adaptive" or an effort up to '
+            f'"{reasoning.efforts_without_thinking[-1]}".'
+        )
 
 
 def _check_nova(info: ChatModelInfo, config: dict[str, Any], extra: dict[str, Any]) -> bool:
@@ -103,8 +107,11 @@ def _check_nova(info: ChatModelInfo, config: dict[str, Any], extra: dict[str, An
     if wanted.get("maxReasoningEffort") not in reasoning.model_efforts():
         raise SimError("ValidationException", NOVA_INVALID)
     if wanted["maxReasoningEffort"] == "high" and {"maxTokens", "temperature", "topP"} & set(config):
-        raise SimError("ValidationException", "Malformed input request: maxTokens, temperature and topP must be unset when "
-                       "maxReasoningEffort is high, please reformat your input and try again.")  # fmt: skip
+        raise SimError(
+            "ValidationException",
+            "Malformed input request: maxTokens, temperature and topP must be unset when "
+            "maxReasoningEffort is high, please reformat your input and try again.",
+        )
     return True
 
 

@@ -23,8 +23,15 @@ TEST_ACCOUNT = "123456789012"
 
 def cdk_context(profile: str = "dev", **overrides: Any) -> dict[str, Any]:
     context = copy.deepcopy(json.loads((ROOT / "cdk.json").read_text(encoding="utf-8"))["context"])
-    context.update({"profile": profile, "aws:cdk:bundling-stacks": [], "account": TEST_ACCOUNT, "region": TEST_REGION,
-                    "genai:today": TODAY.isoformat()})  # fmt: skip
+    context.update(
+        {
+            "profile": profile,
+            "aws:cdk:bundling-stacks": [],
+            "account": TEST_ACCOUNT,
+            "region": TEST_REGION,
+            "genai:today": TODAY.isoformat(),
+        }
+    )
     context.update(overrides)
     return context
 

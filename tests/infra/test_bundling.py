@@ -78,8 +78,12 @@ def test_given_an_installed_layer_then_only_the_sdk_documentation_examples_are_d
         (tmp_path / name).write_bytes(data)
     assert drop_documentation(tmp_path) == len(b'{"AccessKeyId": "sample"}') + len(b"gz") + len(b"docs")
     left = sorted(str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*") if p.is_file())
-    assert left == ["boto3/session.py", "botocore/data/iam/2010-05-08/paginators-1.json",
-                    "botocore/data/iam/2010-05-08/service-2.json.gz", "langchain_aws/examples-1.json"]  # fmt: skip
+    assert left == [
+        "boto3/session.py",
+        "botocore/data/iam/2010-05-08/paginators-1.json",
+        "botocore/data/iam/2010-05-08/service-2.json.gz",
+        "langchain_aws/examples-1.json",
+    ]
 
 
 # The CDK CLI zips each asset directory when it publishes it; this runs the pinned CLI's own zipper
@@ -165,11 +169,16 @@ def test_given_a_function_with_the_adapters_external_layer_then_make_synths_size
         (tmp_path / name).mkdir()
         (tmp_path / name / "f.bin").write_bytes(b"x" * size)
     adapter = {"Fn::Join": ["", ["arn:", {"Ref": "AWS::Partition"}, ":lambda:", {"Ref": "AWS::Region"}, ":753240598075:layer:L:25"]]}
-    template = {"Resources": {
-        "Core": {"Type": "AWS::Lambda::LayerVersion", "Metadata": {"aws:asset:path": "core"}, "Properties": {}},
-        "Fn": {"Type": "AWS::Lambda::Function", "Metadata": {"aws:asset:path": "code"},
-               "Properties": {"Layers": [{"Ref": "Core"}, adapter]}},
-    }}  # fmt: skip
+    template = {
+        "Resources": {
+            "Core": {"Type": "AWS::Lambda::LayerVersion", "Metadata": {"aws:asset:path": "core"}, "Properties": {}},
+            "Fn": {
+                "Type": "AWS::Lambda::Function",
+                "Metadata": {"aws:asset:path": "code"},
+                "Properties": {"Layers": [{"Ref": "Core"}, adapter]},
+            },
+        }
+    }
     (tmp_path / "Stack.template.json").write_text(json.dumps(template))
     line = next(line for line in report(tmp_path) if "code+layers" in line)
     assert "3.00 MB unzipped + 1 external layer(s) not measured (limit 250 MB: ok)" in line

@@ -10,8 +10,13 @@ import pytest
 from infra.catalog import CHAT_MODELS, CatalogError, chat_model_info, resolve_chat_model
 
 TODAY = date(2026, 11, 24)
-NEW = ["anthropic.claude-haiku-5-5", "anthropic.claude-opus-5-5", "anthropic.claude-opus-4-7", "anthropic.claude-opus-4-6-v1",
-       "amazon.nova-2-lite-v1:0"]  # fmt: skip
+NEW = [
+    "anthropic.claude-haiku-5-5",
+    "anthropic.claude-opus-5-5",
+    "anthropic.claude-opus-4-7",
+    "anthropic.claude-opus-4-6-v1",
+    "amazon.nova-2-lite-v1:0",
+]
 
 
 @pytest.mark.parametrize("base", NEW)
@@ -39,8 +44,10 @@ def test_given_opus_4_6_then_the_eu_profile_both_sources_name_resolves_in_irelan
 
 
 def test_given_the_model_cards_then_limits_reasoning_and_lifecycle_dates_are_the_cards():
-    haiku, opus, opus47, nova = (CHAT_MODELS[k] for k in ("anthropic.claude-haiku-5-5", "anthropic.claude-opus-5-5",
-                                                           "anthropic.claude-opus-4-7", "amazon.nova-2-lite-v1:0"))  # fmt: skip
+    haiku, opus, opus47, nova = (
+        CHAT_MODELS[k]
+        for k in ("anthropic.claude-haiku-5-5", "anthropic.claude-opus-5-5", "anthropic.claude-opus-4-7", "amazon.nova-2-lite-v1:0")
+    )
     assert haiku.max_output_tokens == opus.max_output_tokens == opus47.max_output_tokens == 128_000
     assert (haiku.lifecycle.launched, haiku.lifecycle.eol_not_before) == ("2026-10-07", "2027-10-07")
     assert (opus.lifecycle.launched, opus.lifecycle.eol_not_before) == ("2026-09-22", "2027-09-22")
@@ -60,8 +67,13 @@ def test_given_the_model_cards_then_limits_reasoning_and_lifecycle_dates_are_the
 
 
 def test_given_the_geographic_price_rule_then_each_claude_price_is_the_global_list_price_plus_ten_percent():
-    listed = {"anthropic.claude-haiku-5-5": (0.10, 0.50), "anthropic.claude-opus-5-5": (4, 20), "anthropic.claude-opus-4-7": (5, 25),
-              "anthropic.claude-opus-4-6-v1": (5, 25), "anthropic.claude-haiku-4-5-20251001-v1:0": (1, 5)}  # fmt: skip
+    listed = {
+        "anthropic.claude-haiku-5-5": (0.10, 0.50),
+        "anthropic.claude-opus-5-5": (4, 20),
+        "anthropic.claude-opus-4-7": (5, 25),
+        "anthropic.claude-opus-4-6-v1": (5, 25),
+        "anthropic.claude-haiku-4-5-20251001-v1:0": (1, 5),
+    }
     for model_id, (price_in, price_out) in listed.items():
         info = CHAT_MODELS[model_id]
         assert (info.price_input_per_million, info.price_output_per_million) == pytest.approx((price_in * 1.1, price_out * 1.1))

@@ -79,8 +79,12 @@ def test_given_the_zero_idle_example_when_make_cost_runs_its_commands_then_it_pr
     outdir = tmp_path / "cdk.cost.out"
     synth = subprocess.run(
         [str(CDK), "synth", "--no-notices", "--quiet", "--output", str(outdir), *context, "-c", "skip_bundling=true"],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=300,
-    )  # fmt: skip
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert synth.returncode == 0, synth.stderr[-4000:]
     cost = subprocess.run(
         [sys.executable, "-m", "infra.cost", str(outdir), *context], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120

@@ -98,12 +98,14 @@ def test_given_seoul_with_global_and_apac_profiles_then_resolves_with_image_regi
     override = {
         "region": "ap-northeast-2",
         "models": {
-            "chat": {"allowed": ["global.anthropic.claude-haiku-4-5-20251001-v1:0", "apac.amazon.nova-lite-v1:0"],
-                     "default": "global.anthropic.claude-haiku-4-5-20251001-v1:0"},
+            "chat": {
+                "allowed": ["global.anthropic.claude-haiku-4-5-20251001-v1:0", "apac.amazon.nova-lite-v1:0"],
+                "default": "global.anthropic.claude-haiku-4-5-20251001-v1:0",
+            },
             "rag": "global.anthropic.claude-haiku-4-5-20251001-v1:0",
             "image": {"region": "us-west-2"},
         },
-    }  # fmt: skip
+    }
     context["genai:config"] = deep_merge(context["genai:config"], override)
     deployment = resolve(load_config(context), "ap-northeast-2", TODAY)
     assert deployment.guardrail_profile is not None
@@ -243,8 +245,15 @@ def test_given_a_date_then_the_catalog_and_the_function_agree_on_the_lifecycle_s
     from infra.catalog import IMAGE_MODELS
 
     info = IMAGE_MODELS[NOVA]
-    spec = ImageModelSpec(id=NOVA, name=info.name, family=info.family, tasks=info.tasks, price_per_image=info.price_per_image,
-                          legacy_since=info.lifecycle.legacy_since, end_of_life=info.lifecycle.end_of_life)  # fmt: skip
+    spec = ImageModelSpec(
+        id=NOVA,
+        name=info.name,
+        family=info.family,
+        tasks=info.tasks,
+        price_per_image=info.price_per_image,
+        legacy_since=info.lifecycle.legacy_since,
+        end_of_life=info.lifecycle.end_of_life,
+    )
     assert info.lifecycle.status(today) == spec.status(today) == status
     assert IMAGE_MODELS["stability.sd3-5-large-v1:0"].lifecycle.status(today) == "ACTIVE"
 

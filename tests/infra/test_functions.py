@@ -120,9 +120,16 @@ def test_given_dashboard_then_it_charts_tokens_per_configured_model(dev):
 def test_given_stack_then_outputs_for_clients_and_operators(dev):
     outputs = set(dev.json["Outputs"])
     assert {
-        "ApiUrl", "UserPoolId", "UserPoolClientId", "DocumentsBucketName", "KnowledgeBaseId", "DataSourceId",
-        "GuardrailId", "GuardrailVersion", "Region",
-    } <= outputs  # fmt: skip
+        "ApiUrl",
+        "UserPoolId",
+        "UserPoolClientId",
+        "DocumentsBucketName",
+        "KnowledgeBaseId",
+        "DataSourceId",
+        "GuardrailId",
+        "GuardrailVersion",
+        "Region",
+    } <= outputs
 
 
 def test_given_auth_then_strong_passwords_no_self_signup_and_srp_client_without_secret(dev):

@@ -78,9 +78,16 @@ def test_given_grounding_then_synth_warns_that_its_tier_reads_english_french_and
 
 @pytest.mark.parametrize(
     ("text", "reads"),
-    [("How large may attachments be?", True), ("¿Cuántos días de vacaciones?", True), ("Combien de congés ?", True),
-     ("재택 근무는 며칠?", False), ("What is 재택 근무?", False), ("年假有几天", False), ("12345", False)],
-)  # fmt: skip
+    [
+        ("How large may attachments be?", True),
+        ("¿Cuántos días de vacaciones?", True),
+        ("Combien de congés ?", True),
+        ("재택 근무는 며칠?", False),
+        ("What is 재택 근무?", False),
+        ("年假有几天", False),
+        ("12345", False),
+    ],
+)
 def test_given_a_question_then_the_classic_grounding_tier_reads_it_only_in_latin_script(text, reads):
     assert grounding_reads(text, "CLASSIC") is reads
     assert grounding_reads(text, "STANDARD") is True

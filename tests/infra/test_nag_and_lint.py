@@ -81,8 +81,9 @@ def test_given_the_app_when_a_rule_target_without_dead_letter_queue_is_added_the
 
     app = cdk.App(context=cdk_context("dev"), outdir=str(tmp_path))
     stack = build_app(app)
-    events.Rule(stack, "NoTargetDlq", schedule=events.Schedule.rate(cdk.Duration.hours(1)),
-                targets=[targets.SqsQueue(stack.ingestion.queue)])  # fmt: skip
+    events.Rule(
+        stack, "NoTargetDlq", schedule=events.Schedule.rate(cdk.Duration.hours(1)), targets=[targets.SqsQueue(stack.ingestion.queue)]
+    )
     with pytest.raises(RuntimeError, match=r"NoTargetDlq[\s\S]*Serverless-EventBusDLQ"):
         app.synth()
 

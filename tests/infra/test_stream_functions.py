@@ -130,8 +130,14 @@ def test_given_rag_stream_role_then_rags_query_path_only_and_no_document_managem
     assert sorted(_resources(statements, "dynamodb:GetItem")) == sorted([table, usage])
     assert _resources(statements, "dynamodb:UpdateItem") == _resources(statements, "dynamodb:BatchGetItem") == [usage]
     assert _model_statements(statements) == _model_statements(_statements(dev, "rag"))
-    management = {"s3:PutObject", "s3:DeleteObject", "s3:ListBucket", "bedrock:StartIngestionJob", "bedrock:GetIngestionJob",
-                  "bedrock:ListIngestionJobs"}  # fmt: skip
+    management = {
+        "s3:PutObject",
+        "s3:DeleteObject",
+        "s3:ListBucket",
+        "bedrock:StartIngestionJob",
+        "bedrock:GetIngestionJob",
+        "bedrock:ListIngestionJobs",
+    }
     assert management <= _actions(_statements(dev, "rag"))  # the buffered rag function manages documents ...
     assert not management & _actions(statements)  # ... its stream twin cannot
 

@@ -8,10 +8,14 @@ from typing import Any
 from tests.infra.cfn import as_list, policy_statements, render
 
 USAGE_ROUTES = {
-    ("GET", "/usage"), ("GET", "/admin/usage"), ("GET", "/admin/budgets"),
-    ("PUT", "/admin/budgets/users/{sub}"), ("DELETE", "/admin/budgets/users/{sub}"),
-    ("PUT", "/admin/budgets/groups/{name}"), ("DELETE", "/admin/budgets/groups/{name}"),
-}  # fmt: skip
+    ("GET", "/usage"),
+    ("GET", "/admin/usage"),
+    ("GET", "/admin/budgets"),
+    ("PUT", "/admin/budgets/users/{sub}"),
+    ("DELETE", "/admin/budgets/users/{sub}"),
+    ("PUT", "/admin/budgets/groups/{name}"),
+    ("DELETE", "/admin/budgets/groups/{name}"),
+}
 
 
 def _usage_table(synth) -> tuple[str, dict[str, Any]]:

@@ -45,9 +45,17 @@ def test_given_a_default_profile_then_its_alarms_and_dashboard_stay_and_docs_cos
     synthesized = request.getfixturevalue(profile)
     alarms = synthesized.resources("AWS::CloudWatch::Alarm")
     assert {re.sub(r"[0-9A-F]{8}$", "", k).removeprefix("Observability") for k in alarms} == {
-        "Api5xxRate", "ChatErrors", "RagErrors", "ImageErrors", "IngestErrors", "ChatStreamErrors", "RagStreamErrors",
-        "CustomizeErrors", "UsageErrors", "DeadLetterQueueNotEmpty",
-    }  # fmt: skip
+        "Api5xxRate",
+        "ChatErrors",
+        "RagErrors",
+        "ImageErrors",
+        "IngestErrors",
+        "ChatStreamErrors",
+        "RagStreamErrors",
+        "CustomizeErrors",
+        "UsageErrors",
+        "DeadLetterQueueNotEmpty",
+    }
     assert len(synthesized.resources("AWS::CloudWatch::Dashboard")) == 1
     assert "DashboardName" in synthesized.json["Outputs"]
     text = "\n".join(report(synthesized.json, synthesized.stack.deployment.config))

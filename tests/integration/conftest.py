@@ -106,8 +106,9 @@ def local_aws(moto_server: str, simulator: BedrockSimulator) -> Iterator[dict[st
     s3 = boto3.client("s3")
     for bucket in (DOCUMENTS_BUCKET, IMAGES_BUCKET, FUNCTION_ENVIRONMENT["CUSTOMIZATION_BUCKET"]):
         s3.create_bucket(Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": "us-west-2"})
-    simulator.knowledge = KnowledgeStore(knowledge_base_id=KB_ID, data_source_id=DS_ID, s3=s3, bucket=DOCUMENTS_BUCKET, prefix=PREFIX,
-                                         job_seconds=0.3)  # fmt: skip
+    simulator.knowledge = KnowledgeStore(
+        knowledge_base_id=KB_ID, data_source_id=DS_ID, s3=s3, bucket=DOCUMENTS_BUCKET, prefix=PREFIX, job_seconds=0.3
+    )
     yield env
     for key, value in saved.items():
         if value is None:

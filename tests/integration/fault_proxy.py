@@ -160,8 +160,14 @@ class FaultProxy:
             self.attempts[(service, operation)] += 1
             for table in tables:
                 self.table_attempts[(service, operation, table)] += 1
-            rule = next((r for r in self._rules if r.remaining > 0 and (r.service, r.operation) == (service, operation)
-                         and (r.table is None or r.table in tables)), None)  # fmt: skip
+            rule = next(
+                (
+                    r
+                    for r in self._rules
+                    if r.remaining > 0 and (r.service, r.operation) == (service, operation) and (r.table is None or r.table in tables)
+                ),
+                None,
+            )
             if rule is not None:
                 rule.remaining -= 1
             hook = next((h for h in self._hooks if h.remaining > 0 and (h.service, h.operation) == (service, operation)), None)

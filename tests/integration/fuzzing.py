@@ -116,8 +116,16 @@ def run(spec: dict[str, Any], api_url: str, token: str, examples: int, fuzz_seed
     return report
 
 
-def _fuzz(operation: Any, mode: GenerationMode, base_url: str, token: str, session: requests.Session, examples: int, fuzz_seed: int,
-          report: Report) -> None:  # fmt: skip
+def _fuzz(
+    operation: Any,
+    mode: GenerationMode,
+    base_url: str,
+    token: str,
+    session: requests.Session,
+    examples: int,
+    fuzz_seed: int,
+    report: Report,
+) -> None:
     label = f"{operation.label} [{mode.value}]"
 
     @seed(fuzz_seed)

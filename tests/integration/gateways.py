@@ -16,8 +16,12 @@ def start_gateway(
     """The started gateway and an ID token of `username` (admin@example.com is in the admin group)."""
     cognito = boto3.client("cognito-idp", endpoint_url=moto_server)
     pool, client_id = _cognito(cognito)
-    token = cognito.initiate_auth(ClientId=client_id, AuthFlow="USER_PASSWORD_AUTH",
-                                  AuthParameters={"USERNAME": username, "PASSWORD": DEMO_PASSWORD})  # fmt: skip
-    verifier = TokenVerifier(jwks_url=f"{moto_server}/{pool}/.well-known/jwks.json",
-                             issuer=f"https://cognito-idp.us-west-2.amazonaws.com/{pool}", client_id=client_id)  # fmt: skip
+    token = cognito.initiate_auth(
+        ClientId=client_id, AuthFlow="USER_PASSWORD_AUTH", AuthParameters={"USERNAME": username, "PASSWORD": DEMO_PASSWORD}
+    )
+    verifier = TokenVerifier(
+        jwks_url=f"{moto_server}/{pool}/.well-known/jwks.json",
+        issuer=f"https://cognito-idp.us-west-2.amazonaws.com/{pool}",
+        client_id=client_id,
+    )
     return LocalGateway(handlers, verifier, **options).start(), str(token["AuthenticationResult"]["IdToken"])

@@ -53,18 +53,28 @@ class Streaming:
             app.stop()
 
 
-def start_streaming(moto_server: str, env: dict[str, str] | None = None, names: tuple[str, ...] = ("chat_stream", "rag_stream"),
-                    ) -> Streaming:  # fmt: skip
+def start_streaming(
+    moto_server: str,
+    env: dict[str, str] | None = None,
+    names: tuple[str, ...] = ("chat_stream", "rag_stream"),
+) -> Streaming:
     from local.stream_apps import start_apps
 
     apps = start_apps(env, names)
     cognito = boto3.client("cognito-idp", endpoint_url=moto_server)
     pool, client_id = _cognito(cognito)
     tokens = {user: _sign_in(cognito, client_id, user) for user in ("user@example.com", "admin@example.com")}
-    verifier = TokenVerifier(jwks_url=f"{moto_server}/{pool}/.well-known/jwks.json",
-                             issuer=f"https://cognito-idp.us-west-2.amazonaws.com/{pool}", client_id=client_id)  # fmt: skip
-    gateway = LocalGateway({"chat": chat_handler.handler, "rag": rag_handler.handler}, verifier, stage="api",
-                           streams={name: app.url for name, app in apps.items()}).start()  # fmt: skip
+    verifier = TokenVerifier(
+        jwks_url=f"{moto_server}/{pool}/.well-known/jwks.json",
+        issuer=f"https://cognito-idp.us-west-2.amazonaws.com/{pool}",
+        client_id=client_id,
+    )
+    gateway = LocalGateway(
+        {"chat": chat_handler.handler, "rag": rag_handler.handler},
+        verifier,
+        stage="api",
+        streams={name: app.url for name, app in apps.items()},
+    ).start()
     return Streaming(gateway, apps, tokens, cognito, pool, client_id)
 
 
@@ -94,8 +104,16 @@ class Received:
         return "".join(data["text"] for data in self.of("delta"))
 
 
-def post_stream(base_url: str, path: str, token: str | None, body: Any, *, headers: dict[str, str] | None = None,
-                hang_up: Callable[[Received], bool] | None = None, raw: bytes | None = None) -> Received:  # fmt: skip
+def post_stream(
+    base_url: str,
+    path: str,
+    token: str | None,
+    body: Any,
+    *,
+    headers: dict[str, str] | None = None,
+    hang_up: Callable[[Received], bool] | None = None,
+    raw: bytes | None = None,
+) -> Received:
     """POST `body`, read the answer event by event; `hang_up(received)` true: close the connection right there."""
     address = urlsplit(base_url)
     connection = http.client.HTTPConnection(address.hostname or "127.0.0.1", address.port, timeout=120)

@@ -16,8 +16,12 @@ from rag import handler as rag_handler
 from rag import stream as rag_stream
 from tests.events import FakeContext, rest_event
 
-HANDLERS = {"chat": chat_handler.handler, "rag": rag_handler.handler, "image": image_handler.handler,
-            "customize": customize_handler.handler}  # fmt: skip
+HANDLERS = {
+    "chat": chat_handler.handler,
+    "rag": rag_handler.handler,
+    "image": image_handler.handler,
+    "customize": customize_handler.handler,
+}
 STREAM_APPS = {"chat_stream": TestClient(chat_stream.app), "rag_stream": TestClient(rag_stream.app)}
 BODIES = [
     "",

@@ -78,8 +78,14 @@ def test_given_a_blank_reply_stored_before_the_fix_then_later_turns_leave_that_t
     db = boto3.client("dynamodb")
     key = f"MSG#{time.time_ns():020d}0000beef"  # a turn as the old code stored it: the blank reply as it came
     for suffix, role, content in (("#1", "user", "an old question"), ("#2", "assistant", "")):
-        item = {"pk": {"S": f"USER#legacy#CONV#{conversation}"}, "sk": {"S": key + suffix}, "role": {"S": role},
-                "content": {"S": content}, "created_at": {"S": "2026-11-01T00:00:00.000+00:00"}, "blocked": {"BOOL": False}}  # fmt: skip
+        item = {
+            "pk": {"S": f"USER#legacy#CONV#{conversation}"},
+            "sk": {"S": key + suffix},
+            "role": {"S": role},
+            "content": {"S": content},
+            "created_at": {"S": "2026-11-01T00:00:00.000+00:00"},
+            "blocked": {"BOOL": False},
+        }
         db.put_item(TableName=TABLE, Item=item)
     status, body, _ = chat("next question", conversation_id=conversation, sub="legacy")
     assert status == 200, body

@@ -70,10 +70,13 @@ def test_given_no_thinking_asked_then_haiku_5_5_is_told_not_to_think(sim):
         (DEFAULT, {"effort": "high"}, {"thinking": {"type": "disabled"}, "output_config": {"effort": "high"}}),
         (OPUS, {"effort": "low"}, {"thinking": {"type": "adaptive"}, "output_config": {"effort": "low"}}),
         (OPUS, {}, {"thinking": {"type": "adaptive"}}),
-        (NOVA_2, {"effort": "medium", "top_k": 20}, {"reasoningConfig": {"type": "enabled", "maxReasoningEffort": "medium"},
-                                                     "inferenceConfig": {"topK": 20}}),
+        (
+            NOVA_2,
+            {"effort": "medium", "top_k": 20},
+            {"reasoningConfig": {"type": "enabled", "maxReasoningEffort": "medium"}, "inferenceConfig": {"topK": 20}},
+        ),
     ],
-)  # fmt: skip
+)
 def test_given_thinking_and_effort_then_the_request_fields_are_the_ones_aws_documents(sim, model_id, params, fields):
     status, body, _ = chat("생각해 보고 답해 주세요", model_id=model_id, params=params)
     assert status == 200, body

@@ -132,8 +132,13 @@ def test_given_async_mode_then_text_is_shown_at_once_and_an_intervention_ends_th
 
 def test_given_a_client_that_goes_away_mid_answer_then_the_turn_is_stored_once_as_interrupted_with_what_was_produced(streaming, sim):
     sim.token_ms, sim.reply_tokens = 3, 3000  # about 9 s of writing
-    got = post_stream(streaming.gateway.url, "chat/stream", streaming.token, {"message": "길게 답해 주세요"},
-                      hang_up=lambda received: len(received.of("delta")) >= 5)  # fmt: skip
+    got = post_stream(
+        streaming.gateway.url,
+        "chat/stream",
+        streaming.token,
+        {"message": "길게 답해 주세요"},
+        hang_up=lambda received: len(received.of("delta")) >= 5,
+    )
     conversation = got.of("start")[0]["conversation_id"]
     stored = wait_for(lambda: get_json(streaming.gateway.url, f"conversations/{conversation}", streaming.token)[1].get("messages"))
     user, assistant = stored  # one turn: two messages
@@ -209,8 +214,9 @@ def test_given_the_functions_time_limit_near_then_the_stream_stops_as_interrupte
     from local.gateway import LocalGateway
 
     sim.token_ms, sim.reply_tokens = 3, 4000  # 12 s of writing, more than the function may take
-    short = LocalGateway({}, streaming.gateway.verifier, stage="api", timeouts={"chat_stream": 7},
-                         streams={"chat_stream": streaming.apps["chat_stream"].url}).start()  # fmt: skip
+    short = LocalGateway(
+        {}, streaming.gateway.verifier, stage="api", timeouts={"chat_stream": 7}, streams={"chat_stream": streaming.apps["chat_stream"].url}
+    ).start()
     try:
         got = post_stream(short.url, "chat/stream", streaming.token, {"message": "시간 제한까지 써 주세요"})
     finally:

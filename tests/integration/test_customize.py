@@ -199,8 +199,12 @@ def _metered_and_budgeted(east: Stack, admin: str, user: str, arn: str, usages: 
 
 
 def test_given_a_user_outside_the_admin_group_then_every_customize_route_is_403(east, user):
-    for method, path, body in [("GET", "customize/catalog", None), ("POST", "customize/datasets", {"content": "x"}),
-                               ("GET", "customize/jobs", None), ("DELETE", "customize/deployments/tone", None)]:  # fmt: skip
+    for method, path, body in [
+        ("GET", "customize/catalog", None),
+        ("POST", "customize/datasets", {"content": "x"}),
+        ("GET", "customize/jobs", None),
+        ("DELETE", "customize/deployments/tone", None),
+    ]:
         status, answer, _ = request(east, method, path, user, body)
         assert (status, answer["error"]["code"]) == (403, "forbidden"), path
 

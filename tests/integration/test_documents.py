@@ -20,8 +20,11 @@ def call(method: str, path: str, body=None, *, sub: str = "admin-1", groups: str
 
 
 def upload(name: str, data: bytes, content_type: str, metadata=None) -> dict:
-    status, body = call("POST", "/documents", {"filename": name, "content_type": content_type, "size": len(data),
-                                               **({"metadata": metadata} if metadata else {})})  # fmt: skip
+    status, body = call(
+        "POST",
+        "/documents",
+        {"filename": name, "content_type": content_type, "size": len(data), **({"metadata": metadata} if metadata else {})},
+    )
     assert status == 201, body
     post = body["upload"]
     response = requests.post(post["url"], data=post["fields"], files={"file": (name, data)}, timeout=10)
@@ -39,8 +42,16 @@ def slow_jobs(sim):
     sim.knowledge.job_seconds = before
 
 
-@pytest.mark.parametrize(("method", "path"), [("GET", "/documents"), ("POST", "/documents"), ("DELETE", "/documents/a.txt"),
-                                              ("GET", "/documents/sync"), ("POST", "/documents/sync")])  # fmt: skip
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("GET", "/documents"),
+        ("POST", "/documents"),
+        ("DELETE", "/documents/a.txt"),
+        ("GET", "/documents/sync"),
+        ("POST", "/documents/sync"),
+    ],
+)
 def test_given_a_user_outside_the_admin_group_then_document_routes_answer_403(sim, method, path):
     body = {"filename": "a.txt", "content_type": "text/plain", "size": 1} if method == "POST" and path == "/documents" else None
     status, answer = call(method, path, body, sub="user-x", groups="", resource="/documents/{key+}" if "a.txt" in path else None)

@@ -60,8 +60,15 @@ def test_given_a_sidecar_that_sorts_after_other_documents_then_has_metadata_hold
     _put(empty_bucket, "b.md")
     for limit in ("1", "2", "3"):
         listed = {d["name"]: d["has_metadata"] for p in _all_pages(limit=limit) for d in p["documents"]}
-        assert listed == {"a.md": True, "a.md-1": False, "a.md-2": False, "a.md-3": False, "a.md-4": False, "a.md-5": True,
-                          "b.md": False}, limit  # fmt: skip
+        assert listed == {
+            "a.md": True,
+            "a.md-1": False,
+            "a.md-2": False,
+            "a.md-3": False,
+            "a.md-4": False,
+            "a.md-5": True,
+            "b.md": False,
+        }, limit
 
 
 def _forge(position) -> str:
@@ -70,9 +77,17 @@ def _forge(position) -> str:
 
 @pytest.mark.parametrize(
     "token",
-    [_forge({"key": "images/someone/x.png"}), _forge({"key": 5}), _forge({}), _forge({"key": PREFIX + "a.md", "extra": "x"}),
-     _forge({"key": PREFIX + "a" * 1100}), _forge([PREFIX + "a.md"]), _forge({"Key": PREFIX + "a.md"}), "not a token!"],
-)  # fmt: skip
+    [
+        _forge({"key": "images/someone/x.png"}),
+        _forge({"key": 5}),
+        _forge({}),
+        _forge({"key": PREFIX + "a.md", "extra": "x"}),
+        _forge({"key": PREFIX + "a" * 1100}),
+        _forge([PREFIX + "a.md"]),
+        _forge({"Key": PREFIX + "a.md"}),
+        "not a token!",
+    ],
+)
 def test_given_a_forged_documents_token_then_400_naming_next_token(empty_bucket, token):
     _put(empty_bucket, "a.md")
     status, body = _list(next_token=token)
@@ -90,8 +105,9 @@ def test_given_more_documents_than_a_page_then_the_ui_client_follows_next_token_
     names = [f"문서 {n:02d}.txt" for n in range(45)]
     for name in names:
         _put(empty_bucket, name)
-    local, token = start_gateway(moto_server, {"chat": rag_handler.handler, "rag": rag_handler.handler, "image": rag_handler.handler},
-                                 username="admin@example.com")  # fmt: skip
+    local, token = start_gateway(
+        moto_server, {"chat": rag_handler.handler, "rag": rag_handler.handler, "image": rag_handler.handler}, username="admin@example.com"
+    )
     try:
         client = Client(local.url, token)
         assert [d["name"] for d in client.all_pages("documents", "documents", page_size=20)] == sorted(names)

@@ -72,8 +72,14 @@ def test_given_a_persistent_bedrock_fault_then_a_clear_status_the_retries_and_no
         assert headers.get("Retry-After") == "2"
     if fault == "AccessDeniedException":  # the current process, not the retired "Model access" page
         message = body["error"]["message"]
-        for step in ("AWS Marketplace", "aws-marketplace:Subscribe", "aws-marketplace:ViewSubscriptions", "payment method",
-                     "first-use form", "make doctor"):  # fmt: skip
+        for step in (
+            "AWS Marketplace",
+            "aws-marketplace:Subscribe",
+            "aws-marketplace:ViewSubscriptions",
+            "payment method",
+            "first-use form",
+            "make doctor",
+        ):
             assert step in message, step
         assert "Model access" not in message
     assert _user_messages("faulty", conversation) == ["before the fault"]

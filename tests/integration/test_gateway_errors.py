@@ -35,9 +35,12 @@ def gateway(moto_server: str) -> Iterator[tuple[LocalGateway, str]]:
 
 
 def _get(local: LocalGateway, path: str, token: str) -> tuple[int, dict, dict]:
-    request = urllib.request.Request(local.url + path, method="POST" if path.startswith("images") else "GET",
-                                     data=b"{}" if path.startswith("images") else None,
-                                     headers={"Authorization": token, "Content-Type": "application/json"})  # fmt: skip
+    request = urllib.request.Request(
+        local.url + path,
+        method="POST" if path.startswith("images") else "GET",
+        data=b"{}" if path.startswith("images") else None,
+        headers={"Authorization": token, "Content-Type": "application/json"},
+    )
     try:
         with urllib.request.urlopen(request, timeout=10) as response:
             return response.status, json.loads(response.read()), dict(response.headers)

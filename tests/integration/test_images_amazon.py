@@ -192,8 +192,11 @@ def test_given_outpainting_then_the_mode_is_sent(nova):
     )
     assert status == 200, body
     assert sent(nova)["outPaintingParams"] == {
-        "text": "a teapot in a bright kitchen", "image": source, "maskPrompt": "teapot", "outPaintingMode": "PRECISE"
-    }  # fmt: skip
+        "text": "a teapot in a bright kitchen",
+        "image": source,
+        "maskPrompt": "teapot",
+        "outPaintingMode": "PRECISE",
+    }
 
 
 def test_given_background_removal_then_only_the_picture_is_sent_and_a_transparent_png_is_stored(nova):

@@ -15,8 +15,9 @@ NO_MASKING = {"EMAIL": "BLOCK", "PHONE": "BLOCK", "ADDRESS": "BLOCK"}  # cdk.jso
 
 def _async_without_masking() -> dict:
     regexes = json.loads((ROOT / "cdk.json").read_text(encoding="utf-8"))["context"]["genai:config"]["guardrail"]["regexes"]
-    return {"guardrail": {"stream_processing_mode": "async", "pii_entities": NO_MASKING,
-                          "regexes": [{**r, "action": "BLOCK"} for r in regexes]}}  # fmt: skip
+    return {
+        "guardrail": {"stream_processing_mode": "async", "pii_entities": NO_MASKING, "regexes": [{**r, "action": "BLOCK"} for r in regexes]}
+    }
 
 
 def test_given_local_config_naming_an_override_then_the_runtime_config_and_the_offline_guardrail_follow_it(tmp_path, monkeypatch):
@@ -57,8 +58,9 @@ def test_given_an_override_synth_would_refuse_then_make_dev_stops_at_once_with_i
 
 
 def test_given_make_dev_with_config_then_the_stack_gets_its_absolute_path():
-    run = subprocess.run(["make", "-n", "-o", "venv", "dev", "CONFIG=docs/examples/seoul.json"], cwd=ROOT, capture_output=True,
-                         text=True, check=True)  # fmt: skip
+    run = subprocess.run(
+        ["make", "-n", "-o", "venv", "dev", "CONFIG=docs/examples/seoul.json"], cwd=ROOT, capture_output=True, text=True, check=True
+    )
     command = next(line for line in run.stdout.splitlines() if "local.stack" in line)
 
     assert f"LOCAL_CONFIG={ROOT / 'docs' / 'examples' / 'seoul.json'}" in command.split()

@@ -93,8 +93,13 @@ def test_given_the_genai_command_then_login_chat_documents_and_rag_work_from_a_t
         return json.loads(result.stdout)
 
     assert run("login", "--username", "admin@example.com", "--password", "Local-Demo-Pass-1!")["signed_in"] == "admin@example.com"
-    streamed = subprocess.run([*genai[:-1], "chat", "터미널에서 인사드립니다", "--model", "us.anthropic.claude-haiku-4-5-20251001-v1:0",
-                               "--temperature", "0.2"], capture_output=True, text=True, env=env, timeout=60)  # fmt: skip
+    streamed = subprocess.run(
+        [*genai[:-1], "chat", "터미널에서 인사드립니다", "--model", "us.anthropic.claude-haiku-4-5-20251001-v1:0", "--temperature", "0.2"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+    )
     assert (streamed.returncode, "«터미널에서 인사드립니다»" in streamed.stdout) == (0, True), streamed.stderr  # streamed text, not JSON
     answer = run("chat", "생각해 보고 답해 주세요", "--thinking", "--effort", "xhigh", "--no-stream")  # the default model, Haiku 5.5
     assert "생각해 보고 답해 주세요" in answer["message"]["content"]
@@ -114,8 +119,13 @@ def test_given_srp_sign_in_through_boto3_then_the_gateway_accepts_the_id_token(s
     from pycognito.aws_srp import AWSSRP
 
     cognito = boto3.client("cognito-idp", endpoint_url=stack["CognitoEndpoint"], region_name=stack["Region"])
-    srp = AWSSRP(username="user@example.com", password="Local-Demo-Pass-1!", pool_id=stack["UserPoolId"],
-                 client_id=stack["UserPoolClientId"], client=cognito)  # fmt: skip
+    srp = AWSSRP(
+        username="user@example.com",
+        password="Local-Demo-Pass-1!",
+        pool_id=stack["UserPoolId"],
+        client_id=stack["UserPoolClientId"],
+        client=cognito,
+    )
     token = srp.authenticate_user()["AuthenticationResult"]["IdToken"]
     status, models, _ = request(stack, "GET", "models", token)
     assert status == 200

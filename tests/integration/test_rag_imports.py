@@ -32,8 +32,11 @@ print(json.dumps({"status": response["statusCode"], "body": json.loads(response[
 
 
 def first_query(body: dict[str, Any]) -> dict[str, Any]:
-    env = {**os.environ, "FIRST_EVENT": json.dumps(rest_event("POST", "/rag/query", body=body)),
-           "PYTHONPATH": os.pathsep.join([str(ROOT / "lambdas"), str(ROOT)])}  # fmt: skip
+    env = {
+        **os.environ,
+        "FIRST_EVENT": json.dumps(rest_event("POST", "/rag/query", body=body)),
+        "PYTHONPATH": os.pathsep.join([str(ROOT / "lambdas"), str(ROOT)]),
+    }
     command = [sys.executable, "-c", FIRST_QUERY]
     result = subprocess.run(command, capture_output=True, text=True, env=env, cwd=ROOT, check=False, timeout=120)
     assert result.returncode == 0, result.stderr[-3000:]
@@ -54,8 +57,12 @@ def test_given_a_new_container_when_it_answers_a_question_then_langsmiths_api_sc
     # langsmith.run_trees needs one Literal of langsmith.types; the ~160 generated API models around it stay out.
     assert sorted(m for m in modules if m.startswith("langsmith.types.")) == ["langsmith.types.run_select_field"]
     # langchain_aws's package __init__s: ChatBedrock, the legacy Bedrock LLM, Kendra and S3 Vectors are never used.
-    assert not modules & {"langchain_aws.chat_models.bedrock", "langchain_aws.llms", "langchain_aws.retrievers.kendra",
-                          "langchain_aws.retrievers.s3_vectors"}  # fmt: skip
+    assert not modules & {
+        "langchain_aws.chat_models.bedrock",
+        "langchain_aws.llms",
+        "langchain_aws.retrievers.kendra",
+        "langchain_aws.retrievers.s3_vectors",
+    }
     assert "numpy" not in modules  # a langchain-aws dependency, imported only by its embeddings and vector stores
 
 

@@ -143,8 +143,13 @@ def test_given_another_users_image_then_verify_and_source_image_answer_404(stack
     assert request(stack, "POST", "images/verify", owner, {"key": key})[0] == 200
     status, answer, _ = request(stack, "POST", "images/verify", intruder, {"key": key})
     assert (status, answer["error"]["code"]) == (404, "not_found")
-    variation = {"prompt": "the same harbour by day", "model_id": "stability.sd3-5-large-v1:0", "task": "IMAGE_VARIATION",
-                 "source_image": key, "strength": 0.5}  # fmt: skip
+    variation = {
+        "prompt": "the same harbour by day",
+        "model_id": "stability.sd3-5-large-v1:0",
+        "task": "IMAGE_VARIATION",
+        "source_image": key,
+        "strength": 0.5,
+    }
     status, answer, _ = request(stack, "POST", "images", intruder, variation)
     assert (status, answer["error"]["code"]) == (404, "not_found")
     traversal = key.replace("images/", "images/../images/", 1)

@@ -38,9 +38,14 @@ def _conversation(i: int) -> str:
 
 def _job(bedrock, name: str, uri: str, **extra) -> str:
     return bedrock.create_model_customization_job(
-        jobName=name, customModelName=name, roleArn=ROLE, baseModelIdentifier=LLAMA, trainingDataConfig={"s3Uri": uri},
-        outputDataConfig={"s3Uri": f"s3://{BUCKET}/output/{name}/"}, **extra,
-    )["jobArn"]  # fmt: skip
+        jobName=name,
+        customModelName=name,
+        roleArn=ROLE,
+        baseModelIdentifier=LLAMA,
+        trainingDataConfig={"s3Uri": uri},
+        outputDataConfig={"s3Uri": f"s3://{BUCKET}/output/{name}/"},
+        **extra,
+    )["jobArn"]
 
 
 def _wait(bedrock, name: str, status: str) -> dict:
@@ -104,9 +109,13 @@ def test_given_a_base_model_without_on_demand_or_a_method_it_lacks_then_validati
     with pytest.raises(ClientError, match="epochCount must be between 1 and 10"):
         _job(bedrock, "hp", _data("d/t.jsonl", [_conversation(0)]), hyperParameters={"epochCount": "11"})
     bedrock.create_model_customization_job(
-        jobName="haiku", customModelName="haiku", roleArn=ROLE, baseModelIdentifier="anthropic.claude-3-haiku-20240307-v1:0:200k",
-        trainingDataConfig={"s3Uri": _data("d/h.jsonl", ['{"messages": []}'] * 32)}, outputDataConfig={"s3Uri": f"s3://{BUCKET}/output/h/"},
-    )  # fmt: skip
+        jobName="haiku",
+        customModelName="haiku",
+        roleArn=ROLE,
+        baseModelIdentifier="anthropic.claude-3-haiku-20240307-v1:0:200k",
+        trainingDataConfig={"s3Uri": _data("d/h.jsonl", ['{"messages": []}'] * 32)},
+        outputDataConfig={"s3Uri": f"s3://{BUCKET}/output/h/"},
+    )
     model = _wait(bedrock, "haiku", "Completed")["outputModelArn"]
     with pytest.raises(ClientError, match="On-demand deployment is not supported"):
         bedrock.create_custom_model_deployment(modelDeploymentName="haiku", modelArn=model)

@@ -37,9 +37,15 @@ def _input_findings(answer: dict) -> dict:
 
 @pytest.mark.parametrize(
     ("qualifiers", "blocked"),
-    [((), True), (("guard_content",), True), (("query", "guard_content"), True), (("query",), False),
-     (("grounding_source",), False), (("grounding_source", "query"), False)],
-)  # fmt: skip
+    [
+        ((), True),
+        (("guard_content",), True),
+        (("query", "guard_content"), True),
+        (("query",), False),
+        (("grounding_source",), False),
+        (("grounding_source", "query"), False),
+    ],
+)
 def test_given_guard_content_then_only_text_marked_guard_content_or_unqualified_meets_the_input_policies(runtime, sim, qualifiers, blocked):
     answer = _converse(runtime, sim, [_guarded(ATTACK, *qualifiers)])
     assert ("contentPolicy" in _input_findings(answer)) is blocked

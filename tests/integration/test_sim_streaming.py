@@ -125,8 +125,9 @@ def _post(sim, path: str, body: dict) -> tuple[int, dict]:
 
 def test_given_the_http_controls_then_the_model_pace_reply_and_stream_faults_are_set_over_sim(runtime, sim):
     assert _post(sim, "/_sim/model", {"first_token_ms": 50, "token_ms": 1, "reply_tokens": 120, "reply_suffix": " 끝."}) == (
-        200, {"first_token_ms": 50, "token_ms": 1, "reply_tokens": 120, "reply_suffix": " 끝."},
-    )  # fmt: skip
+        200,
+        {"first_token_ms": 50, "token_ms": 1, "reply_tokens": 120, "reply_suffix": " 끝."},
+    )
     assert (sim.first_token_ms, sim.reply_tokens) == (50, 120)
     assert _post(sim, "/_sim/model", {"token_ms": "fast"})[0] == 400
     assert _post(sim, "/_sim/model", {"pace": 1})[0] == 400

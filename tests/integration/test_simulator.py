@@ -79,16 +79,20 @@ def test_given_max_tokens_and_stop_sequences_then_the_reply_stops_like_a_model(r
 
 def test_given_apply_guardrail_then_korean_rrn_is_blocked_and_email_masked(runtime, sim):
     blocked = runtime.apply_guardrail(
-        guardrailIdentifier=sim.guardrail_id, guardrailVersion=sim.guardrail_version, source="INPUT",
+        guardrailIdentifier=sim.guardrail_id,
+        guardrailVersion=sim.guardrail_version,
+        source="INPUT",
         content=[{"text": {"text": "주민등록번호 900101-1234567 입니다"}}],
-    )  # fmt: skip
+    )
     assert blocked["action"] == "GUARDRAIL_INTERVENED"
     regex = blocked["assessments"][0]["sensitiveInformationPolicy"]["regexes"][0]
     assert (regex["name"], regex["action"]) == ("KR_RESIDENT_REGISTRATION_NUMBER", "BLOCKED")
     masked = runtime.apply_guardrail(
-        guardrailIdentifier=sim.guardrail_id, guardrailVersion=sim.guardrail_version, source="OUTPUT",
+        guardrailIdentifier=sim.guardrail_id,
+        guardrailVersion=sim.guardrail_version,
+        source="OUTPUT",
         content=[{"text": {"text": "write to lee@example.org"}}],
-    )  # fmt: skip
+    )
     assert masked["outputs"] == [{"text": "write to {EMAIL}"}]
     clean = runtime.apply_guardrail(
         guardrailIdentifier=sim.guardrail_id,

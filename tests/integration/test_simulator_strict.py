@@ -115,11 +115,24 @@ def test_given_a_number_outside_its_range_then_refused_and_every_violation_is_li
 def test_given_the_simulators_own_answer_breaks_a_constraint_then_it_is_reported_as_a_simulator_bug():
     protocol = Protocol(SERVICES)
     output = protocol.models["bedrock-runtime"].operation_model("ApplyGuardrail").output_shape
-    document = {"usage": {"topicPolicyUnits": 0, "contentPolicyUnits": 0, "wordPolicyUnits": 0, "sensitiveInformationPolicyUnits": 0,
-                          "sensitiveInformationPolicyFreeUnits": 0, "contextualGroundingPolicyUnits": 0},
-                "action": "MAYBE", "outputs": [], "assessments": []}  # fmt: skip
-    with pytest.raises(SimError, match=r"simulator response does not match the service model: 1 validation error detected: "
-                                       r"Value 'MAYBE' at 'action'"):  # fmt: skip
+    document = {
+        "usage": {
+            "topicPolicyUnits": 0,
+            "contentPolicyUnits": 0,
+            "wordPolicyUnits": 0,
+            "sensitiveInformationPolicyUnits": 0,
+            "sensitiveInformationPolicyFreeUnits": 0,
+            "contextualGroundingPolicyUnits": 0,
+        },
+        "action": "MAYBE",
+        "outputs": [],
+        "assessments": [],
+    }
+    with pytest.raises(
+        SimError,
+        match=r"simulator response does not match the service model: 1 validation error detected: "
+        r"Value 'MAYBE' at 'action'",
+    ):
         protocol.validate(output, document, "simulator response")
 
 
@@ -258,8 +271,9 @@ def test_given_a_mask_that_is_not_pure_black_and_white_or_a_translucent_source_t
     translucent = png((320, 320), "RGBA", (10, 20, 30, 128))
     body = canvas({"text": "a cat", "image": translucent, "maskPrompt": "the cat"}, task="INPAINTING")
     assert "#/image: the alpha channel must not contain transparent or translucent pixels" in invoke_refusal(sim, NOVA, body)
-    assert invoke(sim, NOVA, canvas({"text": "a cat", "image": png((320, 320), "RGBA", (1, 2, 3, 255)), "maskPrompt": "x"},
-                                    task="INPAINTING"))["images"]  # fmt: skip
+    assert invoke(
+        sim, NOVA, canvas({"text": "a cat", "image": png((320, 320), "RGBA", (1, 2, 3, 255)), "maskPrompt": "x"}, task="INPAINTING")
+    )["images"]
 
 
 def test_given_a_style_for_titan_then_refused_styles_are_nova_canvas_only(sim):

@@ -75,11 +75,24 @@ def test_given_the_local_stack_when_the_smoke_test_runs_then_every_step_passes_a
     assert "✗" not in printed
     assert "PASS / 통과" in printed
     steps = [s.name for s in report.runner.steps]
-    for route in ("GET /models", "POST /chat (Korean turn)", "POST /chat (second turn: memory)", "GET /conversations",
-                  "GET /conversations/{id}", "POST /chat (prompt attack)", "POST /documents + S3 POST", "GET /documents until INDEXED",
-                  "GET /documents/sync", "POST /rag/query (cites the upload)", "POST /images (default model)", "POST /images/verify",
-                  "DELETE /conversations/{id}", "DELETE /documents/{name}", "POST /documents/sync (forget it)",
-                  "delete test user"):  # fmt: skip
+    for route in (
+        "GET /models",
+        "POST /chat (Korean turn)",
+        "POST /chat (second turn: memory)",
+        "GET /conversations",
+        "GET /conversations/{id}",
+        "POST /chat (prompt attack)",
+        "POST /documents + S3 POST",
+        "GET /documents until INDEXED",
+        "GET /documents/sync",
+        "POST /rag/query (cites the upload)",
+        "POST /images (default model)",
+        "POST /images/verify",
+        "DELETE /conversations/{id}",
+        "DELETE /documents/{name}",
+        "POST /documents/sync (forget it)",
+        "delete test user",
+    ):
         assert route in steps
     assert all(s.status is not None and s.ms >= 0 for s in report.runner.steps)
     _assert_cleaned_up(stack, report)

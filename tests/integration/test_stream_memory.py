@@ -39,8 +39,14 @@ sys.stdin.read()
 
 @pytest.fixture(scope="module")
 def remote_bedrock(local_aws) -> Iterator[str]:
-    process = subprocess.Popen([sys.executable, "-c", SIMULATOR, "64000"], cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                               env={"PYTHONPATH": f"{ROOT}:{ROOT / 'lambdas'}", "PATH": "/usr/bin:/bin"}, text=True)  # fmt: skip
+    process = subprocess.Popen(
+        [sys.executable, "-c", SIMULATOR, "64000"],
+        cwd=ROOT,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        env={"PYTHONPATH": f"{ROOT}:{ROOT / 'lambdas'}", "PATH": "/usr/bin:/bin"},
+        text=True,
+    )
     assert process.stdout is not None
     yield process.stdout.readline().strip()
     process.communicate("", timeout=10)

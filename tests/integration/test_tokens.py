@@ -57,8 +57,9 @@ def test_given_forged_message_tokens_then_400_for_each(sim):
         {},
     ]
     for position in forged:
-        status, body, _ = call("GET", f"/conversations/{conversation}", sub=SUB, resource="/conversations/{id}",
-                               query={"next_token": _forge(position)})  # fmt: skip
+        status, body, _ = call(
+            "GET", f"/conversations/{conversation}", sub=SUB, resource="/conversations/{id}", query={"next_token": _forge(position)}
+        )
         assert (status, body["error"]["code"]) == (400, "bad_request"), (position, body)
     for garbage in ("not base64!", "e30", "bnVsbA", "_" * 40):
         status, _, _ = call("GET", "/conversations", sub=SUB, query={"next_token": garbage})

@@ -73,14 +73,30 @@ def budget(body: dict[str, Any], name: str) -> dict[str, Any]:
 
 def test_given_day_and_month_rows_when_the_user_asks_then_today_and_this_month_by_model_with_budgets_left_and_seoul_resets(dynamodb):
     sub = new_sub()
-    put_rows(dynamodb, TABLE, [
-        row(sub, "DAY#2026-11-24", cost_micro_usd=9_999_999, input_tokens=99_999),  # the UTC date: yesterday in Seoul
-        row(sub, "DAY#2026-11-25", cost_micro_usd=1_234_567, committed_micro_usd=1_500_000, input_tokens=1000, output_tokens=500,
-            cache_read_tokens=100, requests=3, committed_tokens=5600, estimated_micro_usd=40_000,
-            models={HAIKU: {"cost_micro_usd": 1_000_000, "input_tokens": 800, "output_tokens": 400},
-                    SONNET: {"cost_micro_usd": 234_567, "input_tokens": 200, "output_tokens": 100}}),
-        row(sub, "MONTH#2026-11", cost_micro_usd=5_000_000, committed_micro_usd=5_250_000, input_tokens=40_000, requests=30),
-    ])  # fmt: skip
+    put_rows(
+        dynamodb,
+        TABLE,
+        [
+            row(sub, "DAY#2026-11-24", cost_micro_usd=9_999_999, input_tokens=99_999),  # the UTC date: yesterday in Seoul
+            row(
+                sub,
+                "DAY#2026-11-25",
+                cost_micro_usd=1_234_567,
+                committed_micro_usd=1_500_000,
+                input_tokens=1000,
+                output_tokens=500,
+                cache_read_tokens=100,
+                requests=3,
+                committed_tokens=5600,
+                estimated_micro_usd=40_000,
+                models={
+                    HAIKU: {"cost_micro_usd": 1_000_000, "input_tokens": 800, "output_tokens": 400},
+                    SONNET: {"cost_micro_usd": 234_567, "input_tokens": 200, "output_tokens": 100},
+                },
+            ),
+            row(sub, "MONTH#2026-11", cost_micro_usd=5_000_000, committed_micro_usd=5_250_000, input_tokens=40_000, requests=30),
+        ],
+    )
 
     status, body, _ = call("GET", "/usage", sub=sub)
 
@@ -97,12 +113,24 @@ def test_given_day_and_month_rows_when_the_user_asks_then_today_and_this_month_b
     ]
     assert month["cost_usd"] == 5.0
     # The config's default budget (cdk.json budgets.default); "used" counts reservations of calls still running.
-    assert budget(body, "tokens_per_day") == {"budget": "tokens_per_day", "unit": "tokens", "limit": 200_000, "used": 5600,
-                                              "remaining": 194_400, "resets_at": "2026-11-26T00:00:00+09:00"}  # fmt: skip
+    assert budget(body, "tokens_per_day") == {
+        "budget": "tokens_per_day",
+        "unit": "tokens",
+        "limit": 200_000,
+        "used": 5600,
+        "remaining": 194_400,
+        "resets_at": "2026-11-26T00:00:00+09:00",
+    }
     tokens = budget(body, "tokens_per_day")
     assert [type(tokens[k]) for k in ("limit", "used", "remaining")] == [int, int, int]  # counts, as api.md shows them
-    assert budget(body, "usd_per_month") == {"budget": "usd_per_month", "unit": "usd", "limit": 20.0, "used": 5.25,
-                                             "remaining": 14.75, "resets_at": "2026-12-01T00:00:00+09:00"}  # fmt: skip
+    assert budget(body, "usd_per_month") == {
+        "budget": "usd_per_month",
+        "unit": "usd",
+        "limit": 20.0,
+        "used": 5.25,
+        "remaining": 14.75,
+        "resets_at": "2026-12-01T00:00:00+09:00",
+    }
     assert body["unlimited"] is False
 
 
@@ -170,11 +198,21 @@ def test_given_a_user_outside_the_admin_group_then_every_admin_route_is_403_and_
 def seed_period(dynamodb: Any, period_key: str, count: int) -> dict[str, dict[str, int]]:
     """`count` users with costs that tie in groups of three and token totals that differ."""
     users = {f"user-{i:02d}-{uuid.uuid4().hex[:6]}": {"cost": (i % 15) * 1000, "tokens": 10_000 - i * 7} for i in range(count)}
-    put_rows(dynamodb, TABLE, [
-        row(sub, period_key, cost_micro_usd=n["cost"], input_tokens=n["tokens"], requests=1,
-            models={HAIKU: {"cost_micro_usd": n["cost"], "input_tokens": n["tokens"]}})
-        for sub, n in users.items()
-    ])  # fmt: skip
+    put_rows(
+        dynamodb,
+        TABLE,
+        [
+            row(
+                sub,
+                period_key,
+                cost_micro_usd=n["cost"],
+                input_tokens=n["tokens"],
+                requests=1,
+                models={HAIKU: {"cost_micro_usd": n["cost"], "input_tokens": n["tokens"]}},
+            )
+            for sub, n in users.items()
+        ],
+    )
     return users
 
 
@@ -293,7 +331,12 @@ def test_given_budget_puts_and_deletes_then_admin_budgets_round_trips_them(dynam
     status, stored, _ = put_budget("users", sub.upper(), {"tokens_per_day": 1000, "usd_per_month": 2.5})
     assert status == 200
     assert {k: stored[k] for k in ("scope", "id", "tokens_per_day", "usd_per_month", "unlimited")} == {
-        "scope": "user", "id": sub, "tokens_per_day": 1000, "usd_per_month": 2.5, "unlimited": False}  # fmt: skip
+        "scope": "user",
+        "id": sub,
+        "tokens_per_day": 1000,
+        "usd_per_month": 2.5,
+        "unlimited": False,
+    }
     assert stored["updated_by"] == "a0000000-0000-4000-8000-00000000ad01"
     assert put_budget("groups", team, {"unlimited": True})[0] == 200
 
@@ -302,12 +345,18 @@ def test_given_budget_puts_and_deletes_then_admin_budgets_round_trips_them(dynam
     assert overrides[("user", sub)]["usd_per_month"] == 2.5
     assert overrides[("group", team)]["unlimited"] is True
     assert (view["time_zone"], view["default"], view["groups"]["admin"]["unlimited"], view["daily_ceiling"]) == (
-        "Asia/Seoul", {"tokens_per_day": 200_000, "usd_per_month": 20.0, "unlimited": False}, True, None)  # fmt: skip
+        "Asia/Seoul",
+        {"tokens_per_day": 200_000, "usd_per_month": 20.0, "unlimited": False},
+        True,
+        None,
+    )
 
     assert put_budget("users", sub, {"usd_per_month": 3})[0] == 200  # replaces: tokens_per_day is inherited again
     _, view, _ = admin_call("GET", "/admin/budgets")
     assert {k: v for k, v in overrides_of(view)[("user", sub)].items() if k in ("tokens_per_day", "usd_per_month")} == {
-        "tokens_per_day": None, "usd_per_month": 3.0}  # fmt: skip
+        "tokens_per_day": None,
+        "usd_per_month": 3.0,
+    }
 
     assert delete_budget("users", sub)[0] == 204
     assert delete_budget("groups", team)[0] == 204
@@ -374,8 +423,24 @@ def call_raw(method: str, path: str, body_text: str, params: dict[str, str]) -> 
 def test_given_a_daily_ceiling_then_admin_budgets_shows_todays_spend_against_it(dynamodb, monkeypatch):
     budgets = usage_handler.config.budgets.model_copy(update={"daily_ceiling_usd": 50.0})
     monkeypatch.setattr(usage_handler, "config", usage_handler.config.model_copy(update={"budgets": budgets}))
-    put_rows(dynamodb, TABLE, [{"pk": {"S": "ACCOUNT"}, "sk": {"S": "DAY#2026-11-25"}, "committed_micro_usd": {"N": "12500000"},
-                                "cost_micro_usd": {"N": "12000000"}}])  # fmt: skip
+    put_rows(
+        dynamodb,
+        TABLE,
+        [
+            {
+                "pk": {"S": "ACCOUNT"},
+                "sk": {"S": "DAY#2026-11-25"},
+                "committed_micro_usd": {"N": "12500000"},
+                "cost_micro_usd": {"N": "12000000"},
+            }
+        ],
+    )
     _, view, _ = admin_call("GET", "/admin/budgets")
-    assert view["daily_ceiling"] == {"budget": "daily_ceiling_usd", "unit": "usd", "limit": 50.0, "used": 12.5, "remaining": 37.5,
-                                     "resets_at": "2026-11-26T00:00:00+09:00"}  # fmt: skip
+    assert view["daily_ceiling"] == {
+        "budget": "daily_ceiling_usd",
+        "unit": "usd",
+        "limit": 50.0,
+        "used": 12.5,
+        "remaining": 37.5,
+        "resets_at": "2026-11-26T00:00:00+09:00",
+    }

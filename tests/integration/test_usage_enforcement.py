@@ -68,8 +68,9 @@ def container_deps(endpoint: str, clock: Any = None) -> ChatDeps:
     client = boto3.client("dynamodb", endpoint_url=endpoint, config=STORAGE_CONFIG)
     store = ConversationStore(client, TABLE, CONFIG.memory.conversation_ttl_days)
     env = chat_handler.env
-    return ChatDeps(CONFIG, store, runtime_client("chat"), env.guardrail_id, env.guardrail_version,
-                    metering(CONFIG, USAGE_TABLE, client, clock))  # fmt: skip
+    return ChatDeps(
+        CONFIG, store, runtime_client("chat"), env.guardrail_id, env.guardrail_version, metering(CONFIG, USAGE_TABLE, client, clock)
+    )
 
 
 def test_given_20_concurrent_turns_and_a_budget_for_5_then_5_answer_15_get_429_and_the_limit_holds(proxy, sim):
@@ -176,8 +177,9 @@ def test_given_the_month_budget_used_on_the_last_evening_then_refused_until_the_
 
 
 def _sort_keys(sub: str) -> list[str]:
-    items = boto3.client("dynamodb").query(TableName=USAGE_TABLE, KeyConditionExpression="pk = :p",
-                                           ExpressionAttributeValues={":p": {"S": f"USER#{sub}"}})["Items"]  # fmt: skip
+    items = boto3.client("dynamodb").query(
+        TableName=USAGE_TABLE, KeyConditionExpression="pk = :p", ExpressionAttributeValues={":p": {"S": f"USER#{sub}"}}
+    )["Items"]
     return [item["sk"]["S"] for item in items]
 
 

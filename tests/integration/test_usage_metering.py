@@ -74,16 +74,20 @@ def test_given_a_blocked_message_then_only_the_guardrail_is_charged(sim, runtime
 
 
 def test_given_a_system_prompt_then_its_apply_guardrail_check_is_metered_beside_the_turn(sim, runtime):
-    status, body = call(chat_handler, "POST", "/chat", {"message": "Say hello.", "system_prompt": "You answer in one short line."},
-                        "meter-system")  # fmt: skip
+    status, body = call(
+        chat_handler, "POST", "/chat", {"message": "Say hello.", "system_prompt": "You answer in one short line."}, "meter-system"
+    )
     assert status == 200
     checked = replayed(runtime, "ApplyGuardrail", sim.recorded("ApplyGuardrail")[-1])
     answer = replayed(runtime, "Converse", sim.recorded("Converse")[-1])
     guard_cost, guard_units = guardrail_micro_usd([checked["usage"], *trace_usages(answer)], GUARDRAIL_PRICES)
     row = rows("meter-system")["DAY"]
     assert row["guardrail_text_units"] == guard_units
-    settled(row, model_cost(spec(body["model_id"]).price, answer["usage"]) + guard_cost, answer["usage"]["inputTokens"] +
-            answer["usage"]["outputTokens"])  # fmt: skip
+    settled(
+        row,
+        model_cost(spec(body["model_id"]).price, answer["usage"]) + guard_cost,
+        answer["usage"]["inputTokens"] + answer["usage"]["outputTokens"],
+    )
 
 
 def test_given_a_blocked_system_prompt_then_the_check_alone_is_charged_and_no_model_is_called(sim, runtime):

@@ -60,7 +60,9 @@ def test_given_a_user_created_after_the_listing_then_asked_for_alone_and_a_stran
 
     later = add_user(client, pool_id, "lee@example.com", None)
     assert directory.lookup([first, later, "deleted-user-sub"]) == {
-        first: {"email": "kim@example.com", "name": "김민준"}, later: {"email": "lee@example.com", "name": None}}  # fmt: skip
+        first: {"email": "kim@example.com", "name": "김민준"},
+        later: {"email": "lee@example.com", "name": None},
+    }
     assert [c.get("Filter") for c in calls] == [f'sub = "{later}"', 'sub = "deleted-user-sub"']
 
     ticks.now += 60

@@ -30,8 +30,9 @@ def get_raw(stack: Stack, path: str, token: str) -> tuple[int, bytes, dict[str, 
 def named_user(stack: Stack, name: str) -> str:
     email = f"{uuid.uuid4().hex[:10]}@example.com"
     attributes = [{"Name": "email", "Value": email}, {"Name": "name", "Value": name}]
-    user = cognito(stack).admin_create_user(UserPoolId=stack["UserPoolId"], Username=email, UserAttributes=attributes,
-                                            MessageAction="SUPPRESS")["User"]  # fmt: skip
+    user = cognito(stack).admin_create_user(
+        UserPoolId=stack["UserPoolId"], Username=email, UserAttributes=attributes, MessageAction="SUPPRESS"
+    )["User"]
     return next(a["Value"] for a in user["Attributes"] if a["Name"] == "sub")
 
 
@@ -62,18 +63,24 @@ def test_given_the_demo_user_then_their_own_usage_answers_and_every_admin_route_
     status, mine, _ = request(stack, "GET", "usage", user)
     assert (status, mine["time_zone"]) == (200, "Asia/Seoul")
     someone = str(uuid.uuid4())
-    for method, path, body in [("GET", "admin/usage", None), ("GET", "admin/budgets", None),
-                               ("PUT", f"admin/budgets/users/{someone}", {"unlimited": True}),
-                               ("DELETE", f"admin/budgets/users/{someone}", None),
-                               ("PUT", "admin/budgets/groups/admin", {"tokens_per_day": 1}),
-                               ("DELETE", "admin/budgets/groups/admin", None)]:  # fmt: skip
+    for method, path, body in [
+        ("GET", "admin/usage", None),
+        ("GET", "admin/budgets", None),
+        ("PUT", f"admin/budgets/users/{someone}", {"unlimited": True}),
+        ("DELETE", f"admin/budgets/users/{someone}", None),
+        ("PUT", "admin/budgets/groups/admin", {"tokens_per_day": 1}),
+        ("DELETE", "admin/budgets/groups/admin", None),
+    ]:
         status, answer, _ = request(stack, method, path, user, body)
         assert (status, answer["error"]["code"]) == (403, "forbidden"), (method, path)
 
 
 def test_given_a_browser_preflight_for_a_budget_then_put_is_allowed(stack):
-    call = urllib.request.Request(stack["ApiUrl"] + "admin/budgets/groups/users", method="OPTIONS",
-                                  headers={"Origin": "http://localhost:8501", "Access-Control-Request-Method": "PUT"})  # fmt: skip
+    call = urllib.request.Request(
+        stack["ApiUrl"] + "admin/budgets/groups/users",
+        method="OPTIONS",
+        headers={"Origin": "http://localhost:8501", "Access-Control-Request-Method": "PUT"},
+    )
     with urllib.request.urlopen(call, timeout=10) as response:
         assert "PUT" in response.headers["Access-Control-Allow-Methods"].split(",")
 

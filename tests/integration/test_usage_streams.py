@@ -60,8 +60,13 @@ def test_given_a_user_over_budget_then_rag_stream_answers_a_json_429_before_retr
 def test_given_a_client_that_leaves_a_chat_stream_then_what_was_produced_is_settled(streaming, sim):
     token = streaming.new_user("stream-leaves@example.com")
     sim.token_ms, sim.reply_tokens = 3, 3000
-    got = post_stream(streaming.gateway.url, "chat/stream", token, {"message": "길게 답해 주세요"},
-                      hang_up=lambda received: len(received.of("delta")) >= 5)  # fmt: skip
+    got = post_stream(
+        streaming.gateway.url,
+        "chat/stream",
+        token,
+        {"message": "길게 답해 주세요"},
+        hang_up=lambda received: len(received.of("delta")) >= 5,
+    )
     conversation = got.of("start")[0]["conversation_id"]
     stored = wait_for(lambda: get_json(streaming.gateway.url, f"conversations/{conversation}", token)[1].get("messages"))
     assert stored[1]["interrupted"] is True

@@ -28,8 +28,9 @@ _plain = TypeDeserializer()
 def rows(sub: str, client: Any = None, table: str = USAGE_TABLE) -> dict[str, dict[str, Any]]:
     """The caller's rows by kind ("DAY", "MONTH"; the test runs within one day): attributes as ints and strings."""
     client = client or boto3.client("dynamodb")
-    items = client.query(TableName=table, KeyConditionExpression="pk = :pk", ExpressionAttributeValues={":pk": {"S": f"USER#{sub}"}},
-                         ConsistentRead=True)["Items"]  # fmt: skip
+    items = client.query(
+        TableName=table, KeyConditionExpression="pk = :pk", ExpressionAttributeValues={":pk": {"S": f"USER#{sub}"}}, ConsistentRead=True
+    )["Items"]
     found = {}
     for item in items:
         plain = {k: _number(_plain.deserialize(v)) for k, v in item.items()}
@@ -56,8 +57,13 @@ def ensure_table(table: str, client: Any = None) -> Any:
 
 def row(sub: str, period_key: str, *, models: dict[str, dict[str, int]] | None = None, **counters: int) -> dict[str, Any]:
     """A user's day (DAY#YYYY-MM-DD) or month (MONTH#YYYY-MM) row with counters and per-model counters."""
-    item: dict[str, Any] = {"pk": {"S": f"USER#{sub}"}, "sk": {"S": period_key}, "period": {"S": period_key}, "user": {"S": sub},
-                            "expires_at": {"N": "4102444800"}}  # fmt: skip
+    item: dict[str, Any] = {
+        "pk": {"S": f"USER#{sub}"},
+        "sk": {"S": period_key},
+        "period": {"S": period_key},
+        "user": {"S": sub},
+        "expires_at": {"N": "4102444800"},
+    }
     for name, value in counters.items():
         item[name] = {"N": str(value)}
     for model_id, numbers in (models or {}).items():
@@ -84,8 +90,17 @@ def budget(sub: str, client: Any = None, table: str = USAGE_TABLE, **limits: Any
 # --- the usage function --------------------------------------------------------------------
 
 
-def call(method: str, path: str, *, sub: str, groups: str = "", body: Any = None, query: dict[str, str] | None = None,
-         resource: str | None = None, path_parameters: dict[str, str] | None = None) -> tuple[int, Any, dict[str, str]]:  # fmt: skip
+def call(
+    method: str,
+    path: str,
+    *,
+    sub: str,
+    groups: str = "",
+    body: Any = None,
+    query: dict[str, str] | None = None,
+    resource: str | None = None,
+    path_parameters: dict[str, str] | None = None,
+) -> tuple[int, Any, dict[str, str]]:
     """(status, JSON body or the text of a non-JSON body, headers)."""
     from usage import handler as usage_handler  # imported when used: the metering tests never load the usage function
 

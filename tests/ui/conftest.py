@@ -28,8 +28,12 @@ def outputs_file(stack: dict[str, Any], tmp_path: Path, monkeypatch: pytest.Monk
 
 def sim_model_settings(stack: dict[str, Any], **settings: Any) -> dict[str, Any]:
     """The offline model's pace and replies, set over HTTP as `make dev` users do (POST /_sim/model)."""
-    control = urllib.request.Request(stack["BedrockEndpoint"] + "/_sim/model", data=json.dumps(settings).encode(), method="POST",
-                                     headers={"Content-Type": "application/json"})  # fmt: skip
+    control = urllib.request.Request(
+        stack["BedrockEndpoint"] + "/_sim/model",
+        data=json.dumps(settings).encode(),
+        method="POST",
+        headers={"Content-Type": "application/json"},
+    )
     with urllib.request.urlopen(control, timeout=10) as answer:
         found: dict[str, Any] = json.loads(answer.read())
     return found

@@ -37,8 +37,15 @@ def chromium() -> str | None:
 
 
 # Quiet and offline: without these Chromium keeps calling Google's hosts, which this network refuses.
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]  # fmt: skip
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 def _free_port() -> int:
@@ -51,8 +58,9 @@ def _free_port() -> int:
 def ui_url(outputs_file: Path) -> Iterator[str]:
     port = _free_port()
     command = [sys.executable, "-m", "ui", "--port", str(port)]  # what `make ui` and `make dev` run
-    process = subprocess.Popen(command, cwd=ROOT, env={**os.environ, "GENAI_OUTPUTS": str(outputs_file)},
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+    process = subprocess.Popen(
+        command, cwd=ROOT, env={**os.environ, "GENAI_OUTPUTS": str(outputs_file)}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     url = f"http://127.0.0.1:{port}/"
     deadline = time.time() + 60
     while time.time() < deadline:
@@ -166,8 +174,9 @@ def test_given_a_paced_model_when_chatting_then_the_message_shows_at_once_and_th
         assert page.get_by_role("button", name="중지").count() == 0
 
 
-def test_given_a_long_answer_when_stop_is_clicked_then_it_stops_and_the_turn_shows_as_interrupted(ui_url, outputs_file, stream_user,
-                                                                                                     sim_model, tmp_path):  # fmt: skip
+def test_given_a_long_answer_when_stop_is_clicked_then_it_stops_and_the_turn_shows_as_interrupted(
+    ui_url, outputs_file, stream_user, sim_model, tmp_path
+):
     sim_model(token_ms=30, reply_tokens=1500)  # 45 s unless stopped
     message = "멈출 때까지 길게 써 주세요"
     with signed_in(ui_url, stream_user) as page:

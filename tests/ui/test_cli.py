@@ -22,8 +22,14 @@ PASSWORD = "Local-Demo-Pass-1!"
 def genai(outputs_file: Path, tmp_path: Path, stream_user: str) -> list[str]:
     """The command line, signed in as the demo user (`genai login` keeps the token in a file)."""
     command = [sys.executable, "-m", "ui.cli", "--outputs", str(outputs_file), "--token-file", str(tmp_path / "token")]
-    login = subprocess.run([*command, "login", "--username", stream_user, "--password", PASSWORD], cwd=ROOT,
-                           capture_output=True, text=True, timeout=60, check=False)  # fmt: skip
+    login = subprocess.run(
+        [*command, "login", "--username", stream_user, "--password", PASSWORD],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
     assert login.returncode == 0, login.stderr
     return command
 
@@ -55,13 +61,15 @@ def test_given_a_paced_model_then_genai_chat_prints_the_answer_as_it_arrives_and
 
 
 def test_given_json_then_each_event_is_one_line_and_given_no_stream_then_the_old_json_answer(genai):
-    lines = subprocess.run([*genai, "chat", "--json", "한 줄에 하나씩"], cwd=ROOT, capture_output=True, text=True, timeout=60,
-                           check=True).stdout.splitlines()  # fmt: skip
+    lines = subprocess.run(
+        [*genai, "chat", "--json", "한 줄에 하나씩"], cwd=ROOT, capture_output=True, text=True, timeout=60, check=True
+    ).stdout.splitlines()
     events = [json.loads(line) for line in lines]
     assert (events[0]["event"], events[-1]["event"], events[-1]["data"]) == ("start", "done", {"stored": "complete"})
     assert "«한 줄에 하나씩»" in "".join(e["data"]["text"] for e in events if e["event"] == "delta")
-    whole = subprocess.run([*genai, "chat", "--no-stream", "한 번에 전부"], cwd=ROOT, capture_output=True, text=True, timeout=60,
-                           check=True).stdout  # fmt: skip
+    whole = subprocess.run(
+        [*genai, "chat", "--no-stream", "한 번에 전부"], cwd=ROOT, capture_output=True, text=True, timeout=60, check=True
+    ).stdout
     answer = json.loads(whole)
     assert "«한 번에 전부»" in answer["message"]["content"]
     assert answer["usage"]["output_tokens"] > 0
@@ -74,8 +82,9 @@ def test_given_a_question_then_genai_rag_prints_the_answer_then_its_citations(ge
     while not client.call("POST", "rag/query", {"question": "재택 근무는 며칠 가능한가요?"})["citations"]:  # once ingested
         assert time.monotonic() < deadline, "the seed corpus was not ingested"
         time.sleep(1)
-    done = subprocess.run([*genai, "rag", "재택 근무는 며칠 가능한가요?"], cwd=ROOT, capture_output=True, text=True, timeout=60,
-                          check=False)  # fmt: skip
+    done = subprocess.run(
+        [*genai, "rag", "재택 근무는 며칠 가능한가요?"], cwd=ROOT, capture_output=True, text=True, timeout=60, check=False
+    )
     assert done.returncode == 0, done.stderr
     answer, citation = done.stdout.rstrip("\n").split("\n")
     assert "재택 근무는 주 2일까지 가능합니다. [1]" in answer
@@ -88,7 +97,6 @@ def test_given_a_refused_request_then_exit_1_with_the_error_in_both_languages_an
     assert refused.returncode == 1
     assert refused.stderr.startswith("요청 값이 올바르지 않습니다 / 400 validation_error:")
     assert refused.stdout == ""
-    both = subprocess.run([*genai, "chat", "--json", "--no-stream", "x"], cwd=ROOT, capture_output=True, text=True, timeout=60,
-                          check=False)  # fmt: skip
+    both = subprocess.run([*genai, "chat", "--json", "--no-stream", "x"], cwd=ROOT, capture_output=True, text=True, timeout=60, check=False)
     assert both.returncode == 2
     assert "not allowed with argument" in both.stderr

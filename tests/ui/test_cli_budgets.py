@@ -65,8 +65,12 @@ def test_given_an_admin_then_a_group_budget_is_set_listed_and_deleted_after_a_ye
     assert listed.code == 0, listed
     assert listed.stdout.splitlines()[0] == "예산 / Budgets (Asia/Seoul)"
     row = next(line for line in listed.stdout.splitlines() if f"그룹 / group {team}" in line)
-    assert [cell.strip() for cell in row.split("  ") if cell.strip()][:4] == ["재정의 / override", f"그룹 / group {team}", "50,000",
-                                                                              "상속 / inherited"]  # fmt: skip
+    assert [cell.strip() for cell in row.split("  ") if cell.strip()][:4] == [
+        "재정의 / override",
+        f"그룹 / group {team}",
+        "50,000",
+        "상속 / inherited",
+    ]
     assert any(line.split()[-2:] == ["200,000", "$20.00"] for line in listed.stdout.splitlines())  # cdk.json's default
     stored = admin.json("admin", "budgets", "set", "--group", team, "--usd-per-month", "12.5", "--tokens-per-day", "none")
     assert (stored["id"], stored["tokens_per_day"], stored["usd_per_month"]) == (team, None, 12.5)  # a PUT replaces the whole override
@@ -88,10 +92,15 @@ def test_given_an_admin_then_a_group_budget_is_set_listed_and_deleted_after_a_ye
 
 @pytest.mark.parametrize(
     ("option", "value", "field"),
-    [("--tokens-per-day", "-1", "tokens_per_day"), ("--tokens-per-day", "1.5", "tokens_per_day"),
-     ("--tokens-per-day", "1e400", "tokens_per_day"), ("--usd-per-month", "abc", "usd_per_month"),
-     ("--usd-per-month", "0.0000001", "usd_per_month"), ("--usd-per-month", "2000000", "usd_per_month")],
-)  # fmt: skip
+    [
+        ("--tokens-per-day", "-1", "tokens_per_day"),
+        ("--tokens-per-day", "1.5", "tokens_per_day"),
+        ("--tokens-per-day", "1e400", "tokens_per_day"),
+        ("--usd-per-month", "abc", "usd_per_month"),
+        ("--usd-per-month", "0.0000001", "usd_per_month"),
+        ("--usd-per-month", "2000000", "usd_per_month"),
+    ],
+)
 def test_given_a_bad_budget_value_then_the_apis_400_names_the_field_and_exit_1(admin, option, value, field):
     done = admin.run("admin", "budgets", "set", "--group", "cli-bad", option, value)
     assert done.code == 1, done

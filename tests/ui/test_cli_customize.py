@@ -115,8 +115,19 @@ def test_given_the_korean_sample_then_the_whole_loop_runs_from_the_cli_and_a_use
 def test_given_a_dataset_with_bad_records_then_each_problem_is_printed_by_line_and_exit_1(admin, tmp_path):
     good = record("환불은 언제 되나요?", "영업일 기준 3~5일 안에 들어와요.")
     bad = tmp_path / "나쁜-데이터.jsonl"
-    bad.write_text(jsonl([good, '{"schemaVersion": "bedrock-conversation-2024", "messages": [', "", "[1, 2]",
-                          record("User: 예약 취소해 주세요", "네, 도와드릴게요."), good]), encoding="utf-8")  # fmt: skip
+    bad.write_text(
+        jsonl(
+            [
+                good,
+                '{"schemaVersion": "bedrock-conversation-2024", "messages": [',
+                "",
+                "[1, 2]",
+                record("User: 예약 취소해 주세요", "네, 도와드릴게요."),
+                good,
+            ]
+        ),
+        encoding="utf-8",
+    )
 
     done = admin.run("customize", "validate", str(bad), "--base-model", NOVA_MICRO)
 
@@ -169,9 +180,18 @@ def test_given_a_running_job_when_stopped_at_the_terminal_then_it_stops_and_stat
 
 
 def test_given_a_user_outside_the_admin_group_then_every_customize_command_exits_3(user):
-    for command in [("catalog",), ("validate", str(SAMPLE), "--base-model", NOVA_MICRO), ("status",), ("status", "tone"),
-                    ("start", "--dataset", "ds-0000000000000000", "--name", "x"), ("stop", "tone", "--yes"), ("deploy", "tone"),
-                    ("models",), ("register", "tone", "--display-name", "x"), ("delete", "deployment", "tone", "--yes")]:  # fmt: skip
+    for command in [
+        ("catalog",),
+        ("validate", str(SAMPLE), "--base-model", NOVA_MICRO),
+        ("status",),
+        ("status", "tone"),
+        ("start", "--dataset", "ds-0000000000000000", "--name", "x"),
+        ("stop", "tone", "--yes"),
+        ("deploy", "tone"),
+        ("models",),
+        ("register", "tone", "--display-name", "x"),
+        ("delete", "deployment", "tone", "--yes"),
+    ]:
         done = user.run("customize", *command)
         assert (done.code, done.stdout) == (3, ""), command
         assert _one_line(done).startswith("권한이 없습니다 / 403 forbidden: "), command

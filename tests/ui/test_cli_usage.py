@@ -49,8 +49,9 @@ def _named(stack: dict[str, Any], name: str) -> tuple[str, str]:
     """A user in the pool with a `name` attribute: (sub, e-mail)."""
     email = f"{uuid.uuid4().hex[:10]}@example.com"
     attributes = [{"Name": "email", "Value": email}, {"Name": "name", "Value": name}]
-    made = cognito(stack).admin_create_user(UserPoolId=stack["UserPoolId"], Username=email, UserAttributes=attributes,
-                                            MessageAction="SUPPRESS")["User"]  # fmt: skip
+    made = cognito(stack).admin_create_user(
+        UserPoolId=stack["UserPoolId"], Username=email, UserAttributes=attributes, MessageAction="SUPPRESS"
+    )["User"]
     return next(a["Value"] for a in made["Attributes"] if a["Name"] == "sub"), email
 
 
@@ -60,10 +61,18 @@ def seeded(stack: dict[str, Any]) -> dict[str, tuple[str, str]]:
     people = {name: _named(stack, name) for name in ("박서연", "이도윤", "최하은")}
     rows = [
         row(people["박서연"][0], f"DAY#{DAY}", cost_micro_usd=2_000_000, input_tokens=300_000, output_tokens=100_000, requests=40),
-        row(people["이도윤"][0], f"DAY#{DAY}", cost_micro_usd=42_000, estimated_micro_usd=40_000, images=1, input_tokens=50,
-            output_tokens=20, requests=2),
+        row(
+            people["이도윤"][0],
+            f"DAY#{DAY}",
+            cost_micro_usd=42_000,
+            estimated_micro_usd=40_000,
+            images=1,
+            input_tokens=50,
+            output_tokens=20,
+            requests=2,
+        ),
         row(people["최하은"][0], f"DAY#{DAY}", cost_micro_usd=500, input_tokens=900, output_tokens=100, requests=1),
-    ]  # fmt: skip
+    ]
     dynamodb = boto3.client("dynamodb", endpoint_url=stack["CognitoEndpoint"], region_name=stack["Region"])  # the stack's moto
     put_rows(dynamodb, stack["UsageTableName"], rows)
     return people
@@ -185,9 +194,13 @@ def test_given_a_date_that_does_not_exist_then_the_apis_400_naming_it_and_exit_1
 
 def test_given_a_user_outside_the_admin_group_then_every_admin_command_is_the_apis_403_and_exit_3(user):
     someone = str(uuid.uuid4())
-    for command in (["admin", "usage"], ["admin", "usage", "--csv", "out.csv"], ["admin", "budgets"],
-                    ["admin", "budgets", "set", "--user", someone, "--unlimited"],
-                    ["admin", "budgets", "delete", "--group", "users", "--yes"]):  # fmt: skip
+    for command in (
+        ["admin", "usage"],
+        ["admin", "usage", "--csv", "out.csv"],
+        ["admin", "budgets"],
+        ["admin", "budgets", "set", "--user", someone, "--unlimited"],
+        ["admin", "budgets", "delete", "--group", "users", "--yes"],
+    ):
         done = user.run(*command)
         assert done.code == 3, (command, done)
         assert _one_line(done.stderr).startswith(FORBIDDEN), command

@@ -43,8 +43,13 @@ def test_given_a_new_account_with_a_temporary_password_then_it_must_choose_a_new
     import boto3
 
     cognito = boto3.client("cognito-idp", endpoint_url=stack["CognitoEndpoint"], region_name=stack["Region"])
-    cognito.admin_create_user(UserPoolId=stack["UserPoolId"], Username="new@example.com", TemporaryPassword="Temp-Pass-123!",
-                              MessageAction="SUPPRESS", UserAttributes=[{"Name": "email", "Value": "new@example.com"}])  # fmt: skip
+    cognito.admin_create_user(
+        UserPoolId=stack["UserPoolId"],
+        Username="new@example.com",
+        TemporaryPassword="Temp-Pass-123!",
+        MessageAction="SUPPRESS",
+        UserAttributes=[{"Name": "email", "Value": "new@example.com"}],
+    )
     at = app(outputs_file)
     at.text_input[0].input("new@example.com")
     at.text_input[1].input("Temp-Pass-123!")
@@ -76,8 +81,7 @@ def test_given_a_korean_message_then_the_reply_shows_and_the_conversation_is_lis
     assert not at.chat_message
 
 
-def test_given_a_message_then_the_reply_is_streamed_shown_with_its_usage_and_stored_as_shown(outputs_file, stack, stream_user,
-                                                                                               sim_model):  # fmt: skip
+def test_given_a_message_then_the_reply_is_streamed_shown_with_its_usage_and_stored_as_shown(outputs_file, stack, stream_user, sim_model):
     sim_model(first_token_ms=100, token_ms=2, reply_tokens=300)
     before = len(model_operations(stack))
     at = app(outputs_file, stream_user)
@@ -94,8 +98,9 @@ def test_given_a_message_then_the_reply_is_streamed_shown_with_its_usage_and_sto
     assert [m["content"] for m in stored["messages"]] == ["스트리밍으로 답해 주세요", reply]
 
 
-def test_given_a_conversation_with_an_interrupted_turn_then_opening_it_shows_the_turn_as_interrupted(outputs_file, stack, stream_user,
-                                                                                                      sim_model):  # fmt: skip
+def test_given_a_conversation_with_an_interrupted_turn_then_opening_it_shows_the_turn_as_interrupted(
+    outputs_file, stack, stream_user, sim_model
+):
     sim_model(token_ms=20, reply_tokens=2000)
     client, reply = Client(stack["ApiUrl"], sign_in(Outputs.load(outputs_file), stream_user, PASSWORD)), Reply()
     with client.stream("chat/stream", {"message": "멈춘 답변을 다시 열어 봅니다"}) as events:

@@ -22,8 +22,19 @@ def chrome(at: AppTest) -> list[str]:
     """What the page itself says (titles, headings, labels, help, buttons, notes), not what users or models wrote:
     the conversation buttons, chat bubbles and citation labels are content."""
     found = [str(e.value) for kind in ("title", "subheader", "caption", "error", "warning", "info", "success") for e in getattr(at, kind)]
-    for kind in ("selectbox", "slider", "text_area", "text_input", "toggle", "radio", "number_input", "button", "segmented_control",
-                 "date_input", "checkbox"):  # fmt: skip
+    for kind in (
+        "selectbox",
+        "slider",
+        "text_area",
+        "text_input",
+        "toggle",
+        "radio",
+        "number_input",
+        "button",
+        "segmented_control",
+        "date_input",
+        "checkbox",
+    ):
         for widget in getattr(at, kind):
             if widget.key and widget.key.startswith("open-"):
                 continue  # a conversation's title

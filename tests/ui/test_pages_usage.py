@@ -60,8 +60,11 @@ def test_given_a_user_then_the_budget_left_shows_beside_the_chat_box_and_drops_a
     create_user(stack, email, PASSWORD)
     at = app(outputs_file, email)
     before = budget_caption(at)
-    assert re.fullmatch(r"남은 예산: 오늘 토큰 200,000 남음 \(\d\d-\d\d 00:00 초기화\) · "
-                        r"이번 달 \$20\.00 남음 \(\d\d-01 00:00 초기화\) · Asia/Seoul", before), before  # fmt: skip
+    assert re.fullmatch(
+        r"남은 예산: 오늘 토큰 200,000 남음 \(\d\d-\d\d 00:00 초기화\) · "
+        r"이번 달 \$20\.00 남음 \(\d\d-01 00:00 초기화\) · Asia/Seoul",
+        before,
+    ), before
     at.chat_input[0].set_value("예산이 줄어드는지 봅니다").run()
     report = api(outputs_file, email).call("GET", "usage")
     left = int(report["budgets"][0]["remaining"])  # tokens (the API writes them as a JSON number, 199940.0)
@@ -86,12 +89,32 @@ def test_given_a_user_then_the_budget_left_shows_beside_the_chat_box_and_drops_a
 
 def test_given_an_admin_then_the_chat_says_unlimited_and_the_admin_page_shows_a_seeded_day_sorted_paged_and_charted(stack, outputs_file):
     people = [str(uuid.uuid4()) for _ in range(21)]  # one more than a page
-    rows = [row(sub, f"DAY#{DAY}", cost_micro_usd=1_000 * (i + 1), input_tokens=10 * (i + 1), output_tokens=5, requests=1,
-                models={HAIKU: {"cost_micro_usd": 1_000 * (i + 1), "input_tokens": 10 * (i + 1), "output_tokens": 5}})
-            for i, sub in enumerate(people)]  # fmt: skip
-    rows.append(row(people[0], "DAY#2024-03-02", cost_micro_usd=3_250_000, input_tokens=2, output_tokens=2, requests=2,
-                    models={HAIKU: {"cost_micro_usd": 2_500_000, "input_tokens": 1, "output_tokens": 1},
-                            NOVA: {"cost_micro_usd": 750_000, "input_tokens": 1, "output_tokens": 1}}))  # fmt: skip
+    rows = [
+        row(
+            sub,
+            f"DAY#{DAY}",
+            cost_micro_usd=1_000 * (i + 1),
+            input_tokens=10 * (i + 1),
+            output_tokens=5,
+            requests=1,
+            models={HAIKU: {"cost_micro_usd": 1_000 * (i + 1), "input_tokens": 10 * (i + 1), "output_tokens": 5}},
+        )
+        for i, sub in enumerate(people)
+    ]
+    rows.append(
+        row(
+            people[0],
+            "DAY#2024-03-02",
+            cost_micro_usd=3_250_000,
+            input_tokens=2,
+            output_tokens=2,
+            requests=2,
+            models={
+                HAIKU: {"cost_micro_usd": 2_500_000, "input_tokens": 1, "output_tokens": 1},
+                NOVA: {"cost_micro_usd": 750_000, "input_tokens": 1, "output_tokens": 1},
+            },
+        )
+    )
     dynamodb = boto3.client("dynamodb", endpoint_url=stack["CognitoEndpoint"], region_name=stack["Region"])  # the stack's moto
     put_rows(dynamodb, stack["UsageTableName"], rows)
 
@@ -146,8 +169,11 @@ def test_given_an_admin_then_a_budget_set_in_the_ui_is_what_the_api_returns_and_
     capped.chat_input[0].set_value("이 요청은 예산을 넘습니다").run()
     refusal = texts(capped, "error")[0]
     assert refusal.startswith(t("error.budget_exceeded", "ko"))
-    assert re.search(r"하루 토큰: 한도 10 · 사용 0 · 이 요청 최대 [\d,]+\. "
-                     r"\d{4}-\d\d-\d\d 00:00 \(UTC\+09:00\)에 초기화됩니다\.", refusal), refusal  # fmt: skip
+    assert re.search(
+        r"하루 토큰: 한도 10 · 사용 0 · 이 요청 최대 [\d,]+\. "
+        r"\d{4}-\d\d-\d\d 00:00 \(UTC\+09:00\)에 초기화됩니다\.",
+        refusal,
+    ), refusal
     assert "429 budget_exceeded" in refusal
     assert "T00:00:00" not in refusal
 

@@ -25,13 +25,18 @@ def recorded():
         reader = boto3.session.Session(region_name="us-west-2").client("dynamodb")
         string = "S"
         client.create_table(
-            TableName="usage", BillingMode="PAY_PER_REQUEST",
+            TableName="usage",
+            BillingMode="PAY_PER_REQUEST",
             AttributeDefinitions=[{"AttributeName": n, "AttributeType": string} for n in ("pk", "sk", "period", "user")],
             KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
-            GlobalSecondaryIndexes=[{"IndexName": "by_period", "Projection": {"ProjectionType": "ALL"},
-                                     "KeySchema": [{"AttributeName": "period", "KeyType": "HASH"},
-                                                   {"AttributeName": "user", "KeyType": "RANGE"}]}],
-        )  # fmt: skip
+            GlobalSecondaryIndexes=[
+                {
+                    "IndexName": "by_period",
+                    "Projection": {"ProjectionType": "ALL"},
+                    "KeySchema": [{"AttributeName": "period", "KeyType": "HASH"}, {"AttributeName": "user", "KeyType": "RANGE"}],
+                }
+            ],
+        )
         recorder.reset()
         try:
             yield recorder, client, reader
@@ -40,10 +45,15 @@ def recorded():
 
 
 def _update(period: str, user: str) -> dict:
-    return {"Update": {"TableName": "usage", "Key": {"pk": {"S": "USER#a"}, "sk": {"S": "DAY#1"}},
-                       "UpdateExpression": "ADD #c :one SET #p = :p, #w = :w",
-                       "ExpressionAttributeNames": {"#c": "committed", "#p": "period", "#w": "user"},
-                       "ExpressionAttributeValues": {":one": {"N": "1"}, ":p": {"S": period}, ":w": {"S": user}}}}  # fmt: skip
+    return {
+        "Update": {
+            "TableName": "usage",
+            "Key": {"pk": {"S": "USER#a"}, "sk": {"S": "DAY#1"}},
+            "UpdateExpression": "ADD #c :one SET #p = :p, #w = :w",
+            "ExpressionAttributeNames": {"#c": "committed", "#p": "period", "#w": "user"},
+            "ExpressionAttributeValues": {":one": {"N": "1"}, ":p": {"S": period}, ":w": {"S": user}},
+        }
+    }
 
 
 def test_given_transactions_then_each_write_costs_two_units_per_kb_plus_its_index_writes(recorded):

@@ -61,9 +61,14 @@ def test_given_the_async_override_then_synth_accepts_it_and_it_masks_nothing(tmp
 
 def _ttft(chat_added: float) -> dict:
     def row(bare: float, got: float) -> dict:
-        return {"chat bare": {"p50": bare, "p95": bare + 5}, "chat start": {"p50": 12.0, "p95": 14.0},
-                "chat route": {"p50": got, "p95": got + 9}, "rag bare": {"p50": 300.0, "p95": 310.0},
-                "rag start": {"p50": 25.0, "p95": 30.0}, "rag route": {"p50": 335.0, "p95": 350.0}}  # fmt: skip
+        return {
+            "chat bare": {"p50": bare, "p95": bare + 5},
+            "chat start": {"p50": 12.0, "p95": 14.0},
+            "chat route": {"p50": got, "p95": got + 9},
+            "rag bare": {"p50": 300.0, "p95": 310.0},
+            "rag start": {"p50": 25.0, "p95": 30.0},
+            "rag route": {"p50": 335.0, "p95": 350.0},
+        }
 
     calls = {"chat": ["ConverseStream"], "rag": ["Retrieve", "ConverseStream"]}
     return {"sync": {"figures": row(460.0, 460.0 + chat_added), "calls": calls}, "async": {"figures": row(250.0, 262.0), "calls": calls}}

@@ -10,9 +10,20 @@ from ui.cli.figures import dollars, micro_dollars, table, until, zone_time
 
 @pytest.mark.parametrize(
     ("amount", "shown"),
-    [(0, "$0"), (20.0, "$20.00"), (1234.565, "$1,234.57"), (0.999, "$1.00"), (0.25, "$0.25"), (0.123456, "$0.12"),
-     (0.042, "$0.042"), (0.002, "$0.0020"), (0.000062, "$0.000062"), (0.000001, "$0.000001"), (0.0000004, "<$0.000001")],
-)  # fmt: skip
+    [
+        (0, "$0"),
+        (20.0, "$20.00"),
+        (1234.565, "$1,234.57"),
+        (0.999, "$1.00"),
+        (0.25, "$0.25"),
+        (0.123456, "$0.12"),
+        (0.042, "$0.042"),
+        (0.002, "$0.0020"),
+        (0.000062, "$0.000062"),
+        (0.000001, "$0.000001"),
+        (0.0000004, "<$0.000001"),
+    ],
+)
 def test_given_an_amount_in_dollars_then_two_decimals_from_a_dollar_and_two_significant_digits_below(amount, shown):
     assert dollars(amount) == shown
 

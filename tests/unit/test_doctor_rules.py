@@ -50,8 +50,13 @@ NOVA = Configured("us.amazon.y-v1:0", "amazon.y-v1:0", "Y", "nova", "us-west-2",
 
 
 def _answer(agreement: str = "AVAILABLE", entitlement: str = "AVAILABLE", authorization: str = "AUTHORIZED", region: str = "AVAILABLE"):
-    return {"modelId": "x", "agreementAvailability": {"status": agreement}, "entitlementAvailability": entitlement,
-            "authorizationStatus": authorization, "regionAvailability": region}  # fmt: skip
+    return {
+        "modelId": "x",
+        "agreementAvailability": {"status": agreement},
+        "entitlementAvailability": entitlement,
+        "authorizationStatus": authorization,
+        "regionAvailability": region,
+    }
 
 
 @pytest.mark.parametrize(

@@ -67,8 +67,9 @@ def test_given_a_deferred_package_when_a_name_of_its_init_is_read_then_the_init_
 
 
 def test_given_an_init_with_its_own_module_getattr_then_its_lazy_names_still_resolve(make_package):
-    name = make_package("def __getattr__(attribute):\n    if attribute == 'LAZY':\n        return 'lazy'\n"
-                        "    raise AttributeError(attribute)\n")  # fmt: skip
+    name = make_package(
+        "def __getattr__(attribute):\n    if attribute == 'LAZY':\n        return 'lazy'\n    raise AttributeError(attribute)\n"
+    )
     defer_init(name)
 
     package = importlib.import_module(name)

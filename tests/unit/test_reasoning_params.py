@@ -46,8 +46,9 @@ def problems(model: ChatModelSpec, **params) -> dict[str, str]:
 def test_given_opus_4_7_then_thinking_off_sends_no_thinking_field_because_disabled_is_a_400():
     assert "additionalModelRequestFields" not in options(OPUS_47, thinking=False)
     assert options(OPUS_47, thinking=True, effort="xhigh")["additionalModelRequestFields"] == {
-        "thinking": {"type": "adaptive"}, "output_config": {"effort": "xhigh"},
-    }  # fmt: skip
+        "thinking": {"type": "adaptive"},
+        "output_config": {"effort": "xhigh"},
+    }
     assert options(OPUS_47, effort="low")["additionalModelRequestFields"] == {"output_config": {"effort": "low"}}
 
 

@@ -22,9 +22,14 @@ def _import_without(module: str, variable: str) -> subprocess.CompletedProcess[s
 
 @pytest.mark.parametrize(
     ("module", "variable"),
-    [("chat.handler", "TABLE_NAME"), ("rag.handler", "DOCUMENTS_BUCKET"), ("image.handler", "GUARDRAIL_ID"),
-     ("rag.ingest_handler", "KNOWLEDGE_BASE_ID"), ("usage.handler", "USAGE_TABLE")],
-)  # fmt: skip
+    [
+        ("chat.handler", "TABLE_NAME"),
+        ("rag.handler", "DOCUMENTS_BUCKET"),
+        ("image.handler", "GUARDRAIL_ID"),
+        ("rag.ingest_handler", "KNOWLEDGE_BASE_ID"),
+        ("usage.handler", "USAGE_TABLE"),
+    ],
+)
 def test_given_a_missing_variable_when_a_handler_is_imported_then_init_fails_with_one_line_naming_it(module, variable):
     result = _import_without(module, variable)
     assert result.returncode != 0, "the handler imported without " + variable

@@ -136,8 +136,13 @@ def test_given_citations_split_across_deltas_then_each_is_found_once_when_the_an
     assert found == [[], [], [1], [12, 3]]
 
 
-@pytest.mark.parametrize(("client", "path", "body"), [(TestClient(chat_stream.app), "/chat/stream", {"message": "안녕"}),
-                                                     (TestClient(rag_stream.app), "/rag/query/stream", {"question": "안녕"})])  # fmt: skip
+@pytest.mark.parametrize(
+    ("client", "path", "body"),
+    [
+        (TestClient(chat_stream.app), "/chat/stream", {"message": "안녕"}),
+        (TestClient(rag_stream.app), "/rag/query/stream", {"question": "안녕"}),
+    ],
+)
 def test_given_a_stream_app_then_no_claims_or_a_bad_body_is_a_json_error_before_any_stream(client, path, body):
     assert client.get("/healthz").status_code == 200  # the adapter's readiness check needs no caller
     for headers in ({}, {"x-amzn-request-context": "{not json"}, {"x-amzn-request-context": json.dumps({"authorizer": {}})}):
@@ -147,10 +152,13 @@ def test_given_a_stream_app_then_no_claims_or_a_bad_body_is_a_json_error_before_
     answer = client.post(path, json={**body, "extra": 1}, headers={"x-amzn-request-context": json.dumps(CLAIMS)})
     assert (answer.status_code, answer.headers["content-type"]) == (400, "application/json")
     assert answer.json() == {
-        "error": {"code": "validation_error", "message": "the request is not valid: see details",
-                  "details": [{"field": "extra", "message": "Extra inputs are not permitted"}]},
+        "error": {
+            "code": "validation_error",
+            "message": "the request is not valid: see details",
+            "details": [{"field": "extra", "message": "Extra inputs are not permitted"}],
+        },
         "request_id": "req-1",
-    }  # fmt: skip
+    }
     too_big = client.post(path, content=b'{"x": "' + b"a" * 2_000_000 + b'"}', headers={"x-amzn-request-context": json.dumps(CLAIMS)})
     assert too_big.status_code == 413
 

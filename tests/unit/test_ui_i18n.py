@@ -43,20 +43,35 @@ BLOCKED_RRN = {"intervened": True, "action": "BLOCKED", "policies": ["regex:KR_R
 @pytest.mark.parametrize(
     ("policies", "korean", "english"),
     [
-        (["regex:KR_RESIDENT_REGISTRATION_NUMBER"], "주민등록번호가 포함되어 있어 가드레일이 차단했습니다.",
-         "Blocked by the guardrail: it contains a resident registration number."),
+        (
+            ["regex:KR_RESIDENT_REGISTRATION_NUMBER"],
+            "주민등록번호가 포함되어 있어 가드레일이 차단했습니다.",
+            "Blocked by the guardrail: it contains a resident registration number.",
+        ),
         (["word:PROFANITY"], "욕설이 포함되어 있어 가드레일이 차단했습니다.", "Blocked by the guardrail: it contains profanity."),
-        (["content:INSULTS", "word:PROFANITY"], "모욕적인 표현, 욕설이 포함되어 있어 가드레일이 차단했습니다.",
-         "Blocked by the guardrail: it contains insulting language and profanity."),
-        (["content:PROMPT_ATTACK"], "프롬프트 공격(모델의 지시를 무시하게 하려는 시도)으로 보여 가드레일이 차단했습니다.",
-         "Blocked by the guardrail: it looks like a prompt attack (an attempt to make the model ignore its instructions)."),
-        (["topic:Investment advice"], "허용되지 않는 주제(투자 조언)를 다루고 있어 가드레일이 차단했습니다.",
-         "Blocked by the guardrail: it is about a topic that is not allowed (investment advice)."),
-        (["pii:SOMETHING_NEW"], "개인정보가 포함되어 있어 가드레일이 차단했습니다.",
-         "Blocked by the guardrail: it contains personal information."),
+        (
+            ["content:INSULTS", "word:PROFANITY"],
+            "모욕적인 표현, 욕설이 포함되어 있어 가드레일이 차단했습니다.",
+            "Blocked by the guardrail: it contains insulting language and profanity.",
+        ),
+        (
+            ["content:PROMPT_ATTACK"],
+            "프롬프트 공격(모델의 지시를 무시하게 하려는 시도)으로 보여 가드레일이 차단했습니다.",
+            "Blocked by the guardrail: it looks like a prompt attack (an attempt to make the model ignore its instructions).",
+        ),
+        (
+            ["topic:Investment advice"],
+            "허용되지 않는 주제(투자 조언)를 다루고 있어 가드레일이 차단했습니다.",
+            "Blocked by the guardrail: it is about a topic that is not allowed (investment advice).",
+        ),
+        (
+            ["pii:SOMETHING_NEW"],
+            "개인정보가 포함되어 있어 가드레일이 차단했습니다.",
+            "Blocked by the guardrail: it contains personal information.",
+        ),
         ([], "허용되지 않는 내용이 있어 가드레일이 차단했습니다.", "Blocked by the guardrail: the content is not allowed."),
     ],
-)  # fmt: skip
+)
 def test_given_a_guardrail_block_then_the_note_says_what_kind_of_content_in_words_never_the_policy_id(policies, korean, english):
     guardrail = {**BLOCKED_RRN, "policies": policies}
     assert wording.guardrail_note(guardrail, "ko") == ("error", korean)
@@ -87,11 +102,18 @@ def test_given_an_api_text_in_both_languages_then_only_the_chosen_side_shows():
 
 
 def test_given_a_validation_error_then_each_field_is_named_in_words_with_its_rule_and_no_log_line():
-    body = {"error": {"code": "validation_error", "message": "the request is not valid: see details",
-                      "details": [{"field": "question", "message": "at most 8000 characters"},
-                                  {"field": "params.top_k", "message": "must be between 1 and 128 for Amazon Nova Lite"},
-                                  {"field": "body.colour", "message": "Extra inputs are not permitted"}]},
-            "request_id": "req-1"}  # fmt: skip
+    body = {
+        "error": {
+            "code": "validation_error",
+            "message": "the request is not valid: see details",
+            "details": [
+                {"field": "question", "message": "at most 8000 characters"},
+                {"field": "params.top_k", "message": "must be between 1 and 128 for Amazon Nova Lite"},
+                {"field": "body.colour", "message": "Extra inputs are not permitted"},
+            ],
+        },
+        "request_id": "req-1",
+    }
     korean = wording.error_text(body, 400, "ko")
     assert korean.splitlines()[0] == "입력한 값을 확인하세요."
     assert "- **질문**: 8000자 이하로 입력하세요." in korean
@@ -133,8 +155,16 @@ def test_given_sizes_then_units_are_b_kb_and_mb():
 
 def test_given_documents_then_the_table_has_readable_columns_and_states_in_words(monkeypatch):
     monkeypatch.delenv("UI_TIME_ZONE", raising=False)
-    docs = [{"name": "hr-faq-ko.md", "key": "documents/hr-faq-ko.md", "size": 1234, "last_modified": "2026-05-04T09:12:33+00:00",
-             "has_metadata": True, "ingestion": "INDEXED"}]  # fmt: skip
+    docs = [
+        {
+            "name": "hr-faq-ko.md",
+            "key": "documents/hr-faq-ko.md",
+            "size": 1234,
+            "last_modified": "2026-05-04T09:12:33+00:00",
+            "has_metadata": True,
+            "ingestion": "INDEXED",
+        }
+    ]
     table = tables.documents_table(docs, "ko")
     assert list(table.columns) == ["이름", "색인 상태", "크기", "마지막 변경 (KST)", "메타데이터"]
     assert table.iloc[0].tolist() == ["hr-faq-ko.md", "색인됨", "1.2 KB", "2026-05-04 18:12", "예"]

@@ -97,9 +97,11 @@ def test_given_a_stream_without_done_or_error_then_it_is_a_transport_failure_in_
 
 
 def test_given_an_error_event_then_the_stream_ends_there_and_the_reply_holds_the_api_error():
-    body = (b'event: start\ndata: {"stream_id":"s","conversation_id":"c","model_id":"m"}\n\nevent: delta\ndata: {"text":"Hi"}\n\n'
-            b'event: error\ndata: {"error":{"code":"upstream_unavailable","message":"Bedrock failed; retry"},"request_id":"r-1"}\n\n'
-            b'event: delta\ndata: {"text":"never read"}\n\n')  # fmt: skip
+    body = (
+        b'event: start\ndata: {"stream_id":"s","conversation_id":"c","model_id":"m"}\n\nevent: delta\ndata: {"text":"Hi"}\n\n'
+        b'event: error\ndata: {"error":{"code":"upstream_unavailable","message":"Bedrock failed; retry"},"request_id":"r-1"}\n\n'
+        b'event: delta\ndata: {"text":"never read"}\n\n'
+    )
     reply = streamed.Reply()
     for event in EventStream(Chunks([body])):
         reply.apply(event)

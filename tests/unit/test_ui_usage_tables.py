@@ -14,18 +14,38 @@ REPORT: dict[str, Any] = {
     "now": "2026-11-25T00:30:00+09:00",
     "unlimited": False,
     "budgets": [
-        {"budget": "tokens_per_day", "unit": "tokens", "limit": 200000, "used": 5600, "remaining": 194400.0,
-         "resets_at": "2026-11-26T00:00:00+09:00"},
-        {"budget": "usd_per_month", "unit": "usd", "limit": 20.0, "used": 5.25, "remaining": 14.75,
-         "resets_at": "2026-12-01T00:00:00+09:00"},
+        {
+            "budget": "tokens_per_day",
+            "unit": "tokens",
+            "limit": 200000,
+            "used": 5600,
+            "remaining": 194400.0,
+            "resets_at": "2026-11-26T00:00:00+09:00",
+        },
+        {
+            "budget": "usd_per_month",
+            "unit": "usd",
+            "limit": 20.0,
+            "used": 5.25,
+            "remaining": 14.75,
+            "resets_at": "2026-12-01T00:00:00+09:00",
+        },
     ],
-}  # fmt: skip
+}
 REFUSAL: dict[str, Any] = {
-    "error": {"code": "budget_exceeded", "message": "오늘의 토큰 예산을 넘게 됩니다: … / This request would go over your budget: …",
-              "details": {"budget": "tokens_per_day", "limit": 200000, "used": 199500, "resets_at": "2026-11-26T00:00:00+09:00",
-                          "request_max": 1987}},
+    "error": {
+        "code": "budget_exceeded",
+        "message": "오늘의 토큰 예산을 넘게 됩니다: … / This request would go over your budget: …",
+        "details": {
+            "budget": "tokens_per_day",
+            "limit": 200000,
+            "used": 199500,
+            "resets_at": "2026-11-26T00:00:00+09:00",
+            "request_max": 1987,
+        },
+    },
     "request_id": "req-1",
-}  # fmt: skip
+}
 
 
 def test_given_budgets_then_the_line_beside_the_chat_box_names_what_is_left_and_when_it_resets_in_both_languages():
@@ -46,8 +66,14 @@ def test_given_a_budget_refusal_then_it_reads_in_words_with_the_limit_the_use_an
         "예산을 다 써서 이 요청을 보낼 수 없습니다.\n\n하루 토큰: 한도 200,000 · 사용 199,500 · 이 요청 최대 1,987. "
         "2026-11-26 00:00 (UTC+09:00)에 초기화됩니다.\n\n`429 budget_exceeded` · 요청 ID `req-1`"
     )
-    month = {**REFUSAL["error"]["details"], "budget": "usd_per_month", "limit": 20.0, "used": 19.99, "request_max": 0.05,
-             "resets_at": "2026-12-01T00:00:00+09:00"}  # fmt: skip
+    month = {
+        **REFUSAL["error"]["details"],
+        "budget": "usd_per_month",
+        "limit": 20.0,
+        "used": 19.99,
+        "request_max": 0.05,
+        "resets_at": "2026-12-01T00:00:00+09:00",
+    }
     english = wording.error_text({"error": {"code": "budget_exceeded", "details": month}}, 429, "en")
     assert english.splitlines()[2] == (
         "USD a month: $19.99 of $20.00 used, and this request may use up to $0.050. It resets at 2026-12-01 00:00 (UTC+09:00)."
@@ -55,10 +81,18 @@ def test_given_a_budget_refusal_then_it_reads_in_words_with_the_limit_the_use_an
 
 
 def test_given_a_period_then_models_are_named_the_guardrail_and_the_embedding_in_words_and_a_total_follows():
-    period = {"models": [{"model_id": "guardrail", "cost_micro_usd": 800, "input_tokens": 0, "output_tokens": 0, "images": 0},
-                         {"model_id": "amazon.titan-embed-text-v2:0", "cost_micro_usd": 2, "input_tokens": 20},
-                         {"model_id": "m1", "cost_micro_usd": 28, "input_tokens": 11, "output_tokens": 47, "images": 0}],
-              "cost_micro_usd": 830, "input_tokens": 31, "output_tokens": 47, "images": 0, "estimated_micro_usd": 2}  # fmt: skip
+    period = {
+        "models": [
+            {"model_id": "guardrail", "cost_micro_usd": 800, "input_tokens": 0, "output_tokens": 0, "images": 0},
+            {"model_id": "amazon.titan-embed-text-v2:0", "cost_micro_usd": 2, "input_tokens": 20},
+            {"model_id": "m1", "cost_micro_usd": 28, "input_tokens": 11, "output_tokens": 47, "images": 0},
+        ],
+        "cost_micro_usd": 830,
+        "input_tokens": 31,
+        "output_tokens": 47,
+        "images": 0,
+        "estimated_micro_usd": 2,
+    }
     names = usage_tables.model_names({"chat_models": [{"id": "m1", "name": "Claude Haiku 5.5"}]}, "ko")
     table = usage_tables.models_table(period, names, "ko")
     assert table.values.tolist() == [
@@ -73,20 +107,34 @@ def test_given_each_days_totals_then_the_chart_has_a_row_per_day_and_a_column_pe
     days = usage_tables.month_days(date(2026, 11, 1), date(2026, 11, 3))
     assert days == [date(2026, 11, 1), date(2026, 11, 2), date(2026, 11, 3)]
     assert len(usage_tables.month_days(date(2024, 2, 1), date(2026, 1, 1))) == 29  # a past month: every day
-    totals: dict[date, dict[str, Any]] = {days[0]: {"models": []}, days[1]: {"models": [{"model_id": "m1", "cost_micro_usd": 2_500_000},
-                                                            {"model_id": "guardrail", "cost_micro_usd": 750_000}]},
-              days[2]: {"models": [{"model_id": "m1", "cost_micro_usd": 1}]}}  # fmt: skip
+    totals: dict[date, dict[str, Any]] = {
+        days[0]: {"models": []},
+        days[1]: {"models": [{"model_id": "m1", "cost_micro_usd": 2_500_000}, {"model_id": "guardrail", "cost_micro_usd": 750_000}]},
+        days[2]: {"models": [{"model_id": "m1", "cost_micro_usd": 1}]},
+    }
     frame = usage_tables.daily_spend(totals, {"m1": "Claude Haiku 5.5", "guardrail": "Guardrail checks"}, "en")
     assert frame.index.tolist() == ["11-01", "11-02", "11-03"]
-    assert frame.to_dict() == {"Claude Haiku 5.5": {"11-01": 0.0, "11-02": 2.5, "11-03": 0.000001},
-                               "Guardrail checks": {"11-01": 0.0, "11-02": 0.75, "11-03": 0.0}}  # fmt: skip
+    assert frame.to_dict() == {
+        "Claude Haiku 5.5": {"11-01": 0.0, "11-02": 2.5, "11-03": 0.000001},
+        "Guardrail checks": {"11-01": 0.0, "11-02": 0.75, "11-03": 0.0},
+    }
 
 
 def test_given_the_budgets_in_force_then_limits_read_in_words():
-    found = {"default": {"tokens_per_day": 200000, "usd_per_month": 20.0, "unlimited": False},
-             "groups": {"admin": {"tokens_per_day": None, "usd_per_month": None, "unlimited": True}},
-             "overrides": [{"scope": "group", "id": "interns", "tokens_per_day": 50000, "usd_per_month": None, "unlimited": False,
-                            "updated_at": "2026-11-24T06:00:00+00:00"}]}  # fmt: skip
+    found = {
+        "default": {"tokens_per_day": 200000, "usd_per_month": 20.0, "unlimited": False},
+        "groups": {"admin": {"tokens_per_day": None, "usd_per_month": None, "unlimited": True}},
+        "overrides": [
+            {
+                "scope": "group",
+                "id": "interns",
+                "tokens_per_day": 50000,
+                "usd_per_month": None,
+                "unlimited": False,
+                "updated_at": "2026-11-24T06:00:00+00:00",
+            }
+        ],
+    }
     assert usage_tables.overrides_table(found, "ko").values.tolist() == [
         ["설정", "모든 사용자 (기본)", "200,000", "$20.00", ""],
         ["설정", "그룹 admin", "무제한", "무제한", ""],

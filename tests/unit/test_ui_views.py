@@ -9,15 +9,38 @@ import pytest
 from infra.constants import ADMIN_GROUP
 from ui import views
 
-CLAUDE = {"id": "c", "family": "anthropic", "max_output_tokens": 64000, "temperature_with_top_p": False, "max_stop_sequences": 4,
-          "params": {"temperature": [0.0, 1.0], "top_p": [0.0, 1.0], "top_k": [1, 500]}}  # fmt: skip
-NOVA = {"id": "n", "family": "nova", "max_output_tokens": 5000, "temperature_with_top_p": True, "max_stop_sequences": 4,
-        "params": {"temperature": [0.0, 1.0], "top_p": [0.0, 1.0], "top_k": [1, 128]}}  # fmt: skip
+CLAUDE = {
+    "id": "c",
+    "family": "anthropic",
+    "max_output_tokens": 64000,
+    "temperature_with_top_p": False,
+    "max_stop_sequences": 4,
+    "params": {"temperature": [0.0, 1.0], "top_p": [0.0, 1.0], "top_k": [1, 500]},
+}
+NOVA = {
+    "id": "n",
+    "family": "nova",
+    "max_output_tokens": 5000,
+    "temperature_with_top_p": True,
+    "max_stop_sequences": 4,
+    "params": {"temperature": [0.0, 1.0], "top_p": [0.0, 1.0], "top_k": [1, 128]},
+}
 NO_SAMPLING = {"temperature": None, "top_p": None, "top_k": None}
-HAIKU_55: dict[str, Any] = {"id": "h", "name": "Claude Haiku 5.5", "family": "anthropic", "max_output_tokens": 128000,
-            "max_tokens_ceiling": 1440, "temperature_with_top_p": False, "max_stop_sequences": 4, "params": NO_SAMPLING,
-            "reasoning": {"efforts": ["low", "medium", "high", "xhigh", "max"], "thinking": "optional",
-                          "efforts_without_thinking": ["low", "medium", "high"]}}  # fmt: skip
+HAIKU_55: dict[str, Any] = {
+    "id": "h",
+    "name": "Claude Haiku 5.5",
+    "family": "anthropic",
+    "max_output_tokens": 128000,
+    "max_tokens_ceiling": 1440,
+    "temperature_with_top_p": False,
+    "max_stop_sequences": 4,
+    "params": NO_SAMPLING,
+    "reasoning": {
+        "efforts": ["low", "medium", "high", "xhigh", "max"],
+        "thinking": "optional",
+        "efforts_without_thinking": ["low", "medium", "high"],
+    },
+}
 OPUS_55 = {**HAIKU_55, "reasoning": {**HAIKU_55["reasoning"], "thinking": "always", "efforts_without_thinking": []}}
 NOVA_2 = {**NOVA, "reasoning": {"efforts": ["low", "medium"], "thinking": "optional", "efforts_without_thinking": []}}
 
@@ -91,8 +114,9 @@ def test_given_guardrail_outcomes_then_blocks_are_errors_and_masks_are_warnings(
     blocked = views.guardrail_note({"intervened": True, "action": "BLOCKED", "policies": ["content:PROMPT_ATTACK"], "message": "차단"})
     assert blocked == ("error", "가드레일이 차단했습니다 / Blocked by the guardrail (content:PROMPT_ATTACK).")
     assert views.guardrail_note({"intervened": True, "action": "ANONYMIZED", "policies": ["pii:EMAIL"]}) == (
-        "warning", "가드레일이 민감한 정보를 가렸습니다 / The guardrail masked sensitive data (pii:EMAIL).",
-    )  # fmt: skip
+        "warning",
+        "가드레일이 민감한 정보를 가렸습니다 / The guardrail masked sensitive data (pii:EMAIL).",
+    )
 
 
 def test_given_the_stack_then_the_ui_admin_group_is_the_one_the_stack_creates():
@@ -107,13 +131,26 @@ def test_given_make_dev_or_cdk_deploy_outputs_then_the_client_reads_both(tmp_pat
     from ui.client import Outputs
 
     local = tmp_path / "local.json"
-    local.write_text(json.dumps({"ApiUrl": "http://127.0.0.1:3000/api/", "UserPoolClientId": "c", "Region": "us-west-2",
-                                 "CognitoEndpoint": "http://127.0.0.1:5050", "UserPoolId": "p",
-                                 "DemoUsers": [{"username": "a@example.com", "password": "pw", "admin": True}]}))  # fmt: skip
+    local.write_text(
+        json.dumps(
+            {
+                "ApiUrl": "http://127.0.0.1:3000/api/",
+                "UserPoolClientId": "c",
+                "Region": "us-west-2",
+                "CognitoEndpoint": "http://127.0.0.1:5050",
+                "UserPoolId": "p",
+                "DemoUsers": [{"username": "a@example.com", "password": "pw", "admin": True}],
+            }
+        )
+    )
     assert Outputs.load(local).demo_users == (("a@example.com", "pw"),)
     deployed = tmp_path / "deployed.json"
-    stack = {"ApiUrl": "https://x.execute-api.ap-northeast-2.amazonaws.com/api/", "UserPoolClientId": "c2",
-             "UserPoolId": "ap-northeast-2_x", "Region": "ap-northeast-2"}  # fmt: skip
+    stack = {
+        "ApiUrl": "https://x.execute-api.ap-northeast-2.amazonaws.com/api/",
+        "UserPoolClientId": "c2",
+        "UserPoolId": "ap-northeast-2_x",
+        "Region": "ap-northeast-2",
+    }
     deployed.write_text(json.dumps({"BedrockGenAi": stack}))
     found = Outputs.load(deployed)
     assert (found.region, found.cognito_endpoint, found.user_pool_id) == ("ap-northeast-2", None, "ap-northeast-2_x")

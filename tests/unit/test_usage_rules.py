@@ -94,12 +94,29 @@ def test_given_groups_and_overrides_then_the_contracts_order_decides_the_limits(
 
 def test_given_a_row_then_counters_by_model_and_committed_falls_back_to_what_was_settled():
     nova = "model#us.amazon.nova-lite-v1:0#"
-    item = {"pk": "USER#x", "cost_micro_usd": 30, "input_tokens": 5, "output_tokens": 6, "cache_read_tokens": 7, "cache_write_tokens": 8,
-            f"{nova}cost_micro_usd": 30, f"{nova}output_tokens": 6, "model#bad": 1}  # fmt: skip
+    item = {
+        "pk": "USER#x",
+        "cost_micro_usd": 30,
+        "input_tokens": 5,
+        "output_tokens": 6,
+        "cache_read_tokens": 7,
+        "cache_write_tokens": 8,
+        f"{nova}cost_micro_usd": 30,
+        f"{nova}output_tokens": 6,
+        "model#bad": 1,
+    }
     counters = Counters.from_item(item)
     assert (counters.total_tokens, counters.committed_tokens, counters.committed_micro_usd) == (26, 26, 30)
-    assert counters.view()["models"] == [{"model_id": "us.amazon.nova-lite-v1:0", "cost_micro_usd": 30, "cost_usd": 0.00003,
-                                          "input_tokens": 0, "output_tokens": 6, "images": 0}]  # fmt: skip
+    assert counters.view()["models"] == [
+        {
+            "model_id": "us.amazon.nova-lite-v1:0",
+            "cost_micro_usd": 30,
+            "cost_usd": 0.00003,
+            "input_tokens": 0,
+            "output_tokens": 6,
+            "images": 0,
+        }
+    ]
 
 
 def test_given_korean_names_and_formula_like_text_then_the_csv_keeps_the_names_and_defuses_the_formulas():

@@ -22,8 +22,15 @@ from ui.cli.figures import ESTIMATED, count, micro_dollars, table
 from ui.cli.output import size
 from ui.client import Client
 
-HEADINGS = ["이름 / Name", "이메일 / E-mail", "비용 / Cost (USD)", "토큰 / Tokens", "이미지 / Images", "요청 / Requests",
-            "사용자 / User (sub)"]  # fmt: skip
+HEADINGS = [
+    "이름 / Name",
+    "이메일 / E-mail",
+    "비용 / Cost (USD)",
+    "토큰 / Tokens",
+    "이미지 / Images",
+    "요청 / Requests",
+    "사용자 / User (sub)",
+]
 NUMBERS = frozenset({2, 3, 4, 5})
 SORTS = {"cost": "비용 / cost", "tokens": "토큰 / tokens", "user": "사용자 / user"}
 PERIODS = {"day": "하루 / day", "month": "한 달 / month"}

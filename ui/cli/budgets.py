@@ -121,8 +121,15 @@ def lines(found: dict[str, Any]) -> list[str]:
     config = "설정 / config"
     rows = [[config, "기본 / default", *_cells(found.get("default") or {}, NONE), ""]]
     rows += [[config, f"{SCOPES['group']} {name}", *_cells(limits, INHERITED), ""] for name, limits in (found.get("groups") or {}).items()]
-    rows += [["재정의 / override", f"{SCOPES.get(o.get('scope', ''), o.get('scope'))} {o.get('id')}", *_cells(o, INHERITED),
-              local_time(o.get("updated_at"))] for o in found.get("overrides") or []]  # fmt: skip
+    rows += [
+        [
+            "재정의 / override",
+            f"{SCOPES.get(o.get('scope', ''), o.get('scope'))} {o.get('id')}",
+            *_cells(o, INHERITED),
+            local_time(o.get("updated_at")),
+        ]
+        for o in found.get("overrides") or []
+    ]
     shown = [f"예산 / Budgets ({found.get('time_zone')})", *table(HEADINGS, rows, right=frozenset({2, 3}))]
     ceiling = found.get("daily_ceiling")
     if ceiling:

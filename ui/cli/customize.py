@@ -29,8 +29,12 @@ from ui.cli.customize_show import catalog_lines, job_lines, jobs_lines, report_l
 from ui.cli.exits import REFUSED, CliError, api_line, from_api
 from ui.client import ApiError, Client
 
-METHODS = {"fine-tuning": "FINE_TUNING", "continued-pre-training": "CONTINUED_PRE_TRAINING", "distillation": "DISTILLATION",
-           "reinforcement-fine-tuning": "REINFORCEMENT_FINE_TUNING"}  # fmt: skip
+METHODS = {
+    "fine-tuning": "FINE_TUNING",
+    "continued-pre-training": "CONTINUED_PRE_TRAINING",
+    "distillation": "DISTILLATION",
+    "reinforcement-fine-tuning": "REINFORCEMENT_FINE_TUNING",
+}
 NAMED = {"epochs": "epochCount", "learning_rate": "learningRate", "warmup_steps": "learningRateWarmupSteps", "batch_size": "batchSize"}
 JOB_ENDS = {"Completed", "Failed", "Stopped"}
 

@@ -141,8 +141,11 @@ def delete_run(ctx: Context) -> int:
     if kind == "model":
         models = client.call("GET", "customize/models")["models"]
         storage = next((m.get("storage_per_month_usd") for m in models if m["name"] == name), None)
-        charge = f"보관 비용 {dollars(storage)}/월이 멈춥니다 / its storage charge of {dollars(storage)} a month stops" if storage else (
-            "월 보관 비용이 멈춥니다 / its monthly storage charge stops")  # fmt: skip
+        charge = (
+            f"보관 비용 {dollars(storage)}/월이 멈춥니다 / its storage charge of {dollars(storage)} a month stops"
+            if storage
+            else ("월 보관 비용이 멈춥니다 / its monthly storage charge stops")
+        )
         question = f"맞춤 모델 {name}을(를) 지울까요? {charge}. / Delete the custom model {name}?"
     else:
         question = (

@@ -8,8 +8,15 @@ from typing import Any
 from ui.cli.figures import count, dollars, table
 from ui.cli.output import columns, local_time
 
-STATES = {"InProgress": "진행 중", "Completed": "완료", "Failed": "실패", "Stopping": "멈추는 중", "Stopped": "멈춤",
-          "Creating": "만드는 중", "Active": "사용 가능"}  # fmt: skip
+STATES = {
+    "InProgress": "진행 중",
+    "Completed": "완료",
+    "Failed": "실패",
+    "Stopping": "멈추는 중",
+    "Stopped": "멈춤",
+    "Creating": "만드는 중",
+    "Active": "사용 가능",
+}
 LOSS_ROWS = 10  # the last rows of each loss table; --json has them all
 
 
@@ -30,11 +37,26 @@ def catalog_lines(found: dict[str, Any]) -> list[str]:
         methods = ", ".join(m.lower().replace("_", "-") for m, ok in here.items() if ok) or "-"
         limits = model.get("dataset") or {}
         prices = model.get("prices") or {}
-        rows.append([model.get("id", ""), str(model.get("name", "")), methods, "예 / yes" if model.get("on_demand_here") else "아니요 / no",
-                     f"{count(limits.get('min_records'))}-{count(limits.get('max_records'))}",
-                     _usd(prices.get("training_per_1k_tokens")), _usd(prices.get("storage_per_month"))])  # fmt: skip
-    headings = ["ID", "이름 / Name", "여기서 / Here", "온디맨드 / On demand", "레코드 / Records", "훈련 1K 토큰 / Train 1K tok",
-                "보관 월 / Storage a month"]  # fmt: skip
+        rows.append(
+            [
+                model.get("id", ""),
+                str(model.get("name", "")),
+                methods,
+                "예 / yes" if model.get("on_demand_here") else "아니요 / no",
+                f"{count(limits.get('min_records'))}-{count(limits.get('max_records'))}",
+                _usd(prices.get("training_per_1k_tokens")),
+                _usd(prices.get("storage_per_month")),
+            ]
+        )
+    headings = [
+        "ID",
+        "이름 / Name",
+        "여기서 / Here",
+        "온디맨드 / On demand",
+        "레코드 / Records",
+        "훈련 1K 토큰 / Train 1K tok",
+        "보관 월 / Storage a month",
+    ]
     head = f"맞춤화할 수 있는 모델 / Customizable models · {found.get('region')} (확인 / verified {found.get('verified_on')})"
     return [head, *table(headings, rows, right=frozenset({4, 5, 6}))]
 
@@ -44,17 +66,22 @@ def report_lines(report: dict[str, Any], file_name: str) -> list[str]:
     split = f"훈련 / train {count(report.get('train_records'))}, 검증 / validation {count(report.get('validation_records'))}"
     price = cost.get("price_per_1k_tokens")
     if cost.get("usd") is not None:
-        estimate = (f"≈{dollars(cost['usd'])} ({count(cost.get('tokens_trained'))} tokens trained = {count(tokens.get('train'))} × "
-                    f"{cost.get('epochs')} epochs, at {dollars(price)} per 1,000 tokens)")  # fmt: skip
+        estimate = (
+            f"≈{dollars(cost['usd'])} ({count(cost.get('tokens_trained'))} tokens trained = {count(tokens.get('train'))} × "
+            f"{cost.get('epochs')} epochs, at {dollars(price)} per 1,000 tokens)"
+        )
     else:
         estimate = f"추정 불가 / not estimated: {cost.get('note')}"
     rows = [
         ["데이터셋 / Dataset ID", str(report.get("dataset_id"))],
         ["레코드 / Records", f"{count(report.get('records'))} ({split})"],
-        ["토큰 / Tokens (추정 / estimated)", f"{count(tokens.get('total'))} (훈련 / train {count(tokens.get('train'))}, "
-                                           f"가장 긴 레코드 / longest record {count(tokens.get('max_record'))})"],
+        [
+            "토큰 / Tokens (추정 / estimated)",
+            f"{count(tokens.get('total'))} (훈련 / train {count(tokens.get('train'))}, "
+            f"가장 긴 레코드 / longest record {count(tokens.get('max_record'))})",
+        ],
         ["훈련 비용 / Training cost", estimate],
-    ]  # fmt: skip
+    ]
     if cost.get("storage_per_month_usd") is not None:
         rows.append(["보관 비용 / Storage", f"{dollars(cost['storage_per_month_usd'])} a month for each custom model kept"])
     head = f"데이터셋이 올바릅니다 / The dataset is valid: {file_name} for {report.get('base_model_id')} ({report.get('method')})"
@@ -64,8 +91,16 @@ def report_lines(report: dict[str, Any], file_name: str) -> list[str]:
 def jobs_lines(jobs: list[dict[str, Any]]) -> list[str]:
     if not jobs:
         return ["작업이 없습니다 / No customization jobs."]
-    rows = [[j["name"], state(j.get("status")), str(j.get("base_model_id") or ""), local_time(j.get("created_at")),
-             local_time(j.get("ended_at")) if j.get("ended_at") else "-"] for j in jobs]  # fmt: skip
+    rows = [
+        [
+            j["name"],
+            state(j.get("status")),
+            str(j.get("base_model_id") or ""),
+            local_time(j.get("created_at")),
+            local_time(j.get("ended_at")) if j.get("ended_at") else "-",
+        ]
+        for j in jobs
+    ]
     return table(["작업 / Job", "상태 / Status", "기반 모델 / Base model", "시작 / Started", "끝 / Ended"], rows)
 
 
@@ -110,16 +145,33 @@ def deployable(option: dict[str, Any]) -> str:
 def models_lines(models: list[dict[str, Any]]) -> list[str]:
     if not models:
         return ["맞춤 모델이 없습니다 / No custom models."]
-    rows = [[m["name"], state(m.get("status")), str(m.get("base_model_id") or ""), _usd(m.get("storage_per_month_usd")),
-             deployable(m.get("deployment") or {}), local_time(m.get("created_at"))] for m in models]  # fmt: skip
-    headings = ["모델 / Model", "상태 / Status", "기반 모델 / Base model", "보관 월 / Storage a month", "배포 / Deploy",
-                "만든 때 / Created"]  # fmt: skip
+    rows = [
+        [
+            m["name"],
+            state(m.get("status")),
+            str(m.get("base_model_id") or ""),
+            _usd(m.get("storage_per_month_usd")),
+            deployable(m.get("deployment") or {}),
+            local_time(m.get("created_at")),
+        ]
+        for m in models
+    ]
+    headings = [
+        "모델 / Model",
+        "상태 / Status",
+        "기반 모델 / Base model",
+        "보관 월 / Storage a month",
+        "배포 / Deploy",
+        "만든 때 / Created",
+    ]
     return table(headings, rows, right=frozenset({3}))
 
 
 def deployments_lines(deployments: list[dict[str, Any]]) -> list[str]:
     if not deployments:
         return ["배포가 없습니다 / No deployments."]
-    rows = [[d["name"], state(d.get("status")), d.get("display_name") or ("-" if not d.get("registered") else ""), d.get("arn", "")]
-            for d in deployments]  # fmt: skip
+    rows = [
+        [d["name"], state(d.get("status")), d.get("display_name") or ("-" if not d.get("registered") else ""), d.get("arn", "")]
+        for d in deployments
+    ]
     return table(["배포 / Deployment", "상태 / Status", "채팅 이름 / Chat name", "ARN (chat --model)"], rows)

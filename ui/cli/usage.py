@@ -52,11 +52,26 @@ def period_lines(title: str, period: dict[str, Any]) -> list[str]:
     models = period.get("models") or []
     if not requests and not models:
         return [head, "사용량이 없습니다 / No usage yet."]
-    rows = [[str(m.get("model_id", "")), count(m.get("input_tokens")), count(m.get("output_tokens")), count(m.get("images")),
-             _cost(m.get("cost_micro_usd"), estimated=bool(m.get("images")))] for m in models]  # fmt: skip
+    rows = [
+        [
+            str(m.get("model_id", "")),
+            count(m.get("input_tokens")),
+            count(m.get("output_tokens")),
+            count(m.get("images")),
+            _cost(m.get("cost_micro_usd"), estimated=bool(m.get("images"))),
+        ]
+        for m in models
+    ]
     estimated = int(period.get("estimated_micro_usd") or 0)
-    rows.append(["합계 / Total", count(period.get("input_tokens")), count(period.get("output_tokens")), count(period.get("images")),
-                 _cost(period.get("cost_micro_usd"), estimated=estimated > 0)])  # fmt: skip
+    rows.append(
+        [
+            "합계 / Total",
+            count(period.get("input_tokens")),
+            count(period.get("output_tokens")),
+            count(period.get("images")),
+            _cost(period.get("cost_micro_usd"), estimated=estimated > 0),
+        ]
+    )
     shown = [head, *table(MODEL_HEADINGS, rows, right=frozenset({1, 2, 3, 4}))]
     cache_read, cache_write = int(period.get("cache_read_tokens") or 0), int(period.get("cache_write_tokens") or 0)
     if cache_read or cache_write:
@@ -76,8 +91,14 @@ def budget_lines(report: dict[str, Any]) -> list[str]:
     if report.get("unlimited") or not budgets:
         return ["예산 / Budgets: 무제한 / unlimited (no limit applies to you)"]
     now, zone = report.get("now"), report.get("time_zone", "")
-    rows = [[BUDGET_NAMES.get(str(b.get("budget")), str(b.get("budget"))), *_amounts(b),
-             f"{zone_time(b.get('resets_at'))} ({until(b.get('resets_at'), now)})"] for b in budgets]  # fmt: skip
+    rows = [
+        [
+            BUDGET_NAMES.get(str(b.get("budget")), str(b.get("budget"))),
+            *_amounts(b),
+            f"{zone_time(b.get('resets_at'))} ({until(b.get('resets_at'), now)})",
+        ]
+        for b in budgets
+    ]
     headings = [*BUDGET_HEADINGS[:-1], f"{BUDGET_HEADINGS[-1]} ({zone})"]
     return ["예산 / Budgets", *table(headings, rows, right=frozenset({1, 2, 3}))]
 

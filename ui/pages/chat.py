@@ -140,8 +140,9 @@ def follow(pending: dict[str, Any]) -> None:
     with st.chat_message("assistant"):
         answer = live.LiveAnswer()
     stop_slot = st.empty()
-    stop_slot.button(t("stream.stop"), key="chat_stop_button", icon=":material/stop_circle:", on_click=ask_stop,
-                     disabled=reading.reply.stopped)  # fmt: skip
+    stop_slot.button(
+        t("stream.stop"), key="chat_stop_button", icon=":material/stop_circle:", on_click=ask_stop, disabled=reading.reply.stopped
+    )
     if state.pop("chat_stop", False):
         try:
             if not reading.stop():

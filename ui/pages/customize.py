@@ -67,16 +67,26 @@ if st.button(t("customize.check"), icon=":material/fact_check:", disabled=upload
 problems = state.get("cust_problems")
 if problems:
     st.error(t("customize.problems", count=len(problems)))
-    rows = [{t("customize.col.line"): int(p.get("line") or 0) or t("customize.whole_file"), t("customize.col.field"): p.get("field") or "",
-             t("customize.col.message"): p.get("message", "")} for p in problems]  # fmt: skip
+    rows = [
+        {
+            t("customize.col.line"): int(p.get("line") or 0) or t("customize.whole_file"),
+            t("customize.col.field"): p.get("field") or "",
+            t("customize.col.message"): p.get("message", ""),
+        }
+        for p in problems
+    ]
     st.dataframe(pd.DataFrame(rows).astype(str), hide_index=True, width="stretch")
 report = state.get("cust_report")
 if report:
     cost, tokens = report.get("estimated_cost") or {}, report.get("tokens") or {}
     st.success(t("customize.valid", dataset=report["dataset_id"]))
     with st.container(horizontal=True):
-        st.metric(t("customize.records"), f"{report['records']:,}", t("customize.split_counts", train=report["train_records"],
-                  validation=report["validation_records"]), delta_color="off")  # fmt: skip
+        st.metric(
+            t("customize.records"),
+            f"{report['records']:,}",
+            t("customize.split_counts", train=report["train_records"], validation=report["validation_records"]),
+            delta_color="off",
+        )
         st.metric(t("customize.tokens"), f"{int(tokens.get('total') or 0):,}")
         st.metric(t("customize.cost"), dollars(cost["usd"]) if cost.get("usd") is not None else "-")
     if cost.get("storage_per_month_usd") is not None:
@@ -148,8 +158,14 @@ def follow() -> None:
             steps = (detail.get("metrics") or {}).get("training_steps") or []
             if steps:
                 with st.expander(t("customize.loss_rows", name=job["name"])):
-                    shown = [{t("customize.col.step"): r.get("step_number"), t("customize.col.epoch"): r.get("epoch_number"),
-                              t("customize.loss"): r.get("training_loss")} for r in steps]  # fmt: skip
+                    shown = [
+                        {
+                            t("customize.col.step"): r.get("step_number"),
+                            t("customize.col.epoch"): r.get("epoch_number"),
+                            t("customize.loss"): r.get("training_loss"),
+                        }
+                        for r in steps
+                    ]
                     st.dataframe(pd.DataFrame(shown), hide_index=True)
     st.subheader(t("customize.models_title"), anchor=False)
     if state.get("cust_pt_only"):
@@ -158,11 +174,22 @@ def follow() -> None:
     for model in models:
         found = deployed.get(model.get("arn"))
         storage = dollars(model["storage_per_month_usd"]) if model.get("storage_per_month_usd") is not None else "-"
-        st.markdown(t("customize.model_line", name=model["name"], storage=storage,
-                      deployment=_status(found["status"]) if found else t("customize.not_deployed")))  # fmt: skip
+        st.markdown(
+            t(
+                "customize.model_line",
+                name=model["name"],
+                storage=storage,
+                deployment=_status(found["status"]) if found else t("customize.not_deployed"),
+            )
+        )
         if not found:
-            st.button(t("customize.deploy"), key=f"cust_deploy_{model['name']}", icon=":material/rocket_launch:", on_click=_deploy,
-                      args=(model["name"],))  # fmt: skip
+            st.button(
+                t("customize.deploy"),
+                key=f"cust_deploy_{model['name']}",
+                icon=":material/rocket_launch:",
+                on_click=_deploy,
+                args=(model["name"],),
+            )
         elif found["status"] == "Active" and not found.get("registered"):
             shown_name = st.text_input(t("customize.display_name"), key=f"cust_display_{found['name']}")
             if st.button(t("customize.register"), key=f"cust_register_{found['name']}", disabled=not shown_name.strip()):

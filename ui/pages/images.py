@@ -18,8 +18,13 @@ models = {m["id"]: m for m in catalog["image_models"]}
 state = st.session_state
 state.setdefault("gallery", [])
 
-model_id = st.selectbox(t("images.model"), list(models), format_func=lambda i: models[i]["name"],
-                        index=list(models).index(catalog["default_image_model"]), key="image_model")  # fmt: skip
+model_id = st.selectbox(
+    t("images.model"),
+    list(models),
+    format_func=lambda i: models[i]["name"],
+    index=list(models).index(catalog["default_image_model"]),
+    key="image_model",
+)
 options = views.image_options(models[model_id])
 with st.form("generate"):
     prompt = st.text_area(t("images.prompt"), placeholder=t("images.placeholder"))

@@ -62,8 +62,9 @@ def follow(pending: dict[str, Any]) -> None:
         st.markdown(f"**{t('rag.q')}** {pending['question']}")
         answer = live.LiveAnswer(citations=True)
         stop_slot = st.empty()
-    stop_slot.button(t("stream.stop"), key="rag_stop_button", icon=":material/stop_circle:", on_click=ask_stop,
-                     disabled=reading.reply.stopped)  # fmt: skip
+    stop_slot.button(
+        t("stream.stop"), key="rag_stop_button", icon=":material/stop_circle:", on_click=ask_stop, disabled=reading.reply.stopped
+    )
     if state.pop("rag_stop", False):
         try:
             reading.stop()
@@ -81,10 +82,18 @@ def follow(pending: dict[str, Any]) -> None:
         return
     if reply.error or not reply.done:
         return  # the error is shown under the answer
-    state["rag_history"].insert(0, {"question": pending["question"], "answer": reply.text, "citations": reply.citations,
-                                    "guardrail": reply.guardrail, "interrupted": reply.interrupted,
-                                    "notice": (reply.done.get("notice") or {}).get("message"),
-                                    "usage": reply.usage})  # fmt: skip
+    state["rag_history"].insert(
+        0,
+        {
+            "question": pending["question"],
+            "answer": reply.text,
+            "citations": reply.citations,
+            "guardrail": reply.guardrail,
+            "interrupted": reply.interrupted,
+            "notice": (reply.done.get("notice") or {}).get("message"),
+            "usage": reply.usage,
+        },
+    )
     state["rag_clear"] = True
     st.rerun()
 

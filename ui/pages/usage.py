@@ -36,8 +36,10 @@ def period(title: str, found: dict[str, Any]) -> None:
         return
     numbers = {column: st.column_config.NumberColumn(format="localized") for column in table.columns[1:4]}
     st.dataframe(table, hide_index=True, width="stretch", column_config=numbers)
-    notes = [t("usage.requests", count=f"{int(found.get('requests') or 0):,}"),
-             t("usage.total_tokens", count=f"{int(found.get('total_tokens') or 0):,}")]  # fmt: skip
+    notes = [
+        t("usage.requests", count=f"{int(found.get('requests') or 0):,}"),
+        t("usage.total_tokens", count=f"{int(found.get('total_tokens') or 0):,}"),
+    ]
     if int(found.get("cache_read_tokens") or 0) or int(found.get("cache_write_tokens") or 0):
         notes.append(t("usage.cache", read=f"{int(found['cache_read_tokens'] or 0):,}", write=f"{int(found['cache_write_tokens'] or 0):,}"))
     st.caption(" · ".join(notes))

@@ -36,13 +36,28 @@ catalog = session.models()
 names = usage_tables.model_names(catalog, lang)
 
 with st.container(horizontal=True, vertical_alignment="bottom"):
-    period = st.segmented_control(t("admin_usage.period"), ["day", "month"], format_func=lambda p: t(f"admin_usage.period.{p}", lang),
-                                  default="day", required=True, key="admin_period") or "day"  # fmt: skip
+    period = (
+        st.segmented_control(
+            t("admin_usage.period"),
+            ["day", "month"],
+            format_func=lambda p: t(f"admin_usage.period.{p}", lang),
+            default="day",
+            required=True,
+            key="admin_period",
+        )
+        or "day"
+    )
     picked = st.date_input(t("admin_usage.date"), value=today, max_value=today, key="admin_date", width=180) or today
-    sort = st.selectbox(t("admin_usage.sort"), ["cost", "tokens", "user"], format_func=lambda s: t(f"admin_usage.sort.{s}", lang),
-                        key="admin_sort", width=180)  # fmt: skip
-    order = st.selectbox(t("admin_usage.order"), ["desc", "asc"], format_func=lambda o: t(f"admin_usage.order.{o}", lang),
-                         key="admin_order", width=160)  # fmt: skip
+    sort = st.selectbox(
+        t("admin_usage.sort"),
+        ["cost", "tokens", "user"],
+        format_func=lambda s: t(f"admin_usage.sort.{s}", lang),
+        key="admin_sort",
+        width=180,
+    )
+    order = st.selectbox(
+        t("admin_usage.order"), ["desc", "asc"], format_func=lambda o: t(f"admin_usage.order.{o}", lang), key="admin_order", width=160
+    )
 when = picked.isoformat() if period == "day" else picked.strftime("%Y-%m")
 query = {"period": period, "date": when, "sort": sort, "order": order}
 
@@ -55,8 +70,15 @@ if page is None:
     st.stop()
 totals = page.get("totals") or {}
 st.subheader(t("admin_usage.users_title", period=t(f"admin_usage.period.{period}"), date=when), anchor=False)
-st.caption(t("admin_usage.totals", users=int(totals.get("users") or 0), cost=micro_dollars(totals.get("cost_micro_usd")),
-             tokens=f"{int(totals.get('total_tokens') or 0):,}", zone=page.get("time_zone", "")))  # fmt: skip
+st.caption(
+    t(
+        "admin_usage.totals",
+        users=int(totals.get("users") or 0),
+        cost=micro_dollars(totals.get("cost_micro_usd")),
+        tokens=f"{int(totals.get('total_tokens') or 0):,}",
+        zone=page.get("time_zone", ""),
+    )
+)
 table = usage_tables.users_table(page.get("users") or [], lang)
 if table.empty:
     st.caption(t("admin_usage.no_users"))
@@ -80,8 +102,15 @@ with st.container(horizontal=True):
         pages.append(page["next_token"])
         st.rerun()
     export = exporter(session.outputs().api_url, state["token"], "admin/usage?" + urlencode({**query, "format": "csv"}))
-    st.download_button(t("admin_usage.csv"), export, file_name=f"usage-{period}-{when}.csv", mime="text/csv", icon=":material/download:",
-                       help=t("admin_usage.csv_help"), on_click="ignore")  # fmt: skip
+    st.download_button(
+        t("admin_usage.csv"),
+        export,
+        file_name=f"usage-{period}-{when}.csv",
+        mime="text/csv",
+        icon=":material/download:",
+        help=t("admin_usage.csv_help"),
+        on_click="ignore",
+    )
 st.caption(t("admin_usage.page", page=shown + 1))
 
 

@@ -16,8 +16,9 @@ def guarded_converse_max(model: ChatModelSpec, tokens_in: int, max_tokens: int, 
     return converse_max(model, tokens_in, max_tokens) + guardrail_max([*guarded, output_chars(max_tokens)], prices)
 
 
-def converse_metered(model: ChatModelSpec, usage: dict[str, Any], response: dict[str, Any], prices: UsagePrices,
-                     *, input_blocked: bool) -> list[Metered]:  # fmt: skip
+def converse_metered(
+    model: ChatModelSpec, usage: dict[str, Any], response: dict[str, Any], prices: UsagePrices, *, input_blocked: bool
+) -> list[Metered]:
     """What Bedrock reported for a Converse/ConverseStream call: its usage and the guardrail usage in its trace. A
     blocked input costs the guardrail's evaluation only (guardrails-how.html, "How charges are calculated")."""
     return [converse_cost(model, usage, inference_billed=not input_blocked), guardrail_cost(trace_usages(response), prices)]

@@ -99,8 +99,7 @@ class Ledger:
             return reservation
         return replace(reservation, micro_usd=reservation.micro_usd + more_micro_usd, tokens=reservation.tokens + more_tokens)
 
-    def _transact(self, sub: str, day: Period, month: Period, limits: Limits, max_micro_usd: int, max_tokens: int,
-                  now: datetime) -> bool:  # fmt: skip
+    def _transact(self, sub: str, day: Period, month: Period, limits: Limits, max_micro_usd: int, max_tokens: int, now: datetime) -> bool:
         """One conditional transaction holding the amounts; True when written, False on a storage failure."""
         user = f"USER#{sub}"
         checks = [
@@ -127,8 +126,9 @@ class Ledger:
             break
         return False
 
-    def _hold(self, pk: str, period: Period, sub: str | None, usd: int, tokens: int | None, limited: str,
-              limit: int | None, needed: int) -> TransactItem:  # fmt: skip
+    def _hold(
+        self, pk: str, period: Period, sub: str | None, usd: int, tokens: int | None, limited: str, limit: int | None, needed: int
+    ) -> TransactItem:
         names = {"#u": COMMITTED_USD, "#e": "expires_at"}
         values: dict[str, Any] = {":u": _n(usd), ":e": _n(period.expires_at)}
         update = "ADD #u :u"
@@ -158,9 +158,11 @@ class Ledger:
 
     def _breaches(self, reasons: Sequence[dict[str, Any]], limits: Limits, day: Period, month: Period) -> list[Breach]:
         found = []
-        budgets = [("tokens_per_day", limits.tokens_per_day, day, COMMITTED_TOKENS),
-                   ("usd_per_month", limits.micro_usd_per_month, month, COMMITTED_USD),
-                   ("daily_ceiling_usd", self.ceiling, day, COMMITTED_USD)]  # fmt: skip
+        budgets = [
+            ("tokens_per_day", limits.tokens_per_day, day, COMMITTED_TOKENS),
+            ("usd_per_month", limits.micro_usd_per_month, month, COMMITTED_USD),
+            ("daily_ceiling_usd", self.ceiling, day, COMMITTED_USD),
+        ]
         for reason, (budget, limit, period, attribute) in zip(reasons, budgets, strict=False):
             if reason.get("Code") == "ConditionalCheckFailed" and limit is not None:
                 used = int((reason.get("Item") or {}).get(attribute, {}).get("N", "0"))
@@ -176,25 +178,49 @@ class Ledger:
         estimated = sum(m.micro_usd for m in metered if m.estimated)
         usd, tokens = total.micro_usd - reservation.micro_usd, total.tokens - reservation.tokens
         user = f"USER#{reservation.sub}"
-        items = [self._counters(user, period, reservation.sub, usd, tokens, total, estimated, models, request)
-                 for period in (reservation.day, reservation.month)]  # fmt: skip
+        items = [
+            self._counters(user, period, reservation.sub, usd, tokens, total, estimated, models, request)
+            for period in (reservation.day, reservation.month)
+        ]
         if reservation.account:
             items.append(self._counters(ACCOUNT, reservation.day, None, usd, None, total, estimated, [], False))
         return items
 
-    def _counters(self, pk: str, period: Period, sub: str | None, usd: int, tokens: int | None, total: Metered, estimated: int,
-                  models: list[Metered], request: bool) -> TransactItem:  # fmt: skip
+    def _counters(
+        self,
+        pk: str,
+        period: Period,
+        sub: str | None,
+        usd: int,
+        tokens: int | None,
+        total: Metered,
+        estimated: int,
+        models: list[Metered],
+        request: bool,
+    ) -> TransactItem:
         # estimated_micro_usd: the part of the cost the service did not report (images, the query embedding, a stream
         # stopped before its final event): common/usage/prices.py.
         adds: dict[str, int] = {COMMITTED_USD: usd, "cost_micro_usd": total.micro_usd, "estimated_micro_usd": estimated}
         if tokens is not None:
             adds[COMMITTED_TOKENS] = tokens
-            adds.update(input_tokens=total.input_tokens, output_tokens=total.output_tokens, cache_read_tokens=total.cache_read_tokens,
-                        cache_write_tokens=total.cache_write_tokens, images=total.images,
-                        guardrail_text_units=total.guardrail_text_units, requests=int(request))  # fmt: skip
+            adds.update(
+                input_tokens=total.input_tokens,
+                output_tokens=total.output_tokens,
+                cache_read_tokens=total.cache_read_tokens,
+                cache_write_tokens=total.cache_write_tokens,
+                images=total.images,
+                guardrail_text_units=total.guardrail_text_units,
+                requests=int(request),
+            )
         for m in models:
-            adds.update({f"model#{m.model_id}#cost_micro_usd": m.micro_usd, f"model#{m.model_id}#input_tokens": m.input_tokens,
-                         f"model#{m.model_id}#output_tokens": m.output_tokens, f"model#{m.model_id}#images": m.images})  # fmt: skip
+            adds.update(
+                {
+                    f"model#{m.model_id}#cost_micro_usd": m.micro_usd,
+                    f"model#{m.model_id}#input_tokens": m.input_tokens,
+                    f"model#{m.model_id}#output_tokens": m.output_tokens,
+                    f"model#{m.model_id}#images": m.images,
+                }
+            )
         kept = [(name, value) for name, value in adds.items() if value or name in (COMMITTED_USD, COMMITTED_TOKENS)]
         names = {f"#a{i}": name for i, (name, _) in enumerate(kept)}
         values: dict[str, Any] = {f":a{i}": _n(value) for i, (_, value) in enumerate(kept)}
@@ -205,15 +231,23 @@ class Ledger:
             values.update({":p": _s(period.key), ":w": _s(sub)})
             update += ", #p = :p, #w = :w"
         key = {"pk": _s(pk), "sk": _s(period.key)}
-        return {"Update": {"TableName": self._table, "Key": key, "UpdateExpression": update,
-                           "ExpressionAttributeNames": names, "ExpressionAttributeValues": values}}  # fmt: skip
+        return {
+            "Update": {
+                "TableName": self._table,
+                "Key": key,
+                "UpdateExpression": update,
+                "ExpressionAttributeNames": names,
+                "ExpressionAttributeValues": values,
+            }
+        }
 
     def settle(self, reservation: Reservation, metered: Sequence[Metered], *, request: bool = True) -> bool:
         """The settle as its own transaction (one token: botocore's retries of it are idempotent). False when it
         failed: logged with the figures, and the reservation stays counted."""
         try:
-            self._db.transact_write_items(TransactItems=self.settle_items(reservation, metered, request=request),
-                                          ClientRequestToken=secrets.token_hex(16))  # fmt: skip
+            self._db.transact_write_items(
+                TransactItems=self.settle_items(reservation, metered, request=request), ClientRequestToken=secrets.token_hex(16)
+            )
         except (ClientError, BotoCoreError) as err:
             self.settle_failed(reservation, metered, err)
             return False
@@ -231,17 +265,28 @@ class Ledger:
         metrics.costs(by_model(metered))
         if reservation.account:
             try:
-                row = self._db.get_item(TableName=self._table, Key={"pk": _s(ACCOUNT), "sk": _s(reservation.day.key)},
-                                        ProjectionExpression="#c", ExpressionAttributeNames={"#c": COMMITTED_USD})  # fmt: skip
+                row = self._db.get_item(
+                    TableName=self._table,
+                    Key={"pk": _s(ACCOUNT), "sk": _s(reservation.day.key)},
+                    ProjectionExpression="#c",
+                    ExpressionAttributeNames={"#c": COMMITTED_USD},
+                )
                 metrics.daily_spend(int(row.get("Item", {}).get(COMMITTED_USD, {}).get("N", "0")))
             except (ClientError, BotoCoreError) as err:
                 logger.warning("the deployment's spend today could not be read", extra={"error": str(err)})
 
     def settle_failed(self, reservation: Reservation, metered: Sequence[Metered], err: Exception) -> None:
         figures = [m.__dict__ for m in by_model(metered)]
-        logger.error("usage could not be settled; the reservation stays counted",
-                     extra={"sub": reservation.sub, "day": reservation.day.key, "reserved_micro_usd": reservation.micro_usd,
-                            "metered": figures, "error": str(err)})  # fmt: skip
+        logger.error(
+            "usage could not be settled; the reservation stays counted",
+            extra={
+                "sub": reservation.sub,
+                "day": reservation.day.key,
+                "reserved_micro_usd": reservation.micro_usd,
+                "metered": figures,
+                "error": str(err),
+            },
+        )
         metrics.write_failed()
 
     def _unwritten(self, what: str, err: Exception) -> None:

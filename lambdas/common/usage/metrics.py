@@ -25,8 +25,7 @@ METERING_SERVICE = {"service": "metering"}
 def costs(metered: Iterable[Metered]) -> None:
     for item in metered:
         if item.micro_usd:
-            with single_metric(name=COST, unit=MetricUnit.Count, value=item.micro_usd,
-                               default_dimensions={MODEL_DIMENSION: item.model_id}):  # fmt: skip
+            with single_metric(name=COST, unit=MetricUnit.Count, value=item.micro_usd, default_dimensions={MODEL_DIMENSION: item.model_id}):
                 pass
 
 

@@ -29,18 +29,24 @@ def _amount(budget: str, value: int) -> float | int:
 def _text(breach: Breach, needed: str, resets: str) -> str:
     if breach.budget == "tokens_per_day":
         used, limit = f"{breach.used:,}", f"{breach.limit:,}"
-        return (f"오늘의 토큰 예산을 넘게 됩니다: {limit} 토큰 중 {used} 토큰을 썼고, 이 요청은 최대 {needed} 토큰을 쓸 수 있습니다. "
-                f"{resets}에 초기화됩니다. / This request would go over your daily token budget: {used} of {limit} tokens "
-                f"used, and it may use up to {needed}. The budget resets at {resets}.")  # fmt: skip
+        return (
+            f"오늘의 토큰 예산을 넘게 됩니다: {limit} 토큰 중 {used} 토큰을 썼고, 이 요청은 최대 {needed} 토큰을 쓸 수 있습니다. "
+            f"{resets}에 초기화됩니다. / This request would go over your daily token budget: {used} of {limit} tokens "
+            f"used, and it may use up to {needed}. The budget resets at {resets}."
+        )
     if breach.budget == "usd_per_month":
         used, limit = _usd(breach.used), _usd(breach.limit)
-        return (f"이번 달 사용 금액 예산을 넘게 됩니다: {limit} 중 {used}를 썼고, 이 요청은 최대 {needed}가 들 수 있습니다. "
-                f"{resets}에 초기화됩니다. / This request would go over your monthly spending budget: {used} of {limit} "
-                f"used, and it may cost up to {needed}. The budget resets at {resets}.")  # fmt: skip
+        return (
+            f"이번 달 사용 금액 예산을 넘게 됩니다: {limit} 중 {used}를 썼고, 이 요청은 최대 {needed}가 들 수 있습니다. "
+            f"{resets}에 초기화됩니다. / This request would go over your monthly spending budget: {used} of {limit} "
+            f"used, and it may cost up to {needed}. The budget resets at {resets}."
+        )
     used, limit = _usd(breach.used), _usd(breach.limit)
-    return (f"이 서비스의 오늘 지출 한도({limit})에 이르렀습니다: 오늘 {used}를 썼습니다. {resets}에 초기화됩니다. / "
-            f"This deployment's daily spending ceiling ({limit}) is reached: {used} spent today, and this request may cost "
-            f"up to {needed}. It resets at {resets}.")  # fmt: skip
+    return (
+        f"이 서비스의 오늘 지출 한도({limit})에 이르렀습니다: 오늘 {used}를 썼습니다. {resets}에 초기화됩니다. / "
+        f"This deployment's daily spending ceiling ({limit}) is reached: {used} spent today, and this request may cost "
+        f"up to {needed}. It resets at {resets}."
+    )
 
 
 def refusal(breaches: list[Breach], max_micro_usd: int, max_tokens: int, now: datetime) -> BudgetExceededError:

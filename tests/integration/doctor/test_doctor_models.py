@@ -17,10 +17,19 @@ def test_given_a_healthy_account_when_the_doctor_runs_then_every_check_passes_an
     assert result.marked("✗") == []
     legacy = {m.requested_id for m in MODELS if m.lifecycle.status(TODAY) == "LEGACY"}  # the catalog's own Legacy models may warn
     assert [line for line in result.marked("!") if not any(line.startswith(f"! model {i}:") for i in legacy)] == []
-    for title in ("credentials: account 123456789012", "region: us-west-2", "configuration: profile dev", "S3 Vectors: offered",
-                  "Bedrock Knowledge Bases: offered", "guardrail profile: STANDARD tier through us.guardrail.v1:0",
-                  "image content filters: generally available", "Anthropic first-use form: submitted", "CDK bootstrap: version 33",
-                  "Lambda concurrency: account limit 1000", "Bedrock quotas "):  # fmt: skip
+    for title in (
+        "credentials: account 123456789012",
+        "region: us-west-2",
+        "configuration: profile dev",
+        "S3 Vectors: offered",
+        "Bedrock Knowledge Bases: offered",
+        "guardrail profile: STANDARD tier through us.guardrail.v1:0",
+        "image content filters: generally available",
+        "Anthropic first-use form: submitted",
+        "CDK bootstrap: version 33",
+        "Lambda concurrency: account limit 1000",
+        "Bedrock quotas ",
+    ):
         assert any(line.startswith(f"✓ {title}") for line in result.lines), title
     for model in MODELS:
         assert any(line.startswith(f"✓ model access {model.foundation_id}: ready") for line in result.lines), model
@@ -37,9 +46,15 @@ def test_given_a_third_party_model_nobody_subscribed_then_a_failure_names_the_ma
     assert "not subscribed yet" in line
     assert "agreement NOT_AVAILABLE" in line
     steps = (
-        "aws-marketplace:Subscribe", "aws-marketplace:Unsubscribe", "aws-marketplace:ViewSubscriptions", "payment method",
-        "invokes the model once", f"--model-id {ANTHROPIC.requested_id}", "up to 15 minutes", "Do not add these permissions",
-    )  # fmt: skip
+        "aws-marketplace:Subscribe",
+        "aws-marketplace:Unsubscribe",
+        "aws-marketplace:ViewSubscriptions",
+        "payment method",
+        "invokes the model once",
+        f"--model-id {ANTHROPIC.requested_id}",
+        "up to 15 minutes",
+        "Do not add these permissions",
+    )
     for step in steps:
         assert step in fix, step
     assert fix_ko.strip().startswith("조치:")
@@ -71,8 +86,11 @@ def test_given_an_amazon_model_without_a_marketplace_agreement_then_access_is_re
 
 
 def test_given_a_model_bedrock_reports_legacy_then_a_warning_names_its_end_of_life(bootstrapped, doctor):
-    bootstrapped.account.lifecycle[AMAZON_TEXT.foundation_id] = {"status": "LEGACY", "legacyTime": "2026-11-01T00:00:00Z",
-                                                                 "endOfLifeTime": "2027-05-01T00:00:00Z"}  # fmt: skip
+    bootstrapped.account.lifecycle[AMAZON_TEXT.foundation_id] = {
+        "status": "LEGACY",
+        "legacyTime": "2026-11-01T00:00:00Z",
+        "endOfLifeTime": "2027-05-01T00:00:00Z",
+    }
     result = doctor()
     assert result.code == 0
     line, fix, _ = result.fix(f"! model {AMAZON_TEXT.requested_id}:")
