@@ -69,8 +69,9 @@ openapi: venv ## write docs/openapi.json, generated from the handlers' code
 dev-reset: ## forget the local stack's state (.local/: saved data, outputs); stop `make dev` first
 	rm -rf $(LOCAL_STATE_DIR)
 
-test: venv browser lint ## lint, then run every test (unit, infra, CLI synth, UI in a browser)
-	$(BIN)/python -m pytest
+TEST_WORKERS ?= 2
+test: venv browser lint ## lint, then run every test (unit, infra, CLI synth, UI in a browser) on TEST_WORKERS processes
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup
 
 FUZZ_EXAMPLES ?= 60
 fuzz: venv ## fuzz every API operation over the local stack (FUZZ_EXAMPLES per operation and mode; FUZZ_SEED to replay)

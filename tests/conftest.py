@@ -7,6 +7,8 @@ import os
 import tempfile
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 # What the stack sets on the functions (lambdas/common/settings.py reads it at import): the names the integration
 # fixtures create in moto, and the offline Bedrock's guardrail (local/bedrock_sim/server.py defaults).
@@ -63,3 +65,21 @@ def _configure_environment() -> None:
 
 # At import, before any test module (or conftest) imports a handler that reads its configuration.
 _configure_environment()
+
+
+# `make test` runs the suite on two pytest-xdist workers (`--dist loadgroup`). A group goes to one worker whole:
+# tests/infra shares one synthesized template per profile and tests/ui one local stack and Chromium, so each is one
+# group (built once, not once per worker); every other file is a group of its own (its module fixtures built once).
+# The two big groups go first, so neither starts last and leaves the other worker idle at the end.
+_WHOLE_DIRECTORIES = ("infra", "ui")
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist's own hook, which reads the groups
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    def group(item: pytest.Item) -> str:
+        parts = item.path.relative_to(ROOT / "tests").parts
+        return parts[0] if parts[0] in _WHOLE_DIRECTORIES else "/".join(parts)
+
+    for item in items:
+        item.add_marker(pytest.mark.xdist_group(group(item)))
+    items.sort(key=lambda item: group(item) not in _WHOLE_DIRECTORIES)  # stable: collection order within each
