@@ -100,6 +100,9 @@ def list_page(db: Any, s3: Any, *, table: str, bucket: str, sub: str, limit: int
         "ExpressionAttributeValues": {":pk": {"S": partition(sub)}, ":now": {"N": str(int(now.timestamp()))}},
         "ScanIndexForward": False,
         "Limit": limit,
+        # A Query is eventually consistent unless it asks: the picture just made must be on the page read right after
+        # (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/HowItWorks.ReadConsistency.html).
+        "ConsistentRead": True,
     }
     if token:
         position = decode_token(token, TokenShape(fixed={"pk": partition(sub)}, prefixed={"sk": ""}))

@@ -125,3 +125,24 @@ def test_given_the_record_cannot_be_written_then_the_picture_is_still_returned_a
     picture = generate("gallery-unrecorded", "a picture without a record")
     assert picture["key"].startswith("images/gallery-unrecorded/")
     assert listed("gallery-unrecorded")[1]["images"] == []
+
+
+def test_given_a_picture_just_made_then_the_listing_asks_for_a_strongly_consistent_read(sim):
+    """A Query is eventually consistent unless it asks (moto always answers consistently, so the request is what is
+    checked): the picture just made must be in the listing the page reads right after.
+    https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/HowItWorks.ReadConsistency.html"""
+    sent: list[dict] = []
+
+    def record(params, **_):
+        sent.append(dict(params))
+
+    client = image_handler._db()
+    client.meta.events.register("provide-client-params.dynamodb.Query", record)
+    try:
+        generate("gallery-consistent", "just made")
+        _, page = listed("gallery-consistent")
+    finally:
+        client.meta.events.unregister("provide-client-params.dynamodb.Query", record)
+    assert len(page["images"]) == 1
+    listings = [p for p in sent if p.get("ExpressionAttributeValues", {}).get(":pk") == {"S": "IMAGES#gallery-consistent"}]
+    assert [p.get("ConsistentRead") for p in listings] == [True]

@@ -57,7 +57,7 @@ def test_given_bad_listing_options_then_one_line_and_exit_2(user):
 
 
 def test_given_nobody_signed_in_then_list_exits_3_in_one_line(stack, tmp_path):
-    done = explicit(stack, tmp_path).run("images", "list")
+    done = explicit(stack, tmp_path).run("images", "list", "--limit", "5")
     assert done.code == 3, done
     assert len(done.stderr.strip().splitlines()) == 1, done.stderr
 
