@@ -44,6 +44,7 @@ TABLE_GSI_PK = "gsi1pk"
 TABLE_GSI_SK = "gsi1sk"
 TABLE_TTL_ATTRIBUTE = "expires_at"
 REGISTRY_PARTITION = "REGISTRY#custom-models"  # registered custom models (lambdas/common/custom_models.py PARTITION)
+IMAGE_RECORDS_PARTITION = "IMAGES#"  # + <sub>: a user's stored pictures (lambdas/image/gallery.py PARTITION)
 
 # Usage table (issue 14): see infra/constructs/usage.py.
 USAGE_GSI_PERIOD = "by_period"

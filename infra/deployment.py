@@ -218,6 +218,7 @@ def runtime_config(deployment: Deployment) -> dict[str, Any]:
         "default_image_model": config.models.image.default,
         "image_region": deployment.image_region,
         "image_prompt_translation_model": config.models.chat.default if config.models.image.translate_prompts else None,
+        "image_retention_days": config.retention.image_retention_days,
         "memory": config.memory.model_dump(),
         "limits": config.limits.model_dump(),
         "bedrock_timeouts": bedrock_timeouts(config.functions),

@@ -32,6 +32,7 @@ ROUTES: tuple[Route, ...] = (
     Route("DELETE", "/documents/{key+}", "rag"),
     Route("GET", "/documents/sync", "rag"),
     Route("POST", "/documents/sync", "rag"),
+    Route("GET", "/images", "image"),
     Route("POST", "/images", "image", json_body=True),
     Route("POST", "/images/verify", "image", json_body=True),
     # Model customization (admin only: the function answers 403 to anyone outside the admin group).

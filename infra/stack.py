@@ -16,6 +16,7 @@ from infra.constructs.conversations import ConversationTable
 from infra.constructs.customization import Customization
 from infra.constructs.functions import Functions, FunctionSpec
 from infra.constructs.guardrail import Guardrail
+from infra.constructs.image_records import grant_image_records
 from infra.constructs.ingestion import Ingestion
 from infra.constructs.knowledge_base import KnowledgeBase
 from infra.constructs.observability import Observability
@@ -155,7 +156,7 @@ class GenAiStack(Stack):
             FunctionSpec(
                 "image", "image.handler.handler", specs.image, ("core", "image"), "Image generation with guardrails, stored in S3."
             ),
-            {names.ENV_IMAGES_BUCKET: self.images_bucket.bucket_name, **guardrail_env},
+            {names.ENV_IMAGES_BUCKET: self.images_bucket.bucket_name, names.ENV_TABLE_NAME: table.table_name, **guardrail_env},
         )
         # The streaming routes: their own functions, since a function in the adapter's response-stream mode cannot
         # also answer buffered integrations (infra/constructs/api.py).
@@ -253,11 +254,12 @@ class GenAiStack(Stack):
         kb.grant_ingestion(rag)
         grant_prefix(kb.documents_bucket, rag, kb.prefix, ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"], list_objects=True)
         self.conversations.grant(rag, "dynamodb:Query", "dynamodb:GetItem")
-        # image: image models in their region, its bucket prefix.
+        # image: image models in their region, its bucket prefix, its records' partitions of the table (GET /images).
         grant_image_models(image, deployment.image_models, deployment.image_region)
         if deployment.translation_model is not None:
             grant_text_models(self, image, [deployment.translation_model])
         grant_prefix(self.images_bucket, image, IMAGES_PREFIX, ["s3:GetObject", "s3:PutObject"])
+        grant_image_records(table, image)
         # chat_stream: as chat's turn (ConverseStream is bedrock:InvokeModelWithResponseStream, granted with the models);
         # the table without its user index: read the window, commit the turn (a transaction's Put and Update need
         # PutItem and UpdateItem: https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/transaction-apis-iam.html),

@@ -230,6 +230,7 @@ class Smoke:
     def images(self) -> None:
         self.run("image", "POST /images (default model)", "이미지 생성", self._image, needs=("token",))
         self.run("verify", "POST /images/verify", "콘텐츠 자격 증명 확인", self._verify, needs=("image",))
+        self.run("gallery", "GET /images (newest first)", "이미지 목록", self._gallery, needs=("image",))
 
     def _image(self) -> Done:
         status, answer = self.call("POST", "images", {"prompt": IMAGE_PROMPT})
@@ -245,6 +246,14 @@ class Smoke:
             raise CheckError(f"the presigned link did not return a PNG ({len(data)} bytes)", response.status)
         size = f"{answer['images'][0]['width']}×{answer['images'][0]['height']}"
         return Done(status, f"{answer['model_id']}, {size}, {len(data):,} bytes via the presigned link", keys[0])
+
+    def _gallery(self) -> Done:
+        """The picture just made is the first listed (on AWS this also proves the function's table grant)."""
+        status, answer = self.call("GET", "images?limit=1")
+        listed = [i["key"] for i in answer["images"]]
+        if listed != [self.runner.values["image"]]:
+            raise CheckError(f"the new picture should be listed first; got {listed}", status)
+        return Done(status, "the new picture is listed first")
 
     def _verify(self) -> Done:
         status, answer = self.call("POST", "images/verify", {"key": self.runner.values["image"]})

@@ -177,6 +177,7 @@ class RuntimeConfig(_Model):
     default_image_model: str
     image_region: str
     image_prompt_translation_model: str | None = None
+    image_retention_days: int = 30  # retention.image_retention_days: the bucket's lifecycle rule removes images then
     memory: Memory
     limits: Limits
     bedrock_timeouts: BedrockTimeouts

@@ -58,6 +58,7 @@ class RagStreamSettings(PaidSettings):
 
 class ImageSettings(PaidSettings):
     images_bucket: Required = Field(alias="IMAGES_BUCKET")
+    table_name: Required = Field(alias="TABLE_NAME")  # its own records only (image/gallery.py, dynamodb:LeadingKeys)
 
 
 class IngestSettings(_Settings):

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Any
+from typing import Annotated, Any
 
+from aws_lambda_powertools.event_handler.openapi.params import Query
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
@@ -18,7 +19,7 @@ from common.runtime_config import runtime_config
 from common.settings import ImageSettings, load_settings
 from common.storage import dynamodb_client, s3_client
 from common.usage.meter import Metering, metering
-from image import service
+from image import gallery, service
 from image.models import ImageRequest
 from image.verify import VerifyRequest, decode_image
 from image.verify import verify as check_credentials
@@ -35,8 +36,13 @@ def _s3() -> Any:
 
 
 @lru_cache(maxsize=1)
+def _db() -> Any:
+    return dynamodb_client()
+
+
+@lru_cache(maxsize=1)
 def _metering() -> Metering:
-    return metering(runtime_config(), env.usage_table, dynamodb_client())
+    return metering(runtime_config(), env.usage_table, _db())
 
 
 def _deps() -> service.ImageDeps:
@@ -50,12 +56,25 @@ def _deps() -> service.ImageDeps:
         guardrail_version=env.guardrail_version,
         clock=clock,
         metering=_metering(),
+        db=_db(),
+        table=env.table_name,
     )
 
 
 @app.post("/images")
 def generate(request: ImageRequest) -> dict[str, Any]:
     return service.generate(caller_from(app.current_event.raw_event), request, _deps())
+
+
+@app.get("/images")
+def list_images(
+    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+    next_token: Annotated[str | None, Query(max_length=2048)] = None,
+) -> gallery.ImageList:
+    """The caller's own stored pictures, newest first, each with a fresh presigned GET."""
+    caller = caller_from(app.current_event.raw_event)
+    db, table, bucket = _db(), env.table_name, env.images_bucket
+    return gallery.list_page(db, _s3(), table=table, bucket=bucket, sub=caller.sub, limit=limit, token=next_token, now=clock.now())
 
 
 @app.post("/images/verify")

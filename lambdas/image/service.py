@@ -32,13 +32,14 @@ from common.runtime_config import ChatModelSpec, ImageModelSpec, RuntimeConfig
 from common.storage import storage_failure
 from common.usage.meter import UNMETERED, Meter, Metering
 from common.usage.prices import converse_cost, guardrail_cost, image_cost
+from image import gallery
 from image.adapters import Generated, Inputs, invalid
 from image.families import adapter_for
 from image.metering import request_estimate
 from image.models import ImageRequest
 
 PREFIX = "images/"
-URL_SECONDS = 900
+URL_SECONDS = gallery.URL_SECONDS
 HANGUL = re.compile("[\u1100-\u11ff\u3130-\u318f\uac00-\ud7a3]")
 TRANSLATE_PROMPT = (
     "Translate the user's image-generation prompt into natural English for an image model. "
@@ -55,8 +56,10 @@ class ImageDeps:
     bucket: str
     guardrail_id: str
     guardrail_version: str
-    clock: Clock = field(default_factory=Clock)  # lifecycle notes use its date
+    clock: Clock = field(default_factory=Clock)  # lifecycle notes use its date; records their time
     metering: Metering | None = None  # None: not metered
+    db: Any = None  # DynamoDB: one record per stored picture (image/gallery.py); None: none written
+    table: str = ""
 
 
 def _model(config: RuntimeConfig, model_id: str | None) -> ImageModelSpec:
@@ -261,7 +264,7 @@ def _generate(
         if image.filtered or _guard_image(image, deps, meter).action == "BLOCKED":
             withheld += 1
             continue
-        kept.append(_store(caller, image, model.id, deps))
+        kept.append(_store(caller, image, model.id, deps, request))
     outcome = prompt_outcome if prompt_outcome.intervened else NOT_APPLIED
     if withheld:
         metrics.add_metric(name=GUARDRAIL_INTERVENTIONS, unit=MetricUnit.Count, value=withheld)
@@ -277,7 +280,7 @@ def _blocked(model_id: str, outcome: GuardrailOutcome, *, translated: bool) -> d
     return {"images": [], "model_id": model_id, "prompt": None, "translated": translated, "guardrail": outcome.to_dict()}
 
 
-def _store(caller: Caller, image: Generated, model_id: str, deps: ImageDeps) -> dict[str, Any]:
+def _store(caller: Caller, image: Generated, model_id: str, deps: ImageDeps, request: ImageRequest) -> dict[str, Any]:
     key = f"{PREFIX}{caller.sub}/{secrets.token_urlsafe(18)}.png"
     try:
         deps.s3.put_object(
@@ -291,4 +294,17 @@ def _store(caller: Caller, image: Generated, model_id: str, deps: ImageDeps) -> 
         url = deps.s3.generate_presigned_url("get_object", Params={"Bucket": deps.bucket, "Key": key}, ExpiresIn=URL_SECONDS)
     except ClientError as err:
         raise storage_failure(err, "image storage") from err
-    return {"key": key, "url": url, "seed": image.seed, "width": image.width, "height": image.height}
+    stored = {"key": key, "url": url, "seed": image.seed, "width": image.width, "height": image.height}
+    if deps.db is not None:  # the record GET /images lists, written after the object (never naming a missing one)
+        item = gallery.record_item(
+            caller.sub,
+            key,
+            deps.clock.now(),
+            deps.config.image_retention_days,
+            model_id=model_id,
+            prompt=request.prompt,
+            task=request.task,
+            picture=stored,
+        )
+        gallery.remember(deps.db, deps.table, item)
+    return stored

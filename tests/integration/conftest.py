@@ -146,6 +146,7 @@ def clear_metering() -> None:
     chat_handler._metering.cache_clear()
     rag_handler._metering.cache_clear()
     image_handler._metering.cache_clear()
+    image_handler._db.cache_clear()  # the image function's one DynamoDB client (metering and its image records)
 
 
 @pytest.fixture

@@ -112,6 +112,7 @@ def test_given_a_successful_call_of_every_operation_then_its_status_type_and_bod
         time.sleep(0.5)
     image = call("POST", "/images", body={"prompt": "한강 위의 노을, 수채화"}).json()["images"][0]
     call("POST", "/images/verify", body={"key": image["key"]})
+    assert call("GET", "/images", query={"limit": 1}).json()["images"][0]["key"] == image["key"]
     call("GET", "/usage")
     call("GET", "/admin/usage", query={"period": "month", "sort": "user"})
     exported = call("GET", "/admin/usage", query={"format": "csv"})

@@ -88,6 +88,7 @@ def test_given_the_local_stack_when_the_smoke_test_runs_then_every_step_passes_a
         "POST /rag/query (cites the upload)",
         "POST /images (default model)",
         "POST /images/verify",
+        "GET /images (newest first)",
         "DELETE /conversations/{id}",
         "DELETE /documents/{name}",
         "POST /documents/sync (forget it)",

@@ -1,7 +1,5 @@
-"""`genai images PROMPT [--out DIR]`: generate pictures (POST /images) and, with `--out`, save them into DIR.
-
-The API has no route that lists a caller's earlier pictures (docs/api.md#post-images: "No route lists or deletes
-images"), so `--out` saves the pictures this call made, downloaded from their presigned URLs (valid 900 s)."""
+"""`genai images PROMPT [--out DIR]`: generate pictures (POST /images) and, with `--out`, save them into DIR,
+downloaded from their presigned URLs (valid 900 s). `genai images list`: the earlier ones (ui/cli/image_list.py)."""
 
 from __future__ import annotations
 
@@ -12,19 +10,25 @@ import urllib.request
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from ui.cli import image_list
 from ui.cli.context import Context, text_input, usage
 from ui.cli.exits import OK, guardrail_block, unreachable
 from ui.client import ApiError
 
 
 def add(commands: Any, common: argparse.ArgumentParser) -> None:
-    images = commands.add_parser("images", parents=[common], help="generate an image; --out DIR saves it")
+    images = commands.add_parser(
+        "images", parents=[common], help="generate an image (--out DIR saves it); `images list`: your earlier ones, newest first"
+    )
     images.add_argument("prompt", nargs="?", help="the prompt; `-` or left out with a pipe: stdin")
     images.add_argument("--file", type=Path, help="read the prompt from FILE (UTF-8)")
     images.add_argument("--ratio")
     images.add_argument("--seed", type=int)
     images.add_argument("--model")
     images.add_argument("--out", type=Path, help="save the pictures into this directory (made if missing)")
+    images.add_argument("--list", action="store_true", help="`images list`: your earlier pictures instead of a new one")
+    images.add_argument("--limit", type=int, default=20, help="with list: how many (1-100, default 20)")
+    images.add_argument("--all", action="store_true", help="with list: every picture, page after page")
     images.set_defaults(handler=run)
 
 
@@ -42,6 +46,8 @@ def run(ctx: Context) -> int:
     args = ctx.args
     if args.out is not None and args.out.exists() and not args.out.is_dir():
         raise usage(f"폴더가 아닙니다 / --out {args.out} is not a directory.")
+    if args.list:
+        return image_list.run(ctx, _download)
     prompt = text_input(args.prompt, args.file, "prompt")
     wanted = {"prompt": prompt, "aspect_ratio": args.ratio, "seed": args.seed, "model_id": args.model}
     body = {k: v for k, v in wanted.items() if v is not None}

@@ -14,6 +14,7 @@ from pathlib import Path
 from ui.cli import admin, ask, auth, conversations, customize, documents, images, models, usage
 from ui.cli.context import Context
 from ui.cli.exits import INTERRUPTED, UNEXPECTED, USAGE, classify
+from ui.cli.image_list import list_alias
 from ui.cli.output import Output
 
 DESCRIPTION = (
@@ -105,7 +106,7 @@ def main(argv: list[str] | None = None) -> int:
         from infra.doctor.__main__ import main as doctor
 
         return doctor(argv[1:], prog="genai doctor")
-    args = parser().parse_args(dash_names_last(argv))
+    args = parser().parse_args(dash_names_last(list_alias(argv)))
     as_json = bool(args.json) or getattr(args, "stream", True) is False  # --no-stream prints the API's JSON, errors too
     ctx = Context(args, Output(as_json=as_json))
     try:

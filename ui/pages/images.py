@@ -1,5 +1,6 @@
-"""Images: generate with the stack's image models (prompt and picture checked by the guardrail), a gallery
-of this session's pictures, and content-credential (C2PA) verification."""
+"""Images: generate with the stack's image models (prompt and picture checked by the guardrail), the newest
+picture in view with a download button, the user's earlier pictures (GET /images, a page at a time), and
+content-credential (C2PA) verification."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from typing import Any
 
 import streamlit as st
 
-from ui import session, views, wording
+from ui import gallery, session, views, wording
 from ui.i18n import current, t
 
 st.title(t("images.title"), anchor=False)
@@ -16,7 +17,7 @@ st.caption(t("images.intro"))
 catalog = session.models()
 models = {m["id"]: m for m in catalog["image_models"]}
 state = st.session_state
-state.setdefault("gallery", [])
+LATEST_WIDTH = 640  # px: the newest picture in view without scrolling past it
 
 model_id = st.selectbox(
     t("images.model"),
@@ -62,18 +63,50 @@ if generate and prompt.strip():
             (st.error if note[0] == "error" else st.warning)(note[1])
         if answer.get("translated"):
             st.info(t("images.translated", prompt=answer["prompt"]))
-        state["gallery"][:0] = [{**image, "prompt": prompt.strip(), "model_id": answer["model_id"]} for image in answer["images"]]
+        if answer["images"]:  # the last one stored is the newest (GET /images lists it first)
+            state["latest_image"] = {**answer["images"][-1], "prompt": prompt.strip(), "model_id": answer["model_id"]}
+            gallery.forget()
+
+
+def _picture(image: dict[str, Any], where: str) -> None:
+    """One picture, its caption, and its download and verify buttons (`where`: keeps the two places' keys apart)."""
+    caption = t(
+        "images.caption", prompt=(image.get("prompt") or "-")[:60], seed=image.get("seed"), width=image["width"], height=image["height"]
+    )
+    st.image(image["url"], caption=caption, width=LATEST_WIDTH if where == "latest" else "content")
+    left, right = st.columns(2)
+    left.download_button(
+        t("images.download"),
+        gallery.fetcher(image["url"]),
+        file_name=gallery.file_name(image),
+        mime="image/png",
+        key=f"download-{where}-{image['key']}",
+        icon=":material/download:",
+        on_click="ignore",
+    )
+    if right.button(t("images.verify"), key=f"verify-{where}-{image['key']}", icon=":material/verified:"):
+        state["verified"] = (image["key"], session.call("POST", "images/verify", {"key": image["key"]}))
+
+
+listed, more = gallery.pictures()
+latest = state.get("latest_image")
+# The newest picture: the one just made, with the listing's fresher link once it is listed; else the newest stored.
+newest = next((p for p in listed if latest and p["key"] == latest["key"]), latest) or (listed[0] if listed else None)
+if newest is not None:
+    st.subheader(t("images.latest"), anchor=False)
+    _picture(newest, "latest")
 
 st.subheader(t("images.gallery"), anchor=False)
-if not state["gallery"]:
+earlier = [p for p in listed if newest is None or p["key"] != newest["key"]]
+if not earlier:
     st.caption(t("images.gallery_empty"))
 columns = st.columns(3)
-for index, image in enumerate(state["gallery"]):
+for index, image in enumerate(earlier):
     with columns[index % 3]:
-        caption = t("images.caption", prompt=image["prompt"][:60], seed=image["seed"], width=image["width"], height=image["height"])
-        st.image(image["url"], caption=caption)
-        if st.button(t("images.verify"), key=f"verify-{image['key']}", icon=":material/verified:"):
-            state["verified"] = (image["key"], session.call("POST", "images/verify", {"key": image["key"]}))
+        _picture(image, "gallery")
+if more and st.button(t("images.more"), key="images-more", icon=":material/expand_more:"):
+    gallery.more()
+    st.rerun()
 
 st.subheader(t("images.verify_title"), anchor=False)
 picture = st.file_uploader(t("images.verify_upload"), type=["png", "jpg", "jpeg", "webp"])
