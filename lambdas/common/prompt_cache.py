@@ -11,30 +11,42 @@ Where this product puts them (at most three, never over the model's maximum):
 1. after the system prompt (stable for the whole conversation);
 2. after the previous turn's window, where point 3 stood last turn: the same prefix, so it is read from the cache;
 3. after this turn's window (everything before the new message): written now, read by the next turn.
-Points 2 and 3 are sent only while the window still grows: once it holds `memory.window_turns` turns, its oldest
-turn leaves it on the next turn, the prefix changes and a write would never be read (point 1 still is).
+Points 2 and 3 are sent only while the window still grows (`window_full`): once it holds `memory.window_turns` turns,
+or the next turn is likely to overflow `memory.max_context_chars`, its oldest turn leaves it on the next turn, the
+prefix changes and a write would never be read (point 1 still is).
 
-Token estimate: the tokenizers are not published, so the prefix is counted low: one token per LATIN_CHARS characters
-of non-CJK text and per CJK_CHARS characters of CJK text (English averages about 4 characters a token; a Hangul
-syllable is one token or more). A point is placed only when this low count passes the minimum, so a point that would
-cache nothing is rarely sent; a prefix just past the minimum may go uncached (a saving forgone, never a failure).
+Token estimate (the tokenizers are not published): one token per LATIN_CHARS characters of non-CJK text, the usual
+average of English, and per CJK_CHARS characters of CJK text, where a Hangul syllable is one token or more (counted
+low). The count decides only whether a point is worth sending: a point whose real prefix falls short of the minimum
+"will still succeed, but your prefix will not be cached" (the page above), so misjudging it costs nothing and can
+never fail a call; what must never be exceeded, the maximum number of points, does not depend on the estimate.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from common.runtime_config import CachingSpec, ChatModelSpec, PromptCachingConfig
+from common.runtime_config import CachingSpec, ChatModelSpec, Memory, PromptCachingConfig
 
-LATIN_CHARS = 5
+LATIN_CHARS = 4
 CJK_CHARS = 2
 MOST_POINTS = 3  # system, the previous window, this window
 
 
 def low_tokens(text: str) -> int:
-    """At least about how many tokens `text` is (see the module's note)."""
+    """About how many tokens `text` is (see the module's note: Latin at the average, CJK counted low)."""
     cjk = sum(1 for ch in text if ord(ch) >= 0x1100)
     return (len(text) - cjk) // LATIN_CHARS + cjk // CJK_CHARS
+
+
+def window_full(history: list[dict[str, str]], message: str, memory: Memory) -> bool:
+    """Whether the next turn's window is likely to drop this one's oldest turn: it holds `window_turns` turns, or this
+    window, this message, a reply as long as the last one and a next message as long as this one overflow the budget."""
+    if len(history) // 2 >= memory.window_turns:
+        return True
+    last_reply = len(history[-1]["content"]) if history else 0
+    used = sum(len(m["content"]) for m in history)
+    return used + 2 * len(message) + last_reply > memory.max_context_chars
 
 
 def point(ttl: str) -> dict[str, Any]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from common.prompt_cache import low_tokens, point, with_cache_points
+from common.prompt_cache import low_tokens, point, window_full, with_cache_points
 from common.runtime_config import CachingSpec, PromptCachingConfig, runtime_config
 from common.usage.estimate import converse_max
 
@@ -13,7 +13,7 @@ ON = PromptCachingConfig()
 NOVA_LITE = "us.amazon.nova-lite-v1:0"  # minimum 1,000 tokens, 4 points, 5m only
 HAIKU_4_5 = "us.anthropic.claude-haiku-4-5-20251001-v1:0"  # minimum 4,096, 5m and 1h
 NOVA_2_LITE = "us.amazon.nova-2-lite-v1:0"  # no prompt caching in the catalog
-LONG = "The leave policy says each person has twenty days a year. " * 200  # 11,800 characters: 2,360 low tokens
+LONG = "The leave policy says each person has twenty days a year. " * 200  # 11,800 characters: 2,950 tokens
 SHORT = "Answer briefly."
 
 
@@ -44,8 +44,8 @@ def test_given_the_catalog_then_caching_models_carry_their_rules_and_others_none
     assert spec(NOVA_2_LITE).caching is None
 
 
-def test_given_text_then_the_low_token_count_is_five_latin_or_two_hangul_characters_a_token():
-    assert low_tokens("a" * 5_000) == 1_000
+def test_given_text_then_the_token_count_is_four_latin_or_two_hangul_characters_a_token():
+    assert low_tokens("a" * 4_000) == 1_000
     assert low_tokens("가" * 2_000) == 1_000
     assert low_tokens("") == 0
 
@@ -74,7 +74,7 @@ def test_given_caching_turned_off_then_never_a_cache_point():
 
 
 def test_given_a_growing_window_then_points_after_the_system_prompt_the_previous_window_and_this_one():
-    call = request(LONG, 3, LONG[:6_000])  # 1,200 low tokens a turn: every prefix passes n x 1,000
+    call = request(LONG, 3, LONG[:6_000])  # 1,500 tokens a turn: every prefix passes n x 1,000
     cached = with_cache_points(call, spec(NOVA_LITE), ON, window_full=False)
     # messages: u0 a0 u1 a1 u2 a2 new; the previous turn's window ended at a1 (index 3), this one at a2 (index 5)
     assert points_in(cached) == [("system", None), ("messages", 3), ("messages", 5)]
@@ -83,11 +83,11 @@ def test_given_a_growing_window_then_points_after_the_system_prompt_the_previous
 
 
 def test_given_a_prefix_short_of_n_times_the_minimum_then_the_nth_point_is_left_out():
-    call = request(LONG, 2)  # 2,360 low tokens of system prompt, then a few a turn
+    call = request(LONG, 2)  # 2,950 tokens of system prompt, then a few a turn
     cached = with_cache_points(call, spec(NOVA_LITE), ON, window_full=False)
     # the system point needs 1,000, the next 2,000 (passed at message 1), the third 3,000 (not reached by message 3)
     assert points_in(cached) == [("system", None), ("messages", 1)]
-    thin = request("x" * 5_500, 2)  # 1,100 low tokens: the system point passes, the message points (2,000, 3,000) do not
+    thin = request("x" * 4_400, 2)  # 1,100 tokens: the system point passes, the message points (2,000, 3,000) do not
     assert points_in(with_cache_points(thin, spec(NOVA_LITE), ON, window_full=False)) == [("system", None)]
 
 
@@ -106,7 +106,7 @@ def test_given_a_full_window_then_only_the_system_prompt_is_cached():
 
 @pytest.mark.parametrize(("model_id", "ttl_sent"), [(HAIKU_4_5, "1h"), (NOVA_LITE, None)])
 def test_given_a_1h_ttl_then_sent_only_to_models_that_offer_it(model_id, ttl_sent):
-    huge = LONG * 3  # 7,080 low tokens: past Claude Haiku 4.5's 4,096
+    huge = LONG * 2  # 5,900 tokens: past Claude Haiku 4.5's 4,096
     cached = with_cache_points(request(huge, 0), spec(model_id), PromptCachingConfig(ttl="1h"), window_full=False)
     assert cached["system"][-1]["cachePoint"].get("ttl") == ttl_sent
 
@@ -118,3 +118,11 @@ def test_given_a_caching_model_then_the_turn_reserves_input_at_the_dearest_write
     assert reserved == round(haiku.price.cache_write_1h_per_million * 1_000_000)
     plain = spec(NOVA_2_LITE)
     assert converse_max(plain, 1_000_000, 0).micro_usd == round(plain.price.input_per_million * 1_000_000)
+
+
+def test_given_a_window_that_will_slide_then_it_counts_as_full():
+    memory = runtime_config().memory.model_copy(update={"window_turns": 3, "max_context_chars": 1_000})
+    pair = [{"role": "user", "content": "q" * 100}, {"role": "assistant", "content": "a" * 100}]
+    assert window_full(pair * 3, "next", memory)  # three turns: the oldest leaves on the next turn
+    assert not window_full(pair * 2, "next", memory)  # 400 + 8 + 100 of 1,000
+    assert window_full(pair * 2, "m" * 251, memory)  # 400 + 502 + 100: the next turn overflows the budget
