@@ -41,6 +41,7 @@ def cost_of(price, usage: dict) -> int:
 
 def test_given_a_long_system_prompt_on_a_caching_model_then_turn_two_reads_it_from_the_cache_at_the_lower_price(sim):
     model = next(m for m in CONFIG.chat_models if m.id == NOVA_LITE)
+    assert model.caching is not None
     first = chat({"message": "연차는 며칠인가요?", "system_prompt": SYSTEM, "model_id": NOVA_LITE}, "cache-chat")
     sent = sim.recorded("Converse")[-1]
     assert sent["system"][-1] == {"cachePoint": {"type": "default"}}
@@ -66,6 +67,8 @@ def test_given_a_long_system_prompt_on_a_caching_model_then_turn_two_reads_it_fr
     assert turn_two == cost_of(model.price, usage)
     uncached = {"inputTokens": usage["inputTokens"] + read + usage["cacheWriteInputTokens"], "outputTokens": usage["outputTokens"]}
     assert turn_two < cost_of(model.price, uncached)  # reads at 0.25x the input rate
+    saved = after["cache_saved_micro_usd"] - before.get("cache_saved_micro_usd", 0)
+    assert saved == cost_of(model.price, uncached) - turn_two  # what GET /usage and the usage views show as the saving
 
 
 def test_given_a_model_without_prompt_caching_then_the_turn_sends_no_cache_point(sim):

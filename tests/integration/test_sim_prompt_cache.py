@@ -12,8 +12,6 @@ import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
-from local.bedrock_sim.prompt_cache import cache_of
-
 NOVA_LITE, NOVA_2, HAIKU_45 = "us.amazon.nova-lite-v1:0", "us.amazon.nova-2-lite-v1:0", "us.anthropic.claude-haiku-4-5-20251001-v1:0"
 POINT = {"cachePoint": {"type": "default"}}
 HOUR = {"cachePoint": {"type": "default", "ttl": "1h"}}
@@ -30,6 +28,8 @@ def client(sim) -> Any:
 @pytest.fixture
 def clock(sim):
     """The simulator's prompt cache on a clock the test moves (seconds); the real clock again afterwards."""
+    from local.bedrock_sim.prompt_cache import cache_of
+
     cache = cache_of(sim)
     now = [1_000_000.0]
     real, cache.clock = cache.clock, lambda: now[0]
@@ -43,7 +43,7 @@ def text(tokens: int) -> str:
     return (head + "word " * tokens)[: tokens * 4]
 
 
-def ask(client: Any, model_id: str, system: list[dict], message: str = "hi", **params: Any) -> dict[str, Any]:
+def ask(client: Any, model_id: str, system: list[Any], message: str = "hi", **params: Any) -> dict[str, Any]:
     messages = [{"role": "user", "content": [{"text": message}]}]
     return client.converse(modelId=model_id, system=system, messages=messages, **params)["usage"]
 

@@ -8,6 +8,7 @@ import pytest
 from common.prompt_cache import low_tokens, point, window_full, with_cache_points
 from common.runtime_config import CachingSpec, PromptCachingConfig, runtime_config
 from common.usage.estimate import converse_max
+from common.usage.prices import converse_cost
 
 ON = PromptCachingConfig()
 NOVA_LITE = "us.amazon.nova-lite-v1:0"  # minimum 1,000 tokens, 4 points, 5m only
@@ -126,3 +127,21 @@ def test_given_a_window_that_will_slide_then_it_counts_as_full():
     assert window_full(pair * 3, "next", memory)  # three turns: the oldest leaves on the next turn
     assert not window_full(pair * 2, "next", memory)  # 400 + 8 + 100 of 1,000
     assert window_full(pair * 2, "m" * 251, memory)  # 400 + 502 + 100: the next turn overflows the budget
+
+
+def test_given_cache_reads_and_writes_then_each_is_priced_at_its_own_rate_and_the_saving_counted():
+    haiku = spec(HAIKU_4_5)
+    price = haiku.price
+    read = converse_cost(haiku, {"inputTokens": 0, "outputTokens": 0, "cacheReadInputTokens": 1_000_000})
+    assert read.micro_usd == round(price.cache_read_per_million * 1_000_000)
+    assert read.cache_saved_micro_usd == round((price.input_per_million - price.cache_read_per_million) * 1_000_000)
+    hour = {
+        "inputTokens": 0,
+        "outputTokens": 0,
+        "cacheWriteInputTokens": 1_000_000,
+        "cacheDetails": [{"ttl": "1h", "inputTokens": 1_000_000}],
+    }
+    written = converse_cost(haiku, hour)
+    assert written.micro_usd == round(price.cache_write_1h_per_million * 1_000_000)
+    assert written.cache_saved_micro_usd < 0  # a write costs more than input: a saving only once it is read
+    assert converse_cost(haiku, {"inputTokens": 10, "outputTokens": 10}).cache_saved_micro_usd == 0
