@@ -75,3 +75,18 @@ def test_given_a_model_without_prompt_caching_then_the_turn_sends_no_cache_point
     chat({"message": "연차는 며칠인가요?", "system_prompt": SYSTEM, "model_id": NOVA_2}, "cache-none")
     assert points(sim.recorded("Converse")[-1]) == 0
     assert rows("cache-none")["DAY"].get("cache_write_tokens", 0) == 0
+
+
+def test_given_a_growing_window_then_turn_three_reads_what_turn_two_wrote_after_its_window(sim):
+    long_question = "휴가 규정에서 반차와 연차의 차이를 자세히 설명해 주세요. " * 90  # about 2,900 characters, mostly Hangul
+    first = chat({"message": long_question, "system_prompt": SYSTEM, "model_id": NOVA_LITE}, "cache-window")
+    conversation = first["conversation_id"]
+    reads = []
+    for question in ("두 번째 질문입니다.", "세 번째 질문입니다."):
+        before = rows("cache-window")["DAY"].get("cache_read_tokens", 0)
+        chat({"message": question, "conversation_id": conversation}, "cache-window")
+        reads.append(rows("cache-window")["DAY"]["cache_read_tokens"] - before)
+        sent = sim.recorded("Converse")[-1]
+        assert sent["messages"][-2]["content"][-1] == {"cachePoint": {"type": "default"}}  # after this turn's window
+    # Turn two reads the system prompt; turn three also the first turn's exchange, written by turn two after its window.
+    assert reads[1] > reads[0] > 0
