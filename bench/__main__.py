@@ -12,12 +12,13 @@ import subprocess
 import sys
 from pathlib import Path
 
-from bench import chat_table, cold_start, sizes, stream_cold, stream_ttft, throughput, warm
+from bench import chat_table, cold_start, prompt_cache, sizes, stream_cold, stream_ttft, throughput, warm
 from bench.stack import local_stack, stack_process
 
 ROOT = Path(__file__).resolve().parent.parent
 DOC = ROOT / "docs" / "performance.md"
 TABLE_TURNS, TABLE_MESSAGES = 30, 10_000
+CACHE_TURNS = 50
 
 
 def machine() -> str:
@@ -59,6 +60,8 @@ def main() -> None:
     sections["stream_ttft"] = stream_ttft.lines(stream_ttft.measure(stream_requests), stream_requests)
     print("chat turn and table size ...", file=sys.stderr, flush=True)  # a stack process: 0, then 10,000 stored messages
     sections["chat_table"] = chat_table.lines(chat_table.measure(TABLE_TURNS, TABLE_MESSAGES), TABLE_TURNS)
+    print("prompt caching ...", file=sys.stderr, flush=True)  # a stack process without cache points, then one with them
+    sections["prompt_cache"] = prompt_cache.lines(prompt_cache.run(CACHE_TURNS, caching=False), prompt_cache.run(CACHE_TURNS, caching=True))
     after = os.getloadavg()
     about += f"; after {after[0]:.2f}"
     for lines in sections.values():
@@ -82,6 +85,7 @@ def render(existing: str, about: str, sections: dict[str, list[str]]) -> str:
         "stream_ttft": "6. Streaming: time to first token",
         "stream_cold": "7. Streaming: cold start",
         "chat_table": "8. Local chat turn and table size",
+        "prompt_cache": "9. Prompt caching: model cost per turn",
     }
     block = [START, f"Measured by `make bench` on {about}.", ""]
     for key in titles:

@@ -81,6 +81,14 @@ class Memory(_Model):
     conversation_ttl_days: Annotated[int, Field(ge=1, le=3650)]
 
 
+class PromptCaching(_Model):
+    """Converse prompt caching (lambdas/common/prompt_cache.py): cache points where the chosen model takes them
+    (infra/catalog/prompt_caching.py). `ttl` "1h" applies only to models that offer it; the others get "5m"."""
+
+    enabled: bool = True
+    ttl: Literal["5m", "1h"] = "5m"
+
+
 class Limits(_Model):
     max_message_chars: Annotated[int, Field(ge=1, le=100_000)]
     max_system_prompt_chars: Annotated[int, Field(ge=0, le=100_000)]
@@ -321,6 +329,7 @@ class AppConfig(_Model):
     features: Features
     functions: Functions
     budgets: Budgets = Budgets()  # infra/budgets.py
+    prompt_caching: PromptCaching = PromptCaching()
     tags: dict[str, str] = {}
 
     @field_validator("stack_name")

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from infra.cost_caching import caching_lines
+
 HOURS_PER_MONTH = 730
 
 # Types with no charge while idle (per request, per GB stored, or free).
@@ -283,7 +285,7 @@ def report(template: dict[str, Any], config: Any) -> list[str]:
         f"  at least 0.5 + 0.5 OCU x ${OCU_HOUR}/OCU-hour x {HOURS_PER_MONTH} h = ${ocu:.2f}/month before any query; "
         f"this stack idles at ${total:.2f}/month{ratio}"
     )
-    return out + customization_lines(getattr(config, "region", None) or "us-west-2")
+    return out + customization_lines(getattr(config, "region", None) or "us-west-2") + caching_lines(config)
 
 
 def customization_lines(region: str) -> list[str]:

@@ -24,6 +24,7 @@ from infra.catalog import (
     resolve_chat_model,
     resolve_image_model,
 )
+from infra.catalog.prompt_caching import prompt_caching
 from infra.catalog.usage_prices import GUARDRAIL_PRICES_PER_1000, cache_prices
 from infra.config import AppConfig, ConfigError
 from infra.guardrail_policy import (
@@ -179,7 +180,16 @@ def _chat_model_entry(model: ResolvedModel) -> dict[str, Any]:
         "output_tokens_per_second": info.output_tokens_per_second,
         "price": _price(info.model_id, info.price_input_per_million, info.price_output_per_million),
         "reasoning": None if info.reasoning is None else asdict(info.reasoning),
+        "caching": _caching(info.model_id),
     }
+
+
+def _caching(foundation_model_id: str) -> dict[str, Any] | None:
+    """Where and how the model takes Converse cache points (infra/catalog/prompt_caching.py); None: it never gets one."""
+    facts = prompt_caching(foundation_model_id)
+    if facts is None:
+        return None
+    return {"min_tokens": facts.min_tokens, "max_points": facts.max_points, "ttls": list(facts.ttls), "fields": list(facts.fields)}
 
 
 def _price(foundation_model_id: str, input_price: float, output_price: float) -> dict[str, float]:
@@ -234,6 +244,8 @@ def runtime_config(deployment: Deployment) -> dict[str, Any]:
         },
         # ConverseStream's guardrailConfig.streamProcessingMode (config guardrail.stream_processing_mode).
         "guardrail_stream_mode": config.guardrail.stream_processing_mode,
+        # Converse prompt caching (config prompt_caching; lambdas/common/prompt_cache.py).
+        "prompt_caching": config.prompt_caching.model_dump(),
         # The customization catalog (infra/catalog/customizable.json) and the Region it runs in: the customize function.
         "customization": customizable.runtime_entry(deployment.region),
         "guardrail": {

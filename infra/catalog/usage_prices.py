@@ -19,8 +19,8 @@ https://docs.aws.amazon.com/bedrock/latest/userguide/prompt-caching.html). Claud
 [official for Opus 5: 1.25x / 2x / 0.1x on https://platform.claude.com/docs/about-claude/models/whats-new-opus-5;
 second-hand release notes for Opus 5.5 and Haiku 5.5] plus the same ~10% US geographic uplift as the catalog's
 input price. Nova: reads at 0.25x input, writes at the input rate [second-hand]. A model not listed here is priced
-at its input rate for both (never less than it may cost for a write). This product sends no cache point today, so
-these only matter when Bedrock reports cache tokens.
+at its input rate for both (never less than it may cost for a write). The chat function sends cache points where the
+model takes them (infra/catalog/prompt_caching.py, lambdas/common/prompt_cache.py).
 """
 
 from __future__ import annotations

@@ -33,6 +33,7 @@ from common.guard_text import combined, guard_texts
 from common.guardrail import NOT_APPLIED, GuardrailOutcome, mask_input, mask_output, outcome_from_converse
 from common.observability import GUARDRAIL_INTERVENTIONS, MetricUnit, metrics, record_model_call
 from common.params import converse_options
+from common.prompt_cache import window_full, with_cache_points
 from common.runtime_config import ChatModelSpec, RuntimeConfig
 from common.stream_reader import Event, StreamedAnswer, relay
 from common.stream_stop import StreamControl
@@ -162,6 +163,7 @@ def _plan(caller: Caller, request: ChatRequest, deps: ChatDeps, *, streaming: bo
     }
     if system_prompt and not is_blank(system_prompt):  # Converse refuses a blank system block
         call["system"] = [{"text": system_prompt}]
+    call = with_cache_points(call, model, config.prompt_caching, window_full=window_full(history, request.message, config.memory))
     keep = system_prompt if request.system_prompt is not None else None
     return _Plan(caller, request, conversation_id, new, model, notice, call, system_outcome, keep, None, meter, tokens_in)
 

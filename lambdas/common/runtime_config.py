@@ -49,6 +49,22 @@ class Price(_Model):
     cache_write_1h_per_million: float | None = None
 
 
+class CachingSpec(_Model):
+    """Where and how a model takes Converse cache points (infra/catalog/prompt_caching.py)."""
+
+    min_tokens: int  # per checkpoint: checkpoint n counts once the prefix holds n x min_tokens
+    max_points: int
+    ttls: tuple[str, ...]
+    fields: tuple[str, ...]
+
+
+class PromptCachingConfig(_Model):
+    """Config `prompt_caching`: cache points on (where the model takes them) and the TTL asked for."""
+
+    enabled: bool = True
+    ttl: Literal["5m", "1h"] = "5m"
+
+
 class ChatModelSpec(_Model):
     id: str
     name: str
@@ -60,6 +76,7 @@ class ChatModelSpec(_Model):
     output_tokens_per_second: float  # a conservative assumption (infra/catalog): AWS publishes no speed
     price: Price
     reasoning: ReasoningSpec | None = None  # None: the model takes neither thinking nor effort here
+    caching: CachingSpec | None = None  # None: no cache point is ever sent to the model
 
     def max_tokens_ceiling(self, read_seconds: int) -> int:
         """The most tokens the model is assumed to write before the function stops waiting for it."""
@@ -191,6 +208,7 @@ class RuntimeConfig(_Model):
     guardrail_stream_mode: Literal["sync", "async"] = "sync"
     budgets: Budgets = Budgets()
     prices: UsagePrices = UsagePrices()
+    prompt_caching: PromptCachingConfig = PromptCachingConfig()
 
 
 @lru_cache(maxsize=1)

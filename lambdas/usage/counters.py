@@ -20,6 +20,7 @@ TOTALS = (
     "output_tokens",
     "cache_read_tokens",
     "cache_write_tokens",
+    "cache_saved_micro_usd",  # prompt caching's saving: the cached tokens at the input rate minus what they cost
     "images",
     "guardrail_text_units",
     "requests",

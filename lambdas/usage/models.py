@@ -105,6 +105,10 @@ class Counters(BaseModel):
     output_tokens: int
     cache_read_tokens: int
     cache_write_tokens: int
+    cache_saved_micro_usd: int = Field(
+        description="What prompt caching saved: the cache reads and writes at the input rate minus what they cost (negative "
+        "while writes outweigh reads)"
+    )
     total_tokens: int
     images: int
     guardrail_text_units: int

@@ -23,6 +23,7 @@ from local.bedrock_sim.model import (
     text_of,
     tokens,
 )
+from local.bedrock_sim.prompt_cache import CacheUsage, cache_of, prompt_points
 from local.bedrock_sim.qualifiers import guarded_texts, qualified
 from local.bedrock_sim.thinking import reasoning_text
 
@@ -45,6 +46,7 @@ class Draft:
     sources: list[str] = field(default_factory=list)  # what the grounding check reads
     query: str = ""
     started: float = field(default_factory=time.perf_counter)
+    cache: CacheUsage | None = None  # the prompt's tokens and what the cache served and stored (prompt_cache.py)
 
 
 def draft(sim: BedrockSimulator, params: dict[str, Any]) -> Draft:
@@ -57,9 +59,10 @@ def draft(sim: BedrockSimulator, params: dict[str, Any]) -> Draft:
     messages = params["messages"]
     check_roles(messages)
     check_blank_text(messages, params.get("system", []))
+    points, prompt_tokens, rules = prompt_points(info.model_id, params)  # cache points checked before anything runs
     guard = params.get("guardrailConfig")
     flat = [{"role": m["role"], "text": text_of(m["content"])} for m in messages]
-    answer = Draft("", "end_turn", sum(tokens(m["text"]) for m in flat), 0, guard)
+    answer = Draft("", "end_turn", prompt_tokens, 0, guard)
     answer.sources, answer.query = qualified(messages, "grounding_source"), "\n".join(qualified(messages, "query"))
     if guard:
         sim._check_guardrail(guard["guardrailIdentifier"], guard["guardrailVersion"])
@@ -71,6 +74,7 @@ def draft(sim: BedrockSimulator, params: dict[str, Any]) -> Draft:
             return answer
         if outcome.intervened:
             flat = _with_masked_input(flat, guarded, sim.guardrail)
+    answer.cache = cache_of(sim).account(info.model_id, points, prompt_tokens, rules)  # inference runs: the cache is used
     system = "\n".join(block.get("text", "") for block in params.get("system", []))
     answer.reasoning = reasoning_text(info, flat[-1]["text"]) if thinks else None
     answer.thought_tokens = tokens(answer.reasoning["reasoningText"]["text"]) if answer.reasoning else 0
@@ -107,7 +111,7 @@ def result_document(answer: Draft, text: str, stop_reason: str, output_tokens: i
     result: dict[str, Any] = {
         "output": {"message": {"role": "assistant", "content": [{"text": text}]}},
         "stopReason": stop_reason,
-        "usage": {"inputTokens": answer.input_tokens, "outputTokens": output_tokens, "totalTokens": answer.input_tokens + output_tokens},
+        "usage": (answer.cache or CacheUsage(answer.input_tokens)).usage(output_tokens),
         "metrics": {"latencyMs": int((time.perf_counter() - answer.started) * 1000)},
     }
     if answer.guard and answer.guard.get("trace", "disabled") != "disabled":

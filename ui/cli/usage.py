@@ -75,7 +75,8 @@ def period_lines(title: str, period: dict[str, Any]) -> list[str]:
     shown = [head, *table(MODEL_HEADINGS, rows, right=frozenset({1, 2, 3, 4}))]
     cache_read, cache_write = int(period.get("cache_read_tokens") or 0), int(period.get("cache_write_tokens") or 0)
     if cache_read or cache_write:
-        shown.append(f"캐시 토큰 / Cache tokens: 읽기 / read {count(cache_read)}, 쓰기 / write {count(cache_write)}")
+        saved = micro_dollars(period.get("cache_saved_micro_usd") or 0)
+        shown.append(f"캐시 토큰 / Cache tokens: 읽기 / read {count(cache_read)}, 쓰기 / write {count(cache_write)}; 절약 / saved {saved}")
     shown.append(f"토큰 합계 / Total tokens {count(period.get('total_tokens'))}")
     if estimated or any(m.get("images") for m in models):
         shown.append(f"{ESTIMATE_NOTE} ({micro_dollars(estimated)})")

@@ -348,7 +348,7 @@ STRINGS: dict[str, str] = {
     "usage.total": "Total",
     "usage.requests": "{count} requests",
     "usage.total_tokens": "{count} tokens in all",
-    "usage.cache": "Cache tokens: {read} read, {write} written",
+    "usage.cache": "Cache tokens: {read} read, {write} written; saved by caching {saved}",
     "usage.estimated": (
         "≈ partly estimated: images, search embeddings and answers cut off part-way report no usage, so their cost is estimated."
     ),

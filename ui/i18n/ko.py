@@ -351,7 +351,7 @@ STRINGS: dict[str, str] = {
     "usage.total": "합계",
     "usage.requests": "요청 {count}건",
     "usage.total_tokens": "토큰 합계 {count}",
-    "usage.cache": "캐시 토큰: 읽기 {read}, 쓰기 {write}",
+    "usage.cache": "캐시 토큰: 읽기 {read}, 쓰기 {write}, 캐시로 절약한 금액 {saved}",
     "usage.estimated": "≈ 추정 포함: 이미지, 검색 임베딩, 중간에 끊긴 답변은 서비스가 사용량을 알려 주지 않아 비용을 추정합니다.",
     "usage.zone": "날짜와 초기화 시각은 예산의 시간대({zone}) 기준입니다.",
     "admin_usage.title": "전체 사용량",

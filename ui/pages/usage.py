@@ -41,7 +41,9 @@ def period(title: str, found: dict[str, Any]) -> None:
         t("usage.total_tokens", count=f"{int(found.get('total_tokens') or 0):,}"),
     ]
     if int(found.get("cache_read_tokens") or 0) or int(found.get("cache_write_tokens") or 0):
-        notes.append(t("usage.cache", read=f"{int(found['cache_read_tokens'] or 0):,}", write=f"{int(found['cache_write_tokens'] or 0):,}"))
+        read, write = f"{int(found['cache_read_tokens'] or 0):,}", f"{int(found['cache_write_tokens'] or 0):,}"
+        saved = f"${int(found.get('cache_saved_micro_usd') or 0) / 1_000_000:,.6f}"
+        notes.append(t("usage.cache", read=read, write=write, saved=saved))
     st.caption(" · ".join(notes))
     if int(found.get("estimated_micro_usd") or 0) or any(m.get("images") for m in found.get("models") or []):
         st.caption(t("usage.estimated"))

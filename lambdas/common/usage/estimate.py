@@ -16,7 +16,9 @@
   OUTPUT_CHARS_PER_TOKEN per token (an assumption, not a bound: an answer checked past it is still metered at what
   the guardrail reports).
 * Images: the count asked for at the catalog's price per image, and one image unit each for the image check.
-Prompt caching is never requested by this product, so no cache write is reserved.
+* Prompt caching (common/prompt_cache.py): any input token may be written to the cache, so where the model takes cache
+  points every input token is reserved at the dearest of its input and cache-write rates (1-hour writes included where
+  the model offers them); a cache read costs less than either.
 """
 
 from __future__ import annotations
@@ -59,8 +61,17 @@ def input_bound(texts: Iterable[str], messages: int) -> int:
 
 def converse_max(model: ChatModelSpec, tokens_in: int, max_tokens: int) -> Estimate:
     """A Converse call of at most `tokens_in` input tokens (input_bound) allowed `max_tokens` output tokens."""
-    cost = micro_usd(tokens_in, model.price.input_per_million) + micro_usd(max_tokens, model.price.output_per_million)
+    cost = micro_usd(tokens_in, _input_rate(model)) + micro_usd(max_tokens, model.price.output_per_million)
     return Estimate(_up(cost), tokens_in + max_tokens)
+
+
+def _input_rate(model: ChatModelSpec) -> float:
+    """The input rate, or the dearest cache-write rate where the model takes cache points (see the module's note)."""
+    price = model.price
+    if model.caching is None:
+        return price.input_per_million
+    writes = [price.cache_write_per_million] + ([price.cache_write_1h_per_million] if "1h" in model.caching.ttls else [])
+    return max([price.input_per_million, *(w for w in writes if w is not None)])
 
 
 def text_units(characters: int) -> int:

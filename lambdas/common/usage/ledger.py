@@ -208,6 +208,7 @@ class Ledger:
                 output_tokens=total.output_tokens,
                 cache_read_tokens=total.cache_read_tokens,
                 cache_write_tokens=total.cache_write_tokens,
+                cache_saved_micro_usd=total.cache_saved_micro_usd,
                 images=total.images,
                 guardrail_text_units=total.guardrail_text_units,
                 requests=int(request),

@@ -38,6 +38,7 @@ class Metered:
     guardrail_text_units: int = 0
     micro_usd: int = 0
     estimated: bool = False
+    cache_saved_micro_usd: int = 0  # what the same tokens would have cost uncached, minus micro_usd (< 0: writes cost more)
 
     @property
     def tokens(self) -> int:
@@ -55,6 +56,7 @@ class Metered:
             guardrail_text_units=self.guardrail_text_units + other.guardrail_text_units,
             micro_usd=self.micro_usd + other.micro_usd,
             estimated=self.estimated or other.estimated,
+            cache_saved_micro_usd=self.cache_saved_micro_usd + other.cache_saved_micro_usd,
         )
 
 
@@ -94,7 +96,10 @@ def converse_cost(model: ChatModelSpec, usage: dict[str, Any], *, inference_bill
         + micro_usd(written - hour, _or(price.cache_write_per_million, price.input_per_million))
         + micro_usd(hour, _or(price.cache_write_1h_per_million, price.input_per_million))
     )
-    return Metered(model.id, tokens_in, tokens_out, read, written, micro_usd=_rounded_up(cost))
+    # The saving prompt caching made: the same tokens all at the input rate, minus what was charged.
+    uncached = micro_usd(tokens_in + read + written, price.input_per_million) + micro_usd(tokens_out, price.output_per_million)
+    saved = _rounded_up(uncached) - _rounded_up(cost) if read or written else 0
+    return Metered(model.id, tokens_in, tokens_out, read, written, micro_usd=_rounded_up(cost), cache_saved_micro_usd=saved)
 
 
 def _or(value: float | None, fallback: float) -> float:
