@@ -76,24 +76,6 @@ class Reply:
         return bool(self.done and self.done.get("stored") == "interrupted")
 
 
-def error_text(body: Any, status: int | None = None) -> str:
-    """The API's error body for a person: a Korean headline, then the code and the API's message (English),
-    one line per `details` entry and the request id to quote."""
-    error = body.get("error", {}) if isinstance(body, dict) else {}
-    code = str(error.get("code") or "error")
-    headline = HEADLINES.get(code, "요청이 실패했습니다")
-    prefix = f"{status} " if status else ""
-    text = f"{headline} / {prefix}{code}: {error.get('message', body)}"
-    details = error.get("details")
-    if isinstance(details, list) and details:
-        text += "\n" + "".join(f"\n- `{d.get('field', '')}`: {d.get('message', '')}" for d in details if isinstance(d, dict))
-    elif isinstance(details, dict) and "cause" in details:
-        text += f"\n\n- {details['cause']}"
-    if isinstance(body, dict) and body.get("request_id"):
-        text += f"\n\nrequest id: `{body['request_id']}`"
-    return text
-
-
 def usage_line(usage: dict[str, Any] | None) -> str:
     """`21 → 18 tokens · end_turn · 0.8 s`, or "" without usage (a stopped stream has none)."""
     if not usage:

@@ -98,16 +98,6 @@ def inference_params(
     return params
 
 
-def guardrail_note(guardrail: dict[str, Any] | None) -> tuple[str, str] | None:
-    """(level, text) when the guardrail acted: "error" when it blocked, "warning" when it masked; None otherwise."""
-    if not guardrail or not guardrail.get("intervened"):
-        return None
-    policies = ", ".join(guardrail.get("policies") or []) or "policy"
-    if guardrail.get("action") == "BLOCKED":
-        return "error", f"가드레일이 차단했습니다 / Blocked by the guardrail ({policies})."  # the blocked message itself is the reply
-    return "warning", f"가드레일이 민감한 정보를 가렸습니다 / The guardrail masked sensitive data ({policies})."
-
-
 _MARK = re.compile(r"\[(\d{1,2})\]")
 
 

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 
 import pytest
 
-from ui import streamed
+from ui import streamed, wording
 from ui.client import EventStream, ServerEvent, StreamBrokenError
 from ui.sse import RawEvent, SseParser, read_events
 
@@ -93,7 +93,8 @@ def test_given_a_stream_without_done_or_error_then_it_is_a_transport_failure_in_
     assert error["code"] == "stream_broken"
     assert "스트림이 끊겼습니다" in error["message"]
     assert "broke off before the answer was complete" in error["message"]
-    assert "스트림이 끊겼습니다 / stream_broken" in streamed.error_text(raised.value.body)
+    shown = wording.error_text(raised.value.body, None, "ko")  # what the page shows of it
+    assert shown.startswith("답변이 끝나기 전에 연결이 끊겼습니다. 연결을 확인하고 다시 시도하세요.")
 
 
 def test_given_an_error_event_then_the_stream_ends_there_and_the_reply_holds_the_api_error():
@@ -106,9 +107,10 @@ def test_given_an_error_event_then_the_stream_ends_there_and_the_reply_holds_the
     for event in EventStream(Chunks([body])):
         reply.apply(event)
     assert (reply.text, reply.done) == ("Hi", None)
-    text = streamed.error_text(reply.error)
-    assert text.startswith("모델 또는 저장소를 지금 쓸 수 없습니다. 다시 시도하세요 / upstream_unavailable: Bedrock failed; retry")
-    assert "request id: `r-1`" in text
+    text = wording.error_text(reply.error, None, "en")
+    assert text.startswith("The model or the storage is not available right now: try again.")
+    assert "Bedrock failed; retry" in text
+    assert "`upstream_unavailable` · request id `r-1`" in text
 
 
 def test_given_a_guardrail_block_then_the_reply_shows_only_its_message_and_no_citations():

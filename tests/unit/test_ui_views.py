@@ -109,16 +109,6 @@ def test_given_citations_then_each_number_links_to_its_document_and_unknown_ones
     assert views.citation_label({"number": 3, "source": {"name": "안내.pdf", "page": 2}}) == "[3] 안내.pdf, p. 2"
 
 
-def test_given_guardrail_outcomes_then_blocks_are_errors_and_masks_are_warnings():
-    assert views.guardrail_note({"intervened": False, "action": "NONE"}) is None
-    blocked = views.guardrail_note({"intervened": True, "action": "BLOCKED", "policies": ["content:PROMPT_ATTACK"], "message": "차단"})
-    assert blocked == ("error", "가드레일이 차단했습니다 / Blocked by the guardrail (content:PROMPT_ATTACK).")
-    assert views.guardrail_note({"intervened": True, "action": "ANONYMIZED", "policies": ["pii:EMAIL"]}) == (
-        "warning",
-        "가드레일이 민감한 정보를 가렸습니다 / The guardrail masked sensitive data (pii:EMAIL).",
-    )
-
-
 def test_given_the_stack_then_the_ui_admin_group_is_the_one_the_stack_creates():
     assert views.ADMIN_GROUP == ADMIN_GROUP
     assert views.claims_groups({"cognito:groups": ["admin"]}) == ["admin"]
