@@ -25,7 +25,7 @@ def planted(outputs_file):
     admin.upload(NAME, PLANTED.encode(), "text/markdown")
     deadline = time.time() + 90
     while not admin.call("POST", "rag/query", {"question": QUESTION}).get("withheld"):
-        assert time.time() < deadline, "the planted document was never indexed"
+        assert time.time() < deadline, "no query saw the planted document withheld within 90 s (not indexed, or not checked)"
         time.sleep(1)
     yield
     admin.call("DELETE", "documents/" + urllib.parse.quote(NAME, safe=""))
