@@ -161,6 +161,19 @@ class Grounding(_Model):
     relevance_threshold: Annotated[float, Field(ge=0, le=0.99)]
 
 
+ReadCheckPolicy = Literal["PROMPT_ATTACK", "DENIED_TOPICS", "CONTENT_FILTERS", "WORDS", "SENSITIVE_INFORMATION"]
+
+
+class ReadChecks(_Model):
+    """ApplyGuardrail on text the model reads that no user typed: retrieved passages and attached documents' text
+    (lambdas/common/read_checks.py). `policies`: the interventions that count; `action`: WITHHOLD drops the passage,
+    FLAG sends it anyway and reports it."""
+
+    enabled: bool = True
+    policies: Annotated[list[ReadCheckPolicy], Field(min_length=1)] = ["PROMPT_ATTACK", "DENIED_TOPICS"]
+    action: Literal["WITHHOLD", "FLAG"] = "WITHHOLD"
+
+
 class Guardrail(_Model):
     tier: Literal["STANDARD", "CLASSIC"]
     content_filters: ContentFilters
@@ -174,6 +187,7 @@ class Guardrail(_Model):
     blocked_output_message: Annotated[str, Field(min_length=1, max_length=500)]
     # ConverseStream's guardrailConfig.streamProcessingMode (API_runtime_GuardrailStreamConfiguration: sync | async).
     stream_processing_mode: Literal["sync", "async"] = "sync"
+    read_checks: ReadChecks = ReadChecks()
 
     @field_validator("pii_entities")
     @classmethod
@@ -184,6 +198,16 @@ class Guardrail(_Model):
         if unknown:
             raise ValueError(f"unknown PII entity type(s) {', '.join(unknown)}; allowed: {', '.join(PII_ENTITY_TYPES)}")
         return entities
+
+    @model_validator(mode="after")
+    def _read_checks_can_fire(self) -> Guardrail:
+        checks = self.read_checks
+        if checks.enabled and "PROMPT_ATTACK" in checks.policies and self.content_filters.PROMPT_ATTACK.input == "NONE":
+            raise ValueError(
+                "read_checks.policies counts PROMPT_ATTACK but content_filters.PROMPT_ATTACK.input is NONE: the check "
+                "could never withhold a passage for it; raise the filter's strength or drop PROMPT_ATTACK from read_checks.policies"
+            )
+        return self
 
     @model_validator(mode="after")
     def _async_cannot_mask(self) -> Guardrail:

@@ -251,6 +251,8 @@ def runtime_config(deployment: Deployment) -> dict[str, Any]:
         "guardrail": {
             "blocked_input_message": config.guardrail.blocked_input_message,
             "blocked_output_message": config.guardrail.blocked_output_message,
+            # ApplyGuardrail on retrieved passages and attached documents' text (lambdas/common/read_checks.py).
+            "read_checks": config.guardrail.read_checks.model_dump(),
             # What the rag function needs to ask for grounding only where the deployed tier reads the question.
             "grounding": None
             if config.guardrail.grounding is None

@@ -88,7 +88,7 @@ ACCOUNT_QUOTAS: tuple[Quota, ...] = (
     Quota(
         "bedrock",
         "(Guardrails) On-demand ApplyGuardrail requests per second",
-        "the image function's two ApplyGuardrail calls",
+        "the image function's two ApplyGuardrail calls; RAG: one per retrieved passage (guardrail.read_checks, up to 5 at once)",
         BEDROCK_TABLE,
         "L-9072D6F0",
     ),

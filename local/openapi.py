@@ -39,7 +39,8 @@ STREAMS = {
     "/rag/query/stream": ("RagQuery", "rag_query_stream_post", "POST /rag/query, answered as it is written"),
 }
 STREAM_DESCRIPTION = (
-    "Server-sent events (`event: <type>`, `data: <one-line JSON>`, a blank line), in this order: start, delta (0..n), "
+    "Server-sent events (`event: <type>`, `data: <one-line JSON>`, a blank line), in this order: start, withheld (RAG: "
+    "retrieved passages the guardrail intervened on, when there are any), delta (0..n), "
     "citation (RAG: each cited passage as soon as the answer names it), guardrail (when it acted), usage, done; or, "
     "part-way, error (the API's error body) and the end. `: ping` comments keep an idle stream open. A stream that ends "
     "without done or error broke in transport. Errors before the stream starts are the JSON errors listed. docs/api.md#streaming"
@@ -51,11 +52,26 @@ def _object(required: list[str], properties: dict[str, Any]) -> dict[str, Any]:
     return {"type": "object", "required": required, "properties": properties, "additionalProperties": False}
 
 
+# A retrieved passage the guardrail intervened on (lambdas/rag/passage_checks.py): POST /rag/query's withheld[]/flagged[].
+_PASSAGE = _object(
+    ["document", "uri", "reason", "reasons", "policies"],
+    {
+        "document": _STRING,
+        "uri": _STRING,
+        "page": _INT,
+        "reason": _STRING,
+        "reasons": {"type": "array", "items": _STRING},
+        "policies": {"type": "array", "items": _STRING},
+    },
+)
 # Each event's `data` (JSON); `citation` is POST /rag/query's citations[] item.
 STREAM_EVENTS: dict[str, dict[str, Any]] = {
     "start": _object(
         ["stream_id", "conversation_id", "model_id"],
         {"stream_id": _STRING, "conversation_id": {"type": ["string", "null"]}, "model_id": _STRING},
+    ),
+    "withheld": _object(
+        ["withheld", "flagged"], {"withheld": {"type": "array", "items": _PASSAGE}, "flagged": {"type": "array", "items": _PASSAGE}}
     ),
     "delta": _object(["text"], {"text": {"type": "string", "minLength": 1}}),
     "citation": _object(

@@ -37,6 +37,12 @@ def shown_content(message: dict[str, Any]) -> str:
     return content
 
 
+def show_withheld(withheld: list[dict[str, Any]], flagged: list[dict[str, Any]]) -> None:
+    """RAG: "검토 결과 제외된 문서 n건 / n passages withheld", naming the documents."""
+    for headline, documents in wording.withheld_notes(withheld, flagged, current()):
+        st.warning(f"{headline}: {documents}", icon=":material/shield:")
+
+
 def show_note(note: tuple[str, str] | None) -> None:
     if note:
         (st.error if note[0] == "error" else st.warning)(note[1])
@@ -108,11 +114,13 @@ class LiveAnswer:
         return views.linked_answer(text, reply.citations) if self._linked else text
 
     def _draw_notes(self, reply: Reply, finished: bool) -> None:
-        state = (finished, reply.stopped, bool(reply.guardrail), bool(reply.error), bool(reply.done))
+        screened = len(reply.withheld) + len(reply.flagged)
+        state = (finished, reply.stopped, bool(reply.guardrail), bool(reply.error), bool(reply.done), screened)
         if state == self._drawn:
             return
         self._drawn = state
         with self._notes.container():
+            show_withheld(reply.withheld, reply.flagged)
             show_note(wording.guardrail_note(reply.guardrail, current()))
             if reply.stopped and not finished:
                 st.caption(f":material/stop_circle: {t('stream.stopping')}")

@@ -1,7 +1,8 @@
 """One streamed answer as the clients show it, built event by event (no Streamlit, no I/O: tested plainly).
 
-The events are the API's (docs/api.md#streaming-post-chatstream-and-post-ragquerystream): start, delta,
-citation, guardrail, usage, done, error. The page and the `genai` command both feed them to a `Reply`.
+The events are the API's (docs/api.md#streaming-post-chatstream-and-post-ragquerystream): start, withheld (RAG:
+passages the guardrail kept from the model), delta, citation, guardrail, usage, done, error. The page and the `genai`
+command both feed them to a `Reply`.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ui.client import ServerEvent
+from ui.i18n import t
 
 THINKING = "생각 중… / Thinking…"
 STOPPING = "중지하는 중… / Stopping…"
@@ -42,6 +44,8 @@ class Reply:
     model_id: str | None = None
     text: str = ""  # the answer as shown: the deltas, or the guardrail's message once it blocked
     citations: list[dict[str, Any]] = field(default_factory=list)
+    withheld: list[dict[str, Any]] = field(default_factory=list)  # RAG: passages the guardrail kept from the model
+    flagged: list[dict[str, Any]] = field(default_factory=list)  # RAG: passages it intervened on, sent anyway (FLAG)
     guardrail: dict[str, Any] | None = None
     usage: dict[str, Any] | None = None
     done: dict[str, Any] | None = None
@@ -54,6 +58,8 @@ class Reply:
             self.stream_id, self.conversation_id, self.model_id = data.get("stream_id"), data.get("conversation_id"), data.get("model_id")
         elif event.kind == "delta":
             self.text += str(data.get("text", ""))
+        elif event.kind == "withheld":
+            self.withheld, self.flagged = list(data.get("withheld") or []), list(data.get("flagged") or [])
         elif event.kind == "citation":
             self.citations.append(data)
         elif event.kind == "guardrail":
@@ -97,3 +103,18 @@ def settled_split(text: str, start: int) -> int:
     if cut < 0 or text.count("```", 0, cut) % 2:
         return start
     return cut + 2
+
+
+def _documents(passages: list[dict[str, Any]]) -> str:
+    return ", ".join(dict.fromkeys(str(p.get("document") or p.get("uri") or "?") for p in passages))
+
+
+def withheld_lines(withheld: list[dict[str, Any]], flagged: list[dict[str, Any]]) -> list[str]:
+    """The RAG answer's withheld and flagged passages as bilingual lines (the `genai rag` command's stderr), e.g.
+    `검토 결과 제외된 문서 1건 / 1 passages withheld: notes.md`; none when the guardrail let every passage through."""
+    lines = []
+    for key, passages in (("rag.withheld", withheld), ("rag.flagged", flagged)):
+        if passages:
+            n = len(passages)
+            lines.append(f"{t(key, 'ko', n=n)} / {t(key, 'en', n=n)}: {_documents(passages)}")
+    return lines

@@ -196,3 +196,14 @@ def citation_label(citation: dict[str, Any], lang: str) -> str:
     source = citation.get("source") or {}
     page = t("rag.page", lang, page=source["page"]) if source.get("page") else ""
     return f"[{citation['number']}] {source.get('name') or source.get('uri') or t('rag.source', lang)}{page}"
+
+
+def withheld_notes(withheld: list[dict[str, Any]], flagged: list[dict[str, Any]], lang: str) -> list[tuple[str, str]]:
+    """(headline, the documents named) for the RAG page: passages the guardrail kept from the model, then those it
+    flagged (sent anyway); none when it let every passage through."""
+    notes = []
+    for key, passages in (("rag.withheld", withheld), ("rag.flagged", flagged)):
+        if passages:
+            documents = ", ".join(dict.fromkeys(str(p.get("document") or p.get("uri") or "?") for p in passages))
+            notes.append((t(key, lang, n=len(passages)), t(f"{key}_help", lang, documents=documents)))
+    return notes

@@ -58,8 +58,9 @@ class Guardrail(Construct):
             description="Published by the stack; a policy change publishes a new version.",
         )
         # A new version must be published whenever the policy changes: tie the logical id to the policy. The stream
-        # processing mode is a setting of each ConverseStream call, not of the guardrail: it publishes nothing.
-        policy_json = policy.model_dump_json(exclude={"stream_processing_mode"})
+        # processing mode is a setting of each ConverseStream call, and read_checks a setting of the functions that call
+        # ApplyGuardrail on passages (lambdas/common/read_checks.py), not of the guardrail: they publish nothing.
+        policy_json = policy.model_dump_json(exclude={"stream_processing_mode", "read_checks"})
         self.version.override_logical_id(f"GuardrailVersion{_short_digest(policy_json)}")
         self.guardrail_id = self.guardrail.attr_guardrail_id
         self.guardrail_arn = self.guardrail.attr_guardrail_arn

@@ -46,6 +46,11 @@ def _findings(assessment: dict[str, Any]) -> list[tuple[str, str]]:
     return found
 
 
+def findings(assessment: dict[str, Any]) -> list[tuple[str, str]]:
+    """(policy label, action) for every finding in one GuardrailAssessment (common/read_checks.py reads them)."""
+    return _findings(assessment)
+
+
 def _input_assessments(trace: dict[str, Any]) -> list[dict[str, Any]]:
     return list((trace.get("inputAssessment") or {}).values())
 

@@ -142,10 +142,20 @@ class BedrockTimeouts(_Model):
     stream_read_seconds: dict[Literal["chat_stream", "rag_stream"], int] = {}
 
 
+class ReadChecks(_Model):
+    """Config guardrail.read_checks (lambdas/common/read_checks.py): ApplyGuardrail on retrieved passages and attached
+    documents' text; `policies` are the interventions that count, `action` WITHHOLD (drop) or FLAG (send, report)."""
+
+    enabled: bool = True
+    policies: tuple[str, ...] = ("PROMPT_ATTACK", "DENIED_TOPICS")
+    action: Literal["WITHHOLD", "FLAG"] = "WITHHOLD"
+
+
 class GuardrailMessages(_Model):
     blocked_input_message: str
     blocked_output_message: str
     grounding: GroundingCheck | None = None  # None: the guardrail has no grounding policy
+    read_checks: ReadChecks = ReadChecks()
 
 
 class BudgetLimits(_Model):

@@ -19,7 +19,7 @@ from typing import Any, Literal
 from common.errors import UpstreamUnavailableError
 from common.stream_stop import StreamControl
 
-Kind = Literal["start", "delta", "citation", "guardrail", "usage", "done"]
+Kind = Literal["start", "withheld", "delta", "citation", "guardrail", "usage", "done"]  # withheld: RAG (rag/passage_checks.py)
 CUT_SHORT = "Bedrock ended the answer without its final event; what arrived was not stored. Retry."
 _JOIN_EVERY = 64
 

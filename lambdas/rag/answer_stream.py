@@ -1,7 +1,8 @@
 """A knowledge-base answer as a sequence of events: the one implementation behind POST /rag/query (collected
 into one JSON answer by rag.query.answer) and POST /rag/query/stream (server-sent events, rag/stream.py).
 
-    start {stream_id, conversation_id, model_id} · delta {text}… · citation {…} (each passage as soon as the
+    start {stream_id, conversation_id, model_id} · withheld {withheld, flagged} (when the guardrail intervened on a
+    retrieved passage, rag/passage_checks.py) · delta {text}… · citation {…} (each passage as soon as the
     answer names it) · guardrail {…} (when it acted) · usage {input_tokens, output_tokens, stop_reason,
     latency_ms} · done {stored: "not_stored"} (RAG answers are not stored)
 
@@ -53,7 +54,7 @@ def answer_events(
     )
     with prepared.meter.charging():  # a failure settles what was consumed (the embedding), or releases
         if prepared.messages is None:
-            yield start
+            yield from _opening(start, prepared)
             yield Event("delta", {"text": NO_PASSAGES[language(request.question)]})
             yield Event("usage", {"input_tokens": 0, "output_tokens": 0, "stop_reason": "end_turn", "latency_ms": 0})
             prepared.meter.settle()
@@ -64,11 +65,19 @@ def answer_events(
             yield from _streamed(prepared, deps, start, control)
 
 
+def _opening(start: Event, prepared: Prepared) -> Iterator[Event]:
+    """`start`, then the passages the guardrail withheld or flagged, if any (before the answer that lacks them)."""
+    yield start
+    screened = prepared.screened.event()
+    if screened is not None:
+        yield Event("withheld", screened)
+
+
 def _answered(prepared: Prepared, deps: RagDeps, start: Event) -> Iterator[Event]:
     model = prepared.model
     with bedrock_errors(model.id):
         reply = llm(deps, model.id, prepared.options).invoke(prepared.messages)
-    yield start
+    yield from _opening(start, prepared)
     text = text_of(reply.content)
     if text:
         yield Event("delta", {"text": text})
@@ -98,7 +107,7 @@ def _streamed(prepared: Prepared, deps: RagDeps, start: Event, control: StreamCo
         with _langchain_errors(model.id):
             first = next(chunks, None)  # LangChain calls ConverseStream here: what Bedrock refuses is still a JSON error
         opened = True  # from here the model writes, and what it writes is paid for
-        yield start
+        yield from _opening(start, prepared)
         cited = Citations(prepared.passages, deps)
         with _langchain_errors(model.id):
             for text in relay(_events([first] if first is not None else [], chunks), answer, control):

@@ -7,7 +7,8 @@ policy (content, prompt attack, topics, words, PII/regex) reads it; text qualifi
 guardrails-contextual-grounding-check). Grounding runs only where the deployed tier reads the question
 (common.grounding): then the passages go as `grounding_source` and the question is also `query`;
 otherwise the passages go as plain text, which the input policies skip because guard content is present.
-Passages below the minimum relevance score (rag/relevance.py) are dropped first; with none left, no model is called.
+Passages below the minimum relevance score (rag/relevance.py) are dropped first; the rest go through the guardrail
+(rag/passage_checks.py: a passage carrying instructions is withheld); with none left, no model is called.
 The model cites passages as [n]; citations are the passages the answer names.
 The answer itself (Converse for POST /rag/query, ConverseStream for POST /rag/query/stream) is rag/answer_stream.py:
 one sequence of events that `answer` collects into the JSON answer.
@@ -39,6 +40,7 @@ from common.usage.prices import embedding_cost
 from rag.filters import filter_problems
 from rag.lean_imports import defer_unused_inits
 from rag.metering import before_retrieval, passages_cost
+from rag.passage_checks import NOTHING_SCREENED, Screened, screen
 from rag.relevance import relevant
 
 URL_SECONDS = 300
@@ -176,6 +178,7 @@ class Prepared:
     passages: list[Any]
     messages: list[Any] | None  # None: no passage is relevant enough, no model call
     meter: Meter = UNMETERED  # the answer's reservation; Retrieve's query embedding already added
+    screened: Screened = NOTHING_SCREENED  # what the guardrail withheld or flagged among the retrieved passages
 
 
 def prepare(request: RagQuery, deps: RagDeps, history: list[dict[str, str]], *, streaming: bool, caller: Caller | None = None) -> Prepared:
@@ -197,11 +200,13 @@ def prepare(request: RagQuery, deps: RagDeps, history: list[dict[str, str]], *, 
         with bedrock_errors(model.id):
             passages = relevant(_retriever(deps, request).invoke(request.question), min_score)
         meter.add(embedding_cost(config.prices, request.question))
+        screened = screen(passages, deps, meter)
+        passages = screened.kept
         if not passages:
-            return Prepared(model, options, [], None, meter)
+            return Prepared(model, options, [], None, meter, screened)
         grounded = checks_grounding(config.guardrail.grounding, request.question)
         meter.extend(passages_cost(model, [p.page_content for p in passages], grounded=grounded, prices=config.prices))
-    return Prepared(model, options, passages, _messages(request.question, passages, history, grounded), meter)
+    return Prepared(model, options, passages, _messages(request.question, passages, history, grounded), meter, screened)
 
 
 def answer(request: RagQuery, deps: RagDeps, history: list[dict[str, str]], caller: Caller | None = None) -> dict[str, Any]:
@@ -219,12 +224,15 @@ def answer(request: RagQuery, deps: RagDeps, history: list[dict[str, str]], call
         else:
             seen[event.kind] = event.data
     usage = seen["usage"]
+    screened = seen.get("withheld") or {}
     return {
         "answer": "".join(text),
         "citations": citations,
         "model_id": seen["start"]["model_id"],
         "usage": {"input_tokens": usage["input_tokens"], "output_tokens": usage["output_tokens"]},
         "guardrail": seen.get("guardrail", NOT_APPLIED.to_dict()),
+        "withheld": screened.get("withheld", []),  # passages the guardrail kept from the model (rag/passage_checks.py)
+        "flagged": screened.get("flagged", []),  # passages it intervened on that were sent anyway (read_checks FLAG)
     }
 
 

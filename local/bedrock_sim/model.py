@@ -10,6 +10,7 @@ from typing import Any
 from infra.catalog import CHAT_MODELS, ChatModelInfo, split_profile
 from local.bedrock_sim import thinking
 from local.bedrock_sim.glossary import to_english, wants_english
+from local.bedrock_sim.injection import planted_order
 from local.bedrock_sim.protocol import SimError
 
 
@@ -185,6 +186,9 @@ def grounded_reply(
     label = f"[offline model {model_id}]"
     if invent:
         return Reply(f"{label} The answer is 42, which I made up without reading the passages.", "end_turn")
+    order = planted_order(sources)  # the offline model obeys an instruction planted in a passage (injection.py)
+    if order:
+        return Reply(f"{label} {order}", "end_turn")
     wanted = set(terms(query))
     best: tuple[int, int, str] = (0, 0, "")
     for passage in "\n\n".join(sources).split("\n\n"):

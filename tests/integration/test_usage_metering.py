@@ -118,17 +118,28 @@ def test_given_a_streamed_turn_then_its_rows_hold_what_the_final_metadata_report
     assert after["committed_micro_usd"] - before.get("committed_micro_usd", 0) == cost
 
 
+def passage_checks(sim, runtime) -> tuple[int, int]:
+    """(micro-USD, text units) of the ApplyGuardrail calls on the retrieved passages (rag/passage_checks.py)."""
+    checks = sim.recorded("ApplyGuardrail")
+    assert checks, "every passage that reaches the model is checked first"
+    return guardrail_micro_usd([replayed(runtime, "ApplyGuardrail", c)["usage"] for c in checks], GUARDRAIL_PRICES)
+
+
 def test_given_a_rag_question_then_the_answer_is_metered_and_the_query_embedding_is_estimated(corpus, sim, runtime):  # noqa: F811
     status, body = call(rag_handler, "POST", "/rag/query", {"question": QUESTION}, "meter-rag")
     assert status == 200
     assert body["citations"]
     answer = replayed(runtime, "Converse", sim.recorded("Converse")[-1])
     assert answer["usage"]["inputTokens"] == body["usage"]["input_tokens"]
-    guard_cost, _ = guardrail_micro_usd(trace_usages(answer), GUARDRAIL_PRICES)
+    answer_guard, answer_units = guardrail_micro_usd(trace_usages(answer), GUARDRAIL_PRICES)
+    check_cost, check_units = passage_checks(sim, runtime)
+    guard_cost = answer_guard + check_cost
     embedding = CONFIG.prices.embedding
     assert embedding is not None
     embedded = -(-len(QUESTION) * int(embedding.input_per_million * 1_000_000) // 1_000_000)  # Retrieve reports no usage
     row = rows("meter-rag")["DAY"]
+    assert row["model#guardrail#cost_micro_usd"] == guard_cost
+    assert row["guardrail_text_units"] == answer_units + check_units
     assert row[f"model#{embedding.model_id}#input_tokens"] == len(QUESTION)
     assert row["estimated_micro_usd"] == embedded
     model = spec(body["model_id"])
@@ -150,6 +161,7 @@ def test_given_a_streamed_rag_answer_then_its_usage_event_and_rows_hold_the_fina
     for name, field in (("input_tokens", "inputTokens"), ("output_tokens", "outputTokens")):
         assert after[f"model#{model.id}#{name}"] - before.get(f"model#{model.id}#{name}", 0) == metadata["usage"][field]
     guard_cost, _ = guardrail_micro_usd(trace_usages(metadata), GUARDRAIL_PRICES)
+    guard_cost += passage_checks(sim, runtime)[0]
     assert after["model#guardrail#cost_micro_usd"] - before.get("model#guardrail#cost_micro_usd", 0) == guard_cost
     assert after["committed_micro_usd"] - before.get("committed_micro_usd", 0) == after["cost_micro_usd"] - before.get("cost_micro_usd", 0)
 

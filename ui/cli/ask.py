@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from ui import streamed
 from ui.cli.context import Context, text_input
 from ui.cli.exits import BROKEN_PIPE, OK, guardrail_block
 from ui.cli.stream import stream_answer
@@ -61,6 +62,8 @@ def _ask(ctx: Context, route: str, body: dict[str, Any]) -> int:
         return code
     answer = client.call("POST", route, body)
     ctx.output.result(answer)
+    for line in streamed.withheld_lines(answer.get("withheld") or [], answer.get("flagged") or []):  # RAG
+        print(line, file=sys.stderr)
     blocked = guardrail_block(answer.get("guardrail"))
     if blocked:
         ctx.output.failure(blocked)

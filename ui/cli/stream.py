@@ -1,6 +1,7 @@
 """`genai chat` and `genai rag` streaming (the default): the words on stdout as they arrive, then the citations;
-notes and the summary line on stderr, so stdout holds the answer alone. `--json`: one JSON object per event on
-stdout, as it arrives. Ctrl-C asks the API to stop the answer (it is then stored as interrupted).
+notes (the guardrail's, and RAG passages it withheld) and the summary line on stderr, so stdout holds the answer
+alone. `--json`: one JSON object per event on stdout, as it arrives. Ctrl-C asks the API to stop the answer (it is
+then stored as interrupted).
 
 Exit codes (ui/cli/exits.py): 0 the answer ended with `done`; 5 the guardrail blocked it (its message is the
 answer shown); a refusal before the stream or an `error` event: the class of its status or code (1, 3, 6, 7);
@@ -77,6 +78,8 @@ def _finish(reply: Reply, printed: str, out: TextIO, err: TextIO) -> None:
         url = citation.get("url")
         out.write(f"{views.citation_label(citation)}{'  ' + url if url else ''}\n")
     out.flush()
+    for line in streamed.withheld_lines(reply.withheld, reply.flagged):  # RAG: passages the guardrail kept back
+        print(line, file=err)
     blocked = guardrail_block(reply.guardrail)
     if blocked:  # its message is the answer on stdout: here one line that says what happened, never a policy id
         print("가드레일이 차단했습니다 / Blocked by the guardrail.", file=err)

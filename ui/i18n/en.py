@@ -103,6 +103,10 @@ STRINGS: dict[str, str] = {
     "rag.score": "relevance {score}",
     "rag.page": ", p. {page}",
     "rag.source": "source",
+    "rag.withheld": "{n} passages withheld",
+    "rag.withheld_help": "The guardrail found instructions or a denied topic in them; the model did not read them: {documents}",
+    "rag.flagged": "{n} passages flagged",
+    "rag.flagged_help": "The guardrail intervened on these passages; they were still sent to the model: {documents}",
     # images
     "images.title": "Images",
     "images.intro": "Describe a picture and the model draws it. The guardrail checks the prompt and each picture.",

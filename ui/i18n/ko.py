@@ -106,6 +106,10 @@ STRINGS: dict[str, str] = {
     "rag.score": "관련도 {score}",
     "rag.page": ", {page}쪽",
     "rag.source": "출처",
+    "rag.withheld": "검토 결과 제외된 문서 {n}건",
+    "rag.withheld_help": "가드레일이 지시문이나 금지 주제를 찾아 모델에 보내지 않은 문서: {documents}",
+    "rag.flagged": "검토에서 표시된 문서 {n}건",
+    "rag.flagged_help": "가드레일이 개입했지만 모델에 그대로 보낸 문서: {documents}",
     # images
     "images.title": "이미지",
     "images.intro": "설명을 쓰면 그림을 만듭니다. 프롬프트와 그림은 가드레일이 검사합니다.",

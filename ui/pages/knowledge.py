@@ -44,6 +44,7 @@ for entry in state["rag_history"]:
             st.markdown(wording.one_language(entry["answer"], current()))
         else:
             st.markdown(views.linked_answer(entry["answer"], entry.get("citations", [])))
+        live.show_withheld(entry.get("withheld", []), entry.get("flagged", []))
         live.show_note(wording.guardrail_note(entry.get("guardrail"), current()))
         if entry.get("interrupted"):
             st.caption(f":material/stop_circle: {t('stream.interrupted')}")
@@ -88,6 +89,8 @@ def follow(pending: dict[str, Any]) -> None:
             "question": pending["question"],
             "answer": reply.text,
             "citations": reply.citations,
+            "withheld": reply.withheld,
+            "flagged": reply.flagged,
             "guardrail": reply.guardrail,
             "interrupted": reply.interrupted,
             "notice": (reply.done.get("notice") or {}).get("message"),
