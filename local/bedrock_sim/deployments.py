@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from infra.catalog import ChatModelInfo, Range, customizable
 from local.bedrock_sim.protocol import SimError, json_answer
+from local.bedrock_sim.state import REGION
 
 ON_DEMAND_SINCE = date(2025, 7, 16)  # "You must customize the model on or after 7/16/2025" (deploy-custom-model-on-demand.html)
 
@@ -29,7 +30,6 @@ class DeploymentOperations:
         def _arn(self, region: str, kind: str, tail: str) -> str: ...
 
     def create_custom_model_deployment(self, params: dict[str, Any]) -> tuple[int, dict[str, str], bytes]:
-        from local.bedrock_sim.control_plane import REGION
         from local.bedrock_sim.customization import Deployment, _now
 
         region = REGION.get()
