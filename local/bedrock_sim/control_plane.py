@@ -3,7 +3,7 @@
 `bedrock`: ListFoundationModels, GetFoundationModel, ListInferenceProfiles, GetInferenceProfile,
 GetFoundationModelAvailability, GetUseCaseForModelAccess (ListKnowledgeBases is in agent.py; the `lambda` and
 `service-quotas` reads in account_reads.py).
-Answers describe the region the request was signed for (SigV4 credential scope) as `infra/catalog.py`
+Answers describe the region the request was signed for (SigV4 credential scope) as the catalog
 sees it, shaped by the account scenario (local/bedrock_sim/account.py):
 
 - a model is listed in a region where it runs in-region (`inferenceTypesSupported` ["ON_DEMAND"]) or
