@@ -103,7 +103,7 @@ class DeploymentOperations:
             del self.deployments[d.arn]
         return json_answer({})
 
-    def chat_model(self, model_id: str) -> tuple[ChatModelInfo, str] | None:
+    def deployed_chat_model(self, model_id: str) -> tuple[ChatModelInfo, str] | None:
         """The model a Converse modelId names when it is a deployment ARN: the base model's rules and the custom
         model's name; None when it is not a deployment ARN. A deleted or unknown deployment is refused."""
         if ":custom-model-deployment/" not in model_id:
