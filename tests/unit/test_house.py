@@ -1,4 +1,4 @@
-"""House rules (issue 16): a name says which side it is on, and a shared rule lives in one place.
+"""House rules (issue 16): a name says which side it is on, a shared rule lives in one place, modules stay small.
 
 The clashes this guards against: three modules called `catalog`, `runtime_config` both the infra renderer and
 the Lambda loader, two `Ingestion` classes (the CDK pipeline and the rag function's job client), two `chat_model`
@@ -53,3 +53,8 @@ def test_given_a_shared_rule_when_scanned_then_it_is_written_in_one_place(snippe
     holders = {str(p.relative_to(ROOT)) for p in _sources(*layers) if snippet in p.read_text(encoding="utf-8")}
     assert holders <= home
     assert holders
+
+
+@pytest.mark.parametrize("module", ["local/stack.py", "infra/cost.py", "local/bedrock_sim/server.py", "infra/catalog/model_info.py"])
+def test_given_a_module_the_house_split_when_counted_then_it_stays_within_300_lines(module):
+    assert len((ROOT / module).read_text(encoding="utf-8").splitlines()) <= 300
