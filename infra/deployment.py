@@ -217,7 +217,7 @@ def _image_model_entry(model: ImageModelInfo) -> dict[str, Any]:
     }
 
 
-def runtime_config(deployment: Deployment) -> dict[str, Any]:
+def runtime_config_document(deployment: Deployment) -> dict[str, Any]:
     """What the functions need from the configuration (no resource names: those are env vars)."""
     config = deployment.config
     return {

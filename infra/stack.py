@@ -17,12 +17,12 @@ from infra.constructs.customization import Customization
 from infra.constructs.functions import Functions, FunctionSpec
 from infra.constructs.guardrail import Guardrail
 from infra.constructs.image_records import grant_image_records
-from infra.constructs.ingestion import Ingestion
+from infra.constructs.ingestion import IngestionPipeline
 from infra.constructs.knowledge_base import KnowledgeBase
 from infra.constructs.observability import Observability
 from infra.constructs.usage import UsageTable
 from infra.constructs.waf import ApiFirewall
-from infra.deployment import Deployment, runtime_config
+from infra.deployment import Deployment, runtime_config_document
 from infra.model_access import grant_image_models, grant_text_models
 from infra.nag import acknowledge_findings
 
@@ -88,7 +88,7 @@ class GenAiStack(Stack):
         self.functions = Functions(
             self,
             "Functions",
-            runtime_config=runtime_config(deployment),
+            runtime_config=runtime_config_document(deployment),
             log_retention_days=config.retention.log_retention_days,
             removal_policy=self.removal_policy,
             snapstart=config.features.snapstart,
@@ -227,7 +227,7 @@ class GenAiStack(Stack):
             kb_env,
             reserved_concurrency=names.INGEST_RESERVED_CONCURRENCY,
         )
-        self.ingestion = Ingestion(
+        self.ingestion = IngestionPipeline(
             self,
             "Ingestion",
             bucket=kb.documents_bucket,

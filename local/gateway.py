@@ -19,7 +19,6 @@ import base64
 import http.client
 import json
 import logging
-import re
 import threading
 import time
 import urllib.request
@@ -34,7 +33,7 @@ from joserfc.jwk import KeySet
 
 from infra.routes import ROUTES, Route
 from local import stream_forward
-from local.http import Answer, LoopbackServer
+from local.http import Answer, LoopbackServer, route_pattern
 
 Handler = Callable[[dict[str, Any], Any], dict[str, Any]]
 log = logging.getLogger("local.gateway")
@@ -57,12 +56,6 @@ class _Context:
 def lambda_context(name: str, timeout_seconds: int = 29) -> _Context:
     """A new invocation's context: `timeout_seconds` is the function's configured timeout."""
     return _Context(name, timeout_seconds)
-
-
-def _pattern(path: str) -> re.Pattern[str]:
-    regex = re.sub(r"\\\{(\w+)\\\+\\\}", r"(?P<\1>.+)", re.escape(path))
-    regex = re.sub(r"\\\{(\w+)\\\}", r"(?P<\1>[^/]+)", regex)
-    return re.compile(f"^{regex}$")
 
 
 class TokenVerifier:
@@ -110,7 +103,7 @@ class LocalGateway:
         self.handlers, self.verifier, self.stage, self.origins = handlers, verifier, stage, cors_origins
         self.timeouts = timeouts or {}  # function name -> its configured timeout in seconds (default 29; streams 900)
         self.streams = streams or {}  # streaming function name -> its ASGI app's base URL (local/stream_apps.py)
-        self.routes = [(route, _pattern(route.path)) for route in ROUTES]
+        self.routes = [(route, route_pattern(route.path)) for route in ROUTES]
         self._environments = {name: threading.Lock() for name in [*handlers, *self.streams]}
         self._server = LoopbackServer(self.handle, host=host, port=port, name="local-gateway", protocol_error=self._protocol_error)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import threading
 from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -16,6 +17,14 @@ Respond = Callable[[str, str, dict[str, str], bytes], Answer]
 # The answer to a request http.server refuses before `respond` sees it (URI too long, bad request line).
 ProtocolError = Callable[[int, str], tuple[int, dict[str, str], bytes]]
 log = logging.getLogger("local.http")
+
+
+def route_pattern(template: str) -> re.Pattern[str]:
+    """A path template as API Gateway and botocore's service models write it, as a regex with a named group per
+    label: `{name}` matches one path segment, a greedy `{name+}` the rest of the path."""
+    regex = re.sub(r"\\\{(\w+)\\\+\\\}", r"(?P<\1>.+)", re.escape(template))
+    regex = re.sub(r"\\\{(\w+)\\\}", r"(?P<\1>[^/]+)", regex)
+    return re.compile(f"^{regex}$")
 
 
 def _handler_class(respond: Respond, protocol_error: ProtocolError | None) -> type[BaseHTTPRequestHandler]:

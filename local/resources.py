@@ -27,10 +27,10 @@ def local_config() -> AppConfig:
 
 def render_runtime_config(path: Path) -> Path:
     """Write the runtime config the stack would bundle (from local_config()) to `path`."""
-    from infra.deployment import resolve, runtime_config
+    from infra.deployment import resolve, runtime_config_document
 
     config = local_config()
-    document = runtime_config(resolve(config, config.region or "us-west-2"))
+    document = runtime_config_document(resolve(config, config.region or "us-west-2"))
     path.write_text(json.dumps(document, ensure_ascii=False, indent=1), encoding="utf-8")
     return path
 

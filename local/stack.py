@@ -24,11 +24,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from local.bedrock_mode import StartError, bedrock_settings
+from local.cognito_users import DEMO_PASSWORD, USERS, _cognito, _stable_ids
+
 ROOT = Path(__file__).resolve().parent.parent
 REGION = "us-west-2"
-DEMO_PASSWORD = "Local-Demo-Pass-1!"  # local only: the pool lives in this process's memory, on loopback
-USERS = {"admin@example.com": True, "user@example.com": False}  # e-mail -> in the admin group
-DISPLAY_NAMES = {"admin@example.com": "관리자", "user@example.com": "김민준"}  # the `name` attribute admins see in usage
 NAMES = {
     "table": "conversations",
     "usage": "usage",
@@ -52,78 +52,6 @@ def _config() -> Any:
     from local.resources import local_config
 
     return local_config()
-
-
-def _stable_ids(data: Path) -> None:
-    """Seed moto's id generator from a number kept in the state folder: the pool, its client and the
-    users' `sub` come out the same at every start, so saved conversations and images stay their owners'."""
-    from moto.moto_api._internal import mock_random
-
-    seed_file = data / "id-seed"
-    if not seed_file.exists():
-        seed_file.parent.mkdir(parents=True, exist_ok=True)
-        seed_file.write_text(str(int.from_bytes(os.urandom(8), "big")), encoding="utf-8")
-    mock_random.seed(int(seed_file.read_text(encoding="utf-8")))
-
-
-def _cognito(client: Any) -> tuple[str, str]:
-    pool = client.create_user_pool(PoolName="local", UsernameAttributes=["email"], AutoVerifiedAttributes=["email"])["UserPool"]["Id"]
-    app = client.create_user_pool_client(
-        UserPoolId=pool,
-        ClientName="local-app",
-        GenerateSecret=False,
-        ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH", "ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
-    )["UserPoolClient"]["ClientId"]
-    client.create_group(GroupName="admin", UserPoolId=pool)
-    for email, admin in USERS.items():
-        attributes = [
-            {"Name": "email", "Value": email},
-            {"Name": "email_verified", "Value": "true"},
-            {"Name": "name", "Value": DISPLAY_NAMES[email]},
-        ]
-        client.admin_create_user(UserPoolId=pool, Username=email, MessageAction="SUPPRESS", UserAttributes=attributes)
-        client.admin_set_user_password(UserPoolId=pool, Username=email, Password=DEMO_PASSWORD, Permanent=True)
-        if admin:
-            client.admin_add_user_to_group(UserPoolId=pool, Username=email, GroupName="admin")
-    return pool, app
-
-
-AWS_BEDROCK_IDS = ("BEDROCK_GUARDRAIL_ID", "BEDROCK_GUARDRAIL_VERSION")  # required with BEDROCK=aws
-AWS_BEDROCK_OPTIONAL = ("BEDROCK_KNOWLEDGE_BASE_ID", "BEDROCK_DATA_SOURCE_ID")  # a deployed KB for RAG
-
-
-class StartError(RuntimeError):
-    """The local stack cannot start as asked (the message says what to set)."""
-
-
-def _bedrock_settings(mode: str, sim: Any) -> dict[str, str]:
-    """Where the handlers' Bedrock calls go: the offline simulator, or real Bedrock with the caller's credentials."""
-    if mode == "local" and sim is not None:
-        endpoint = sim.endpoint_url
-        return {
-            "AWS_ENDPOINT_URL_BEDROCK_RUNTIME": endpoint,
-            "AWS_ENDPOINT_URL_BEDROCK_AGENT": endpoint,
-            "AWS_ENDPOINT_URL_BEDROCK": endpoint,
-            "AWS_ENDPOINT_URL_BEDROCK_AGENT_RUNTIME": endpoint,
-            "KNOWLEDGE_BASE_ID": NAMES["kb"],
-            "DATA_SOURCE_ID": NAMES["ds"],
-            "GUARDRAIL_ID": sim.guardrail_id,
-            "GUARDRAIL_VERSION": sim.guardrail_version,
-        }
-    if mode != "aws":
-        raise StartError(f"BEDROCK={mode!r}: use local (the offline simulator) or aws (real Bedrock)")
-    missing = [name for name in AWS_BEDROCK_IDS if not os.environ.get(name)]
-    if missing:
-        raise StartError(
-            f"BEDROCK=aws needs {', '.join(missing)} (the GuardrailId and GuardrailVersion outputs of a deployed stack); "
-            f"optionally {', '.join(AWS_BEDROCK_OPTIONAL)} for RAG on its knowledge base"
-        )
-    return {
-        "GUARDRAIL_ID": os.environ["BEDROCK_GUARDRAIL_ID"],
-        "GUARDRAIL_VERSION": os.environ["BEDROCK_GUARDRAIL_VERSION"],
-        "KNOWLEDGE_BASE_ID": os.environ.get("BEDROCK_KNOWLEDGE_BASE_ID", "not-configured"),
-        "DATA_SOURCE_ID": os.environ.get("BEDROCK_DATA_SOURCE_ID", "not-configured"),
-    }
 
 
 def start(
@@ -151,7 +79,7 @@ def start(
     try:
         with ports.claimed(ports.BEDROCK, bedrock_port):
             sim = BedrockSimulator(config.guardrail, port=bedrock_port) if bedrock == "local" else None
-        bedrock_env = _bedrock_settings(bedrock, sim)
+        bedrock_env = bedrock_settings(bedrock, sim, NAMES)
     except (StartError, ports.PortBusyError):
         moto.stop()
         raise
@@ -361,6 +289,9 @@ def main() -> None:
     # Skip the interpreter's final garbage collection: after heavy use moto's heap (it copies a table for
     # every transaction) took 20-30 s to collect at exit, with nothing left to write.
     os._exit(0)
+
+
+__all__ = ["DEMO_PASSWORD", "NAMES", "USERS", "Running", "StartError", "_cognito", "main", "start"]
 
 
 if __name__ == "__main__":

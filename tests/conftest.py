@@ -30,11 +30,11 @@ FUNCTION_ENVIRONMENT = {
 
 def _runtime_config_file() -> str:
     from infra.config import load_config
-    from infra.deployment import resolve, runtime_config
+    from infra.deployment import resolve, runtime_config_document
     from tests.clock import TODAY
 
     context = json.loads((ROOT / "cdk.json").read_text(encoding="utf-8"))["context"]
-    document = runtime_config(resolve(load_config(context), "us-west-2", TODAY))
+    document = runtime_config_document(resolve(load_config(context), "us-west-2", TODAY))
     # Budgets: no limit unless a test sets one (a BUDGET override item, or its own Metering), so one test's usage
     # never refuses another's; the budgets as configured are tested on their own (tests/unit/test_usage_rules.py; the usage
     # API and stack tests read cdk.json's).

@@ -1,11 +1,12 @@
 """Facts about the Bedrock models this product knows, and how a model id resolves in a region.
 
 The catalog is product knowledge (families, parameter rules, reasoning, limits, prices, where each
-model is served, lifecycle dates); configuration only chooses from it. One module per provider
-(`anthropic.py`, `amazon.py`, `images.py`), the shared records in `model_info.py`, the profile regions
-in `regions.py` and the resolution rules in `resolve.py`. Each model carries `sources`: the page every
-fact was read from, marked [official] (an AWS or Anthropic page) or [second-hand] (issue reports,
-third-party code): facts checked in 2026-11 through stored copies of those pages. Ids that could not
+model is served, lifecycle dates); configuration only chooses from it. The facts are data, in one
+file: `models.json` (chat, image and embedding models, the inference-profile Region tables and each
+provider's common notes), read and checked strictly by `models.py` into the records of `model_info.py`;
+the resolution rules are `resolve.py`. Each model carries `sources`: the page every fact was read
+from, marked [official] (an AWS or Anthropic page) or [second-hand] (issue reports, third-party
+code): facts checked in 2026-11 through stored copies of those pages. Ids that could not
 be confirmed on an AWS page are left out (docs/configuration.md lists them).
 
 Lifecycle policy (Bedrock's states: Active, Legacy, End-of-Life): a model past its end-of-life
@@ -24,8 +25,6 @@ the same ceiling. Raise a figure only after measuring the model in your own acco
 
 from __future__ import annotations
 
-from infra.catalog.amazon import EMBEDDING_MODELS
-from infra.catalog.images import IMAGE_MODELS
 from infra.catalog.model_info import (
     ACTIVE,
     ChatModelInfo,
@@ -38,7 +37,7 @@ from infra.catalog.model_info import (
     Reasoning,
     Status,
 )
-from infra.catalog.regions import GLOBAL_SOURCES
+from infra.catalog.models import EMBEDDING_MODELS, GLOBAL_SOURCES, IMAGE_MODELS, CatalogDataError
 from infra.catalog.resolve import (
     CHAT_MODELS,
     PROFILE_PREFIXES,
@@ -60,6 +59,7 @@ __all__ = [
     "GLOBAL_SOURCES",
     "IMAGE_MODELS",
     "PROFILE_PREFIXES",
+    "CatalogDataError",
     "CatalogError",
     "ChatModelInfo",
     "Effort",

@@ -1,4 +1,8 @@
-"""The shapes of the catalog's facts: one frozen record per model, its lifecycle and its reasoning rules."""
+"""The shapes of the catalog's facts: one frozen record per model, its lifecycle and its reasoning rules.
+
+The facts themselves are data (infra/catalog/models.json), read into these records by infra/catalog/models.py.
+`__pydantic_config__` makes that read strict: an unknown or missing field, or a value of the wrong type, fails.
+"""
 
 from __future__ import annotations
 
@@ -6,10 +10,13 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
+from pydantic import ConfigDict
+
 Family = Literal["anthropic", "nova", "meta", "stability", "amazon-image", "titan-embed", "cohere-embed"]
 Status = Literal["ACTIVE", "LEGACY", "END_OF_LIFE"]
 Effort = Literal["low", "medium", "high", "xhigh", "max"]
 Profiles = dict[str, dict[str, tuple[str, ...]]]  # prefix -> {source region -> destination regions}
+STRICT = ConfigDict(extra="forbid", strict=True)
 
 
 @dataclass(frozen=True)
@@ -19,6 +26,8 @@ class Lifecycle:
     `legacy_since` and `end_of_life` decide the status; `launched` and `eol_not_before` (the model
     card's "EOL no sooner than") are reported, never acted on: Bedrock announces the real date later.
     """
+
+    __pydantic_config__ = STRICT
 
     legacy_since: str | None = None
     end_of_life: str | None = None
@@ -39,8 +48,10 @@ ACTIVE = Lifecycle()
 
 @dataclass(frozen=True)
 class Range:
-    low: float
-    high: float
+    __pydantic_config__ = STRICT
+
+    low: int | float  # as written in the catalog: an integer range (top_k) stays integers
+    high: int | float
 
 
 UNIT = Range(0.0, 1.0)
@@ -55,6 +66,8 @@ class Reasoning:
     does not think unless asked (those models reject "disabled": Opus 4.7).
     Nova 2: `reasoningConfig: {"type": "enabled", "maxReasoningEffort": ...}`; the effort turns it on.
     """
+
+    __pydantic_config__ = STRICT
 
     efforts: tuple[Effort, ...]  # the levels a request may name
     thinking: Literal["optional", "always"]  # always: adaptive thinking cannot be turned off
@@ -71,6 +84,8 @@ class Reasoning:
 
 @dataclass(frozen=True)
 class ChatModelInfo:
+    __pydantic_config__ = STRICT
+
     model_id: str
     name: str
     family: Family
@@ -85,7 +100,7 @@ class ChatModelInfo:
     in_region: tuple[str, ...]
     profiles: Profiles
     global_profile: bool
-    output_tokens_per_second: float  # a conservative assumption, see infra/catalog/__init__.py: AWS publishes no speed
+    output_tokens_per_second: int | float  # a conservative assumption, see infra/catalog/__init__.py: AWS publishes no speed
     lifecycle: Lifecycle = ACTIVE
     reasoning: Reasoning | None = None
     sources: str = ""  # where each fact above was read, [official] or [second-hand]
@@ -93,6 +108,8 @@ class ChatModelInfo:
 
 @dataclass(frozen=True)
 class ImageModelInfo:
+    __pydantic_config__ = STRICT
+
     model_id: str
     name: str
     family: Family
@@ -104,6 +121,8 @@ class ImageModelInfo:
 
 @dataclass(frozen=True)
 class EmbeddingModelInfo:
+    __pydantic_config__ = STRICT
+
     model_id: str
     name: str
     family: Family

@@ -5,13 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from infra.catalog.amazon import EMBEDDING_MODELS, NOVA_MODELS
-from infra.catalog.anthropic import ANTHROPIC_MODELS
-from infra.catalog.images import IMAGE_MODELS
 from infra.catalog.model_info import ChatModelInfo, EmbeddingModelInfo, ImageModelInfo, Lifecycle
-from infra.catalog.regions import GLOBAL_SOURCES
-
-CHAT_MODELS: dict[str, ChatModelInfo] = {m.model_id: m for m in (*ANTHROPIC_MODELS, *NOVA_MODELS)}
+from infra.catalog.models import CHAT_MODELS, EMBEDDING_MODELS, GLOBAL_SOURCES, IMAGE_MODELS
 
 
 @dataclass(frozen=True)

@@ -39,7 +39,7 @@ DELIVERY_MAX_AGE = Duration.hours(24)
 DELIVERY_RETRIES = 185
 
 
-class Ingestion(Construct):
+class IngestionPipeline(Construct):
     def __init__(self, scope: Construct, construct_id: str, *, bucket: s3.IBucket, prefix: str, function_timeout: Duration) -> None:
         super().__init__(scope, construct_id)
         self.dead_letter_queue = sqs.Queue(

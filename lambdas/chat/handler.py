@@ -17,11 +17,10 @@ from common.auth import caller_from
 from common.bedrock import runtime_client
 from common.clock import Clock
 from common.custom_models import custom_model_entries
+from common.ids import CONVERSATION_ID
 from common.observability import logger, metrics, tracer
 from common.runtime_config import runtime_config
 from common.stream_stop import STREAM_ID
-
-CONVERSATION_ID = r"^[A-Za-z0-9_-]{16,64}$"
 
 env, config = deps.env, deps.config  # read at import (chat/deps.py): a missing variable fails the cold start
 clock = Clock()  # the system date (GET /models works out each model's lifecycle on it); tests set a fixed one

@@ -6,10 +6,11 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from common.ids import CONVERSATION_ID
 from common.params import InferenceParams
 from common.text import NOT_BLANK
 
-ConversationId = Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]{16,64}$", description="Opaque id returned by POST /chat")]
+ConversationId = Annotated[str, Field(pattern=CONVERSATION_ID, description="Opaque id returned by POST /chat")]
 
 
 class ChatRequest(BaseModel):

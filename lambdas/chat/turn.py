@@ -23,9 +23,9 @@ from typing import Any
 
 from chat.metering import turn_estimate
 from chat.models import ChatRequest, Notice
+from common.allowed_models import allowed_chat_model
 from common.auth import Caller
 from common.bedrock import bedrock_errors, call_bedrock, stream_errors
-from common.catalog import chat_model
 from common.conversations import BLOCKED_MARKER, ConversationStore, Turn, new_conversation_id, title_from
 from common.custom_models import ModelRegistry, is_allowed, pick_model
 from common.errors import NotFoundError, ValidationFailedError
@@ -37,7 +37,7 @@ from common.prompt_cache import window_full, with_cache_points
 from common.runtime_config import ChatModelSpec, RuntimeConfig
 from common.stream_reader import Event, StreamedAnswer, relay
 from common.stream_stop import StreamControl
-from common.text import BLANK_REPLY_NOTE, is_blank
+from common.text import BLANK_REPLY_NOTE, is_blank, reply_text
 from common.usage.calls import converse_metered, interrupted_metered
 from common.usage.meter import UNMETERED, Meter, Metering
 from common.usage.prices import guardrail_cost
@@ -107,7 +107,7 @@ def _turn_model(
     the allow-list (or a custom model whose registration was removed) moves to the default model (and says so)
     instead of failing every turn; a request that names a model that is not allowed is still a 400."""
     if requested is None and stored is not None and not is_allowed(config, registry, stored):
-        model = chat_model(config, None)
+        model = allowed_chat_model(config, None)
         message = (
             f"이 대화의 모델({stored})은 더 이상 허용되지 않아 기본 모델 {model.name}(으)로 답했습니다. / "
             f"This conversation's model ({stored}) is no longer allowed, so the default model, {model.name}, answered."
@@ -180,7 +180,7 @@ def _answered(plan: _Plan, deps: ChatDeps) -> Iterator[Event]:
     latency_ms = (time.perf_counter() - started) * 1000
     yield _start(plan, None)
     # Text blocks only: a model that thinks answers a reasoningContent block first, never shown, stored or sent back.
-    reply = "".join(block.get("text", "") for block in response["output"]["message"]["content"])
+    reply = reply_text(response)
     if reply:
         yield Event("delta", {"text": reply})
     message_outcome = outcome_from_converse(response)

@@ -19,7 +19,7 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from common.catalog import chat_model
+from common.allowed_models import allowed_chat_model
 from common.errors import ApiError, BadRequestError
 from common.runtime_config import ChatModelSpec, RuntimeConfig
 from common.storage import storage_failure
@@ -91,14 +91,14 @@ class ModelRegistry:
 
 def pick_model(config: RuntimeConfig, registry: ModelRegistry | None, model_id: str | None) -> ChatModelSpec:
     """The configured model named (or the default); otherwise a registered custom model; otherwise the 400
-    `chat_model` answers, listing the allowed ids."""
+    `allowed_chat_model` answers, listing the allowed ids."""
     if model_id is None or registry is None or model_id in {m.id for m in config.chat_models}:
-        return chat_model(config, model_id)
+        return allowed_chat_model(config, model_id)
     registered = registry.get(model_id) if model_id.startswith("arn:") else None
     if registered is not None:
         return registered
     try:
-        return chat_model(config, model_id)
+        return allowed_chat_model(config, model_id)
     except BadRequestError as err:
         raise BadRequestError(f"{err.message} (or a registered custom model: GET /models)", details=err.details) from None
 

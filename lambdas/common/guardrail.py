@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from common.text import reply_text
+
 Action = Literal["NONE", "ANONYMIZED", "BLOCKED"]
 
 
@@ -73,7 +75,7 @@ def outcome_from_converse(response: dict[str, Any]) -> GuardrailOutcome:
     if response.get("stopReason") == "guardrail_intervened" and not acted:
         action = "BLOCKED"  # intervened without a trace (trace disabled): the reply is the blocked message
         blocked = True
-    text = _reply_text(response)
+    text = reply_text(response)
     return GuardrailOutcome(True, action, input_blocked, tuple(sorted({label for label, _ in acted})), text if blocked else None)
 
 
@@ -113,8 +115,3 @@ def _masked(text: str, assessments: list[dict[str, Any]]) -> str:
             if regex.get("action") == "ANONYMIZED" and regex.get("match"):
                 masked = masked.replace(regex["match"], "{" + str(regex.get("name")) + "}")
     return masked
-
-
-def _reply_text(response: dict[str, Any]) -> str:
-    content = ((response.get("output") or {}).get("message") or {}).get("content") or []
-    return "".join(block.get("text", "") for block in content)

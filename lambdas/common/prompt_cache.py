@@ -27,6 +27,7 @@ from __future__ import annotations
 from typing import Any
 
 from common.runtime_config import CachingSpec, ChatModelSpec, Memory, PromptCachingConfig
+from common.text import text_blocks
 
 LATIN_CHARS = 4
 CJK_CHARS = 2
@@ -76,7 +77,7 @@ def with_cache_points(call: dict[str, Any], model: ChatModelSpec, settings: Prom
         ends = sorted({i for i in (history - 3, history - 1) if i >= 0})  # the previous window's last message, this one's
         counted = 0
         for end in ends:
-            prefix += sum(low_tokens(_text(m)) for m in messages[counted : end + 1])
+            prefix += sum(low_tokens(text_blocks(m["content"])) for m in messages[counted : end + 1])
             counted = end + 1
             if placed < limit and _passes(prefix, placed, caching):
                 messages[end] = {**messages[end], "content": [*messages[end]["content"], point(ttl)]}
@@ -91,7 +92,3 @@ def with_cache_points(call: dict[str, Any], model: ChatModelSpec, settings: Prom
 
 def _passes(prefix: int, placed: int, caching: CachingSpec) -> bool:
     return prefix >= (placed + 1) * caching.min_tokens
-
-
-def _text(message: dict[str, Any]) -> str:
-    return "".join(block.get("text", "") for block in message["content"])

@@ -9,6 +9,8 @@ back to the model (common/conversations.py).
 
 from __future__ import annotations
 
+from typing import Any
+
 from pydantic import AfterValidator
 
 BLANK_REPLY_NOTE = "[빈 응답: 모델이 아무 글도 돌려주지 않았습니다 / Empty reply: the model returned no text]"
@@ -26,3 +28,16 @@ def _not_blank(value: str) -> str:
 
 # Last in a field's Annotated[str, Field(...), NOT_BLANK] (nesting it inside another Annotated loses str's checks).
 NOT_BLANK = AfterValidator(_not_blank)
+
+
+def text_blocks(content: Any) -> str:
+    """A model reply's text: its text blocks joined (a plain string as is). A model that thinks answers a
+    reasoningContent block first (LangChain: `reasoning_content`): it has no `text`, so it is never shown or stored."""
+    if isinstance(content, str):
+        return content
+    return "".join(block.get("text", "") for block in content if isinstance(block, dict))
+
+
+def reply_text(response: dict[str, Any]) -> str:
+    """The text of a Converse response (`output.message.content`'s text blocks)."""
+    return text_blocks(((response.get("output") or {}).get("message") or {}).get("content") or [])

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from customize import formats
-from customize.catalog import BaseModelInfo, Method
+from customize.customization_catalog import BaseModelInfo, Method
 
 MAX_LISTED = 200  # problems listed in one answer (the total is always given)
 

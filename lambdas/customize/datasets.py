@@ -17,7 +17,7 @@ from botocore.exceptions import ClientError
 from common.errors import ApiError, NotFoundError
 from common.storage import storage_failure
 from customize import dataset, hyperparams
-from customize.catalog import Catalog
+from customize.customization_catalog import Catalog
 from customize.models import MAX_UPLOAD_BYTES, DatasetReport, DatasetRequest, Upload
 
 TRAINING_PREFIX = "datasets/"

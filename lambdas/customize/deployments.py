@@ -16,7 +16,7 @@ from common.custom_models import ModelRegistry
 from common.errors import ApiError, ConflictError, NotFoundError
 from common.runtime_config import ChatModelSpec, ParamRanges, Price
 from customize import aws
-from customize.catalog import BaseModelInfo
+from customize.customization_catalog import BaseModelInfo
 from customize.jobs import Context
 from customize.models import CustomModel, Deleted, Deployment, DeploymentRequest
 

@@ -24,7 +24,7 @@ from common.runtime_config import runtime_config
 from common.settings import CustomizeSettings, load_settings
 from common.storage import dynamodb_client, s3_client
 from customize import aws, datasets, deployments, jobs
-from customize.catalog import load_catalog
+from customize.customization_catalog import load_catalog
 from customize.models import (
     NAME,
     CustomModelList,

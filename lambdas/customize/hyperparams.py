@@ -8,7 +8,7 @@ values out of range are each a 400 naming the field and the allowed range.
 from __future__ import annotations
 
 from common.errors import ValidationFailedError
-from customize.catalog import HyperParamSet
+from customize.customization_catalog import HyperParamSet
 
 Value = int | float
 

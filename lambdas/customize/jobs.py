@@ -23,7 +23,7 @@ from botocore.exceptions import ClientError
 from common.errors import NotFoundError
 from common.storage import storage_failure
 from customize import aws, datasets, hyperparams
-from customize.catalog import Catalog
+from customize.customization_catalog import Catalog
 from customize.models import Job, JobRequest
 
 OUTPUT_PREFIX = "output/"

@@ -30,6 +30,7 @@ from common.observability import GUARDRAIL_INTERVENTIONS, MetricUnit, metrics
 from common.params import InferenceParams, converse_options
 from common.runtime_config import ChatModelSpec, ImageModelSpec, RuntimeConfig
 from common.storage import storage_failure
+from common.text import reply_text
 from common.usage.meter import UNMETERED, Meter, Metering
 from common.usage.prices import converse_cost, guardrail_cost, image_cost
 from image import gallery
@@ -176,7 +177,7 @@ def _translate(prompt: str | None, deps: ImageDeps, meter: Meter) -> str | None:
         )
     meter.add(converse_cost(translator, response["usage"]))
     # Only text blocks: a model that thinks answers a reasoningContent block first, which is not the translation.
-    text = "".join(b.get("text", "") for b in response["output"]["message"]["content"]).strip()
+    text = reply_text(response).strip()
     return text or prompt
 
 

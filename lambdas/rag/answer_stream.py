@@ -30,10 +30,11 @@ from common.guardrail import outcome_from_converse
 from common.observability import record_model_call
 from common.stream_reader import CUT_SHORT, Event, StreamedAnswer, relay
 from common.stream_stop import StreamControl
+from common.text import text_blocks
 from common.usage.calls import converse_metered, interrupted_metered
 from common.usage.estimate import input_bound
 from rag.metering import bedrock_usage
-from rag.query import NO_PASSAGES, Citations, Prepared, RagDeps, RagQuery, citations, language, llm, prepare, text_of
+from rag.query import NO_PASSAGES, Citations, Prepared, RagDeps, RagQuery, citations, language, llm, prepare
 
 MODEL_FAILED = "Bedrock reported an error part-way through the answer; nothing more will come. Retry."
 TIME_LIMIT = {
@@ -78,7 +79,7 @@ def _answered(prepared: Prepared, deps: RagDeps, start: Event) -> Iterator[Event
     with bedrock_errors(model.id):
         reply = llm(deps, model.id, prepared.options).invoke(prepared.messages)
     yield from _opening(start, prepared)
-    text = text_of(reply.content)
+    text = text_blocks(reply.content)
     if text:
         yield Event("delta", {"text": text})
     response = {**reply.response_metadata, "output": {"message": {"content": [{"text": text}]}}}

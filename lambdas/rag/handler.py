@@ -23,7 +23,7 @@ from common.storage import dynamodb_client, s3_client
 from common.usage.meter import Metering, metering
 from rag import query
 from rag.documents import Documents, UploadRequest
-from rag.ingestion import Ingestion
+from rag.ingestion import IngestionJobs
 
 env = load_settings(RagSettings)  # at import: a missing variable fails the cold start, not each request
 config = runtime_config()
@@ -40,8 +40,8 @@ def _documents() -> Documents:
 
 
 @lru_cache(maxsize=1)
-def _ingestion() -> Ingestion:
-    return Ingestion(agent_client(), env.knowledge_base_id, env.data_source_id)
+def _ingestion() -> IngestionJobs:
+    return IngestionJobs(agent_client(), env.knowledge_base_id, env.data_source_id)
 
 
 def _admin() -> Caller:

@@ -17,7 +17,7 @@ from common.bedrock import agent_client
 from common.errors import ApiError
 from common.observability import logger, tracer
 from common.settings import IngestSettings, load_settings
-from rag.ingestion import Ingestion, JobRunningError
+from rag.ingestion import IngestionJobs, JobRunningError
 
 env = load_settings(IngestSettings)  # at import: a missing variable fails the cold start, not each batch
 
@@ -38,7 +38,7 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     records = event.get("Records", [])
     if not records:
         return {"batchItemFailures": []}
-    ingestion = Ingestion(agent_client(), env.knowledge_base_id, env.data_source_id)
+    ingestion = IngestionJobs(agent_client(), env.knowledge_base_id, env.data_source_id)
     keys = _keys(records)
     try:
         job = ingestion.start(f"{len(records)} document change(s): {', '.join(keys[:5])}")

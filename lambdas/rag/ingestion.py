@@ -35,7 +35,7 @@ def _job(job: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-class Ingestion:
+class IngestionJobs:
     def __init__(self, client: Any, knowledge_base_id: str, data_source_id: str) -> None:
         self._client = client
         self._ids = {"knowledgeBaseId": knowledge_base_id, "dataSourceId": data_source_id}

@@ -25,13 +25,14 @@ from urllib.parse import unquote, urlparse
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from pydantic_core import PydanticCustomError
 
+from common.allowed_models import allowed_chat_model
 from common.auth import Caller
 from common.bedrock import SafeClient, bedrock_errors, control_client
-from common.catalog import chat_model
 from common.conversations import ConversationStore
 from common.errors import NotFoundError, ValidationFailedError
 from common.grounding import checks_grounding
 from common.guardrail import NOT_APPLIED
+from common.ids import CONVERSATION_ID
 from common.params import InferenceParams, converse_options
 from common.runtime_config import ChatModelSpec, RuntimeConfig
 from common.text import NOT_BLANK
@@ -67,7 +68,7 @@ class RagQuery(BaseModel):
     number_of_results: Annotated[int, Field(ge=1, le=20)] = 5
     filter: dict[str, Any] | None = None
     min_score: Annotated[float, Field(ge=0, le=1)] | None = None  # default: knowledge_base.min_score
-    conversation_id: Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]{16,64}$")] | None = None
+    conversation_id: Annotated[str, Field(pattern=CONVERSATION_ID)] | None = None
 
     @field_validator("filter")
     @classmethod
@@ -190,7 +191,7 @@ def prepare(request: RagQuery, deps: RagDeps, history: list[dict[str, str]], *, 
             "the request is not valid: see details",
             details=[{"field": "question", "message": f"at most {config.limits.max_message_chars} characters"}],
         )
-    model = chat_model(config, request.model_id, include_rag=True)
+    model = allowed_chat_model(config, request.model_id, include_rag=True)
     # A stream is read for as long as the model writes: its ceiling is the model's own (common/params.py).
     options = converse_options(request.params, model, None if streaming else config.bedrock_timeouts.read_seconds["rag"])
     min_score = config.retrieval.min_score if request.min_score is None else request.min_score
@@ -234,13 +235,6 @@ def answer(request: RagQuery, deps: RagDeps, history: list[dict[str, str]], call
         "withheld": screened.get("withheld", []),  # passages the guardrail kept from the model (rag/passage_checks.py)
         "flagged": screened.get("flagged", []),  # passages it intervened on that were sent anyway (read_checks FLAG)
     }
-
-
-def text_of(content: Any) -> str:
-    """The answer's text blocks; LangChain's `reasoning_content` blocks (a model's thinking) have no `text` key."""
-    if isinstance(content, str):
-        return content
-    return "".join(block.get("text", "") for block in content if isinstance(block, dict))
 
 
 def citations(text: str, passages: list[Any], deps: RagDeps) -> list[dict[str, Any]]:

@@ -1,8 +1,9 @@
 """The Bedrock control-plane reads of the preflight doctor (infra/doctor), built from the catalog.
 
 `bedrock`: ListFoundationModels, GetFoundationModel, ListInferenceProfiles, GetInferenceProfile,
-GetFoundationModelAvailability, GetUseCaseForModelAccess; `bedrock-agent`: ListKnowledgeBases.
-Answers describe the region the request was signed for (SigV4 credential scope) as `infra/catalog.py`
+GetFoundationModelAvailability, GetUseCaseForModelAccess (ListKnowledgeBases is in agent.py; the `lambda` and
+`service-quotas` reads in account_reads.py).
+Answers describe the region the request was signed for (SigV4 credential scope) as the catalog
 sees it, shaped by the account scenario (local/bedrock_sim/account.py):
 
 - a model is listed in a region where it runs in-region (`inferenceTypesSupported` ["ON_DEMAND"]) or
@@ -23,20 +24,18 @@ from __future__ import annotations
 import base64
 import json
 import re
-from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any
 
 from infra.catalog import CHAT_MODELS, EMBEDDING_MODELS, GLOBAL_SOURCES, IMAGE_MODELS, Lifecycle
-from local.bedrock_sim.account import account_settings, list_service_quotas
 from local.bedrock_sim.constraints import Violation
 from local.bedrock_sim.customization_data import customizable_summaries
 from local.bedrock_sim.protocol import SimError, json_answer
+from local.bedrock_sim.state import REGION
 
 if TYPE_CHECKING:
     from local.bedrock_sim.server import BedrockSimulator
 
 Answer = tuple[int, dict[str, str], bytes]
-REGION: ContextVar[str] = ContextVar("signed_region", default="us-east-1")  # set per request by the server
 PROVIDERS = {
     "anthropic": "Anthropic",
     "nova": "Amazon",
@@ -47,17 +46,6 @@ PROVIDERS = {
     "cohere-embed": "Cohere",
 }
 CREATED = "2025-01-01T00:00:00Z"
-OPERATIONS = (
-    "ListFoundationModels",
-    "GetFoundationModel",
-    "ListInferenceProfiles",
-    "GetInferenceProfile",
-    "GetFoundationModelAvailability",
-    "GetUseCaseForModelAccess",
-    "ListKnowledgeBases",
-    "GetAccountSettings",
-    "ListServiceQuotas",
-)
 
 
 def tolerated(violation: Violation) -> bool:
@@ -85,9 +73,6 @@ def _lifecycle(lifecycle: Lifecycle, scenario_fields: dict[str, str] | None, tod
 class ControlPlane:
     def __init__(self, simulator: BedrockSimulator) -> None:
         self._simulator = simulator
-
-    def operations(self) -> dict[str, Any]:
-        return {name: getattr(self, re.sub(r"(?<!^)([A-Z])", r"_\1", name).lower()) for name in OPERATIONS}
 
     # --- the catalog as one region sees it ----------------------------------------------------
 
@@ -216,21 +201,3 @@ class ControlPlane:
             "useCases": "Internal assistant",
         }
         return json_answer({"formData": base64.b64encode(json.dumps(form).encode()).decode()})
-
-    # --- bedrock-agent, lambda, service-quotas ------------------------------------------------
-
-    def list_knowledge_bases(self, params: dict[str, Any]) -> Answer:  # noqa: ARG002 - one page always
-        store = self._simulator.knowledge
-        summaries = (
-            []
-            if store is None
-            else [{"knowledgeBaseId": store.knowledge_base_id, "name": "offline-knowledge-base", "status": "ACTIVE", "updatedAt": CREATED}]
-        )
-        return json_answer({"knowledgeBaseSummaries": summaries})
-
-    def get_account_settings(self, params: dict[str, Any]) -> Answer:  # noqa: ARG002 - no input
-        return json_answer(account_settings(self._simulator.account))
-
-    def list_service_quotas(self, params: dict[str, Any]) -> Answer:
-        _, _, body = json_answer(list_service_quotas(self._simulator.account, params, REGION.get()))
-        return 200, {"Content-Type": "application/x-amz-json-1.1"}, body

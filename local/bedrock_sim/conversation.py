@@ -13,13 +13,13 @@ from typing import TYPE_CHECKING, Any
 
 from local.bedrock_sim.guardrail import GuardrailEngine, Outcome
 from local.bedrock_sim.model import (
-    chat_model,
     check_blank_text,
     check_inference,
     check_roles,
     generate,
     grounded_reply,
     passages_in,
+    served_chat_model,
     text_of,
     tokens,
 )
@@ -51,8 +51,8 @@ class Draft:
 
 def draft(sim: BedrockSimulator, params: dict[str, Any]) -> Draft:
     model_id = params["modelId"]
-    custom = sim.customization.chat_model(model_id)  # a custom model deployment's ARN: the base model's rules
-    info = custom[0] if custom else chat_model(model_id)
+    custom = sim.customization.deployed_chat_model(model_id)  # a custom model deployment's ARN: the base model's rules
+    info = custom[0] if custom else served_chat_model(model_id)
     label = f"offline custom model {custom[1]}" if custom else f"offline model {model_id}"
     config = params.get("inferenceConfig", {})
     thinks = check_inference(info, config, params.get("additionalModelRequestFields"))

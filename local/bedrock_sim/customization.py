@@ -29,23 +29,10 @@ from infra.catalog import customizable
 from local.bedrock_sim import customization_data
 from local.bedrock_sim.deployments import DeploymentOperations
 from local.bedrock_sim.protocol import SimError, json_answer
+from local.bedrock_sim.state import REGION
 
 if TYPE_CHECKING:
     from local.bedrock_sim.server import BedrockSimulator
-
-OPERATIONS = (
-    "CreateModelCustomizationJob",
-    "GetModelCustomizationJob",
-    "ListModelCustomizationJobs",
-    "StopModelCustomizationJob",
-    "GetCustomModel",
-    "ListCustomModels",
-    "DeleteCustomModel",
-    "CreateCustomModelDeployment",
-    "GetCustomModelDeployment",
-    "ListCustomModelDeployments",
-    "DeleteCustomModelDeployment",
-)
 
 
 def _now() -> float:
@@ -99,19 +86,12 @@ class Customization(DeploymentOperations):
             self.deployments.clear()
             self.job_seconds, self.stop_seconds, self.deploy_seconds, self.fail_next_job = 2.0, 0.5, 1.0, None
 
-    def operations(self) -> dict[str, Any]:
-        import re
-
-        return {name: getattr(self, re.sub(r"(?<!^)([A-Z])", r"_\1", name).lower()) for name in OPERATIONS}
-
     def _arn(self, region: str, kind: str, tail: str) -> str:
         return f"arn:aws:bedrock:{region}:{self._sim.account.account_id}:{kind}/{tail}"
 
     # --- jobs ---------------------------------------------------------------------------------
 
     def create_model_customization_job(self, params: dict[str, Any]) -> tuple[int, dict[str, str], bytes]:
-        from local.bedrock_sim.control_plane import REGION
-
         region, method = REGION.get(), params.get("customizationType", "FINE_TUNING")
         base = customizable.base_model(params["baseModelIdentifier"].rsplit("/", 1)[-1])
         if base is None or region not in base["methods"].get(method, []):

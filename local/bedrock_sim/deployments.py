@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from infra.catalog import ChatModelInfo, Range, customizable
 from local.bedrock_sim.protocol import SimError, json_answer
+from local.bedrock_sim.state import REGION
 
 ON_DEMAND_SINCE = date(2025, 7, 16)  # "You must customize the model on or after 7/16/2025" (deploy-custom-model-on-demand.html)
 
@@ -29,7 +30,6 @@ class DeploymentOperations:
         def _arn(self, region: str, kind: str, tail: str) -> str: ...
 
     def create_custom_model_deployment(self, params: dict[str, Any]) -> tuple[int, dict[str, str], bytes]:
-        from local.bedrock_sim.control_plane import REGION
         from local.bedrock_sim.customization import Deployment, _now
 
         region = REGION.get()
@@ -103,7 +103,7 @@ class DeploymentOperations:
             del self.deployments[d.arn]
         return json_answer({})
 
-    def chat_model(self, model_id: str) -> tuple[ChatModelInfo, str] | None:
+    def deployed_chat_model(self, model_id: str) -> tuple[ChatModelInfo, str] | None:
         """The model a Converse modelId names when it is a deployment ARN: the base model's rules and the custom
         model's name; None when it is not a deployment ARN. A deleted or unknown deployment is refused."""
         if ":custom-model-deployment/" not in model_id:

@@ -8,7 +8,7 @@ import uuid
 from typing import Any
 
 from local.bedrock_sim import canvas, images
-from local.bedrock_sim.model import chat_model, check_roles, generate, tokens
+from local.bedrock_sim.model import check_roles, generate, served_chat_model, tokens
 from local.bedrock_sim.protocol import SimError
 
 
@@ -23,7 +23,7 @@ def invoke_model(params: dict[str, Any]) -> tuple[int, dict[str, str], bytes]:
         return 200, {"Content-Type": "application/json"}, json.dumps(images.stability(model_id, body)).encode()
     if model_id in canvas.MODELS:
         return 200, {"Content-Type": "application/json"}, json.dumps(canvas.generate(model_id, body)).encode()
-    info = chat_model(model_id)
+    info = served_chat_model(model_id)
     messages = [{"role": m["role"], "text": _native_text(m["content"])} for m in body.get("messages", [])]
     check_roles([{"role": m["role"]} for m in messages])
     if info.family == "anthropic":

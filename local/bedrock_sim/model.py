@@ -20,7 +20,7 @@ def tokens(text: str) -> int:
     return max(1, (len(text) - cjk + 3) // 4 + cjk) if text else 0
 
 
-def chat_model(model_id: str) -> ChatModelInfo:
+def served_chat_model(model_id: str) -> ChatModelInfo:
     prefix, base = split_profile(model_id)
     info = CHAT_MODELS.get(base)
     if info is None:

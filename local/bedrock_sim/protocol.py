@@ -23,6 +23,7 @@ from botocore.model import OperationModel, ServiceModel, Shape
 from botocore.validate import ParamValidator
 
 from local.bedrock_sim import constraints
+from local.http import route_pattern
 
 
 class SimError(Exception):
@@ -43,10 +44,7 @@ class Route:
 
 
 def _pattern(request_uri: str) -> re.Pattern[str]:
-    path = request_uri.split("?")[0]
-    regex = re.sub(r"\\\{(\w+)\\\+\\\}", r"(?P<\1>.+)", re.escape(path))
-    regex = re.sub(r"\\\{(\w+)\\\}", r"(?P<\1>[^/]+)", regex)
-    return re.compile(f"^{regex}$")
+    return route_pattern(request_uri.split("?")[0])  # the query part of a requestUri names query-string members
 
 
 def signed_region(headers: dict[str, str]) -> str:

@@ -8,7 +8,7 @@ from common.runtime_config import RuntimeConfig
 from infra import budgets as infra_budgets
 from infra import config as infra_config
 from infra.config import ConfigError, deep_merge, load_config
-from infra.deployment import resolve, runtime_config
+from infra.deployment import resolve, runtime_config_document
 from tests.clock import TODAY
 from tests.infra.conftest import cdk_context
 from usage import models as api_models
@@ -43,7 +43,7 @@ def test_given_a_bad_budget_then_synth_fails_naming_the_key(budgets, key, says):
 
 
 def test_given_the_default_config_then_the_functions_read_seoul_days_a_default_budget_and_unlimited_admins():
-    rendered = runtime_config(resolve(_load({}), "us-west-2", TODAY))
+    rendered = runtime_config_document(resolve(_load({}), "us-west-2", TODAY))
     budgets = RuntimeConfig.model_validate(rendered).budgets
     assert budgets.time_zone == "Asia/Seoul"
     assert (budgets.default.tokens_per_day, budgets.default.usd_per_month) == (200_000, 20)

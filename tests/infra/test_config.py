@@ -11,7 +11,7 @@ import pytest
 
 from infra.catalog import resolve_chat_model
 from infra.config import AppConfig, ConfigError, deep_merge, load_config
-from infra.deployment import resolve, runtime_config
+from infra.deployment import resolve, runtime_config_document
 from infra.guardrail_policy import PII_ENTITY_TYPES
 from tests.clock import TODAY
 from tests.infra.conftest import cdk_context
@@ -164,7 +164,7 @@ def test_given_bad_regex_then_error():
 
 def test_given_runtime_config_then_it_carries_ranges_window_and_korean_messages():
     _, config = _load()
-    document = runtime_config(resolve(config, "us-west-2", TODAY))
+    document = runtime_config_document(resolve(config, "us-west-2", TODAY))
     models = {m["id"]: m for m in document["chat_models"]}
     haiku = models["us.anthropic.claude-haiku-4-5-20251001-v1:0"]
     assert haiku["params"]["top_k"] == [1, 500]
@@ -190,7 +190,7 @@ def test_given_a_min_score_outside_0_to_1_then_error_names_the_key_and_the_range
 
 def test_given_a_min_score_then_the_rag_function_reads_it_and_the_default_is_documented():
     _, config = _load(knowledge_base__min_score=0.4)
-    assert runtime_config(resolve(config, "us-west-2"))["retrieval"] == {"min_score": 0.4}
+    assert runtime_config_document(resolve(config, "us-west-2"))["retrieval"] == {"min_score": 0.4}
     context, _ = _load()
     del context["genai:config"]["knowledge_base"]["min_score"]
     assert load_config(context).knowledge_base.min_score == 0.15
@@ -225,7 +225,7 @@ def test_given_a_legacy_model_before_its_end_of_life_then_it_deploys_with_a_warn
     (warning,) = deployment.warnings
     assert "Legacy Bedrock model (end of life on 2026-09-30)" in warning
     assert "stability.stable-image-core-v1:1" in warning
-    entry = runtime_config(deployment)["image_models"][0]
+    entry = runtime_config_document(deployment)["image_models"][0]
     assert (entry["family"], entry["legacy_since"], entry["end_of_life"]) == ("amazon-image", "2026-03-30", "2026-09-30")
 
 
@@ -233,7 +233,7 @@ def test_given_current_models_then_no_lifecycle_warning_and_no_dates():
     _, config = _load()
     deployment = resolve(config, "us-west-2", TODAY)
     assert deployment.warnings == ()
-    assert {(m["legacy_since"], m["end_of_life"]) for m in runtime_config(deployment)["image_models"]} == {(None, None)}
+    assert {(m["legacy_since"], m["end_of_life"]) for m in runtime_config_document(deployment)["image_models"]} == {(None, None)}
 
 
 @pytest.mark.parametrize(

@@ -7,13 +7,13 @@ import pytest
 from infra.catalog import CHAT_MODELS
 from infra.catalog.prompt_caching import PROMPT_CACHING
 from infra.config import ConfigError, load_config
-from infra.deployment import resolve, runtime_config
+from infra.deployment import resolve, runtime_config_document
 from tests.clock import TODAY
 from tests.infra.conftest import cdk_context
 
 
 def test_given_defaults_then_caching_is_on_at_5m_and_each_chat_model_says_whether_it_takes_cache_points():
-    document = runtime_config(resolve(load_config(cdk_context("dev")), "us-west-2", TODAY))
+    document = runtime_config_document(resolve(load_config(cdk_context("dev")), "us-west-2", TODAY))
     assert document["prompt_caching"] == {"enabled": True, "ttl": "5m"}
     models = {m["id"]: m for m in document["chat_models"]}
     assert models["us.amazon.nova-lite-v1:0"]["caching"] == {

@@ -11,7 +11,7 @@ import pytest
 
 from common.runtime_config import RuntimeConfig
 from infra.config import ConfigError, load_config
-from infra.deployment import resolve, runtime_config
+from infra.deployment import resolve, runtime_config_document
 from tests.clock import TODAY
 from tests.infra.cfn import allowed, policy_statements
 from tests.infra.conftest import cdk_context
@@ -24,7 +24,7 @@ def _context(guardrail: dict) -> dict:
 
 
 def _rendered(context: dict) -> dict:
-    return runtime_config(resolve(load_config(context), "us-west-2", TODAY))
+    return runtime_config_document(resolve(load_config(context), "us-west-2", TODAY))
 
 
 def test_given_the_defaults_then_passages_are_checked_for_prompt_attacks_and_denied_topics_and_withheld():

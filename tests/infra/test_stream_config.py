@@ -11,7 +11,7 @@ import pytest
 
 from common.runtime_config import RuntimeConfig
 from infra.config import ConfigError, load_config
-from infra.deployment import resolve, runtime_config
+from infra.deployment import resolve, runtime_config_document
 from tests.clock import TODAY
 from tests.infra.conftest import cdk_context
 
@@ -34,7 +34,7 @@ def _no_masking_regexes() -> list[dict]:
 
 
 def _rendered(context: dict) -> dict:
-    return runtime_config(resolve(load_config(context), "us-west-2", TODAY))
+    return runtime_config_document(resolve(load_config(context), "us-west-2", TODAY))
 
 
 def test_given_async_while_pii_is_anonymized_then_synth_refuses_it_naming_what_would_not_be_masked():

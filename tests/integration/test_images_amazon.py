@@ -26,7 +26,7 @@ from common.runtime_config import runtime_config
 from image import handler as image_handler
 from infra.config import deep_merge, load_config
 from infra.deployment import resolve
-from infra.deployment import runtime_config as render_runtime_config
+from infra.deployment import runtime_config_document as render_runtime_config
 from local.bedrock_sim.images import draw_png
 from tests.clock import TODAY
 from tests.events import FakeContext, rest_event

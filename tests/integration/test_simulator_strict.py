@@ -16,8 +16,8 @@ from botocore.exceptions import ClientError
 from PIL import Image
 
 from local.bedrock_sim import constraints
+from local.bedrock_sim.dispatch import OPERATIONS, SERVICES
 from local.bedrock_sim.protocol import Protocol, SimError
-from local.bedrock_sim.server import OPERATIONS, SERVICES
 
 HAIKU = "us.anthropic.claude-haiku-4-5-20251001-v1:0"
 SD35, CORE, ULTRA = "stability.sd3-5-large-v1:0", "stability.stable-image-core-v1:1", "stability.stable-image-ultra-v1:1"

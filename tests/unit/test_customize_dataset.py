@@ -8,7 +8,7 @@ import pytest
 
 from common.errors import ValidationFailedError
 from customize import dataset, hyperparams
-from customize.catalog import load_catalog
+from customize.customization_catalog import load_catalog
 
 CATALOG = load_catalog()
 NOVA = CATALOG.base("amazon.nova-micro-v1:0:128k")

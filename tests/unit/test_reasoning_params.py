@@ -13,7 +13,7 @@ from common.params import InferenceParams, converse_options
 from common.runtime_config import ChatModelSpec, RuntimeConfig
 from infra.catalog import CHAT_MODELS
 from infra.config import load_config
-from infra.deployment import resolve, runtime_config
+from infra.deployment import resolve, runtime_config_document
 from tests.clock import TODAY
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -25,7 +25,7 @@ def catalog_specs() -> dict[str, ChatModelSpec]:
     context = json.loads((ROOT / "cdk.json").read_text(encoding="utf-8"))["context"]
     allowed = [f"us.{model_id}" for model_id in CHAT_MODELS]
     context["genai:config"]["models"]["chat"] = {"allowed": allowed, "default": allowed[0]}
-    document = runtime_config(resolve(load_config(context), "us-west-2", TODAY))
+    document = runtime_config_document(resolve(load_config(context), "us-west-2", TODAY))
     return {m.id.removeprefix("us."): m for m in RuntimeConfig.model_validate(document).chat_models}
 
 

@@ -92,7 +92,9 @@ def _lifecycle(model: Configured, summary: dict[str, Any], today: date) -> list[
     if eol and eol <= today:
         return [fail(title, f"past its end of life on {eol} (Bedrock's modelLifecycle): calls fail", move, move_ko)]
     if status == "LEGACY":
-        stale = " infra/catalog.py still calls it Active: update its Lifecycle." if model.lifecycle.status(today) == "ACTIVE" else ""
+        stale = (
+            " infra/catalog/models.json still calls it Active: update its Lifecycle." if model.lifecycle.status(today) == "ACTIVE" else ""
+        )
         since = f" since {legacy}" if legacy else ""
         checks.append(
             warn(
@@ -108,9 +110,9 @@ def _lifecycle(model: Configured, summary: dict[str, Any], today: date) -> list[
         checks.append(
             warn(
                 title,
-                f"end-of-life dates differ: Bedrock says {eol}, infra/catalog.py says {catalog_eol} (Bedrock's applies)",
-                "Update the model's Lifecycle in infra/catalog.py.",
-                "infra/catalog.py의 수명 주기 날짜를 고치세요.",
+                f"end-of-life dates differ: Bedrock says {eol}, infra/catalog/models.json says {catalog_eol} (Bedrock's applies)",
+                "Update the model's Lifecycle in infra/catalog/models.json.",
+                "infra/catalog/models.json의 수명 주기 날짜를 고치세요.",
             )
         )
     return checks
@@ -140,10 +142,10 @@ def _profile(target: Target, model: Configured) -> tuple[list[Check], str]:
     return [
         warn(
             title,
-            f"routes to {', '.join(regions)}; infra/catalog.py lists {', '.join(model.destinations)}",
+            f"routes to {', '.join(regions)}; infra/catalog/models.json lists {', '.join(model.destinations)}",
             "Nothing to do for the deploy: the functions' IAM grant allows the model in any region through this profile "
-            "(infra/model_access.py). Update the profile's regions in infra/catalog.py.",
-            "배포에는 문제없습니다 (IAM이 프로파일을 통한 모든 리전을 허용). infra/catalog.py의 리전 목록을 고치세요.",
+            "(infra/model_access.py). Update the profile's regions in infra/catalog/models.json.",
+            "배포에는 문제없습니다 (IAM이 프로파일을 통한 모든 리전을 허용). infra/catalog/models.json의 리전 목록을 고치세요.",
         )
     ], routes
 

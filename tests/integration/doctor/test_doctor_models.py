@@ -96,7 +96,7 @@ def test_given_a_model_bedrock_reports_legacy_then_a_warning_names_its_end_of_li
     line, fix, _ = result.fix(f"! model {AMAZON_TEXT.requested_id}:")
     assert "Legacy since 2026-11-01" in line
     assert "end of life 2027-05-01" in line
-    assert "infra/catalog.py still calls it Active" in line
+    assert "infra/catalog/models.json still calls it Active" in line
     assert "Move to a current model" in fix
 
 

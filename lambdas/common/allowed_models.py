@@ -6,7 +6,7 @@ from common.errors import BadRequestError
 from common.runtime_config import ChatModelSpec, RuntimeConfig
 
 
-def chat_model(config: RuntimeConfig, model_id: str | None, *, include_rag: bool = False) -> ChatModelSpec:
+def allowed_chat_model(config: RuntimeConfig, model_id: str | None, *, include_rag: bool = False) -> ChatModelSpec:
     """The requested model (or the default); an id that is not allowed is a 400 listing the allowed ones."""
     allowed = {m.id: m for m in config.chat_models}
     if include_rag:

@@ -1,5 +1,5 @@
-"""The Knowledge Base operations of the offline Bedrock: ingestion jobs (bedrock-agent), Retrieve and
-RetrieveAndGenerate (bedrock-agent-runtime), over the simulator's `knowledge` store (local/bedrock_sim/knowledge.py)."""
+"""The `bedrock-agent-runtime` service of the offline Bedrock: Retrieve and RetrieveAndGenerate, over the
+simulator's `knowledge` store (local/bedrock_sim/knowledge.py). Its ingestion jobs are `bedrock-agent` (agent.py)."""
 
 from __future__ import annotations
 
@@ -17,29 +17,20 @@ if TYPE_CHECKING:
 Answer = tuple[int, dict[str, str], bytes]
 
 
-class KnowledgeBaseOperations:
+def configured_store(simulator: BedrockSimulator) -> KnowledgeStore:
+    """The simulator's Knowledge Base, or Bedrock's not-found error when none is configured."""
+    store = simulator.knowledge
+    if store is None:
+        raise SimError("ResourceNotFoundException", "No knowledge base is configured in the offline simulator.")
+    return store
+
+
+class AgentRuntimeOperations:
     def __init__(self, simulator: BedrockSimulator) -> None:
         self._simulator = simulator
 
     def _store(self) -> KnowledgeStore:
-        store = self._simulator.knowledge
-        if store is None:
-            raise SimError("ResourceNotFoundException", "No knowledge base is configured in the offline simulator.")
-        return store
-
-    def start_ingestion_job(self, params: dict[str, Any]) -> Answer:
-        job = self._store().start_job(params["knowledgeBaseId"], params["dataSourceId"], params.get("description"))
-        _, headers, body = json_answer({"ingestionJob": job})
-        return 202, headers, body
-
-    def get_ingestion_job(self, params: dict[str, Any]) -> Answer:
-        return json_answer(
-            {"ingestionJob": self._store().get_job(params["knowledgeBaseId"], params["dataSourceId"], params["ingestionJobId"])}
-        )
-
-    def list_ingestion_jobs(self, params: dict[str, Any]) -> Answer:
-        jobs = self._store().list_jobs(params["knowledgeBaseId"], params["dataSourceId"], params.get("maxResults"))
-        return json_answer({"ingestionJobSummaries": jobs})
+        return configured_store(self._simulator)
 
     def retrieve(self, params: dict[str, Any]) -> Answer:
         search = (params.get("retrievalConfiguration") or {}).get("vectorSearchConfiguration") or {}
