@@ -2,12 +2,12 @@
 
 Search is a Query on the user's index (never a Scan) with a FilterExpression on the summary's `title_search`
 (common/titles.py: NFKC, case-folded). DynamoDB applies a filter after it reads the items and charges the read
-units of everything it read; `Limit` counts items read, not items that matched
-(https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Query.FilterExpression.html). So one request reads
+units of everything it read (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Query.FilterExpression.html);
+`Limit` counts items read, not items that matched (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Query.Other.html). So one request reads
 at most SEARCH_QUERIES pages of SEARCH_READ summaries each, and stops as soon as it has `limit` matches; its
-next_token points just after the last conversation returned. `contains` is an exact, case-sensitive substring test
-(https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Expressions.OperatorsAndFunctions.html), hence
-the folded key. Conversations written before `title_search` existed are matched on their title as stored.
+next_token points just after the last conversation returned. `contains` is a plain substring test with no case or
+normalisation option (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Expressions.OperatorsAndFunctions.html),
+hence the folded key. Conversations written before `title_search` existed are matched on their title as stored.
 The cost figures are in docs/architecture.md ("Conversation titles and search").
 """
 
