@@ -3,7 +3,8 @@
 Search is a Query on the user's index (never a Scan) with a FilterExpression on the summary's `title_search`
 (common/titles.py: NFKC, case-folded). DynamoDB applies a filter after it reads the items and charges the read
 units of everything it read (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Query.FilterExpression.html);
-`Limit` counts items read, not items that matched (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Query.Other.html). So one request reads
+`Limit` counts items read, not items that matched
+(https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Query.Other.html). So one request reads
 at most SEARCH_QUERIES pages of SEARCH_READ summaries each, and stops as soon as it has `limit` matches; its
 next_token points just after the last conversation returned. `contains` is a plain substring test with no case or
 normalisation option (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Expressions.OperatorsAndFunctions.html),

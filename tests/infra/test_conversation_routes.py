@@ -21,8 +21,10 @@ def _method(synth, http_method: str, path: str) -> dict:
 
 def test_given_the_rename_route_then_patch_is_cognito_authorized_validated_and_served_by_the_chat_function(dev):
     patch = _method(dev, "PATCH", "/conversations/{id}")
-    assert patch["AuthorizationType"] == "COGNITO_USER_POOLS" and "AuthorizerId" in patch
-    assert "RequestValidatorId" in patch and "application/json" in patch["RequestModels"]
+    assert patch["AuthorizationType"] == "COGNITO_USER_POOLS"
+    assert "AuthorizerId" in patch
+    assert "RequestValidatorId" in patch
+    assert "application/json" in patch["RequestModels"]
     assert patch["RequestParameters"] == {"method.request.path.id": True}
     assert patch["Integration"]["Type"] == "AWS_PROXY"
     assert "FunctionsChatLive" in json.dumps(patch["Integration"]["Uri"])  # the chat function's live alias

@@ -31,12 +31,14 @@ def titles(body) -> list[str]:
 
 def test_given_a_long_first_message_then_the_title_is_cut_on_a_character_boundary_with_dates_in_the_listing(sim):
     decomposed = unicodedata.normalize("NFD", "한국어 제목 " * 20)  # jamo sequences: 3 code points per syllable
-    _, body, _ = chat(decomposed, sub="titler")
+    chat(decomposed, sub="titler")
     listed = listing("titler")["conversations"][0]
-    assert listed["title"].endswith("…") and len(listed["title"]) <= 60
+    assert listed["title"].endswith("…")
+    assert len(listed["title"]) <= 60
     assert listed["title"] == unicodedata.normalize("NFC", listed["title"])  # whole syllables, none cut mid-way
     assert listed["title"].startswith("한국어 제목 한국어 제목")
-    assert listed["created_at"] <= listed["updated_at"] and listed["created_at"].endswith("+00:00")
+    assert listed["created_at"] <= listed["updated_at"]
+    assert listed["created_at"].endswith("+00:00")
     emoji = "👍🏽" * 40  # thumbs up + skin tone: never split
     chat(emoji, sub="titler")
     cut = listing("titler")["conversations"][0]["title"]
@@ -97,7 +99,8 @@ def test_given_a_title_with_pii_or_a_denied_word_then_the_guardrail_masks_or_ref
     assert titles(listing("guarded")) == ["{EMAIL} 에게 보낼 답장"]
     status, body, _ = rename(conversation, "대외비 프로젝트", sub="guarded")
     assert status == 200
-    assert body["guardrail"]["action"] == "BLOCKED" and body["guardrail"]["message"]
+    assert body["guardrail"]["action"] == "BLOCKED"
+    assert body["guardrail"]["message"]
     assert body["conversation"]["title"] == "{EMAIL} 에게 보낼 답장"  # left as it was
     assert sim.recorded("ApplyGuardrail")[-1]["source"] == "INPUT"
 
@@ -135,7 +138,8 @@ def test_given_a_search_when_paging_then_pages_are_full_disjoint_and_complete(si
         if not token:
             break
         assert len(body["conversations"]) == 3  # filled, even though most summaries read do not match
-    assert seen == expected and pages == 3
+    assert seen == expected
+    assert pages == 3
     assert call("GET", "/conversations", sub="pager3", query={"q": "노트", "next_token": "garbage!"})[0] == 400
 
 
