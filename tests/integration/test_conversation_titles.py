@@ -145,6 +145,7 @@ def test_given_a_search_when_paging_then_pages_are_full_disjoint_and_complete(si
 
 def test_given_a_conversation_stored_before_the_search_key_then_search_still_finds_it_by_its_title(sim):
     _, first, _ = chat("Legacy Title", sub="legacy")
+    chat("something else", sub="legacy")
     boto3.client("dynamodb").update_item(
         TableName=TABLE,
         Key={"pk": {"S": f"USER#legacy#CONV#{first['conversation_id']}"}, "sk": {"S": "SUMMARY"}},
