@@ -152,3 +152,43 @@ def test_given_a_conversation_stored_before_the_search_key_then_search_still_fin
         UpdateExpression="REMOVE title_search",
     )
     assert titles(listing("legacy", q="Legacy")) == ["Legacy Title"]
+
+
+def _stored_summaries(sub: str, titles_by_age: list[str]) -> None:
+    """Summaries as the chat function writes them (common/conversations.py), oldest first, written straight to the table."""
+    from common.titles import search_key
+
+    db = boto3.client("dynamodb")
+    for start in range(0, len(titles_by_age), 25):
+        puts = []
+        for n, title in enumerate(titles_by_age[start : start + 25], start):
+            cid, when = f"bulk{n:020d}", f"2026-01-01T{n // 3600:02d}:{n // 60 % 60:02d}:{n % 60:02d}.000+00:00"
+            item = {
+                "pk": f"USER#{sub}#CONV#{cid}",
+                "sk": "SUMMARY",
+                "conversation_id": cid,
+                "title": title,
+                "title_search": search_key(title),
+                "model_id": "m",
+                "created_at": when,
+                "updated_at": when,
+                "turns": 1,
+                "expires_at": 4_102_444_800,
+                "gsi1pk": f"USER#{sub}",
+                "gsi1sk": f"{when}#{cid}",
+            }
+            puts.append({"PutRequest": {"Item": {k: {"N": str(v)} if isinstance(v, int) else {"S": v} for k, v in item.items()}}})
+        db.batch_write_item(RequestItems={TABLE: puts})
+
+
+def test_given_rare_matches_among_many_conversations_then_one_request_reads_at_most_500_and_the_token_goes_on(sim):
+    titles_by_age = [f"잡담 {n}" for n in range(600)]
+    for n in (50, 450, 599):  # newest first: the 1st, the 150th (a second Query) and the 550th (past one request's reads)
+        titles_by_age[n] = f"Rare 보고서 {n}"
+    _stored_summaries("bulk", titles_by_age)
+    first = listing("bulk", q="rare", limit="5")
+    assert titles(first) == ["Rare 보고서 599", "Rare 보고서 450"]
+    assert first["next_token"]  # 500 summaries read, 2 matches: the rest is on the next request
+    second = listing("bulk", q="rare", limit="5", next_token=first["next_token"])
+    assert titles(second) == ["Rare 보고서 50"]
+    assert second["next_token"] is None
