@@ -124,7 +124,7 @@ def test_given_titles_when_searching_then_matches_are_case_insensitive_korean_in
 
 
 def test_given_a_search_when_paging_then_pages_are_full_disjoint_and_complete(sim):
-    expected = []
+    expected: list[str] = []
     for n in range(7):
         chat(f"노트 {n}", sub="pager2")
         chat(f"other {n}", sub="pager2")
