@@ -23,6 +23,7 @@ ROUTES: tuple[Route, ...] = (
     Route("POST", "/chat/stream", "chat_stream", json_body=True, stream=True),
     Route("GET", "/conversations", "chat"),
     Route("GET", "/conversations/{id}", "chat"),
+    Route("PATCH", "/conversations/{id}", "chat", json_body=True),
     Route("DELETE", "/conversations/{id}", "chat"),
     Route("POST", "/rag/query", "rag", json_body=True),
     Route("POST", "/rag/query/stream", "rag_stream", json_body=True, stream=True),

@@ -145,7 +145,7 @@ class LocalGateway:
                 204,
                 {
                     **self._cors_headers(lowered.get("origin")),
-                    "Access-Control-Allow-Methods": "GET,POST,PUT,DELETE,OPTIONS",
+                    "Access-Control-Allow-Methods": "GET,POST,PUT,PATCH,DELETE,OPTIONS",
                     "Access-Control-Allow-Headers": "Authorization,Content-Type,X-Request-Id",
                 },
                 b"",

@@ -256,13 +256,13 @@ class Client:
         """Ask the caller's running stream to stop (POST /streams/{id}/stop): it ends with `done` `interrupted`."""
         return self.call("POST", f"streams/{urllib.parse.quote(stream_id, safe='')}/stop")
 
-    def all_pages(self, path: str, field: str, page_size: int = 100) -> list[Any]:
+    def all_pages(self, path: str, field: str, page_size: int = 100, query: dict[str, str] | None = None) -> list[Any]:
         """Every item of a paged listing (`documents`, `conversations`), following `next_token` to the last page."""
         items: list[Any] = []
         token: str | None = None
         while True:
-            query = urllib.parse.urlencode({"limit": page_size, **({"next_token": token} if token else {})})
-            page = self.call("GET", f"{path}?{query}")
+            query_text = urllib.parse.urlencode({"limit": page_size, **(query or {}), **({"next_token": token} if token else {})})
+            page = self.call("GET", f"{path}?{query_text}")
             items += page[field]
             token = page.get("next_token")
             if not token:

@@ -104,7 +104,7 @@ class Api(Construct):
         if config.cors_origins:
             cors = apigw.CorsOptions(
                 allow_origins=config.cors_origins,
-                allow_methods=["GET", "POST", "PUT", "DELETE", "OPTIONS"],
+                allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
                 allow_headers=["Authorization", "Content-Type", "X-Request-Id"],
             )
         return apigw.RestApi(

@@ -10,7 +10,7 @@ from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from chat import deps, service
-from chat.models import ChatRequest, ChatResponse, ConversationDetail, ConversationList, StreamStop
+from chat.models import ChatRequest, ChatResponse, ConversationDetail, ConversationList, Renamed, RenameRequest, StreamStop
 from common import deadline
 from common.api import build_resolver
 from common.auth import caller_from
@@ -21,6 +21,7 @@ from common.ids import CONVERSATION_ID
 from common.observability import logger, metrics, tracer
 from common.runtime_config import runtime_config
 from common.stream_stop import STREAM_ID
+from common.titles import TITLE_MAX_CHARS
 
 env, config = deps.env, deps.config  # read at import (chat/deps.py): a missing variable fails the cold start
 clock = Clock()  # the system date (GET /models works out each model's lifecycle on it); tests set a fixed one
@@ -64,8 +65,11 @@ def chat(request: ChatRequest) -> ChatResponse:
 def list_conversations(
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
     next_token: Annotated[str | None, Query(max_length=2048)] = None,
+    q: Annotated[
+        str | None, Query(min_length=1, max_length=TITLE_MAX_CHARS, description="Only titles containing this text (case-insensitive)")
+    ] = None,
 ) -> ConversationList:
-    return service.list_conversations(_caller(), limit, next_token, _store())
+    return service.list_conversations(_caller(), limit, next_token, _store(), search=q)
 
 
 @app.get("/conversations/<conversation_id>")
@@ -75,6 +79,12 @@ def get_conversation(
     next_token: Annotated[str | None, Query(max_length=2048)] = None,
 ) -> ConversationDetail:
     return service.get_conversation(_caller(), conversation_id, limit, next_token, _store())
+
+
+@app.patch("/conversations/<conversation_id>")
+def rename_conversation(conversation_id: Annotated[str, Path(pattern=CONVERSATION_ID)], request: RenameRequest) -> Renamed:
+    """Rename the caller's conversation (the typed title is checked by the guardrail; see docs/api.md)."""
+    return service.rename_conversation(_caller(), conversation_id, request, _deps())
 
 
 @app.delete("/conversations/<conversation_id>", responses={204: {"description": "Deleted, with every message"}})

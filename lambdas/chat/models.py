@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from common.ids import CONVERSATION_ID
 from common.params import InferenceParams
 from common.text import NOT_BLANK
+from common.titles import TITLE_MAX_CHARS, clean_title, title_problem
 
 ConversationId = Annotated[str, Field(pattern=CONVERSATION_ID, description="Opaque id returned by POST /chat")]
 
@@ -67,9 +68,35 @@ class ConversationSummary(BaseModel):
     turns: int
 
 
+def _valid_title(value: str) -> str:
+    problem = title_problem(value)
+    if problem:
+        raise ValueError(problem)
+    return clean_title(value)
+
+
+class RenameRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    title: Annotated[
+        str,
+        Field(
+            min_length=1,
+            max_length=TITLE_MAX_CHARS,
+            description="The new title: not blank, no control characters or line breaks; stored trimmed, masked if the guardrail masks it",
+        ),
+        AfterValidator(_valid_title),
+    ]
+
+
 class ConversationList(BaseModel):
     conversations: list[ConversationSummary]
     next_token: str | None
+
+
+class Renamed(BaseModel):
+    conversation: ConversationSummary = Field(description="The conversation as stored: unchanged when the guardrail blocked the title")
+    guardrail: Guardrail = Field(description="The guardrail's verdict on the typed title (ANONYMIZED: stored masked; BLOCKED: not stored)")
 
 
 class StoredMessage(BaseModel):

@@ -13,16 +13,20 @@ from chat.models import (
     Guardrail,
     Message,
     Notice,
+    Renamed,
+    RenameRequest,
     StoredMessage,
     Usage,
 )
+from chat.rename import rename
 from chat.turn import ChatDeps, run_turn
+from common import conversation_titles
 from common.auth import Caller
 from common.conversations import ConversationStore
 from common.errors import NotFoundError
 from common.guardrail import NOT_APPLIED
 
-__all__ = ["ChatDeps", "delete_conversation", "get_conversation", "list_conversations", "send_message"]
+__all__ = ["ChatDeps", "delete_conversation", "get_conversation", "list_conversations", "rename_conversation", "send_message"]
 
 
 def send_message(caller: Caller, request: ChatRequest, deps: ChatDeps) -> ChatResponse:
@@ -57,8 +61,14 @@ def _summary(item: dict[str, Any]) -> ConversationSummary:
     )
 
 
-def list_conversations(caller: Caller, limit: int, token: str | None, store: ConversationStore) -> ConversationList:
-    items, next_token = store.list_conversations(caller.sub, limit, token)
+def list_conversations(
+    caller: Caller, limit: int, token: str | None, store: ConversationStore, search: str | None = None
+) -> ConversationList:
+    """GET /conversations, newest first; `search` keeps those whose title contains it (case-insensitive)."""
+    if search and search.strip():
+        items, next_token = conversation_titles.search(store, caller.sub, search.strip(), limit, token)
+    else:
+        items, next_token = store.list_conversations(caller.sub, limit, token)
     return ConversationList(conversations=[_summary(i) for i in items], next_token=next_token)
 
 
@@ -78,6 +88,12 @@ def get_conversation(caller: Caller, conversation_id: str, limit: int, token: st
         for i in items
     ]
     return ConversationDetail(conversation=_summary(summary), messages=messages, next_token=next_token)
+
+
+def rename_conversation(caller: Caller, conversation_id: str, request: RenameRequest, deps: ChatDeps) -> Renamed:
+    """PATCH /conversations/{id} (chat/rename.py: the typed title goes through the guardrail like any user input)."""
+    summary, outcome = rename(caller, conversation_id, request.title, deps)
+    return Renamed(conversation=_summary(summary), guardrail=Guardrail(**outcome.to_dict()))
 
 
 def delete_conversation(caller: Caller, conversation_id: str, store: ConversationStore) -> None:

@@ -23,6 +23,8 @@ from botocore.exceptions import ClientError
 from common.errors import NotFoundError, UpstreamUnavailableError
 from common.pagination import TokenShape, decode_token, encode_token, start_key_errors
 from common.storage import storage_failure
+from common.titles import search_key
+from common.titles import title_from as title_from  # where the turn path has always imported it from
 
 SUMMARY = "SUMMARY"  # sorts after every "MSG#" key: a descending Query reads it first
 MESSAGE = "MSG#"
@@ -61,11 +63,6 @@ def new_conversation_id() -> str:
     return secrets.token_urlsafe(18)
 
 
-def title_from(message: str, limit: int = 60) -> str:
-    line = " ".join(message.split())
-    return line if len(line) <= limit else line[: limit - 1] + "…"
-
-
 @contextmanager
 def storage_errors() -> Iterator[None]:
     try:
@@ -79,6 +76,14 @@ class ConversationStore:
         self._db = client
         self._table = table_name
         self._ttl_seconds = ttl_days * 86_400
+
+    @property
+    def client(self) -> Any:
+        return self._db
+
+    @property
+    def table_name(self) -> str:
+        return self._table
 
     def _expires(self) -> int:
         return int(time.time()) + self._ttl_seconds
@@ -180,6 +185,7 @@ class ConversationStore:
                 "sk": SUMMARY,
                 "conversation_id": conversation_id,
                 "title": title,
+                "title_search": search_key(title),  # what GET /conversations?q= matches (common/conversation_titles.py)
                 "model_id": turn.model_id,
                 "created_at": now,
                 "updated_at": now,

@@ -88,6 +88,10 @@ def test_given_a_successful_call_of_every_operation_then_its_status_type_and_bod
     assert call("POST", "/streams/{stream_id}/stop", {"stream_id": stream_id}).status_code == 202
     assert "event: citation" in call("POST", "/rag/query/stream", body={"question": "재택 근무는 며칠 가능한가요?"}).text
     call("GET", "/conversations")
+    renamed = call("PATCH", "/conversations/{conversation_id}", {"conversation_id": conversation}, body={"title": "명세 확인 Title"})
+    assert renamed.json()["conversation"]["title"] == "명세 확인 Title"
+    found = call("GET", "/conversations", query={"q": "title", "limit": 5}).json()["conversations"]
+    assert conversation in [c["conversation_id"] for c in found]
     call("GET", "/conversations/{conversation_id}", {"conversation_id": conversation})
     assert call("DELETE", "/conversations/{conversation_id}", {"conversation_id": conversation}).status_code == 204
     call("GET", "/models")

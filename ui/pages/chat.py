@@ -9,7 +9,7 @@ from urllib.parse import quote
 
 import streamlit as st
 
-from ui import confirm, live, session, usage_now, usage_tables, views, wording
+from ui import conversation_list, live, session, usage_now, usage_tables, views, wording
 from ui.client import ApiError
 from ui.i18n import current, t
 from ui.reading import Reading
@@ -57,23 +57,7 @@ with st.sidebar:
     st.subheader(t("chat.conversations"), anchor=False)
     if st.button(t("chat.new"), icon=":material/add:", width="stretch", disabled=busy):
         open_conversation(None)
-    listed = session.call("GET", "conversations?limit=30") or {}
-    for item in listed.get("conversations", []):
-        cid = item["conversation_id"]
-        left, right = st.columns([5, 1])
-        label = ("▶ " if cid == state["chat_id"] else "") + (item.get("title") or cid)
-        if left.button(label, key=f"open-{cid}", width="stretch", disabled=busy):
-            open_conversation(cid)
-        if right.button("", key=f"delete-{cid}", icon=":material/delete:", help=t("chat.delete_help"), disabled=busy):
-            state["chat_deleting"] = cid
-        if state.get("chat_deleting") == cid:
-            title = item.get("title") or cid
-            if confirm.ask(t("chat.confirm_delete", title=title), "chat_deleting"):
-                state.pop("chat_deleting", None)
-                if session.call("DELETE", f"conversations/{cid}") is not None:
-                    if cid == state["chat_id"]:
-                        open_conversation(None)
-                    st.rerun()
+    conversation_list.sidebar(state["chat_id"], busy, open_conversation)
 
 names = {m["id"]: m["name"] for m in catalog["chat_models"]}
 if state.get("chat_pick") in names:  # the Custom models page opened the chat with its registered model
