@@ -58,7 +58,12 @@ def catalog_lines(found: dict[str, Any]) -> list[str]:
         "보관 월 / Storage a month",
     ]
     head = f"맞춤화할 수 있는 모델 / Customizable models · {found.get('region')} (확인 / verified {found.get('verified_on')})"
-    return [head, *table(headings, rows, right=frozenset({4, 5, 6}))]
+    teachers = [
+        f"  {m.get('id')} ← {', '.join(t['id'] for t in m['teachers'])}" for m in found.get("base_models") or [] if m.get("teachers")
+    ]
+    if teachers:
+        teachers.insert(0, "증류 교사 모델 / Distillation teachers (--teacher):")
+    return [head, *table(headings, rows, right=frozenset({4, 5, 6})), *teachers]
 
 
 def report_lines(report: dict[str, Any], file_name: str) -> list[str]:
