@@ -38,10 +38,16 @@ def check_hyperparameters(base: dict[str, Any], values: dict[str, str]) -> None:
 
 
 def check_teacher(base: dict[str, Any], method: str, region: str, config: dict[str, Any] | None) -> None:
-    """DISTILLATION: the teacher must be one the catalog pairs with this student in `region`
-    (https://docs.aws.amazon.com/bedrock/latest/userguide/prequisites-model-distillation.html)."""
+    """customizationConfig per method. DISTILLATION: the teacher must be one the catalog pairs with this student in
+    `region` (https://docs.aws.amazon.com/bedrock/latest/userguide/prequisites-model-distillation.html). RFT: an
+    rftConfig is required (its shape is botocore's; the grader Lambda is not invoked offline)."""
     from infra.catalog import customizable
 
+    if (method == "REINFORCEMENT_FINE_TUNING") != ("rftConfig" in (config or {})):
+        # rftConfig carries the grader Lambda (reinforcement-fine-tuning.html); only RFT takes it
+        raise SimError(
+            "ValidationException", f"rftConfig is required for, and only valid for, a REINFORCEMENT_FINE_TUNING job (not {method})."
+        )
     distillation = (config or {}).get("distillationConfig")
     if method != "DISTILLATION":
         if distillation is not None:

@@ -125,3 +125,30 @@ def test_given_the_offline_bedrock_then_it_refuses_an_unpaired_teacher_as_bedroc
     fine_tuning = {**call, "customizationType": "FINE_TUNING", "baseModelIdentifier": NOVA_MICRO}
     with pytest.raises(bedrock.exceptions.ValidationException, match="only valid for a DISTILLATION job"):
         bedrock.create_model_customization_job(**fine_tuning)
+
+
+def test_given_reinforcement_fine_tuning_then_400_says_why_in_korean_and_english(east, admin):
+    status, answer = dataset(east, admin, SAMPLE.read_text(encoding="utf-8"), method="REINFORCEMENT_FINE_TUNING")
+    assert (status, answer["error"]["code"]) == (400, "bad_request")
+    message = answer["error"]["message"]
+    assert "Bedrock documents RFT for Amazon Nova 2 Lite in us-east-1" in message
+    assert "this product does not deploy a grader" in message
+    assert "보상 함수(Lambda 채점기)를 배포하지 않아" in message
+
+
+def test_given_the_offline_bedrock_then_an_rft_job_for_nova_2_lite_needs_its_rft_config(east):
+    """reinforcement-fine-tuning.html lists Nova 2 Lite in us-east-1; rftConfig carries the grader Lambda."""
+    bedrock = boto3.client("bedrock", region_name="us-east-1", endpoint_url=east["BedrockEndpoint"])
+    with pytest.raises(bedrock.exceptions.ValidationException, match="enum value set"):  # botocore's ModelCustomization enum
+        bedrock.list_foundation_models(byCustomizationType="REINFORCEMENT_FINE_TUNING")
+    call = {
+        "jobName": "direct-rft",
+        "customModelName": "direct-rft",
+        "roleArn": "arn:aws:iam::123456789012:role/customization",
+        "baseModelIdentifier": "amazon.nova-2-lite-v1:0:256k",
+        "customizationType": "REINFORCEMENT_FINE_TUNING",
+        "trainingDataConfig": {"s3Uri": "s3://nowhere/train.jsonl"},
+        "outputDataConfig": {"s3Uri": "s3://nowhere/output/"},
+    }
+    with pytest.raises(bedrock.exceptions.ValidationException, match="rftConfig is required"):
+        bedrock.create_model_customization_job(**call)
