@@ -90,7 +90,10 @@ def report_lines(report: dict[str, Any], file_name: str) -> list[str]:
     if cost.get("storage_per_month_usd") is not None:
         rows.append(["보관 비용 / Storage", f"{dollars(cost['storage_per_month_usd'])} a month for each custom model kept"])
     head = f"데이터셋이 올바릅니다 / The dataset is valid: {file_name} for {report.get('base_model_id')} ({report.get('method')})"
-    return [head, *columns(rows), f"다음 / Next: genai customize start --dataset {report.get('dataset_id')} --name NAME"]
+    step = f"다음 / Next: genai customize start --dataset {report.get('dataset_id')} --name NAME"
+    if report.get("method") == "DISTILLATION":
+        step += " --method distillation --teacher ID"  # `genai customize catalog` lists the teachers
+    return [head, *columns(rows), step]
 
 
 def jobs_lines(jobs: list[dict[str, Any]]) -> list[str]:
