@@ -45,3 +45,25 @@ def on_demand_in(region: str) -> list[dict[str, Any]]:
 def runtime_entry(region: str) -> dict[str, Any]:
     """What the functions read (runtime_config.json `customization`): the catalog and the Region it runs in."""
     return {"region": region, **catalog()}
+
+
+def teachers_in(region: str) -> list[dict[str, Any]]:
+    """Distillation teachers whose jobs run in `region` (prequisites-model-distillation.html's table)."""
+    if not catalog()["methods"]["DISTILLATION"]["offered"]:
+        return []
+    return [t for t in catalog()["distillation"]["teachers"] if region in t["regions"]]
+
+
+def teacher_model_arns(region: str, partition: str, account: str) -> list[str]:
+    """What the customization service role must be able to invoke for the teachers of `region`: an in-Region
+    model's foundation-model ARN; for an inference profile, the profile in this Region and the model in each of its
+    destination Regions (custom-model-job-access-security.html, "Cross-region inference profile permissions")."""
+    arns: list[str] = []
+    for teacher in teachers_in(region):
+        if teacher["inference"] == "profile":
+            model = teacher["id"].split(".", 1)[1]
+            arns.append(f"arn:{partition}:bedrock:{region}:{account}:inference-profile/{teacher['id']}")
+            arns += [f"arn:{partition}:bedrock:{r}::foundation-model/{model}" for r in teacher["profile_regions"]]
+        else:
+            arns.append(f"arn:{partition}:bedrock:{region}::foundation-model/{teacher['id']}")
+    return sorted(set(arns))

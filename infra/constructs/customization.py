@@ -6,7 +6,10 @@ functions that start jobs, deploy custom models and chat with them.
 * Service role, trusted by bedrock.amazonaws.com only for this account's customization jobs in this Region
   (aws:SourceAccount, aws:SourceArn), reads `datasets/` and writes `output/`: the policy the service-role page
   documents, limited to the two prefixes with s3:prefix conditions on ListBucket. The output side keeps
-  s3:GetObject too, as that page's policy does. Nothing else
+  s3:GetObject too, as that page's policy does. For distillation it may also call bedrock:InvokeModel on exactly the
+  catalog's teachers for this Region: an in-Region teacher's foundation-model ARN; for a teacher reached through a
+  system inference profile, the profile in this Region and the model in each destination Region, as the
+  "Cross-region inference profile permissions" policy of the same page shows. Nothing else
   (https://docs.aws.amazon.com/bedrock/latest/userguide/custom-model-job-access-security.html).
 * The customize function: iam:PassRole on that role only, to bedrock.amazonaws.com only (iam:PassedToService);
   Bedrock control-plane actions scoped by resource type and this stack's tag. Resource types and condition keys
@@ -68,6 +71,9 @@ class Customization(Construct):
         )
         grant_prefix(self.bucket, self.role, DATASETS_PREFIX, ["s3:GetObject"], list_objects=True)
         grant_prefix(self.bucket, self.role, OUTPUT_PREFIX, ["s3:GetObject", "s3:PutObject"], list_objects=True)
+        teachers = customizable.teacher_model_arns(region, Aws.PARTITION, stack.account)
+        if teachers:  # distillation: Bedrock invokes the teacher as this role (prequisites-model-distillation.html)
+            self.role.add_to_policy(iam.PolicyStatement(actions=["bedrock:InvokeModel"], resources=teachers))
 
     def _arn(self, resource: str, name: str = "*") -> str:
         return Stack.of(self).format_arn(service="bedrock", resource=resource, resource_name=name)

@@ -82,6 +82,39 @@ class HyperParamSet(_Model):
     params: dict[str, HyperParam]
 
 
+class Teacher(_Model):
+    id: str
+    name: str
+    inference: Literal["on_demand", "profile"]
+    profile_regions: tuple[str, ...]
+    regions: tuple[str, ...]
+    students: tuple[str, ...]
+    max_output_tokens: int | None
+    source: str
+
+
+class DistillationDataset(_Model):
+    min_records: int
+    max_records: int
+    validation: bool
+    source: str
+
+
+class ResponseLength(_Model):
+    min: int
+    default: int
+    source: str
+
+
+class Distillation(_Model):
+    """prequisites-model-distillation.html: which teacher distills into which student, in which Region."""
+
+    source: str
+    dataset: DistillationDataset
+    max_response_length: ResponseLength
+    teachers: tuple[Teacher, ...]
+
+
 class BaseModelInfo(_Model):
     id: str
     inference_id: str
@@ -103,6 +136,7 @@ class Catalog(_Model):
     formats: dict[Format, str]
     base_models: tuple[BaseModelInfo, ...]
     hyperparameters: dict[str, HyperParamSet]
+    distillation: Distillation
 
     def base(self, model_id: str) -> BaseModelInfo:
         found = next((m for m in self.base_models if m.id == model_id), None)
@@ -133,6 +167,41 @@ class Catalog(_Model):
             message = f"{model.name} supports {method} in {', '.join(regions)}, not in this stack's Region {self.region}"
             raise BadRequestError(message, details=[{"field": "base_model_id", "message": message, "source": info.source}])
 
+    def dataset_rules(self, model: BaseModelInfo, method: Method) -> DatasetRules:
+        """The record limits a dataset is checked against: the base model's, or distillation's own (15K prompts)."""
+        if method != "DISTILLATION":
+            return model.dataset
+        limits = self.distillation.dataset
+        update = {"min_records": limits.min_records, "max_records": limits.max_records, "validation": limits.validation}
+        return model.dataset.model_copy(update={**update, "max_validation_records": 0, "source": limits.source})
+
+    def teachers_for(self, model: BaseModelInfo) -> list[Teacher]:
+        return [t for t in self.distillation.teachers if model.id in t.students and self.region in t.regions]
+
+    def teacher(self, model: BaseModelInfo, teacher_id: str, max_response_length: int | None) -> tuple[Teacher, int]:
+        """The documented teacher for this student in this Region and the response length to ask it for, or a 400
+        naming the field (prequisites-model-distillation.html; API_TeacherModelConfig.html)."""
+        found = next((t for t in self.teachers_for(model) if t.id == teacher_id), None)
+        if found is None:
+            allowed = [t.id for t in self.teachers_for(model)]
+            message = (
+                f"{teacher_id!r} is not a documented distillation teacher for {model.name} in {self.region}; "
+                f"teachers: {', '.join(allowed) or 'none'} / 이 학생 모델의 교사 모델로 쓸 수 없습니다"
+            )
+            detail = {"field": "distillation.teacher_model_id", "message": message, "allowed": allowed, "source": self.distillation.source}
+            raise BadRequestError(message, details=[detail])
+        bounds = self.distillation.max_response_length
+        length = bounds.default if max_response_length is None else max_response_length
+        top = found.max_output_tokens
+        if length < bounds.min or (top is not None and length > top):
+            message = (
+                f"must be between {bounds.min} and {top if top is not None else 'the teacher maximum'} tokens for {found.name} "
+                f"/ 교사 모델의 응답 길이 범위를 벗어났습니다"
+            )
+            field = "distillation.max_response_length"
+            raise BadRequestError(message, details=[{"field": field, "message": message, "source": bounds.source}])
+        return found, length
+
     def listing(self) -> dict[str, Any]:
         """GET /customize/catalog: every row, with what this stack's Region allows."""
         rows = []
@@ -143,6 +212,7 @@ class Catalog(_Model):
             }
             row["on_demand_here"] = bool(model.on_demand and self.region in model.on_demand.regions)
             row["hyperparameters"] = {**self.hyperparameter_set(model).model_dump(), **model.hyperparameters}
+            row["teachers"] = [t.model_dump() for t in self.teachers_for(model)]
             rows.append(row)
         methods = {k: v.model_dump() for k, v in self.methods.items()}
         return {
@@ -152,6 +222,7 @@ class Catalog(_Model):
             "methods": methods,
             "formats": dict(self.formats),
             "base_models": rows,
+            "distillation": self.distillation.model_dump(),
         }
 
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from customize import formats
-from customize.customization_catalog import BaseModelInfo, Method
+from customize.customization_catalog import BaseModelInfo, DatasetRules, Method
 
 MAX_LISTED = 200  # problems listed in one answer (the total is always given)
 
@@ -43,6 +43,9 @@ def _record_problems(record: dict[str, Any], model: BaseModelInfo, method: Metho
     if method == "CONTINUED_PRE_TRAINING":
         return formats.pre_training(record)
     rules = model.dataset
+    if method == "DISTILLATION":  # prompts in bedrock-conversation-2024 whatever the student's fine-tuning format
+        prompts = "multi" if model.family == "nova" else "single"
+        return formats.conversation(record, reserved=rules.reserved_keywords, images=False, max_system=None, prompts=prompts)
     if rules.format == "bedrock-conversation-2024":
         # Llama: at most one system block [second-hand: AWS's Llama dataset validator]
         return formats.conversation(
@@ -98,11 +101,15 @@ def split(records: list[dict[str, Any]], fraction: float) -> tuple[list[dict[str
     return records[: len(records) - count], records[len(records) - count :]
 
 
-def count_problems(model: BaseModelInfo, train: int, validation: int, fraction: float) -> list[dict[str, Any]]:
-    """The record counts against the model's documented limits (line 0: the whole file)."""
-    rules, found = model.dataset, []
+def count_problems(
+    model: BaseModelInfo, train: int, validation: int, fraction: float, rules: DatasetRules | None = None
+) -> list[dict[str, Any]]:
+    """The record counts against the documented limits (`rules`: the model's by default, or distillation's; line 0:
+    the whole file)."""
+    rules = rules or model.dataset
+    found = []
     if fraction > 0 and not rules.validation:
-        found.append(f"{model.name} takes no validation set: set validation_split to 0 ({rules.source})")
+        found.append(f"{model.name} takes no validation set here: set validation_split to 0 ({rules.source})")
     total = train + validation
     if total < rules.min_records:
         found.append(f"{total} valid records: {model.name} needs at least {rules.min_records} (최소 {rules.min_records}개)")
@@ -117,11 +124,19 @@ def to_jsonl(records: list[dict[str, Any]]) -> bytes:
     return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records).encode("utf-8")
 
 
-def estimated_cost(model: BaseModelInfo, tokens: int, epochs: int) -> dict[str, Any]:
+DISTILLATION_NOTE = (
+    "distillation also bills the teacher's inference for the synthetic responses Bedrock generates (at the teacher's "
+    "on-demand price, not estimated here), and the training tokens include those responses, which this estimate cannot count"
+)
+
+
+def estimated_cost(model: BaseModelInfo, tokens: int, epochs: int, method: Method = "FINE_TUNING") -> dict[str, Any]:
     """Training cost: tokens trained (the training set's tokens × epochs) at the catalog's price per 1,000."""
     price = model.prices.training_per_1k_tokens
     trained = tokens * epochs
+    extra = {"distillation": DISTILLATION_NOTE} if method == "DISTILLATION" else {}
     return {
+        **extra,
         "tokens_trained": trained,
         "epochs": epochs,
         "price_per_1k_tokens": price,

@@ -75,7 +75,8 @@ def check_and_store(request: DatasetRequest, catalog: Catalog, s3: Any, bucket: 
     checked = dataset.check(content, model, request.method)
     fraction = request.validation_split
     train, validation = dataset.split(checked.records, fraction)
-    problems = checked.problems + dataset.count_problems(model, len(train), len(validation), fraction)
+    rules = catalog.dataset_rules(model, request.method)
+    problems = checked.problems + dataset.count_problems(model, len(train), len(validation), fraction, rules)
     total = checked.problem_count + len(problems) - len(checked.problems)
     if total:
         shown = f" (the first {len(problems)} are listed)" if total > len(problems) else ""
@@ -88,7 +89,7 @@ def check_and_store(request: DatasetRequest, catalog: Catalog, s3: Any, bucket: 
     allowed = catalog.hyperparameter_set(model)
     epochs = request.epochs or hyperparams.epochs({}, allowed)
     train_tokens = sum(dataset.estimate_tokens(t) for r in train for t in dataset.formats.texts(r))
-    cost = dataset.estimated_cost(model, train_tokens, epochs)
+    cost = dataset.estimated_cost(model, train_tokens, epochs, request.method)
     manifest = {
         "dataset_id": dataset_id,
         "base_model_id": model.id,
@@ -110,7 +111,7 @@ def check_and_store(request: DatasetRequest, catalog: Catalog, s3: Any, bucket: 
         )
     except ClientError as err:
         raise storage_failure(err, "the training bucket") from err
-    limits = model.dataset.model_dump()
+    limits = rules.model_dump()
     return DatasetReport(
         dataset_id=dataset_id,
         base_model_id=model.id,

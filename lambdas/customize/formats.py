@@ -10,6 +10,9 @@ Formats (https://docs.aws.amazon.com/bedrock/latest/userguide/model-customizatio
   first user, last assistant, no other keys (Anthropic's Bedrock fine-tuning guide [second-hand] for the last rules).
 * prompt-completion: {"prompt": str, "completion": str}.
 * continued-pre-training: {"input": str} only.
+* distillation prompts (https://docs.aws.amazon.com/bedrock/latest/userguide/distillation-prepare-datasets.html):
+  bedrock-conversation-2024 where "the user role (the input prompt) is required" and the assistant turn is optional;
+  "Anthropic and Meta Llama models support only single-turn conversation prompts"; Nova takes multi-turn records.
 Messages are for people: English, with the Korean word for the problem first where it helps.
 """
 
@@ -30,11 +33,11 @@ def _reserved(text: str) -> str | None:
     return next((word for word in RESERVED if word.upper() in upper), None)
 
 
-def _roles(roles: list[str], where: str = "messages") -> list[Problem]:
+def _roles(roles: list[str], where: str = "messages", *, answer_optional: bool = False) -> list[Problem]:
     problems: list[Problem] = []
     if roles and roles[0] != "user":
         problems.append((f"{where}.0.role", "the first message must be from the user (첫 메시지는 user)"))
-    if roles and roles[-1] != "assistant":
+    if roles and roles[-1] != "assistant" and not answer_optional:
         problems.append((f"{where}.{len(roles) - 1}.role", "the last message must be the assistant's answer (마지막은 assistant)"))
     for i in range(1, len(roles)):
         if roles[i] == roles[i - 1]:
@@ -43,7 +46,11 @@ def _roles(roles: list[str], where: str = "messages") -> list[Problem]:
     return problems
 
 
-def conversation(record: dict[str, Any], *, reserved: bool, images: bool, max_system: int | None) -> list[Problem]:
+def conversation(
+    record: dict[str, Any], *, reserved: bool, images: bool, max_system: int | None, prompts: str | None = None
+) -> list[Problem]:
+    """`prompts`: None for fine-tuning; "single" or "multi" for distillation prompts (the answer is optional;
+    "single": one user prompt at most, as Anthropic and Meta Llama students take)."""
     problems: list[Problem] = []
     extra = sorted(set(record) - {"schemaVersion", "system", "messages"})
     if extra:
@@ -61,8 +68,10 @@ def conversation(record: dict[str, Any], *, reserved: bool, images: bool, max_sy
             if word:
                 problems.append((f"system.{i}.text", f"contains the reserved keyword {word!r}: the training job would fail"))
     messages = record.get("messages")
-    if not isinstance(messages, list) or len(messages) < 2:
-        problems.append(("messages", "required: a list of at least two messages (user, then assistant)"))
+    least = 1 if prompts else 2
+    if not isinstance(messages, list) or len(messages) < least:
+        wanted = "at least one user prompt (질문 필요)" if prompts else "at least two messages (user, then assistant)"
+        problems.append(("messages", f"required: a list of {wanted}"))
         return problems
     roles: list[str] = []
     for i, message in enumerate(messages):
@@ -85,7 +94,10 @@ def conversation(record: dict[str, Any], *, reserved: bool, images: bool, max_sy
                 problems.append(
                     (f"{where}.text", f"contains the reserved keyword {_reserved(block['text'])!r}: the training job would fail")
                 )
-    return problems + _roles(roles)
+    if prompts == "single" and roles.count("user") > 1:
+        message = "one user prompt per record for this student: single-turn only (한 레코드에 질문 하나)"
+        problems.append(("messages", message))
+    return problems + _roles(roles, answer_optional=prompts is not None)
 
 
 def claude(record: dict[str, Any]) -> list[Problem]:

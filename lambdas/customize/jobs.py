@@ -20,10 +20,10 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from common.errors import NotFoundError
+from common.errors import BadRequestError, NotFoundError
 from common.storage import storage_failure
 from customize import aws, datasets, hyperparams
-from customize.customization_catalog import Catalog
+from customize.customization_catalog import BaseModelInfo, Catalog
 from customize.models import Job, JobRequest
 
 OUTPUT_PREFIX = "output/"
@@ -62,9 +62,28 @@ def start(request: JobRequest, ctx: Context) -> Job:
     }
     if validation_uri:
         call["validationDataConfig"] = {"validators": [{"s3Uri": validation_uri}]}
+    config = _customization_config(request, found["method"], model, ctx.catalog)
+    if config:
+        call["customizationConfig"] = config
     with aws.control_errors(f"job {request.name}"):
         ctx.bedrock.create_model_customization_job(**call)
     return job(request.name, ctx)
+
+
+def _customization_config(request: JobRequest, method: str, model: BaseModelInfo, catalog: Catalog) -> dict[str, Any]:
+    """DISTILLATION's customizationConfig.distillationConfig.teacherModelConfig (botocore TeacherModelConfig), the
+    teacher checked against the catalog; nothing for the other methods, which take no teacher."""
+    if method != "DISTILLATION":
+        if request.distillation is not None:
+            message = f"the dataset was checked for {method}: a teacher is only for DISTILLATION / 증류 작업에만 교사 모델을 지정합니다"
+            raise BadRequestError(message, details=[{"field": "distillation", "message": message}])
+        return {}
+    if request.distillation is None:
+        allowed = [t.id for t in catalog.teachers_for(model)]
+        message = f"a DISTILLATION job needs distillation.teacher_model_id, one of: {', '.join(allowed)} / 교사 모델을 지정하세요"
+        raise BadRequestError(message, details=[{"field": "distillation", "message": message, "allowed": allowed}])
+    teacher, length = catalog.teacher(model, request.distillation.teacher_model_id, request.distillation.max_response_length)
+    return {"distillationConfig": {"teacherModelConfig": {"teacherModelIdentifier": teacher.id, "maxResponseLengthForInference": length}}}
 
 
 def _own(ctx: Context, full: str) -> str:
@@ -130,7 +149,15 @@ def job(name: str, ctx: Context) -> Job:
         status_details=_details(found.get("statusDetails")),
         hyperparameters=found.get("hyperParameters", {}),
         metrics=metrics,
+        **_teacher(found.get("customizationConfig")),
     )
+
+
+def _teacher(config: dict[str, Any] | None) -> dict[str, Any]:
+    teacher = (config or {}).get("distillationConfig", {}).get("teacherModelConfig")
+    if not teacher:
+        return {}
+    return {"teacher_model_id": teacher["teacherModelIdentifier"], "max_response_length": teacher.get("maxResponseLengthForInference")}
 
 
 def stop(name: str, ctx: Context) -> Job:

@@ -63,10 +63,23 @@ class DatasetReport(BaseModel):
     s3_uris: dict[str, str]
 
 
+class DistillationRequest(_Strict):
+    teacher_model_id: Annotated[
+        str, Field(min_length=1, max_length=100, description="A teacher for the dataset's student: GET /customize/catalog `teachers`")
+    ]
+    max_response_length: (
+        Annotated[int, Field(ge=1, description="Tokens asked of the teacher per response (maxResponseLengthForInference); default 1000")]
+        | None
+    ) = None
+
+
 class JobRequest(_Strict):
     dataset_id: Annotated[str, Field(pattern=DATASET_ID, description="From POST /customize/datasets")]
     name: Name
     hyperparameters: Annotated[dict[Annotated[str, Field(max_length=64)], int | float], Field(max_length=10)] = {}
+    distillation: DistillationRequest | None = Field(
+        default=None, description="Required when the dataset was checked for DISTILLATION; refused otherwise"
+    )
 
 
 class Job(BaseModel):
@@ -83,6 +96,8 @@ class Job(BaseModel):
     status_details: dict[str, str] = {}
     hyperparameters: dict[str, str] = {}
     metrics: dict[str, Any] = {}
+    teacher_model_id: str | None = None
+    max_response_length: int | None = None
 
 
 class JobList(BaseModel):

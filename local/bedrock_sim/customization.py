@@ -10,6 +10,10 @@ Rules, from infra/catalog/customizable.json (its sources) and the API reference:
   asynchronously (GetModelCustomizationJob `failureMessage`); a stop makes it Stopping, then Stopped;
 * on completion it writes `step_wise_training_metrics.csv` (and `validation_metrics.csv` with a validation set)
   under `<output>/model-customization-job-<id>/` (model-customization-analyze.html) and reports trainingLoss;
+* DISTILLATION needs customizationConfig.distillationConfig naming a teacher the catalog pairs with the student in
+  the signed Region (prequisites-model-distillation.html); another method with a distillationConfig, or a teacher
+  not paired, is a ValidationException (the wording is the simulator's: the docs give none). Its data is prompts
+  (distillation-prepare-datasets.html): the assistant turn is optional, at least 100 records;
 * a deployment (deploy-custom-model-on-demand.html) needs an Active custom model whose base model the catalog
   lists for on-demand inference in the signed Region; Creating for `deploy_seconds`, then Active. Converse on its
   ARN answers as that custom model; once deleted, the ARN is refused.
@@ -96,6 +100,7 @@ class Customization(DeploymentOperations):
         base = customizable.base_model(params["baseModelIdentifier"].rsplit("/", 1)[-1])
         if base is None or region not in base["methods"].get(method, []):
             raise SimError("ValidationException", f"The base model {params['baseModelIdentifier']} does not support {method} in {region}.")
+        customization_data.check_teacher(base, method, region, params.get("customizationConfig"))
         customization_data.check_hyperparameters(base, params.get("hyperParameters", {}))
         failure = self.fail_next_job or customization_data.data_failure(self.s3, base, method, params)
         self.fail_next_job = None
@@ -144,6 +149,7 @@ class Customization(DeploymentOperations):
                 "trainingDataConfig": params["trainingDataConfig"],
                 "outputDataConfig": params["outputDataConfig"],
                 "trainingMetrics": {"trainingLoss": job.loss},
+                **({"customizationConfig": params["customizationConfig"]} if "customizationConfig" in params else {}),
                 "creationTime": _iso(job.created + self.job_seconds),
                 "modelStatus": "Active",
                 "tags": params.get("customModelTags", []),
@@ -181,6 +187,8 @@ class Customization(DeploymentOperations):
             "outputDataConfig": params["outputDataConfig"],
             "customizationType": params.get("customizationType", "FINE_TUNING"),
         }
+        if "customizationConfig" in params:
+            document["customizationConfig"] = params["customizationConfig"]
         if "clientRequestToken" in params:
             document["clientRequestToken"] = params["clientRequestToken"]
         if ended:

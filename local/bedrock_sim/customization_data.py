@@ -37,6 +37,34 @@ def check_hyperparameters(base: dict[str, Any], values: dict[str, str]) -> None:
             raise SimError("ValidationException", f"The hyperparameter {name} must be between {spec['min']} and {spec['max']}.")
 
 
+def check_teacher(base: dict[str, Any], method: str, region: str, config: dict[str, Any] | None) -> None:
+    """customizationConfig per method. DISTILLATION: the teacher must be one the catalog pairs with this student in
+    `region` (https://docs.aws.amazon.com/bedrock/latest/userguide/prequisites-model-distillation.html). RFT: an
+    rftConfig is required (its shape is botocore's; the grader Lambda is not invoked offline)."""
+    from infra.catalog import customizable
+
+    if (method == "REINFORCEMENT_FINE_TUNING") != ("rftConfig" in (config or {})):
+        # rftConfig carries the grader Lambda (reinforcement-fine-tuning.html); only RFT takes it
+        raise SimError(
+            "ValidationException", f"rftConfig is required for, and only valid for, a REINFORCEMENT_FINE_TUNING job (not {method})."
+        )
+    distillation = (config or {}).get("distillationConfig")
+    if method != "DISTILLATION":
+        if distillation is not None:
+            raise SimError("ValidationException", f"distillationConfig is only valid for a DISTILLATION job, not {method}.")
+        return
+    if distillation is None:
+        raise SimError("ValidationException", "A DISTILLATION job requires customizationConfig.distillationConfig.")
+    teacher = distillation["teacherModelConfig"]["teacherModelIdentifier"]
+    teacher_id = teacher.rsplit("/", 1)[-1]
+    paired = [t["id"] for t in customizable.teachers_in(region) if base["id"] in t["students"]]
+    if teacher_id not in paired:
+        raise SimError(
+            "ValidationException",
+            f"The teacher model {teacher} is not supported for the student model {base['id']} in {region}. Supported: {', '.join(paired)}.",
+        )
+
+
 def _lines(s3: Any, uri: str) -> list[str]:
     bucket, key = _split(uri)
     try:
@@ -53,6 +81,8 @@ def data_failure(s3: Any, base: dict[str, Any], method: str, params: dict[str, A
     uri = params["trainingDataConfig"].get("s3Uri", "")
     lines = _lines(s3, uri)
     fmt = "continued-pre-training" if method == "CONTINUED_PRE_TRAINING" else base["dataset"]["format"]
+    if method == "DISTILLATION":
+        fmt = "bedrock-conversation-2024"  # prompts, whatever the student's fine-tuning format
     key = "input" if fmt == "continued-pre-training" else REQUIRED[fmt]
     for number, line in enumerate(lines, start=1):
         try:
@@ -63,8 +93,13 @@ def data_failure(s3: Any, base: dict[str, Any], method: str, params: dict[str, A
             return f"Input data at {_split(uri)[1]} must follow the {fmt} format: line {number} has no {key!r} field."
     validators = params.get("validationDataConfig", {}).get("validators", [])
     total = len(lines) + sum(len(_lines(s3, v["s3Uri"])) for v in validators)
-    if total < base["dataset"]["min_records"]:
-        return f"The dataset has {total} records; {base['id']} needs at least {base['dataset']['min_records']}."
+    least = base["dataset"]["min_records"]
+    if method == "DISTILLATION":
+        from infra.catalog import customizable
+
+        least = customizable.catalog()["distillation"]["dataset"]["min_records"]
+    if total < least:
+        return f"The dataset has {total} records; {base['id']} needs at least {least}."
     return None
 
 

@@ -228,17 +228,54 @@ def test_given_the_customization_service_role_then_only_bedrock_jobs_of_this_acc
         "StringEquals": {"aws:SourceAccount": "123456789012"},
         "ArnLike": {"aws:SourceArn": "arn:aws:bedrock:us-west-2:123456789012:model-customization-job/*"},
     }
-    granted = {(tuple(sorted(as_list(s["Action"]))), render(s["Resource"])) for s in _statements_of(dev, role)}
+    statements = _statements_of(dev, role)
+    s3_statements = [s for s in statements if not as_list(s["Action"])[0].startswith("bedrock:")]
+    granted = {(tuple(sorted(as_list(s["Action"]))), render(s["Resource"])) for s in s3_statements}
     bucket = f"<{dev.stack.get_logical_id(dev.stack.customization.bucket.node.default_child)}.Arn>"
     assert granted == {
         (("s3:GetObject",), f"{bucket}/datasets/*"),
         (("s3:ListBucket",), bucket),
         (("s3:GetObject", "s3:PutObject"), f"{bucket}/output/*"),
     }
-    actions = {a for s in _statements_of(dev, role) for a in as_list(s["Action"])}
-    assert actions == {"s3:GetObject", "s3:PutObject", "s3:ListBucket"}  # nothing else: no Bedrock, no KMS, no other bucket
+    actions = {a for s in statements for a in as_list(s["Action"])}
+    # nothing else: no KMS, no other bucket; bedrock:InvokeModel only on the distillation teachers (the next test)
+    assert actions == {"s3:GetObject", "s3:PutObject", "s3:ListBucket", "bedrock:InvokeModel"}
     prefixes = [s["Condition"]["StringLike"]["s3:prefix"] for s in _statements_of(dev, role) if s["Action"] == "s3:ListBucket"]
     assert sorted(p[0] for p in prefixes) == ["datasets/", "output/"]
+
+
+def _teacher_grants(synth) -> list[str]:
+    statements = _statements_of(synth, synth.stack.customization.role)
+    invoking = [s for s in statements if "bedrock:InvokeModel" in as_list(s["Action"])]
+    assert all(as_list(s["Action"]) == ["bedrock:InvokeModel"] and "Condition" not in s for s in invoking)
+    return sorted(render(r) for s in invoking for r in as_list(s["Resource"]))
+
+
+def test_given_us_west_2_then_the_service_role_invokes_exactly_the_llama_distillation_teachers(dev):
+    # prequisites-model-distillation.html: Llama 3.1 405B and 3.1 70B on demand, Llama 3.3 70B through a system
+    # inference profile only (the profile here plus the model in each destination Region)
+    assert _teacher_grants(dev) == [
+        "arn:aws:bedrock:us-east-1::foundation-model/meta.llama3-3-70b-instruct-v1:0",
+        "arn:aws:bedrock:us-east-2::foundation-model/meta.llama3-3-70b-instruct-v1:0",
+        "arn:aws:bedrock:us-west-2:123456789012:inference-profile/us.meta.llama3-3-70b-instruct-v1:0",
+        "arn:aws:bedrock:us-west-2::foundation-model/meta.llama3-1-405b-instruct-v1:0",
+        "arn:aws:bedrock:us-west-2::foundation-model/meta.llama3-1-70b-instruct-v1:0",
+        "arn:aws:bedrock:us-west-2::foundation-model/meta.llama3-3-70b-instruct-v1:0",
+    ]
+
+
+def test_given_us_east_1_then_the_service_role_invokes_exactly_the_nova_distillation_teachers(tmp_path):
+    from tests.infra.conftest import ROOT, cdk_context, synth
+
+    config = str(ROOT / "docs" / "examples" / "us-east-1.json")
+    east = synth(cdk_context("dev", config=config, region="us-east-1"), tmp_path)  # cdk-nag runs in synth: clean
+    assert _teacher_grants(east) == [
+        "arn:aws:bedrock:us-east-1:123456789012:inference-profile/us.amazon.nova-premier-v1:0",
+        "arn:aws:bedrock:us-east-1::foundation-model/amazon.nova-premier-v1:0",
+        "arn:aws:bedrock:us-east-1::foundation-model/amazon.nova-pro-v1:0",
+        "arn:aws:bedrock:us-east-2::foundation-model/amazon.nova-premier-v1:0",
+        "arn:aws:bedrock:us-west-2::foundation-model/amazon.nova-premier-v1:0",
+    ]
 
 
 def test_given_the_customize_function_then_it_passes_exactly_the_service_role_to_bedrock_only(dev):

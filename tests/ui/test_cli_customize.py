@@ -220,3 +220,25 @@ def test_given_a_base_model_only_provisioned_throughput_serves_then_deploy_expla
     assert "(409 provisioned_throughput_only, request id " in line
     assert admin.json("customize", "deployments") == {"deployments": []}
     _ok(admin.run("customize", "delete", "model", "llama-tone", "--yes"))
+
+
+def test_given_the_korean_prompts_then_distillation_starts_from_the_cli_with_a_teacher_and_without_one_is_refused(admin):
+    prompts = SAMPLE.with_name("company-tone-prompts.jsonl")
+    checked = _ok(admin.run("customize", "validate", str(prompts), "--base-model", NOVA_MICRO, "--method", "distillation"))
+    assert checked.splitlines()[0].endswith(f"company-tone-prompts.jsonl for {NOVA_MICRO} (DISTILLATION)")
+    dataset_id = checked.splitlines()[1].split()[-1]
+    assert checked.splitlines()[-1].endswith("--name NAME --method distillation --teacher ID")
+    listed = _ok(admin.run("customize", "catalog"))
+    assert f"  {NOVA_MICRO} ← amazon.nova-pro-v1:0, us.amazon.nova-premier-v1:0" in listed
+
+    missing = admin.run("customize", "start", "--dataset", dataset_id, "--name", "cli-distill", "--method", "distillation")
+    assert missing.code == 2
+    assert "--method distillation needs --teacher" in missing.stderr
+    wrong = admin.run("customize", "start", "--dataset", dataset_id, "--name", "cli-distill", "--teacher", "amazon.nova-micro-v1:0")
+    assert wrong.code != 0
+    assert "distillation.teacher_model_id" in wrong.stderr or "not a documented distillation teacher" in wrong.stderr
+
+    start = ("customize", "start", "--dataset", dataset_id, "--name", "cli-distill", "--method", "distillation")
+    started = _ok(admin.run(*start, "--teacher", "amazon.nova-pro-v1:0", "--max-response-length", "800"))
+    assert "teacher amazon.nova-pro-v1:0 (800 tokens)" in started
+    assert _ok(admin.run("customize", "status", "cli-distill", "--wait", *FAST))

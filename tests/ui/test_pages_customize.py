@@ -150,3 +150,32 @@ def test_given_a_base_model_only_provisioned_throughput_serves_then_deploy_says_
     assert "배포: 없음" in _until(at, "**ui-llama**")
     at.button(key="cust_delete_models_ui-llama").click().run()
     at.button(key="cust_deleting-yes").click().run()
+
+
+def test_given_distillation_then_the_page_offers_the_teachers_starts_the_job_and_its_stop_button_stops_it(east_file, east):
+    from tests.integration.customize_helpers import ROOT, sim_settings
+
+    prompts = ROOT / "local" / "seed" / "customization" / "company-tone-prompts.jsonl"
+    at = _page(east_file)
+    at.selectbox(key="cust_base").set_value(NOVA_MICRO).run()
+    at.selectbox(key="cust_method").set_value("DISTILLATION").run()
+    at.file_uploader(key="cust_file").set_value(("prompts.jsonl", prompts.read_bytes(), "application/jsonl")).run()
+    at.button(key="cust_check").click().run()
+    assert [m.value for m in at.metric][:1] == ["100"]
+
+    teacher = at.selectbox(key="cust_teacher")  # the catalog's teachers for Nova Micro in us-east-1
+    assert teacher.options == ["Amazon Nova Pro (amazon.nova-pro-v1:0)", "Amazon Nova Premier (us.amazon.nova-premier-v1:0)"]
+    assert at.number_input(key="cust_length").max == 5000  # Nova Pro's maximum output
+    assert "교사 모델이 답을 쓰는 추론 비용" in " ".join(texts(at, "caption"))
+    sim_settings(east, job_seconds=120)
+    try:
+        at.text_input(key="cust_name").input("ui-distill").run()
+        at.button(key="cust_start").click().run()
+        assert at.success[0].value == "작업 ui-distill을(를) 시작했습니다."
+        _until(at, "**ui-distill** · 진행 중")
+        at.button(key="cust_stop_ui-distill").click().run()
+        assert at.warning[0].value.startswith("작업 ui-distill")
+        at.button(key="cust_stopping-yes").click().run()
+        _until(at, "**ui-distill** · 멈춤")
+    finally:
+        sim_settings(east, job_seconds=1)

@@ -4,6 +4,7 @@
     genai customize catalog
     genai customize validate FILE --base-model ID [--method fine-tuning] [--validation-split 0.1] [--epochs N]
     genai customize start --dataset ID --name NAME [--epochs N] [--learning-rate X] [--warmup-steps N] [--set K=V]
+    genai customize start --dataset ID --name NAME --method distillation --teacher ID [--max-response-length N]
     genai customize status [NAME] [--wait]
     genai customize stop NAME [--yes]
     genai customize deploy|deployments|register|unregister|models|delete …  (ui/cli/customize_models.py)
@@ -60,6 +61,9 @@ def add(commands: Any, common: argparse.ArgumentParser) -> None:
     start.add_argument("--warmup-steps", type=int, help="learningRateWarmupSteps")
     start.add_argument("--batch-size", type=int, help="batchSize")
     start.add_argument("--set", action="append", default=[], metavar="NAME=VALUE", help="any other hyperparameter (repeatable)")
+    start.add_argument("--method", choices=tuple(METHODS), help="the method the dataset was checked for (distillation needs --teacher)")
+    start.add_argument("--teacher", metavar="ID", help="distillation: a teacher the catalog pairs with the base model")
+    start.add_argument("--max-response-length", type=int, metavar="N", help="distillation: tokens asked of the teacher (default 1000)")
     start.set_defaults(handler=start_run)
     status = actions.add_parser("status", parents=[common], help="every job, or one job with its loss")
     status.add_argument("name", nargs="?")
@@ -156,9 +160,19 @@ def hyperparameters(args: argparse.Namespace) -> dict[str, Any]:
 
 def start_run(ctx: Context) -> int:
     args = ctx.args
-    body = {"dataset_id": args.dataset, "name": args.name, "hyperparameters": hyperparameters(args)}
+    body: dict[str, Any] = {"dataset_id": args.dataset, "name": args.name, "hyperparameters": hyperparameters(args)}
+    if args.method == "distillation" and not args.teacher:
+        raise usage("증류에는 --teacher가 필요합니다 / --method distillation needs --teacher (see `genai customize catalog`).")
+    if (args.teacher or args.max_response_length is not None) and args.method not in (None, "distillation"):
+        raise usage("--teacher는 증류에만 씁니다 / --teacher and --max-response-length are for --method distillation only.")
+    if args.teacher:
+        body["distillation"] = {"teacher_model_id": args.teacher}
+        if args.max_response_length is not None:
+            body["distillation"]["max_response_length"] = args.max_response_length
     job: dict[str, Any] = ctx.client().call("POST", "customize/jobs", body)
     sent = ", ".join(f"{k}={v}" for k, v in (job.get("hyperparameters") or {}).items()) or "기본값 / defaults"
+    if job.get("teacher_model_id"):
+        sent += f"; teacher {job['teacher_model_id']} ({job.get('max_response_length')} tokens)"
     line = (
         f"작업을 시작했습니다 / Started job {job['name']} ({state(job['status'])}) on {job.get('base_model_id')} with {sent}: "
         f"`genai customize status {job['name']}` follows it."

@@ -58,7 +58,12 @@ def catalog_lines(found: dict[str, Any]) -> list[str]:
         "보관 월 / Storage a month",
     ]
     head = f"맞춤화할 수 있는 모델 / Customizable models · {found.get('region')} (확인 / verified {found.get('verified_on')})"
-    return [head, *table(headings, rows, right=frozenset({4, 5, 6}))]
+    teachers = [
+        f"  {m.get('id')} ← {', '.join(t['id'] for t in m['teachers'])}" for m in found.get("base_models") or [] if m.get("teachers")
+    ]
+    if teachers:
+        teachers.insert(0, "증류 교사 모델 / Distillation teachers (--teacher):")
+    return [head, *table(headings, rows, right=frozenset({4, 5, 6})), *teachers]
 
 
 def report_lines(report: dict[str, Any], file_name: str) -> list[str]:
@@ -85,7 +90,10 @@ def report_lines(report: dict[str, Any], file_name: str) -> list[str]:
     if cost.get("storage_per_month_usd") is not None:
         rows.append(["보관 비용 / Storage", f"{dollars(cost['storage_per_month_usd'])} a month for each custom model kept"])
     head = f"데이터셋이 올바릅니다 / The dataset is valid: {file_name} for {report.get('base_model_id')} ({report.get('method')})"
-    return [head, *columns(rows), f"다음 / Next: genai customize start --dataset {report.get('dataset_id')} --name NAME"]
+    step = f"다음 / Next: genai customize start --dataset {report.get('dataset_id')} --name NAME"
+    if report.get("method") == "DISTILLATION":
+        step += " --method distillation --teacher ID"  # `genai customize catalog` lists the teachers
+    return [head, *columns(rows), step]
 
 
 def jobs_lines(jobs: list[dict[str, Any]]) -> list[str]:

@@ -103,8 +103,18 @@ if report:
             low, high = cast(rule.get("min", 0)), cast(rule.get("max", 10**6))
             default = cast(rule.get("default", low))
             values[pname] = st.number_input(pname, low, high, default, key=f"cust_hp_{pname}", format=None if whole else "%g")
+    body: dict[str, Any] = {"dataset_id": report["dataset_id"], "hyperparameters": values}
+    if report.get("method") == "DISTILLATION":  # the teacher writes the answers: one the catalog pairs with this student
+        teachers = {x["id"]: x for x in (bases.get(report.get("base_model_id")) or base).get("teachers") or []}
+        teacher = st.selectbox(
+            t("customize.teacher"), list(teachers), format_func=lambda i: f"{teachers[i]['name']} ({i})", key="cust_teacher"
+        )
+        top = (teachers.get(teacher) or {}).get("max_output_tokens") or 100_000
+        length = st.number_input(t("customize.response_length"), 1, int(top), min(1000, int(top)), key="cust_length")
+        st.caption(t("customize.distill_cost"))
+        body["distillation"] = {"teacher_model_id": teacher, "max_response_length": int(length)}
     if st.button(t("customize.start"), type="primary", icon=":material/play_arrow:", disabled=not name.strip(), key="cust_start"):
-        job = session.call("POST", "customize/jobs", {"dataset_id": report["dataset_id"], "name": name.strip(), "hyperparameters": values})
+        job = session.call("POST", "customize/jobs", {**body, "name": name.strip()})
         if job is not None:
             session.flash(t("customize.started", name=job["name"]))
             state.pop("cust_report", None)
