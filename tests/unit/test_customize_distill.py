@@ -14,7 +14,7 @@ import pytest
 
 from common.errors import BadRequestError
 from customize import dataset
-from customize.catalog import load_catalog
+from customize.customization_catalog import load_catalog
 
 WEST = load_catalog()  # the unit tests' stack runs in us-west-2
 EAST = WEST.model_copy(update={"region": "us-east-1"})
