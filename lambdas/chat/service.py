@@ -13,6 +13,7 @@ from chat.models import (
     Guardrail,
     Message,
     Notice,
+    StoredAttachment,
     StoredMessage,
     Usage,
 )
@@ -74,6 +75,7 @@ def get_conversation(caller: Caller, conversation_id: str, limit: int, token: st
             created_at=i["created_at"],
             blocked=bool(i.get("blocked")),
             interrupted=bool(i.get("interrupted")),
+            attachments=[StoredAttachment(**a) for a in i.get("attachments", [])],
         )
         for i in items
     ]
