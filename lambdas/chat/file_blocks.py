@@ -28,6 +28,9 @@ def _block(kind: str, file_format: str, data: bytes, name: str, taken: set[str],
 
 
 def turn_content(text_block: dict[str, Any], files: list[Loaded], images_guarded: bool) -> list[dict[str, Any]]:
+    # TODO(issue 17, "Guarding what the model reads"): a document's extracted text is not assessed by the Converse
+    # guardrail (guardContent holds text or images only; docs/api.md). When the shared lambdas/common ApplyGuardrail
+    # check of extracted text lands on main, call it here for each document and drop or flag the ones it stops.
     taken: set[str] = set()
     blocks = [_block(f.spec.kind, f.spec.format, f.data, f.name, taken, i, images_guarded) for i, f in enumerate(files, start=1)]
     return [*blocks, text_block]
