@@ -7,7 +7,9 @@ of the stack: infra/constructs/buckets.py), its expiry, browser uploads, and the
   (https://docs.aws.amazon.com/AmazonS3/latest/userguide/lifecycle-expire-general-considerations.html).
 - Grants: chat signs the presigned POST with its own credentials, so it needs s3:PutObject on the prefix; chat and
   chat_stream read the files (s3:GetObject, which HeadObject also needs:
-  https://docs.aws.amazon.com/AmazonS3/latest/API/API_HeadObject.html). Nothing else: no listing, no delete. The
+  https://docs.aws.amazon.com/AmazonS3/latest/API/API_HeadObject.html); chat deletes a conversation's files with it
+  (DeleteObjects is authorized as s3:DeleteObject on each key:
+  https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteObjects.html). No listing, no other prefix. The
   per-user sub-prefix is enforced by the function (a Cognito user-pool caller has no IAM identity of its own).
 """
 
@@ -33,5 +35,5 @@ def upload_cors(origins: list[str]) -> list[s3.CorsRule]:
 
 
 def grant_attachments(bucket: s3.IBucket, chat: iam.IGrantable, chat_stream: iam.IGrantable) -> None:
-    grant_prefix(bucket, chat, ATTACHMENTS_PREFIX, ["s3:GetObject", "s3:PutObject"])
+    grant_prefix(bucket, chat, ATTACHMENTS_PREFIX, ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"])
     grant_prefix(bucket, chat_stream, ATTACHMENTS_PREFIX, ["s3:GetObject"])

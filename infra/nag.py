@@ -90,7 +90,7 @@ def acknowledge_findings(stack: Stack) -> None:
     )
 
     attachments_arn = f"<{_logical_id(stack, stack.images_bucket)}.Arn>/{ATTACHMENTS_PREFIX}*"
-    for name, access in (("chat", "read and upload (presigned POST)"), ("chat_stream", "read")):
+    for name, access in (("chat", "read, upload (presigned POST) and delete with the conversation"), ("chat_stream", "read")):
         _ack(
             _default_policy(functions.roles[name]),
             f"IAM5[Resource::{attachments_arn}]",

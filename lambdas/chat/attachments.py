@@ -182,6 +182,17 @@ class Attachments:
                 return None
             raise storage_failure(err, "attachment storage") from err
 
+    def delete(self, caller: Caller, keys: list[str]) -> None:
+        """Delete the caller's own files (keys under another prefix are skipped); Quiet mode answers only failures
+        (https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteObjects.html): those are left to the lifecycle rule."""
+        own = sorted({k for k in keys if k.startswith(user_prefix(caller.sub))})
+        for start in range(0, len(own), 1000):  # DeleteObjects takes at most 1,000 keys
+            batch = [{"Key": k} for k in own[start : start + 1000]]
+            try:
+                self._s3.delete_objects(Bucket=self._bucket, Delete={"Objects": batch, "Quiet": True})
+            except ClientError as err:
+                raise storage_failure(err, "attachment storage") from err
+
     def read(self, key: str) -> bytes | None:
         """The object's bytes; None when it is gone (expired by the lifecycle rule, or never uploaded)."""
         try:

@@ -103,7 +103,7 @@ def get_conversation(
 
 @app.delete("/conversations/<conversation_id>", responses={204: {"description": "Deleted, with every message"}})
 def delete_conversation(conversation_id: Annotated[str, Path(pattern=CONVERSATION_ID)]) -> Response[None]:
-    service.delete_conversation(_caller(), conversation_id, _store())
+    service.delete_conversation(_caller(), conversation_id, _store(), _attachments())
     return Response(status_code=204, body=None)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from chat.attachments import Attachments
 from chat.models import (
     ChatRequest,
     ChatResponse,
@@ -82,6 +83,21 @@ def get_conversation(caller: Caller, conversation_id: str, limit: int, token: st
     return ConversationDetail(conversation=_summary(summary), messages=messages, next_token=next_token)
 
 
-def delete_conversation(caller: Caller, conversation_id: str, store: ConversationStore) -> None:
+def delete_conversation(caller: Caller, conversation_id: str, store: ConversationStore, files: Attachments | None = None) -> None:
+    """The conversation's items, then the files its messages name (a file a turn committing meanwhile adds is left to the
+    lifecycle rule: it expires with the conversation's TTL, infra/attachments.py)."""
+    keys = _attached_keys(caller, conversation_id, store) if files is not None else []
     if store.delete(caller.sub, conversation_id) == 0:
         raise NotFoundError("conversation not found")
+    if files is not None and keys:
+        files.delete(caller, keys)
+
+
+def _attached_keys(caller: Caller, conversation_id: str, store: ConversationStore) -> list[str]:
+    keys: list[str] = []
+    token: str | None = None
+    while True:
+        items, token = store.get_messages(caller.sub, conversation_id, 200, token)
+        keys += [a["key"] for i in items for a in i.get("attachments", [])]
+        if not token:
+            return keys

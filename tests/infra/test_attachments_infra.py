@@ -20,12 +20,12 @@ def _s3_actions(statements: list[dict[str, Any]]) -> set[str]:
     return {a for s in statements for a in as_list(s["Action"]) if a.startswith("s3:")}
 
 
-def test_given_the_chat_function_then_it_reads_and_signs_uploads_under_attachments_only(dev):
+def test_given_the_chat_function_then_it_reads_signs_uploads_and_deletes_under_attachments_only(dev):
     statements = _statements(dev, "chat")
     prefix = f"<{_images_id(dev)}.Arn>/attachments/*"
-    assert allowed(statements, "s3:GetObject") == [prefix]
-    assert allowed(statements, "s3:PutObject") == [prefix]
-    assert _s3_actions(statements) == {"s3:GetObject", "s3:PutObject"}  # no listing, no delete, no other prefix
+    for action in ("s3:GetObject", "s3:PutObject", "s3:DeleteObject"):
+        assert allowed(statements, action) == [prefix]
+    assert _s3_actions(statements) == {"s3:GetObject", "s3:PutObject", "s3:DeleteObject"}  # no listing, no other prefix
 
 
 def test_given_the_chat_stream_function_then_it_only_reads_attachments(dev):

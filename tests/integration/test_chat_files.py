@@ -166,3 +166,18 @@ def test_given_a_file_in_an_earlier_turn_when_chatting_again_then_it_is_resent_a
     assert [next(iter(block)) for block in earlier] == ["image", "text"]  # resent as a plain image: it was guarded then
     assert earlier[-1]["text"].endswith("[attached: plan.txt]")
     assert "image png" in second["message"]["content"]
+
+
+def test_given_a_conversation_with_files_when_deleted_then_its_files_go_with_it(sim):
+    picture = upload("gone.png", png(), "image/png")
+    status, body, _ = chat("remember this", attachments=[{"key": picture["key"]}])
+    assert status == 200
+    kept = upload("other.png", png(), "image/png")  # not in the conversation: stays
+
+    status, _, _ = call("DELETE", f"/conversations/{body['conversation_id']}", resource="/conversations/{id}")
+
+    assert status == 204
+    s3 = boto3.client("s3")
+    left = [o["Key"] for o in s3.list_objects_v2(Bucket=IMAGES_BUCKET, Prefix="attachments/user-a/").get("Contents", [])]
+    assert picture["key"] not in left
+    assert kept["key"] in left
