@@ -69,6 +69,7 @@ def test_given_every_route_when_called_without_a_verified_caller_then_401_from_t
 def _valid_body(path: str) -> dict | None:
     bodies: dict[str, dict] = {
         "/chat": {"message": "hi"},
+        "/chat/attachments": {"name": "a.png", "content_type": "image/png", "size": 1},
         "/rag/query": {"question": "hi"},
         "/documents": {"filename": "a.txt", "content_type": "text/plain", "size": 1},
         "/images": {"prompt": "a cat"},
