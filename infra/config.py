@@ -97,6 +97,14 @@ class Limits(_Model):
     max_document_bytes: Annotated[int, Field(ge=1, le=50 * 1024 * 1024)]
 
 
+class Attachments(_Model):
+    """Files attached to chat turns (lambdas/chat/attachments.py; docs/api.md "Files in chat")."""
+
+    max_files_per_turn: Annotated[int, Field(ge=1, le=25)] = 5  # Converse: ≤ 20 images and ≤ 5 documents per message
+    window_bytes: Annotated[int, Field(ge=0, le=50_000_000)] = 8_000_000  # earlier turns' files resent up to this; 0: never
+    upload_seconds: Annotated[int, Field(ge=60, le=3_600)] = 300  # how long a presigned POST stays valid
+
+
 class Api(_Model):
     stage_name: Annotated[str, Field(pattern=r"^[A-Za-z0-9_]{1,64}$")]
     throttle_rate: Annotated[float, Field(gt=0, le=10_000)]
@@ -354,6 +362,7 @@ class AppConfig(_Model):
     functions: Functions
     budgets: Budgets = Budgets()  # infra/budgets.py
     prompt_caching: PromptCaching = PromptCaching()
+    attachments: Attachments = Attachments()  # files in chat
     tags: dict[str, str] = {}
 
     @field_validator("stack_name")

@@ -24,6 +24,7 @@ from infra.catalog import (
     resolve_chat_model,
     resolve_image_model,
 )
+from infra.catalog.attachments import content_support
 from infra.catalog.prompt_caching import prompt_caching
 from infra.catalog.usage_prices import GUARDRAIL_PRICES_PER_1000, cache_prices
 from infra.config import AppConfig, ConfigError
@@ -181,6 +182,7 @@ def _chat_model_entry(model: ResolvedModel) -> dict[str, Any]:
         "price": _price(info.model_id, info.price_input_per_million, info.price_output_per_million),
         "reasoning": None if info.reasoning is None else asdict(info.reasoning),
         "caching": _caching(info.model_id),
+        "files": _files(info.model_id),  # which attached files the model reads (infra/catalog/attachments.py)
     }
 
 
@@ -190,6 +192,11 @@ def _caching(foundation_model_id: str) -> dict[str, Any] | None:
     if facts is None:
         return None
     return {"min_tokens": facts.min_tokens, "max_points": facts.max_points, "ttls": list(facts.ttls), "fields": list(facts.fields)}
+
+
+def _files(foundation_model_id: str) -> dict[str, bool]:
+    support = content_support(foundation_model_id)
+    return {"images": support.images, "documents": support.documents}
 
 
 def _price(foundation_model_id: str, input_price: float, output_price: float) -> dict[str, float]:
@@ -237,6 +244,8 @@ def runtime_config_document(deployment: Deployment) -> dict[str, Any]:
         "retrieval": {"min_score": config.knowledge_base.min_score},
         # Budgets (issue 14): the zone of day and month boundaries, default and group limits, the deployment's ceiling.
         "budgets": config.budgets.model_dump(),
+        # Files in chat: per-turn count, the window's resend budget, the upload expiry (lambdas/chat/attachments.py).
+        "attachments": config.attachments.model_dump(),
         # Metering (lambdas/common/usage/): the prices of what is not a chat model's token or an image (on each model).
         "prices": {
             "guardrail_per_1000_units": dict(GUARDRAIL_PRICES_PER_1000),
@@ -253,6 +262,8 @@ def runtime_config_document(deployment: Deployment) -> dict[str, Any]:
             "blocked_output_message": config.guardrail.blocked_output_message,
             # ApplyGuardrail on retrieved passages and attached documents' text (lambdas/common/read_checks.py).
             "read_checks": config.guardrail.read_checks.model_dump(),
+            # Attached images go to the guardrail (guardContent) only where this region's guardrail filters images.
+            "images_guarded": bool(deployment.image_filter_types),
             # What the rag function needs to ask for grounding only where the deployed tier reads the question.
             "grounding": None
             if config.guardrail.grounding is None

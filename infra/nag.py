@@ -11,6 +11,7 @@ from aws_cdk import Acknowledgment, CfnElement, Stack, Validations
 from aws_cdk import aws_iam as iam
 from constructs import IConstruct
 
+from infra.constants import ATTACHMENTS_PREFIX
 from infra.nag_customization import LIST_ACTIONS, acknowledge_customization
 from infra.nag_serverless import acknowledge_serverless_findings
 
@@ -87,6 +88,15 @@ def acknowledge_findings(stack: Stack) -> None:
         "Generated images are written and read under the images/ prefix, with one sub-prefix per user chosen by "
         "the function from the caller's verified identity; object ARNs under a prefix need a trailing wildcard.",
     )
+
+    attachments_arn = f"<{_logical_id(stack, stack.images_bucket)}.Arn>/{ATTACHMENTS_PREFIX}*"
+    for name, access in (("chat", "read, upload (presigned POST) and delete with the conversation"), ("chat_stream", "read")):
+        _ack(
+            _default_policy(functions.roles[name]),
+            f"IAM5[Resource::{attachments_arn}]",
+            f"Files in chat: {access} under the attachments/ prefix only; the function keeps each caller to "
+            "attachments/<sub>/ from the verified identity; object ARNs under a prefix need a trailing wildcard.",
+        )
 
     api = stack.api.rest_api
     _ack(

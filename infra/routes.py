@@ -21,6 +21,7 @@ ROUTES: tuple[Route, ...] = (
     Route("GET", "/models", "chat"),
     Route("POST", "/chat", "chat", json_body=True),
     Route("POST", "/chat/stream", "chat_stream", json_body=True, stream=True),
+    Route("POST", "/chat/attachments", "chat", json_body=True),
     Route("GET", "/conversations", "chat"),
     Route("GET", "/conversations/{id}", "chat"),
     Route("PATCH", "/conversations/{id}", "chat", json_body=True),

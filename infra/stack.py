@@ -9,6 +9,7 @@ from constructs import Construct
 
 from infra import constants as names
 from infra import web_adapter
+from infra.attachments import expiry_rule, grant_attachments, upload_cors
 from infra.constructs.api import Api
 from infra.constructs.auth import Auth
 from infra.constructs.buckets import access_logs_bucket, grant_prefix, secure_bucket
@@ -82,8 +83,10 @@ class GenAiStack(Stack):
             access_logs=self.access_logs,
             access_logs_prefix="images-bucket/",
             lifecycle_rules=[
-                s3.LifecycleRule(id="expire-images", prefix=IMAGES_PREFIX, expiration=Duration.days(config.retention.image_retention_days))
+                s3.LifecycleRule(id="expire-images", prefix=IMAGES_PREFIX, expiration=Duration.days(config.retention.image_retention_days)),
+                expiry_rule(config.memory.conversation_ttl_days),  # files in chat (infra/attachments.py)
             ],
+            cors=upload_cors([o for o in config.api.cors_origins if o != "*"]),
         )
         self.functions = Functions(
             self,
@@ -140,7 +143,7 @@ class GenAiStack(Stack):
 
         chat = add(
             FunctionSpec("chat", "chat.handler.handler", specs.chat, ("core",), "Chat with windowed memory on Bedrock Converse."),
-            {names.ENV_TABLE_NAME: table.table_name, **guardrail_env},
+            {names.ENV_TABLE_NAME: table.table_name, names.ENV_ATTACHMENTS_BUCKET: self.images_bucket.bucket_name, **guardrail_env},
         )
         rag = add(
             FunctionSpec("rag", "rag.handler.handler", specs.rag, ("core", "rag"), "Knowledge-base answers with citations; documents."),
@@ -169,7 +172,7 @@ class GenAiStack(Stack):
                 "Chat answers streamed as server-sent events (Lambda Web Adapter).",
                 stream_app="chat.stream:app",
             ),
-            {names.ENV_TABLE_NAME: table.table_name, **guardrail_env},
+            {names.ENV_TABLE_NAME: table.table_name, names.ENV_ATTACHMENTS_BUCKET: self.images_bucket.bucket_name, **guardrail_env},
         )
         rag_stream = add(
             FunctionSpec(
@@ -266,6 +269,8 @@ class GenAiStack(Stack):
         # read the stop item. Listing and deleting conversations stay on chat.
         grant_text_models(self, chat_stream, deployment.chat_models)
         self.conversations.grant(chat_stream, "dynamodb:Query", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", index=False)
+        # chat, chat_stream: files in chat under attachments/ (chat signs the uploads; both read the files).
+        grant_attachments(self.images_bucket, chat, chat_stream)
         # rag_stream: rag's query path only: retrieve, the models, presigned GETs of cited documents, a chat window.
         # No document management (upload, delete, listing, ingestion jobs).
         grant_text_models(self, rag_stream, deployment.text_models)

@@ -100,6 +100,7 @@ def start(
         USAGE_TABLE=NAMES["usage"],
         DOCUMENTS_BUCKET=NAMES["documents"],
         IMAGES_BUCKET=NAMES["images"],
+        ATTACHMENTS_BUCKET=NAMES["images"],
         CUSTOMIZATION_BUCKET=NAMES["customization"],
         CUSTOMIZATION_ROLE_ARN=LOCAL_CUSTOMIZATION_ROLE,
         CUSTOMIZATION_STACK_TAG=config.stack_name,

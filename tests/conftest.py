@@ -17,6 +17,7 @@ FUNCTION_ENVIRONMENT = {
     "USAGE_TABLE": "usage-test",
     "DOCUMENTS_BUCKET": "documents-test",
     "IMAGES_BUCKET": "images-test",
+    "ATTACHMENTS_BUCKET": "images-test",
     "KNOWLEDGE_BASE_ID": "KBLOCAL001",
     "DATA_SOURCE_ID": "DSLOCAL001",
     "GUARDRAIL_ID": "localguardrail",

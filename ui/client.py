@@ -286,6 +286,14 @@ class Client:
             "documents",
             {"filename": name, "content_type": content_type, "size": len(data), **({"metadata": metadata} if metadata else {})},
         )
+        return self._send_form(offer, data, content_type, progress)
+
+    def attach(self, name: str, data: bytes, content_type: str) -> Any:
+        """A file for a chat turn: POST /chat/attachments, then the presigned POST; the answer's `key` goes in the turn."""
+        offer = self.call("POST", "chat/attachments", {"name": name, "content_type": content_type, "size": len(data)})
+        return self._send_form(offer, data, content_type, None)
+
+    def _send_form(self, offer: Any, data: bytes, content_type: str, progress: Callable[[int, int], None] | None) -> Any:
         boundary = "----genai-upload"
         head, tail = _multipart(offer["upload"]["fields"], content_type, boundary)
 

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from chat.attachments import Attachments
 from common.conversations import ConversationStore
 from common.custom_models import ModelRegistry
 from common.runtime_config import runtime_config
 from common.settings import ChatSettings, load_settings
-from common.storage import dynamodb_client
+from common.storage import dynamodb_client, s3_client
 from common.stream_stop import StopSignals
 from common.usage.meter import Metering, metering
 
@@ -39,3 +40,8 @@ def registry() -> ModelRegistry:
 @lru_cache(maxsize=1)
 def usage_metering() -> Metering:
     return metering(config, env.usage_table, dynamodb_client())
+
+
+@lru_cache(maxsize=1)
+def attachments() -> Attachments:
+    return Attachments(s3_client(), env.attachments_bucket, config.attachments)

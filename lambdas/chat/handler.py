@@ -10,7 +10,17 @@ from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from chat import deps, service
-from chat.models import ChatRequest, ChatResponse, ConversationDetail, ConversationList, Renamed, RenameRequest, StreamStop
+from chat.models import (
+    AttachmentUpload,
+    AttachmentUploadRequest,
+    ChatRequest,
+    ChatResponse,
+    ConversationDetail,
+    ConversationList,
+    Renamed,
+    RenameRequest,
+    StreamStop,
+)
 from common import deadline
 from common.api import build_resolver
 from common.auth import caller_from
@@ -29,11 +39,19 @@ app = build_resolver(max_body_bytes=config.limits.max_body_bytes, cors_origins=c
 
 # The container's shared objects (chat/deps.py); the names the tests and benches use.
 _store, _signals, _registry, _metering = deps.store, deps.signals, deps.registry, deps.usage_metering
+_attachments = deps.attachments
 
 
 def _deps() -> service.ChatDeps:
     return service.ChatDeps(
-        config, _store(), runtime_client("chat"), env.guardrail_id, env.guardrail_version, metering=_metering(), registry=_registry()
+        config,
+        _store(),
+        runtime_client("chat"),
+        env.guardrail_id,
+        env.guardrail_version,
+        metering=_metering(),
+        registry=_registry(),
+        attachments=_attachments(),
     )
 
 
@@ -59,6 +77,13 @@ def list_models() -> dict[str, Any]:
 @app.post("/chat")
 def chat(request: ChatRequest) -> ChatResponse:
     return service.send_message(_caller(), request, _deps())
+
+
+@app.post("/chat/attachments", responses={201: {"description": "A presigned POST for the file, under the caller's prefix"}})
+def create_attachment_upload(request: AttachmentUploadRequest) -> Response[AttachmentUpload]:
+    """Where to upload a file for a chat turn (then name its `key` in the turn's `attachments`)."""
+    upload = AttachmentUpload(**_attachments().create_upload(_caller(), request))
+    return Response(status_code=201, body=upload, content_type="application/json")
 
 
 @app.get("/conversations")
@@ -89,7 +114,7 @@ def rename_conversation(conversation_id: Annotated[str, Path(pattern=CONVERSATIO
 
 @app.delete("/conversations/<conversation_id>", responses={204: {"description": "Deleted, with every message"}})
 def delete_conversation(conversation_id: Annotated[str, Path(pattern=CONVERSATION_ID)]) -> Response[None]:
-    service.delete_conversation(_caller(), conversation_id, _store())
+    service.delete_conversation(_caller(), conversation_id, _store(), _attachments())
     return Response(status_code=204, body=None)
 
 

@@ -14,6 +14,57 @@ from common.titles import TITLE_MAX_CHARS, clean_title, title_problem
 ConversationId = Annotated[str, Field(pattern=CONVERSATION_ID, description="Opaque id returned by POST /chat")]
 
 
+AttachmentKey = Annotated[
+    str,
+    Field(
+        min_length=1,
+        max_length=512,
+        pattern=r"^attachments/[^/]+/[A-Za-z0-9_-]{8,64}/[^/]+$",
+        description="The key POST /chat/attachments returned (under the caller's own prefix)",
+    ),
+]
+
+
+class AttachmentRef(BaseModel):
+    """A file uploaded with POST /chat/attachments, attached to this turn."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    key: AttachmentKey
+    name: Annotated[str, Field(min_length=1, max_length=255, description="Shown to people; default: the key's file name")] | None = None
+    type: Annotated[str, Field(min_length=1, max_length=200, description="Content type; must match the file's extension")] | None = None
+
+
+class AttachmentUploadRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    name: Annotated[str, Field(min_length=1, max_length=255, description="The file's name, with its extension")]
+    content_type: Annotated[str, Field(min_length=1, max_length=200)]
+    size: Annotated[int, Field(ge=1, description="Bytes; at most 3,750,000 for an image, 4,500,000 for a document")]
+
+
+class PresignedPost(BaseModel):
+    url: str
+    fields: dict[str, str]
+
+
+class AttachmentUpload(BaseModel):
+    key: str = Field(description="Send it in the turn's `attachments`")
+    name: str
+    kind: Literal["image", "document"]
+    format: str
+    max_bytes: int
+    upload: PresignedPost = Field(description="POST the file as multipart/form-data: these fields, then `file`")
+    expires_in: int
+
+
+class StoredAttachment(BaseModel):
+    key: str
+    name: str
+    type: str
+    size: int
+
+
 class ChatRequest(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
 
@@ -22,6 +73,7 @@ class ChatRequest(BaseModel):
     model_id: Annotated[str, Field(min_length=1, max_length=200)] | None = None
     system_prompt: str | None = None
     params: InferenceParams | None = None
+    attachments: Annotated[list[AttachmentRef], Field(max_length=25, description="Files for this turn (config attachments)")] | None = None
 
 
 class Message(BaseModel):
@@ -105,6 +157,7 @@ class StoredMessage(BaseModel):
     created_at: str
     blocked: bool = False
     interrupted: bool = Field(False, description="A streamed answer stopped part-way: the content is what was produced")
+    attachments: list[StoredAttachment] = Field([], description="Files attached to this (user) message")
 
 
 class ConversationDetail(BaseModel):

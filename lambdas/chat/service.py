@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from chat.attachments import Attachments
 from chat.models import (
     ChatRequest,
     ChatResponse,
@@ -15,6 +16,7 @@ from chat.models import (
     Notice,
     Renamed,
     RenameRequest,
+    StoredAttachment,
     StoredMessage,
     Usage,
 )
@@ -84,6 +86,7 @@ def get_conversation(caller: Caller, conversation_id: str, limit: int, token: st
             created_at=i["created_at"],
             blocked=bool(i.get("blocked")),
             interrupted=bool(i.get("interrupted")),
+            attachments=[StoredAttachment(**a) for a in i.get("attachments", [])],
         )
         for i in items
     ]
@@ -96,6 +99,21 @@ def rename_conversation(caller: Caller, conversation_id: str, request: RenameReq
     return Renamed(conversation=_summary(summary), guardrail=Guardrail(**outcome.to_dict()))
 
 
-def delete_conversation(caller: Caller, conversation_id: str, store: ConversationStore) -> None:
+def delete_conversation(caller: Caller, conversation_id: str, store: ConversationStore, files: Attachments | None = None) -> None:
+    """The conversation's items, then the files its messages name (a file a turn committing meanwhile adds is left to the
+    lifecycle rule: it expires with the conversation's TTL, infra/attachments.py)."""
+    keys = _attached_keys(caller, conversation_id, store) if files is not None else []
     if store.delete(caller.sub, conversation_id) == 0:
         raise NotFoundError("conversation not found")
+    if files is not None and keys:
+        files.delete(caller, keys)
+
+
+def _attached_keys(caller: Caller, conversation_id: str, store: ConversationStore) -> list[str]:
+    keys: list[str] = []
+    token: str | None = None
+    while True:
+        items, token = store.get_messages(caller.sub, conversation_id, 200, token)
+        keys += [a["key"] for i in items for a in i.get("attachments", [])]
+        if not token:
+            return keys

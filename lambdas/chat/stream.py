@@ -27,11 +27,19 @@ env, config = deps.env, deps.config  # read at import (chat/deps.py): a missing 
 
 # The container's shared objects (chat/deps.py); the names the tests and benches use.
 _store, _signals, _registry, _metering = deps.store, deps.signals, deps.registry, deps.usage_metering
+_attachments = deps.attachments
 
 
 def _turn(caller: Caller, request: ChatRequest, control: StreamControl) -> Iterator[Event]:
     deps = ChatDeps(
-        config, _store(), stream_client("chat_stream"), env.guardrail_id, env.guardrail_version, metering=_metering(), registry=_registry()
+        config,
+        _store(),
+        stream_client("chat_stream"),
+        env.guardrail_id,
+        env.guardrail_version,
+        metering=_metering(),
+        registry=_registry(),
+        attachments=_attachments(),
     )
     return run_turn(caller, request, deps, control)
 

@@ -21,6 +21,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from typing import Any
 
+from chat.attachments import Attachments
+from chat.file_blocks import history_messages, turn_content
 from chat.metering import turn_estimate
 from chat.models import ChatRequest, Notice
 from common.allowed_models import allowed_chat_model
@@ -58,6 +60,7 @@ class ChatDeps:
     guardrail_version: str
     metering: Metering | None = None  # None: not metered (tests that build a turn by hand)
     registry: ModelRegistry | None = None  # registered custom models (common/custom_models.py); None: configured models only
+    attachments: Attachments | None = None  # files in chat (chat/attachments.py); None: a turn with files is refused
 
 
 @dataclass(frozen=True)
@@ -74,6 +77,7 @@ class _Plan:
     blocked_system: GuardrailOutcome | None  # the user's system prompt was blocked: no model call
     meter: Meter  # the turn's reservation and what its paid calls consumed (common/usage/meter.py)
     tokens_in: int  # the most input tokens the model call counts (what an interrupted stream is metered at)
+    files: tuple[dict[str, Any], ...] = ()  # the turn's attached files as stored with the user message
 
 
 def run_turn(caller: Caller, request: ChatRequest, deps: ChatDeps, control: StreamControl | None = None) -> Iterator[Event]:
@@ -134,6 +138,7 @@ def _plan(caller: Caller, request: ChatRequest, deps: ChatDeps, *, streaming: bo
         stored_system = window.summary.get("system_prompt")
         stored_model = window.summary.get("model_id")
     model, notice = _turn_model(config, request.model_id, stored_model, deps.registry)
+    files = _turn_files(caller, request, model, deps)  # checked before anything is paid for (chat/attachments.py)
     # A stream is read for as long as the model writes: its ceiling is the model's own (common/params.py).
     options = converse_options(request.params, model, None if streaming else config.bedrock_timeouts.read_seconds["chat"])
     system_prompt = request.system_prompt if request.system_prompt is not None else stored_system
@@ -148,13 +153,16 @@ def _plan(caller: Caller, request: ChatRequest, deps: ChatDeps, *, streaming: bo
             guarded = guard_texts(deps.bedrock, deps.guardrail_id, deps.guardrail_version, [request.system_prompt])
         meter.add(guardrail_cost([guarded.usage], config.prices))
         if guarded.outcome.action == "BLOCKED":
-            return _Plan(caller, request, conversation_id, new, model, notice, {}, NOT_APPLIED, None, guarded.outcome, meter, tokens_in)
+            blocked = _Plan(caller, request, conversation_id, new, model, notice, {}, NOT_APPLIED, None, guarded.outcome, meter, tokens_in)
+            return replace(blocked, files=tuple(f.stored() for f in files))
         system_prompt = guarded.texts[0]
         system_outcome = guarded.outcome
 
-    messages = [{"role": m["role"], "content": [{"text": m["content"]}]} for m in history]
+    # Earlier turns' files are resent within attachments.window_bytes, else noted by name (chat/file_blocks.py).
+    messages = history_messages(history, deps.attachments, model, config.attachments.window_bytes)
     # Only the new message is guarded: history was already checked (and stored as let through).
-    messages.append({"role": "user", "content": [{"guardContent": {"text": {"text": request.message, "qualifiers": ["guard_content"]}}}]})
+    text = {"guardContent": {"text": {"text": request.message, "qualifiers": ["guard_content"]}}}
+    messages.append({"role": "user", "content": turn_content(text, files, config.guardrail.images_guarded)})
     call: dict[str, Any] = {
         "modelId": model.id,
         "messages": messages,
@@ -165,7 +173,16 @@ def _plan(caller: Caller, request: ChatRequest, deps: ChatDeps, *, streaming: bo
         call["system"] = [{"text": system_prompt}]
     call = with_cache_points(call, model, config.prompt_caching, window_full=window_full(history, request.message, config.memory))
     keep = system_prompt if request.system_prompt is not None else None
-    return _Plan(caller, request, conversation_id, new, model, notice, call, system_outcome, keep, None, meter, tokens_in)
+    stored_files = tuple(f.stored() for f in files)
+    return _Plan(caller, request, conversation_id, new, model, notice, call, system_outcome, keep, None, meter, tokens_in, stored_files)
+
+
+def _turn_files(caller: Caller, request: ChatRequest, model: ChatModelSpec, deps: ChatDeps) -> list[Any]:
+    if not request.attachments:
+        return []
+    if deps.attachments is None:
+        raise ValidationFailedError("files cannot be attached here", details=[{"field": "attachments", "message": "not configured"}])
+    return deps.attachments.load(caller, request.attachments, model, deps.config.guardrail.images_guarded)
 
 
 def _start(plan: _Plan, stream_id: str | None) -> Event:
@@ -301,7 +318,7 @@ def _commit(plan: _Plan, deps: ChatDeps, turn: Turn) -> None:
     deps.store.append_turn(
         plan.caller.sub,
         plan.conversation_id,
-        turn,
+        replace(turn, attachments=plan.files),
         new=plan.new,
         title=title_from(turn.user) if plan.new else "",
         system_prompt=plan.keep_system,

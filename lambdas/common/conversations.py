@@ -43,12 +43,13 @@ class Turn:
     stop_reason: str
     excluded: bool = False  # kept for the record, never sent to the model again (a blank reply, common/text.py)
     interrupted: bool = False  # a streamed answer stopped part-way: the reply is what was produced (kept in the window)
+    attachments: tuple[dict[str, Any], ...] = ()  # files of the user message: {key, name, type, size} (chat/attachments.py)
 
 
 @dataclass(frozen=True)
 class Window:
     summary: dict[str, Any]
-    messages: list[dict[str, str]]  # [{role, content}], oldest first, starting on a user turn
+    messages: list[dict[str, Any]]  # [{role, content, attachments?}], oldest first, starting on a user turn
 
 
 def _iso(nanoseconds: int) -> str:
@@ -107,11 +108,11 @@ class ConversationStore:
         # Whole turns leave the window: blocked, excluded, or holding a blank message (stored before blank replies were kept out).
         left_out = {_turn_of(i) for i in items[1:] if i.get("blocked") or i.get("excluded") or not str(i.get("content", "")).strip()}
         newest_first = [i for i in items[1:] if _turn_of(i) not in left_out]
-        messages = [{"role": i["role"], "content": i["content"]} for i in reversed(newest_first)]
+        messages = [{"role": i["role"], "content": i["content"], **_files(i)} for i in reversed(newest_first)]
         while messages and messages[0]["role"] != "user":
             messages.pop(0)
         # Keep whole turns, newest first, while they fit in the budget.
-        kept: list[dict[str, str]] = []
+        kept: list[dict[str, Any]] = []
         used = reserve_chars
         for user, assistant in reversed(list(_pairs(messages))):
             size = len(user["content"]) + len(assistant["content"])
@@ -142,6 +143,8 @@ class ConversationStore:
         if turn.excluded:
             base["excluded"] = True
         user_item = {**base, "sk": f"{key}#1", "role": "user", "content": turn.user}
+        if turn.attachments:
+            user_item["attachments"] = [dict(a) for a in turn.attachments]
         assistant_item = {
             **base,
             "sk": f"{key}#2",
@@ -306,7 +309,11 @@ def _turn_of(item: dict[str, Any]) -> str:
     return str(item["sk"]).rsplit("#", 1)[0]
 
 
-def _pairs(messages: list[dict[str, str]]) -> Iterator[tuple[dict[str, str], dict[str, str]]]:
+def _files(item: dict[str, Any]) -> dict[str, Any]:
+    return {"attachments": item["attachments"]} if item.get("attachments") else {}
+
+
+def _pairs(messages: list[dict[str, Any]]) -> Iterator[tuple[dict[str, Any], dict[str, Any]]]:
     for i in range(0, len(messages) - 1, 2):
         if messages[i]["role"] == "user" and messages[i + 1]["role"] == "assistant":
             yield messages[i], messages[i + 1]

@@ -65,6 +65,19 @@ class PromptCachingConfig(_Model):
     ttl: Literal["5m", "1h"] = "5m"
 
 
+class FileSupport(_Model):
+    images: bool = False
+    documents: bool = False
+
+
+class AttachmentSettings(_Model):
+    """Config `attachments` (infra/config.py)."""
+
+    max_files_per_turn: int = 5
+    window_bytes: int = 8_000_000
+    upload_seconds: int = 300
+
+
 class ChatModelSpec(_Model):
     id: str
     name: str
@@ -77,6 +90,7 @@ class ChatModelSpec(_Model):
     price: Price
     reasoning: ReasoningSpec | None = None  # None: the model takes neither thinking nor effort here
     caching: CachingSpec | None = None  # None: no cache point is ever sent to the model
+    files: FileSupport = FileSupport()  # attached files the model reads (infra/catalog/attachments.py); none by default
 
     def max_tokens_ceiling(self, read_seconds: int) -> int:
         """The most tokens the model is assumed to write before the function stops waiting for it."""
@@ -154,6 +168,7 @@ class ReadChecks(_Model):
 class GuardrailMessages(_Model):
     blocked_input_message: str
     blocked_output_message: str
+    images_guarded: bool = False  # the deployed guardrail has image content filters (guardContent images)
     grounding: GroundingCheck | None = None  # None: the guardrail has no grounding policy
     read_checks: ReadChecks = ReadChecks()
 
@@ -217,6 +232,7 @@ class RuntimeConfig(_Model):
     # (https://docs.aws.amazon.com/bedrock/latest/userguide/guardrails-streaming.html).
     guardrail_stream_mode: Literal["sync", "async"] = "sync"
     budgets: Budgets = Budgets()
+    attachments: AttachmentSettings = AttachmentSettings()
     prices: UsagePrices = UsagePrices()
     prompt_caching: PromptCachingConfig = PromptCachingConfig()
 

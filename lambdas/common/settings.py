@@ -38,6 +38,7 @@ class PaidSettings(GuardrailSettings):
 
 class ChatSettings(PaidSettings):
     table_name: Required = Field(alias="TABLE_NAME")
+    attachments_bucket: Required = Field(alias="ATTACHMENTS_BUCKET")  # files in chat, under attachments/ (the images bucket)
 
 
 class RagSettings(PaidSettings):

@@ -11,6 +11,7 @@ import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from local.bedrock_sim import content_blocks
 from local.bedrock_sim.guardrail import GuardrailEngine, Outcome
 from local.bedrock_sim.model import (
     check_blank_text,
@@ -60,14 +61,20 @@ def draft(sim: BedrockSimulator, params: dict[str, Any]) -> Draft:
     check_roles(messages)
     check_blank_text(messages, params.get("system", []))
     points, prompt_tokens, rules = prompt_points(info.model_id, params)  # cache points checked before anything runs
+    content_blocks.check(info.model_id, messages)  # image and document blocks (local/bedrock_sim/content_blocks.py)
     guard = params.get("guardrailConfig")
     flat = [{"role": m["role"], "text": text_of(m["content"])} for m in messages]
-    answer = Draft("", "end_turn", prompt_tokens, 0, guard)
+    files_in = sum(content_blocks.tokens_of(m) for m in messages)
+    answer = Draft("", "end_turn", prompt_tokens + files_in, 0, guard)
     answer.sources, answer.query = qualified(messages, "grounding_source"), "\n".join(qualified(messages, "query"))
     if guard:
         sim._check_guardrail(guard["guardrailIdentifier"], guard["guardrailVersion"])
         guarded = guarded_texts(messages)
         outcome = sim.guardrail.check("\n".join(t for _, t in guarded), "INPUT")
+        violence = sim.guardrail.policy.content_filters.VIOLENCE
+        if not outcome.blocked and any(content_blocks.image_blocked(p, violence) for p in content_blocks.guarded_images(messages)):
+            verdict = {"type": "VIOLENCE", "confidence": "HIGH", "filterStrength": violence.input, "action": "BLOCKED", "detected": True}
+            outcome = Outcome(True, True, sim.guardrail.policy.blocked_input_message, {"contentPolicy": {"filters": [verdict]}})
         answer.trace["inputAssessment"] = {sim.guardrail_id: outcome.assessment}
         if outcome.blocked:
             answer.text, answer.stop_reason, answer.input_blocked = outcome.text, "guardrail_intervened", True
@@ -86,7 +93,8 @@ def draft(sim: BedrockSimulator, params: dict[str, Any]) -> Draft:
             model_id, passages, question, invent=sim.ungrounded_replies, length=sim.reply_tokens, max_tokens=config.get("maxTokens")
         )
     else:
-        reply = generate(model_id, system, flat, config, suffix=sim.reply_suffix, length=sim.reply_tokens, label=label)
+        suffix = content_blocks.read_note(messages) + sim.reply_suffix  # the files the model "read", by name
+        reply = generate(model_id, system, flat, config, suffix=suffix, length=sim.reply_tokens, label=label)
     answer.text, answer.stop_reason = reply.text, reply.stop_reason
     return answer
 

@@ -190,7 +190,10 @@ def test_given_chat_function_when_table_is_granted_then_table_and_exact_index_ar
     statements = policy_statements(dev.json["Resources"])[_role_of(dev, "chat")]
     table_id = dev.stack.get_logical_id(dev.stack.conversations.table.node.default_child)
     assert sorted(allowed(statements, "dynamodb:Query")) == sorted([f"<{table_id}.Arn>", f"<{table_id}.Arn>/index/by_user_updated"])
-    assert not any(a.startswith(("s3:", "s3vectors:")) for s in statements for a in as_list(s["Action"]))
+    assert not any(a.startswith("s3vectors:") for s in statements for a in as_list(s["Action"]))
+    images_id = dev.stack.get_logical_id(dev.stack.images_bucket.node.default_child)
+    s3_resources = {r for s in statements if any(a.startswith("s3:") for a in as_list(s["Action"])) for r in as_list(render(s["Resource"]))}
+    assert s3_resources == {f"<{images_id}.Arn>/attachments/*"}  # files in chat only (tests/infra/test_attachments_infra.py)
 
 
 def test_given_rag_function_when_documents_are_granted_then_only_under_the_prefix(dev):

@@ -95,6 +95,7 @@ def local_aws(moto_server: str, simulator: BedrockSimulator) -> Iterator[dict[st
     agent_client.cache_clear()
     chat_handler._store.cache_clear()
     chat_handler._signals.cache_clear()
+    chat_handler._attachments.cache_clear()
     rag_handler._documents.cache_clear()
     rag_handler._ingestion.cache_clear()
     image_handler._s3.cache_clear()
@@ -135,6 +136,7 @@ def _new_clients() -> None:
     """What a new container does: clients created from the environment on first use."""
     chat_handler._store.cache_clear()
     chat_handler._signals.cache_clear()
+    chat_handler._attachments.cache_clear()
     rag_handler._documents.cache_clear()
     rag_handler._conversations.cache_clear()
     image_handler._s3.cache_clear()

@@ -128,6 +128,28 @@ def test_given_a_browser_when_the_demo_user_signs_in_and_chats_in_korean_then_th
         assert page.get_by_test_id("stChatMessage").count() == 2
 
 
+def test_given_a_png_and_a_pdf_when_attached_in_the_browser_then_a_thumbnail_shows_and_the_model_reads_both(ui_url, tmp_path):
+    from tests.integration.test_chat_files import PDF, png
+
+    picture, report = tmp_path / "화면.png", tmp_path / "Q3 report.pdf"
+    picture.write_bytes(png((64, 48)))
+    report.write_bytes(PDF)
+    with signed_in(ui_url) as page:
+        page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files([str(picture), str(report)])
+        page.get_by_test_id("stImage").first.wait_for(timeout=30_000)  # the PNG's thumbnail above the box
+        page.get_by_role("textbox", name=MESSAGE).fill("두 파일을 요약해 주세요")
+        page.keyboard.press("Enter")
+        reply = page.get_by_test_id("stChatMessage").filter(has_text="Files I read:")
+        reply.wait_for(timeout=30_000)
+        text = reply.inner_text()
+        assert "image png" in text
+        assert "document «Q3 report» (pdf)" in text
+        user = page.get_by_test_id("stChatMessage").filter(has_text=t("chat.attached", "ko")).first
+        assert "Q3 report.pdf" in user.inner_text()
+        page.get_by_test_id("stImage").first.wait_for(state="detached", timeout=30_000)  # sent: the picker starts empty
+        page.screenshot(path=tmp_path / "files.png", full_page=True)
+
+
 DONE = "토큰 · 완료"  # the usage line under an answer once its stream said `done`
 MESSAGE = t("chat.input", "ko")  # the message box's placeholder, its accessible name
 THINKING = t("stream.thinking", "ko")

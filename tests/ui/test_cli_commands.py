@@ -133,3 +133,20 @@ def test_given_json_then_every_command_prints_json_on_stdout(user, tmp_path):
     assert signed_in["signed_in"] == USER
     models = user.run("models")
     assert models.stdout.startswith("채팅 모델 / Chat models\n*  ")
+
+
+def test_given_attach_twice_then_a_png_and_a_pdf_go_with_the_message_and_a_bad_type_names_the_file(user, tmp_path):
+    from tests.integration.test_chat_files import PDF, png
+
+    picture, report, program = tmp_path / "화면.png", tmp_path / "보고서.pdf", tmp_path / "run.exe"
+    picture.write_bytes(png())
+    report.write_bytes(PDF)
+    program.write_bytes(b"MZ")
+    done = user.run("chat", "--attach", str(picture), "--attach", str(report), "두 파일을 요약해 주세요")
+    assert done.code == 0, done.stderr
+    assert "image png" in done.stdout
+    assert "document «document-2» (pdf)" in done.stdout  # a Korean-only name becomes document-N for Converse
+    refused = user.run("chat", "--attach", str(program), "이것도")
+    assert refused.code == 1, refused
+    assert "run.exe" in refused.stderr
+    assert "cannot be attached" in refused.stderr

@@ -70,6 +70,7 @@ def _valid_body(path: str) -> dict | None:
     bodies: dict[str, dict] = {
         "/chat": {"message": "hi"},
         "/conversations/{id}": {"title": "hi"},  # PATCH (rename); GET and DELETE ignore a body
+        "/chat/attachments": {"name": "a.png", "content_type": "image/png", "size": 1},
         "/rag/query": {"question": "hi"},
         "/documents": {"filename": "a.txt", "content_type": "text/plain", "size": 1},
         "/images": {"prompt": "a cat"},

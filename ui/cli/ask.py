@@ -10,7 +10,8 @@ from pathlib import Path
 from typing import Any
 
 from ui import streamed
-from ui.cli.context import Context, text_input
+from ui.attachments import content_type
+from ui.cli.context import Context, text_input, usage
 from ui.cli.exits import BROKEN_PIPE, OK, guardrail_block
 from ui.cli.stream import stream_answer
 
@@ -24,6 +25,9 @@ def add(commands: Any, debug: argparse.ArgumentParser) -> None:
     chat.add_argument("--max-tokens", type=int)
     chat.add_argument("--thinking", action=argparse.BooleanOptionalAction, help="think before answering (models with reasoning)")
     chat.add_argument("--effort", choices=("low", "medium", "high", "xhigh", "max"), help="the model's levels: GET /models reasoning")
+    chat.add_argument(
+        "--attach", type=Path, action="append", default=[], metavar="PATH", help="attach an image or document (repeatable; png, jpeg, pdf…)"
+    )
     chat.set_defaults(handler=chat_run)
     rag = commands.add_parser("rag", parents=[debug], help="ask the knowledge base (argument, --file or stdin)")
     rag.add_argument("question", nargs="?", help="the question; `-` or left out with a pipe: stdin")
@@ -45,7 +49,19 @@ def chat_run(ctx: Context) -> int:
     message = text_input(args.message, args.file, "message")
     params = _compact({"temperature": args.temperature, "max_tokens": args.max_tokens, "thinking": args.thinking, "effort": args.effort})
     body = _compact({"message": message, "conversation_id": args.conversation, "model_id": args.model, "params": params or None})
+    if args.attach:
+        body["attachments"] = [_attach(ctx, path) for path in args.attach]
     return _ask(ctx, "chat", body)
+
+
+def _attach(ctx: Context, path: Path) -> dict[str, str]:
+    """Upload one file (POST /chat/attachments, then the presigned POST); the API checks its type, size and content."""
+    try:
+        data = path.read_bytes()
+    except OSError as err:
+        raise usage(f"파일을 읽을 수 없습니다 / Cannot read {path}: {err.strerror or err}") from None
+    offer = ctx.client().attach(path.name, data, content_type(path.name))
+    return {"key": str(offer["key"]), "name": path.name}
 
 
 def rag_run(ctx: Context) -> int:

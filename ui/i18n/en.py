@@ -64,6 +64,10 @@ STRINGS: dict[str, str] = {
     "chat.stops_help": "The answer stops where one of these appears.",
     "chat.system": "System prompt",
     "chat.system_help": "Sets the model's role and tone. The guardrail checks it first.",
+    "chat.attach": "Attach files (images, documents)",
+    "chat.attach_help": "PNG, JPEG, GIF and WebP images (up to 3.75 MB) and PDF, Word, Excel, CSV, HTML, TXT, MD documents (up to 4.5 MB)"
+    " go with the message. Only the formats the chosen model reads are offered.",
+    "chat.attached": "Attached:",
     "chat.input": "Type a message",
     "chat.refilled": "Nothing was stored. Your message is back in the box.",
     "chat.blocked_marker": "[a message the guardrail blocked]",

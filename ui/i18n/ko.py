@@ -67,6 +67,10 @@ STRINGS: dict[str, str] = {
     "chat.stops_help": "답변에 이 글자가 나오면 거기서 멈춥니다.",
     "chat.system": "시스템 프롬프트",
     "chat.system_help": "모델의 역할과 말투를 정합니다. 가드레일이 먼저 검사합니다.",
+    "chat.attach": "파일 첨부 (이미지·문서)",
+    "chat.attach_help": "PNG·JPEG·GIF·WebP 이미지(최대 3.75MB)와 PDF·Word·Excel·CSV·HTML·TXT·MD 문서(최대 4.5MB)를"
+    " 메시지와 함께 보냅니다. 선택한 모델이 읽는 형식만 보입니다.",
+    "chat.attached": "첨부:",
     "chat.input": "메시지를 입력하세요",
     "chat.refilled": "저장된 내용은 없습니다. 보낸 메시지를 입력창에 다시 넣어 두었습니다.",
     "chat.blocked_marker": "[가드레일이 차단한 메시지]",

@@ -9,7 +9,7 @@ from urllib.parse import quote
 
 import streamlit as st
 
-from ui import conversation_list, live, session, usage_now, usage_tables, views, wording
+from ui import attachments, conversation_list, live, session, usage_now, usage_tables, views, wording
 from ui.client import ApiError
 from ui.i18n import current, t
 from ui.reading import Reading
@@ -22,6 +22,7 @@ lang = current()  # bound here: Streamlit may call a format_func outside this ru
 state.setdefault("chat_id", None)
 state.setdefault("chat_messages", [])
 state.setdefault("chat_stream", None)  # while an answer streams: {"prompt", "reading"} (it outlives reruns)
+state.setdefault("chat_files_round", 0)  # a new key empties the file picker after a send
 busy = state["chat_stream"] is not None
 
 
@@ -35,7 +36,10 @@ def load_messages(conversation_id: str) -> Any:
             page = session.call("GET", f"{path}&next_token={quote(page['next_token'], safe='')}")
             messages += page["messages"] if page else []
         flags = ("interrupted", "blocked")
-        state["chat_messages"] = [{"role": m["role"], "content": m["content"], **{f: bool(m.get(f)) for f in flags}} for m in messages]
+        state["chat_messages"] = [
+            {"role": m["role"], "content": m["content"], "attachments": m.get("attachments", []), **{f: bool(m.get(f)) for f in flags}}
+            for m in messages
+        ]
     return found
 
 
@@ -46,6 +50,13 @@ def open_conversation(conversation_id: str | None) -> None:
         found = load_messages(conversation_id)
         if found and found["conversation"].get("model_id") in models:
             state["chat_model"] = found["conversation"]["model_id"]
+
+
+def show_files(files: list[dict[str, Any]] | None) -> None:
+    """File chips under a message: an image or a document icon and the name."""
+    if files:
+        chips = [f":material/{'image' if attachments.is_image(f['name']) else 'description'}: {f['name']}" for f in files]
+        st.caption(t("chat.attached") + " " + " · ".join(chips))
 
 
 def ask_stop() -> None:
@@ -97,6 +108,7 @@ with st.expander(t("chat.parameters"), icon=":material/tune:"):
 for message in state["chat_messages"]:
     with st.chat_message(message["role"]):
         st.markdown(live.shown_content(message))
+        show_files(message.get("attachments"))
         live.show_note(wording.guardrail_note(message.get("guardrail"), current()))
         if message.get("interrupted"):
             st.caption(f":material/stop_circle: {t('stream.interrupted')}")
@@ -121,6 +133,7 @@ def follow(pending: dict[str, Any]) -> None:
     reading: Reading = pending["reading"]
     with st.chat_message("user"):
         st.markdown(pending["prompt"])
+        show_files(pending.get("files"))
     with st.chat_message("assistant"):
         answer = live.LiveAnswer()
     stop_slot = st.empty()
@@ -158,7 +171,8 @@ def follow(pending: dict[str, Any]) -> None:
         if state["chat_messages"] and state["chat_messages"][-1]["role"] == "assistant":
             state["chat_messages"][-1] |= {k: v for k, v in finished.items() if v}
     else:
-        state["chat_messages"] += [{"role": "user", "content": pending["prompt"]}, {"role": "assistant", "content": reply.text, **finished}]
+        asked = {"role": "user", "content": pending["prompt"], "attachments": pending.get("files", [])}
+        state["chat_messages"] += [asked, {"role": "assistant", "content": reply.text, **finished}]
     st.rerun()
 
 
@@ -168,6 +182,21 @@ with st.bottom:  # pinned under the conversation with the box: the budget left, 
     budget = usage_tables.budget_line(usage_now.report(), lang)
     if budget:
         st.caption(budget)
+    accepted = attachments.accepted(model)  # GET /models `files`: what this model reads
+    picked = []
+    if accepted:
+        picked = st.file_uploader(
+            t("chat.attach"),
+            type=accepted,
+            accept_multiple_files=True,
+            key=f"chat_files_{state['chat_files_round']}",
+            help=t("chat.attach_help"),
+            disabled=busy,
+        )
+        pictures = [f for f in picked if attachments.is_image(f.name)]
+        if pictures:  # thumbnails of the images about to go with the message
+            for column, picture in zip(st.columns(max(len(pictures), 6)), pictures, strict=False):
+                column.image(picture.getvalue(), caption=picture.name, width=72)
     prompt = st.chat_input(t("chat.input"), disabled=busy, key="chat_input")
 if prompt and not busy:
     state.pop("chat_failed", None)
@@ -185,6 +214,15 @@ if prompt and not busy:
         body["conversation_id"] = state["chat_id"]
     if system_prompt.strip():
         body["system_prompt"] = system_prompt
-    state["chat_stream"] = {"prompt": prompt, "reading": Reading(session.client(), "chat/stream", body)}
+    files: list[dict[str, str]] = []
+    if picked:
+        try:  # each file to S3 first (presigned POST); the API refuses a wrong type, size or content by name
+            body["attachments"] = files = attachments.upload_all(session.client(), [(f.name, f.getvalue()) for f in picked])
+        except ApiError as err:
+            state["chat_failed"] = {"prompt": prompt, "text": "", "status": err.status, "body": err.body}
+            state["chat_refill"] = prompt
+            st.rerun()
+        state["chat_files_round"] += 1  # sent: the picker starts empty next time
+    state["chat_stream"] = {"prompt": prompt, "files": files, "reading": Reading(session.client(), "chat/stream", body)}
 if state["chat_stream"]:
     follow(state["chat_stream"])
