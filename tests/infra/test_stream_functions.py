@@ -106,7 +106,8 @@ def test_given_chat_stream_role_then_exactly_chats_models_guardrail_and_the_turn
     usage = f"<{dev.stack.get_logical_id(dev.stack.usage.table.node.default_child)}.Arn>"
     dynamodb = {"dynamodb:Query", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"}
     metering = {"dynamodb:UpdateItem", "dynamodb:BatchGetItem", "dynamodb:GetItem"}  # the usage table (infra/constructs/usage.py)
-    assert _actions(statements) == LOGS_AND_TRACES | MODELS | dynamodb | metering | {"bedrock:ApplyGuardrail"}
+    files = {"s3:GetObject"}  # the turn's attached files, attachments/* only (tests/infra/test_attachments_infra.py)
+    assert _actions(statements) == LOGS_AND_TRACES | MODELS | dynamodb | metering | files | {"bedrock:ApplyGuardrail"}
     for action in dynamodb | metering:
         expected = ([table] if action in dynamodb else []) + ([usage] if action in metering else [])
         assert sorted(_resources(statements, action)) == sorted(expected), action  # the tables only: no index, no wildcard

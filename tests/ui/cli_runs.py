@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from tests.integration.live import ROOT
+from tests.integration.live import ROOT, create_user
 
 GENAI = [sys.executable, "-m", "ui.cli"]
 PASSWORD = "Local-Demo-Pass-1!"
@@ -101,6 +101,19 @@ def explicit(stack: dict[str, Any], root: Path) -> User:
     command has always allowed: for the tests of what the commands do, apart from where they find things."""
     outputs = outputs_copy(stack, root / "outputs.json")
     return User(root, options=("--outputs", str(outputs), "--token-file", str(root / "token")))
+
+
+_CREATED: set[tuple[str, str]] = set()  # (user pool, e-mail): each test account is made once per stack
+
+
+def signed_in(stack: dict[str, Any], root: Path, email: str) -> User:
+    """An `explicit` user signed in as `email`, the account made in the stack's pool on first use."""
+    if (stack["UserPoolId"], email) not in _CREATED:
+        create_user(stack, email, PASSWORD)
+        _CREATED.add((stack["UserPoolId"], email))
+    person = explicit(stack, root)
+    person.login(email)
+    return person
 
 
 def outputs_copy(stack: dict[str, Any], path: Path, **changes: Any) -> Path:

@@ -8,23 +8,14 @@ from typing import Any
 
 import pytest
 
-from tests.integration.live import create_user
-from tests.ui.cli_runs import PASSWORD, User, explicit
+from tests.ui.cli_runs import User, signed_in
 
 USER = "cli-titles@example.com"
 
 
-@pytest.fixture(scope="module")
-def account(stack: dict[str, Any]) -> str:
-    create_user(stack, USER, PASSWORD)
-    return USER
-
-
 @pytest.fixture
-def user(stack: dict[str, Any], tmp_path: Path, account: str) -> User:
-    person = explicit(stack, tmp_path)
-    person.login(account)
-    return person
+def user(stack: dict[str, Any], tmp_path: Path) -> User:
+    return signed_in(stack, tmp_path, USER)
 
 
 def _new_conversation(user: User, message: str) -> str:

@@ -18,8 +18,7 @@ from typing import Any
 
 import pytest
 
-from tests.integration.live import create_user
-from tests.ui.cli_runs import PASSWORD, User, explicit, outputs_copy
+from tests.ui.cli_runs import User, outputs_copy, signed_in
 
 USER = "cli-failures@example.com"
 BLOCKED = (  # cdk.json guardrail.blocked_input_message
@@ -28,17 +27,9 @@ BLOCKED = (  # cdk.json guardrail.blocked_input_message
 )
 
 
-@pytest.fixture(scope="module")
-def account(stack: dict[str, Any]) -> str:
-    create_user(stack, USER, PASSWORD)
-    return USER
-
-
 @pytest.fixture
-def user(stack: dict[str, Any], tmp_path: Path, account: str) -> User:
-    person = explicit(stack, tmp_path)
-    person.login(account)
-    return person
+def user(stack: dict[str, Any], tmp_path: Path) -> User:
+    return signed_in(stack, tmp_path, USER)
 
 
 def _sim(stack: dict[str, Any], path: str, body: dict[str, Any] | None = None) -> None:

@@ -9,24 +9,15 @@ from typing import Any
 
 import pytest
 
-from tests.integration.live import create_user
-from tests.ui.cli_runs import PASSWORD, User, explicit
+from tests.ui.cli_runs import User, explicit, signed_in
 from ui.cli.image_list import list_alias
 
 USER = "cli-images@example.com"
 
 
-@pytest.fixture(scope="module")
-def account(stack: dict[str, Any]) -> str:
-    create_user(stack, USER, PASSWORD)
-    return USER
-
-
 @pytest.fixture
-def user(stack: dict[str, Any], tmp_path: Path, account: str) -> User:
-    person = explicit(stack, tmp_path)
-    person.login(account)
-    return person
+def user(stack: dict[str, Any], tmp_path: Path) -> User:
+    return signed_in(stack, tmp_path, USER)
 
 
 def test_given_two_pictures_then_list_shows_them_newest_first_and_json_and_out_agree(user, tmp_path):
