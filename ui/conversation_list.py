@@ -12,7 +12,7 @@ import streamlit as st
 
 from ui import confirm, live, session, wording
 from ui.i18n import current, t
-from ui.tables import local_time
+from ui.tables import local_time, short_time
 
 PAGE = 30
 
@@ -65,8 +65,10 @@ def sidebar(current_id: str | None, busy: bool, open_conversation: Callable[[str
         cid = item["conversation_id"]
         title = item.get("title") or cid
         left, edit, remove = st.columns([5, 1, 1], vertical_alignment="center")
-        label = ("▶ " if cid == current_id else "") + f"{title} · {local_time(item.get('updated_at'))}"  # last activity, local time
-        if left.button(label, key=f"open-{cid}", width="stretch", disabled=busy):
+        # The date first, short (the sidebar cuts a long label at its end); the full local time on hover.
+        label = ("▶ " if cid == current_id else "") + f"{short_time(item.get('updated_at'))} · {title}"
+        full = f"{title} · {local_time(item.get('updated_at'))}"  # last activity, local time
+        if left.button(label, key=f"open-{cid}", width="stretch", disabled=busy, help=full):
             open_conversation(cid)
         if edit.button("", key=f"rename-{cid}", icon=":material/edit:", help=t("chat.rename_help"), disabled=busy):
             state["chat_renaming"] = cid

@@ -33,6 +33,18 @@ def zone_name() -> str:
     return datetime.now(zone()).strftime("%Z")
 
 
+def short_time(iso: str | None, now: datetime | None = None) -> str:
+    """A list's date, short enough to stay visible before the title: `18:12` today, `05-04` this year, else
+    `2025-05-04` (the UI's zone); "" for none, the text itself if unreadable."""
+    full = local_time(iso)
+    if len(full) != len("2026-05-04 18:12"):
+        return full
+    today = (now or datetime.now(zone())).astimezone(zone()).strftime("%Y-%m-%d")
+    if full[:10] == today:
+        return full[11:]
+    return full[5:10] if full[:4] == today[:4] else full[:10]
+
+
 def local_time(iso: str | None) -> str:
     """`2026-05-04T09:12:33+00:00` → `2026-05-04 18:12` in the UI's zone; "" for none, the text itself if unreadable."""
     if not iso:

@@ -16,6 +16,8 @@ from ui.i18n import t
 
 USER = "browser-titles@example.com"  # a user of its own: the demo users' lists are counted by other tests
 
+DATE = r"(\d{2}:\d{2}|\d{2}-\d{2}|\d{4}-\d{2}-\d{2})"  # ui/tables.short_time: today, this year, earlier
+
 
 @pytest.fixture(scope="module")
 def titles_user(stack: dict[str, Any]) -> str:
@@ -35,30 +37,30 @@ def test_given_a_conversation_when_renamed_in_the_sidebar_then_the_search_finds_
     edit = f'[class~="st-key-rename-{lunch_id}"] button'  # the row's edit button (Streamlit marks an element with its key)
     with signed_in(ui_url, titles_user) as page:
         sidebar = page.get_by_test_id("stSidebar")
-        lunch = sidebar.get_by_role("button", name=re.compile(r"^점심 메뉴 추천해 주세요 · \d{4}-\d{2}-\d{2} \d{2}:\d{2}$"))
-        lunch.wait_for(timeout=30_000)  # the title with its date (local time)
+        lunch = sidebar.get_by_role("button", name=re.compile(rf"^{DATE} · 점심 메뉴 추천해 주세요$"))
+        lunch.wait_for(timeout=30_000)  # the title after its date (local time, short)
         page.get_by_role("textbox", name=MESSAGE).wait_for()
         sidebar.locator(edit).first.click()
         box = sidebar.get_by_role("textbox", name=t("chat.rename_label", "ko"))
         box.fill("바뀐 제목")
         sidebar.get_by_role("button", name=t("confirm.cancel", "ko")).click()  # cancel: nothing changes
         box.wait_for(state="detached", timeout=15_000)
-        expect(sidebar.get_by_role("button", name=re.compile("^점심 메뉴 추천해 주세요 · "))).to_have_count(1, timeout=15_000)
+        expect(sidebar.get_by_role("button", name=re.compile(" · 점심 메뉴 추천해 주세요$"))).to_have_count(1, timeout=15_000)
         sidebar.locator(edit).first.click()
         box = sidebar.get_by_role("textbox", name=t("chat.rename_label", "ko"))
         box.fill("Team Lunch 메뉴")
         sidebar.get_by_role("button", name=t("chat.rename_save", "ko")).click()
-        expect(sidebar.get_by_role("button", name=re.compile(r"^Team Lunch 메뉴 · "))).to_have_count(1, timeout=15_000)
+        expect(sidebar.get_by_role("button", name=re.compile(" · Team Lunch 메뉴$"))).to_have_count(1, timeout=15_000)
         page.screenshot(path=tmp_path / "1-renamed.png", full_page=True)
         search = sidebar.get_by_role("textbox", name=t("chat.search", "ko"))
         search.fill("team LUNCH")
         search.press("Enter")
-        sidebar.get_by_role("button", name=re.compile("^회의 일정")).wait_for(state="detached", timeout=15_000)
-        expect(sidebar.get_by_role("button", name=re.compile(r"^Team Lunch 메뉴 · "))).to_have_count(1, timeout=15_000)
-        expect(sidebar.get_by_role("button", name=re.compile(r" · \d{4}-"))).to_have_count(1, timeout=15_000)  # only the match
+        sidebar.get_by_role("button", name=re.compile(" · 회의 일정")).wait_for(state="detached", timeout=15_000)
+        expect(sidebar.get_by_role("button", name=re.compile(" · Team Lunch 메뉴$"))).to_have_count(1, timeout=15_000)
+        expect(sidebar.get_by_role("button", name=re.compile(rf"^{DATE} · "))).to_have_count(1, timeout=15_000)  # only the match
         search.fill("메뉴")
         search.press("Enter")
-        expect(sidebar.get_by_role("button", name=re.compile(r"^Team Lunch 메뉴 · "))).to_have_count(1, timeout=15_000)
+        expect(sidebar.get_by_role("button", name=re.compile(" · Team Lunch 메뉴$"))).to_have_count(1, timeout=15_000)
         search.fill("없는 제목")
         search.press("Enter")
         sidebar.get_by_text(t("chat.search_none", "ko", q="없는 제목")).wait_for(timeout=15_000)

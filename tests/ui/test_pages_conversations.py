@@ -22,7 +22,7 @@ def titles_user(stack: dict[str, Any]) -> str:
 
 
 def _titles(at) -> list[str]:
-    return [b.label.rsplit(" · ", 1)[0] for b in at.sidebar.button if b.key and b.key.startswith("open-")]
+    return [b.label.split(" · ", 1)[1] for b in at.sidebar.button if b.key and b.key.startswith("open-")]
 
 
 def test_given_the_sidebar_when_renaming_and_searching_then_titles_change_or_stay_and_the_search_filters(outputs_file, titles_user):

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import re
 import string
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -147,6 +149,16 @@ def test_given_utc_times_then_they_show_in_seoul_by_default_and_in_the_configure
     assert tables.local_time("2026-05-04T09:12:33Z") == "2026-05-04 11:12"
     monkeypatch.setenv("UI_TIME_ZONE", "Not/AZone")
     assert tables.local_time("2026-05-04T09:12:33Z") == "2026-05-04 18:12"
+
+
+def test_given_a_conversations_time_then_the_list_shows_the_time_today_the_day_this_year_and_the_date_before(monkeypatch):
+    monkeypatch.delenv("UI_TIME_ZONE", raising=False)
+    now = datetime(2026, 11, 27, 23, 30, tzinfo=ZoneInfo("Asia/Seoul"))
+    assert tables.short_time("2026-11-27T14:10:00Z", now) == "23:10"  # today in Seoul
+    assert tables.short_time("2026-11-27T15:10:00Z", now) == "11-28"  # already tomorrow in Seoul: not today
+    assert tables.short_time("2026-05-04T09:12:33Z", now) == "05-04"
+    assert tables.short_time("2025-12-31T09:00:00Z", now) == "2025-12-31"
+    assert (tables.short_time(None, now), tables.short_time("yesterday", now)) == ("", "yesterday")
 
 
 def test_given_sizes_then_units_are_b_kb_and_mb():
