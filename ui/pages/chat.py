@@ -190,6 +190,7 @@ with st.bottom:  # pinned under the conversation with the box: the budget left, 
             type=accepted,
             accept_multiple_files=True,
             key=f"chat_files_{state['chat_files_round']}",
+            max_upload_size=attachments.PICKER_MAX_MB,
             help=t("chat.attach_help"),
             disabled=busy,
         )
