@@ -75,7 +75,7 @@ test: venv browser lint ## lint, then run every test (unit, infra, CLI synth, UI
 
 FUZZ_EXAMPLES ?= 60
 fuzz: venv ## fuzz every API operation over the local stack (FUZZ_EXAMPLES per operation and mode; FUZZ_SEED to replay)
-	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/python -m pytest tests/integration/test_fuzz.py -k fuzzed -s -q -p no:cacheprovider
+	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/python -m pytest tests/integration/test_fuzz.py -k fuzzed -s -q -p no:cacheprovider --timeout=0  # the long run is one test: no 600 s limit
 
 synth: venv ## synthesize cdk.out/<stack>.template.json (bundles layers with pip), then cfn-lint it
 	rm -rf cdk.out

@@ -31,6 +31,15 @@ def test_given_the_cdk_cli_out_of_date_when_make_test_then_npm_installs_it():
     assert "npm ci" in _planned("test")
 
 
+def test_given_make_test_then_two_workers_and_given_make_fuzz_then_its_one_long_test_has_no_time_limit():
+    assert "pytest -n 2 --dist loadgroup" in _planned("test")
+    # pyproject's `timeout = 600` fails a hung test; `make fuzz`'s one test runs FUZZ_EXAMPLES=60 cases per operation
+    # and mode (the suite's 4 take ~80 s here), so its limit is lifted.
+    fuzz = _planned("fuzz")
+    assert "test_fuzz.py -k fuzzed" in fuzz
+    assert "--timeout=0" in fuzz
+
+
 def test_given_a_benchmark_that_fails_when_make_bench_then_make_fails_and_still_drops_the_json_lines(tmp_path):
     venv = tmp_path / "venv"
     (venv / "bin").mkdir(parents=True)
