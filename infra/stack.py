@@ -32,7 +32,7 @@ IMAGES_PREFIX = "images/"
 
 class GenAiStack(Stack):
     def __init__(self, scope: Construct, construct_id: str, *, deployment: Deployment, **kwargs: object) -> None:
-        super().__init__(scope, construct_id, **kwargs)  # type: ignore[arg-type]
+        super().__init__(scope, construct_id, **kwargs)
         self.deployment = deployment
         config = deployment.config
         self.removal_policy = RemovalPolicy[config.retention.removal_policy]
