@@ -40,6 +40,24 @@ def test_given_make_test_then_two_workers_and_given_make_fuzz_then_its_one_long_
     assert "--timeout=0" in fuzz
 
 
+def test_given_requirements_changed_when_make_venv_then_uv_installs_the_pinned_packages():
+    run = subprocess.run([*MAKE, "-n", "-W", "requirements-dev.txt", "venv"], capture_output=True, text=True, check=True)
+    planned = run.stdout
+
+    assert "pip install --quiet --disable-pip-version-check -r requirements-uv.txt" in planned
+    assert "uv pip install --quiet --python .venv/bin/python -r requirements-dev.txt -c constraints.txt" in planned
+    assert (ROOT / "requirements-uv.txt").read_text().splitlines()[-1].startswith("uv==")
+
+
+def test_given_pythondontwritebytecode_set_when_make_runs_a_command_then_python_may_write_its_bytecode():
+    """uv installs uncompiled: each module compiles on first import and must keep its .pyc (else every process pays)."""
+    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
+    probe = 'probe: ; @echo "[$$PYTHONDONTWRITEBYTECODE]"'
+    run = subprocess.run([*MAKE, "--eval", probe, "probe"], capture_output=True, text=True, check=True, env=env)
+
+    assert run.stdout.strip() == "[]"
+
+
 def test_given_a_benchmark_that_fails_when_make_bench_then_make_fails_and_still_drops_the_json_lines(tmp_path):
     venv = tmp_path / "venv"
     (venv / "bin").mkdir(parents=True)
