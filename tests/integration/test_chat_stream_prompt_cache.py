@@ -11,6 +11,8 @@ from tests.integration.test_chat_prompt_cache import NOVA_LITE, SYSTEM, cost_of,
 from tests.integration.usage_rows import rows, sub_of
 
 POINT = {"cachePoint": {"type": "default"}}
+# A prefix of its own: the offline Bedrock's cache lives as long as the session, and the buffered test caches SYSTEM.
+STREAM_SYSTEM = "스트리밍으로 답하세요. " + SYSTEM
 
 
 def _turn(streaming, token: str, body: dict) -> dict:
@@ -18,6 +20,11 @@ def _turn(streaming, token: str, body: dict) -> dict:
     assert got.status == 200, got.body
     assert got.of("done") == [{"stored": "complete"}]
     return got.of("start")[0]
+
+
+def _day_after(sub: str, requests: int) -> dict:
+    """The caller's day row once `requests` turns are settled."""
+    return wait_for(lambda: rows(sub).get("DAY", {}).get("requests") == requests and rows(sub)["DAY"])
 
 
 def test_given_a_long_system_prompt_when_three_turns_are_streamed_then_cache_points_are_sent_and_the_reported_cache_tokens_are_metered(
@@ -29,10 +36,10 @@ def test_given_a_long_system_prompt_when_three_turns_are_streamed_then_cache_poi
     sub = sub_of(token)
     long_question = "휴가 규정에서 반차와 연차의 차이를 자세히 설명해 주세요. " * 90  # about 2,900 characters, mostly Hangul
 
-    conversation = _turn(streaming, token, {"message": long_question, "system_prompt": SYSTEM, "model_id": NOVA_LITE})["conversation_id"]
+    conversation = _turn(streaming, token, {"message": long_question, "system_prompt": STREAM_SYSTEM, "model_id": NOVA_LITE})["conversation_id"]
     sent = sim.recorded("ConverseStream")[-1]
     assert sent["system"][-1] == POINT  # after the system prompt
-    first = wait_for(lambda: rows(sub).get("DAY", {}).get("requests") == 1 and rows(sub)["DAY"])
+    first = _day_after(sub, 1)
     assert first["cache_write_tokens"] > 1_000  # the system prompt, written
     assert first.get("cache_read_tokens", 0) == 0
 
@@ -43,7 +50,7 @@ def test_given_a_long_system_prompt_when_three_turns_are_streamed_then_cache_poi
         assert sent["system"][-1] == POINT
         assert sent["messages"][-2]["content"][-1] == POINT  # after this turn's window, read by the next turn
         assert points(sent) <= model.caching.max_points
-        after = wait_for(lambda n=n: rows(sub).get("DAY", {}).get("requests") == n and rows(sub)["DAY"])
+        after = _day_after(sub, n)
         reported = {
             "inputTokens": after["input_tokens"] - before["input_tokens"],
             "outputTokens": after["output_tokens"] - before["output_tokens"],
