@@ -36,7 +36,8 @@ def test_given_a_long_system_prompt_when_three_turns_are_streamed_then_cache_poi
     sub = sub_of(token)
     long_question = "휴가 규정에서 반차와 연차의 차이를 자세히 설명해 주세요. " * 90  # about 2,900 characters, mostly Hangul
 
-    conversation = _turn(streaming, token, {"message": long_question, "system_prompt": STREAM_SYSTEM, "model_id": NOVA_LITE})["conversation_id"]
+    opening = {"message": long_question, "system_prompt": STREAM_SYSTEM, "model_id": NOVA_LITE}
+    conversation = _turn(streaming, token, opening)["conversation_id"]
     sent = sim.recorded("ConverseStream")[-1]
     assert sent["system"][-1] == POINT  # after the system prompt
     first = _day_after(sub, 1)
