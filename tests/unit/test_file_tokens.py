@@ -100,3 +100,12 @@ def test_given_converse_messages_then_the_resent_files_are_found_in_plain_and_gu
         {"role": "user", "content": [document("pdf", pdf), {"image": {"format": "png", "source": {"bytes": png}}}, {"text": "c"}]},
     ]
     assert sent_files(messages) == [("image", "png", png), ("document", "pdf", pdf), ("image", "png", png)]
+
+
+def test_given_escaped_and_nested_strings_then_every_byte_inside_them_is_counted():
+    content = b"BT (a\\(b) Tj [(x(y)z) 120 (c\\\\)] TJ <00410042> Tj ET"
+    head = b"%PDF-1.4\n1 0 obj<</Length " + str(len(content)).encode() + b">>stream\n"
+    found = counts(head + content + b"\nendstream endobj\n%%EOF")
+    assert found is not None
+    # a\(b: 4 bytes, x(y)z: 5, c\\: 3, the hex string: 4 bytes (two 2-byte codes); one separator after each string.
+    assert found.text_chars == (4 + 1) + (5 + 1) + (3 + 1) + (4 + 1)
