@@ -142,8 +142,10 @@ def _plan(caller: Caller, request: ChatRequest, deps: ChatDeps, *, streaming: bo
     # A stream is read for as long as the model writes: its ceiling is the model's own (common/params.py).
     options = converse_options(request.params, model, None if streaming else config.bedrock_timeouts.read_seconds["chat"])
     system_prompt = request.system_prompt if request.system_prompt is not None else stored_system
-    # Before the first paid call: the turn's most, reserved on the caller's budgets (429 when there is no room).
-    estimate, tokens_in = turn_estimate(model, history, request, system_prompt, options, config.prices, streaming=streaming)
+    # Earlier turns' files are resent within attachments.window_bytes, else noted by name (chat/file_blocks.py).
+    messages = history_messages(history, deps.attachments, model, config.attachments.window_bytes)
+    # Before the first paid call: the turn's most, files included, reserved on the caller's budgets (429 when no room).
+    estimate, tokens_in = turn_estimate(model, messages, request, system_prompt, options, config.prices, streaming=streaming, files=files)
     meter = deps.metering.start(caller, estimate) if deps.metering else UNMETERED
     system_outcome = NOT_APPLIED
     if request.system_prompt:
@@ -158,8 +160,6 @@ def _plan(caller: Caller, request: ChatRequest, deps: ChatDeps, *, streaming: bo
         system_prompt = guarded.texts[0]
         system_outcome = guarded.outcome
 
-    # Earlier turns' files are resent within attachments.window_bytes, else noted by name (chat/file_blocks.py).
-    messages = history_messages(history, deps.attachments, model, config.attachments.window_bytes)
     # Only the new message is guarded: history was already checked (and stored as let through).
     text = {"guardContent": {"text": {"text": request.message, "qualifiers": ["guard_content"]}}}
     messages.append({"role": "user", "content": turn_content(text, files, config.guardrail.images_guarded)})

@@ -8,13 +8,18 @@ payloadcms/payload PR 14044, getodk/docs issue 1788); Microsoft documents the im
 LibreOffice skip the BOM. Media type text/csv with `header=present` (RFC 4180, section 3).
 
 Cells a spreadsheet would run as a formula (starting with = + - @, tab or carriage return) get a leading
-apostrophe (OWASP "CSV Injection"): a user's own name attribute is text they chose.
+apostrophe (OWASP "CSV Injection"): a user's own name attribute is text they chose. Numbers are never escaped:
+`cache_saved_usd` is negative while prompt caching's writes outweigh its reads, and stays a number a sheet can sum.
+
+`cache_saved_usd` / `cache_saved_micro_usd`: the saving GET /usage and the usage views show (the usage row's
+`cache_saved_micro_usd`, lambdas/common/usage/prices.py: the cached tokens at the input rate minus what they cost).
 """
 
 from __future__ import annotations
 
 import csv
 import io
+from decimal import Decimal
 from typing import Any
 
 from usage.counters import usd
@@ -34,6 +39,8 @@ COLUMNS = (
     "output_tokens",
     "cache_read_tokens",
     "cache_write_tokens",
+    "cache_saved_usd",
+    "cache_saved_micro_usd",
     "total_tokens",
     "images",
     "guardrail_text_units",
@@ -46,6 +53,11 @@ def _cell(value: Any) -> Any:
     if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
         return "'" + value
     return "" if value is None else value
+
+
+def _usd(micro_usd: int) -> Decimal:
+    """Dollars to six places as a number (a Decimal, written as "-0.000010", never "-1E-5" nor escaped as a formula)."""
+    return (Decimal(micro_usd) / 1_000_000).quantize(Decimal("0.000001"))
 
 
 def render(rows: list[Row], people: dict[str, dict[str, str | None]], period_label: str) -> str:
@@ -69,6 +81,8 @@ def render(rows: list[Row], people: dict[str, dict[str, str | None]], period_lab
                 values["output_tokens"],
                 values["cache_read_tokens"],
                 values["cache_write_tokens"],
+                _usd(values["cache_saved_micro_usd"]),
+                values["cache_saved_micro_usd"],
                 row.counters.total_tokens,
                 values["images"],
                 values["guardrail_text_units"],

@@ -123,23 +123,6 @@ def image_blocked(data: bytes, setting: Any) -> bool:
     return bool(setting.images) and setting.input != "NONE" and images.violent(data)
 
 
-def tokens_of(message: dict[str, Any]) -> int:
-    """Input tokens of the files: an image about width × height / 750 (at most 1,600), a document a token per 4 bytes."""
-    total = 0
-    for block in message["content"]:
-        picture = image_of(block)
-        if picture and "bytes" in picture["source"]:
-            try:
-                with Image.open(io.BytesIO(raw(picture["source"]["bytes"]) or b"")) as opened:
-                    width, height = opened.size
-            except Exception:
-                width = height = 0
-            total += min(1_600, max(1, width * height // 750))
-        if "document" in block and "bytes" in block["document"]["source"]:
-            total += max(1, len(raw(block["document"]["source"]["bytes"]) or b"") // 4)
-    return total
-
-
 def read_note(messages: list[dict[str, Any]]) -> str:
     """What the offline model says it read: each file of each message, so a test sees which files were sent."""
     seen = []

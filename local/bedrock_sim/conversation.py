@@ -64,8 +64,7 @@ def draft(sim: BedrockSimulator, params: dict[str, Any]) -> Draft:
     content_blocks.check(info.model_id, messages)  # image and document blocks (local/bedrock_sim/content_blocks.py)
     guard = params.get("guardrailConfig")
     flat = [{"role": m["role"], "text": text_of(m["content"])} for m in messages]
-    files_in = sum(content_blocks.tokens_of(m) for m in messages)
-    answer = Draft("", "end_turn", prompt_tokens + files_in, 0, guard)
+    answer = Draft("", "end_turn", prompt_tokens, 0, guard)  # files included (prompt_cache.py, file_tokens.py)
     answer.sources, answer.query = qualified(messages, "grounding_source"), "\n".join(qualified(messages, "query"))
     if guard:
         sim._check_guardrail(guard["guardrailIdentifier"], guard["guardrailVersion"])

@@ -31,6 +31,8 @@ from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 
 from infra.catalog.prompt_caching import PromptCaching, prompt_caching
+from local.bedrock_sim.content_blocks import image_of, raw
+from local.bedrock_sim.file_tokens import block_tokens
 from local.bedrock_sim.model import tokens
 from local.bedrock_sim.protocol import SimError
 
@@ -143,18 +145,21 @@ def prompt_points(foundation_model_id: str, params: dict[str, Any]) -> tuple[lis
                 continue
             text = json.dumps(block, sort_keys=True, ensure_ascii=False, default=str)
             hasher.update(text.encode())
-            total += _block_tokens(block)
+            total += _block_tokens(block, foundation_model_id)
     if points:
         _check_request(rules, points)
     return points, total, rules
 
 
-def _block_tokens(block: dict[str, Any]) -> int:
+def _block_tokens(block: dict[str, Any], model_id: str) -> int:
     if "text" in block:
         return tokens(block["text"])
     guarded = (block.get("guardContent") or {}).get("text")
     if guarded is not None:
         return tokens(guarded["text"])
+    file = image_of(block) or block.get("document")
+    if file is not None and "bytes" in file.get("source", {}):  # an attached file: its documented count (file_tokens.py)
+        return block_tokens(model_id, block, raw(file["source"]["bytes"]) or b"")
     return tokens(json.dumps(block, ensure_ascii=False, default=str))
 
 

@@ -134,3 +134,19 @@ def test_given_korean_names_and_formula_like_text_then_the_csv_keeps_the_names_a
     assert list(records[0]) == list(csv_export.COLUMNS)
     assert (records[0]["name"], records[0]["cost_usd"], records[0]["total_tokens"]) == ("김민준", "1.500000", "10")
     assert (records[1]["name"], records[1]["email"]) == ('\'=HYPERLINK("x")', "")
+
+
+def test_given_prompt_caching_savings_then_the_csv_has_the_saving_in_dollars_and_micro_dollars_as_numbers():
+    saved = Counters.from_item({"cost_micro_usd": 900, "cache_read_tokens": 4_000, "cache_saved_micro_usd": 1_234_567})
+    writes_first = Counters.from_item({"cost_micro_usd": 1_300, "cache_write_tokens": 4_000, "cache_saved_micro_usd": -10})
+    rows = [Row("sub-1", saved), Row("sub-2", writes_first), Row("sub-3", Counters())]
+
+    text = csv_export.render(rows, {}, "2026-11-24")
+
+    header = text.lstrip("\ufeff").split("\r\n", 1)[0].split(",")
+    assert header.index("cache_saved_usd") == header.index("cache_write_tokens") + 1  # beside the cache counters
+    assert header.index("cache_saved_micro_usd") == header.index("cache_saved_usd") + 1  # dollars, then micro-dollars, as cost
+    records = list(csv.DictReader(io.StringIO(text.encode("utf-8").decode("utf-8-sig"))))
+    got = [(r["cache_saved_usd"], r["cache_saved_micro_usd"]) for r in records]
+    # The usage views' saving (the row's cache_saved_micro_usd); a negative one stays a number, not a defused formula.
+    assert got == [("1.234567", "1234567"), ("-0.000010", "-10"), ("0.000000", "0")]
