@@ -196,7 +196,7 @@ def _caching(foundation_model_id: str) -> dict[str, Any] | None:
 
 def _files(foundation_model_id: str) -> dict[str, bool]:
     support = content_support(foundation_model_id)
-    return {"images": support.images, "documents": support.documents}
+    return {"images": support.images, "documents": support.documents, "citations": support.citations}
 
 
 def _price(foundation_model_id: str, input_price: float, output_price: float) -> dict[str, float]:

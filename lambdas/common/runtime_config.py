@@ -68,6 +68,7 @@ class PromptCachingConfig(_Model):
 class FileSupport(_Model):
     images: bool = False
     documents: bool = False
+    citations: bool = False  # Converse document citations on txt and pdf documents (infra/catalog/attachments.py)
 
 
 class AttachmentSettings(_Model):
