@@ -18,10 +18,11 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
-from chat.attachments import Attachments
+from chat.attachments import Attachments, turn_files
+from chat.doc_citations import DocumentCitations, request_citations
 from chat.file_blocks import history_messages, turn_content
 from chat.metering import turn_estimate
 from chat.models import ChatRequest, Notice
@@ -78,6 +79,7 @@ class _Plan:
     meter: Meter  # the turn's reservation and what its paid calls consumed (common/usage/meter.py)
     tokens_in: int  # the most input tokens the model call counts (what an interrupted stream is metered at)
     files: tuple[dict[str, Any], ...] = ()  # the turn's attached files as stored with the user message
+    cited: DocumentCitations = field(default_factory=DocumentCitations)  # the documents it asks to cite, and what was cited
 
 
 def run_turn(caller: Caller, request: ChatRequest, deps: ChatDeps, control: StreamControl | None = None) -> Iterator[Event]:
@@ -138,7 +140,7 @@ def _plan(caller: Caller, request: ChatRequest, deps: ChatDeps, *, streaming: bo
         stored_system = window.summary.get("system_prompt")
         stored_model = window.summary.get("model_id")
     model, notice = _turn_model(config, request.model_id, stored_model, deps.registry)
-    files = _turn_files(caller, request, model, deps)  # checked before anything is paid for (chat/attachments.py)
+    files = turn_files(deps.attachments, caller, request.attachments, model, config.guardrail.images_guarded)  # checked before any cost
     # A stream is read for as long as the model writes: its ceiling is the model's own (common/params.py).
     options = converse_options(request.params, model, None if streaming else config.bedrock_timeouts.read_seconds["chat"])
     system_prompt = request.system_prompt if request.system_prompt is not None else stored_system
@@ -159,10 +161,12 @@ def _plan(caller: Caller, request: ChatRequest, deps: ChatDeps, *, streaming: bo
         system_outcome = guarded.outcome
 
     # Earlier turns' files are resent within attachments.window_bytes, else noted by name (chat/file_blocks.py).
-    messages = history_messages(history, deps.attachments, model, config.attachments.window_bytes)
+    documents: list[dict[str, str]] = []  # each document block's file, in request order (chat/doc_citations.py)
+    messages = history_messages(history, deps.attachments, model, config.attachments.window_bytes, documents)
     # Only the new message is guarded: history was already checked (and stored as let through).
     text = {"guardContent": {"text": {"text": request.message, "qualifiers": ["guard_content"]}}}
-    messages.append({"role": "user", "content": turn_content(text, files, config.guardrail.images_guarded)})
+    messages.append({"role": "user", "content": turn_content(text, files, config.guardrail.images_guarded, documents)})
+    cited = request_citations(messages, model, documents)  # txt and pdf documents, where the model cites them
     call: dict[str, Any] = {
         "modelId": model.id,
         "messages": messages,
@@ -173,16 +177,8 @@ def _plan(caller: Caller, request: ChatRequest, deps: ChatDeps, *, streaming: bo
         call["system"] = [{"text": system_prompt}]
     call = with_cache_points(call, model, config.prompt_caching, window_full=window_full(history, request.message, config.memory))
     keep = system_prompt if request.system_prompt is not None else None
-    stored_files = tuple(f.stored() for f in files)
-    return _Plan(caller, request, conversation_id, new, model, notice, call, system_outcome, keep, None, meter, tokens_in, stored_files)
-
-
-def _turn_files(caller: Caller, request: ChatRequest, model: ChatModelSpec, deps: ChatDeps) -> list[Any]:
-    if not request.attachments:
-        return []
-    if deps.attachments is None:
-        raise ValidationFailedError("files cannot be attached here", details=[{"field": "attachments", "message": "not configured"}])
-    return deps.attachments.load(caller, request.attachments, model, deps.config.guardrail.images_guarded)
+    plan = _Plan(caller, request, conversation_id, new, model, notice, call, system_outcome, keep, None, meter, tokens_in, cited=cited)
+    return replace(plan, files=tuple(f.stored() for f in files))
 
 
 def _start(plan: _Plan, stream_id: str | None) -> Event:
@@ -200,6 +196,7 @@ def _answered(plan: _Plan, deps: ChatDeps) -> Iterator[Event]:
     reply = reply_text(response)
     if reply:
         yield Event("delta", {"text": reply})
+    yield from plan.cited.events(response)  # the passages its citationsContent blocks cite (chat/doc_citations.py)
     message_outcome = outcome_from_converse(response)
     blocked_input = message_outcome.input_blocked  # then no inference is charged (common/usage/calls.py)
     plan.meter.add(*converse_metered(plan.model, response["usage"], response, deps.config.prices, input_blocked=blocked_input))
@@ -219,8 +216,7 @@ def _streamed(plan: _Plan, deps: ChatDeps, control: StreamControl) -> Iterator[E
     try:
         yield _start(plan, control.stream_id)
         with stream_errors(plan.model.id):
-            for text in relay(events, answer, control):
-                yield Event("delta", {"text": text})
+            yield from plan.cited.relayed(relay(events, answer, control), answer)  # deltas, and citations as they come
     except BaseException:
         # Failed part-way (an error event, a cut connection): what was produced was paid for. run_turn's meter then
         # settles it (over-counting, never under: the text may have been billed whatever the error).
@@ -318,7 +314,7 @@ def _commit(plan: _Plan, deps: ChatDeps, turn: Turn) -> None:
     deps.store.append_turn(
         plan.caller.sub,
         plan.conversation_id,
-        replace(turn, attachments=plan.files),
+        replace(turn, attachments=plan.files, citations=() if turn.blocked else plan.cited.stored()),
         new=plan.new,
         title=title_from(turn.user) if plan.new else "",
         system_prompt=plan.keep_system,
