@@ -4,8 +4,11 @@ the offline Bedrock over HTTP (which refuses citations where Bedrock does: local
 from __future__ import annotations
 
 import io
+import json
 import zipfile
+from pathlib import Path
 
+import jsonschema
 import pytest
 import requests
 
@@ -16,6 +19,14 @@ from tests.integration.test_rag import minimal_pdf
 
 NOTES = "Our team meets on Mondays. The launch moves to Friday because the review ran long. Lunch is at noon."
 PDF_TEXT = "The budget for Q3 is 40 million won."
+
+
+def published_event(kind: str) -> dict:
+    """The schema docs/openapi.json publishes for a stream event's data, its references resolvable."""
+    spec = json.loads((Path(__file__).resolve().parents[2] / "docs" / "openapi.json").read_text(encoding="utf-8"))
+    events = spec["paths"]["/chat/stream"]["post"]["responses"]["200"]["content"]["text/event-stream"]["schema"]["oneOf"]
+    data = next(e["properties"]["data"] for e in events if e["properties"]["event"]["const"] == kind)
+    return {**data["contentSchema"], "components": spec["components"]}
 
 
 def documents_sent(sim, operation: str = "Converse") -> list[dict]:
@@ -107,6 +118,7 @@ def test_given_a_stream_with_a_pdf_then_a_citation_event_follows_the_deltas_and_
     assert (kinds[0], kinds[-2:]) == ("start", ["usage", "done"])
     assert kinds.index("citation") > kinds.index("delta")
     [citation] = got.of("citation")
+    jsonschema.validate(citation, published_event("citation"))  # as docs/openapi.json says
     assert (citation["number"], citation["source"]["name"], citation["excerpt"]) == (1, "budget.pdf", PDF_TEXT)
     assert citation["location"] == {"type": "page", "start": 1, "end": 2}
     assert got.text().endswith(f'«budget» says: "{PDF_TEXT}"')
