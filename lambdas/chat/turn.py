@@ -4,8 +4,9 @@ load the window → guard the inputs → call the model (Converse, or ConverseSt
 the turn once, whole. POST /chat collects the events into one JSON answer (chat.service.send_message);
 POST /chat/stream sends each as a server-sent event (chat/stream.py). In order:
 
-    start {stream_id, conversation_id, model_id} · delta {text}… · guardrail {intervened, action, policies,
-    message} (when it acted) · usage {input_tokens, output_tokens, stop_reason, latency_ms} · done {stored, notice?}
+    start {stream_id, conversation_id, model_id} · delta {text}… (citation {…} after a delta that cites a document:
+    chat/doc_citations.py) · guardrail {intervened, action, policies, message} (when it acted) · usage {input_tokens,
+    output_tokens, stop_reason, latency_ms} · done {stored, notice?}
 
 Whatever can refuse the request (validation, an unknown conversation, a model that is not allowed, a call
 Bedrock refuses) happens before `start`, so a stream answers it as a plain JSON error. What is stored is what
