@@ -1,8 +1,9 @@
 """Converse document citations in chat: which document blocks ask for them, and the passages the answer cites as the
 chat response's `citations[]`, shaped like POST /rag/query's so the UI and the CLI show them the same way.
 
-When (docs/api.md#citations): the model takes them (`files.citations`, infra/catalog/attachments.py) and every document
-block of the request — this turn's and those the window resends — is txt or pdf. Then each of them carries
+When (docs/api.md#citations): the deployment asks for them on this route (config `attachments.citations`, below), the
+model takes them (`files.citations`, infra/catalog/attachments.py) and every document block of the request — this turn's
+and those the window resends — is txt or pdf. Then each of them carries
 `citations: {enabled: true}` (https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_CitationsConfig.html),
 else none does:
 - Bedrock refuses citations on another format: "Unsupported document format. Only txt and pdf formats are supported
@@ -11,6 +12,12 @@ else none does:
   (https://platform.claude.com/docs/en/build-with-claude/citations, about Anthropic's own API; what Bedrock does with a
   mix is not documented), so a turn that also sends a csv, docx, … document gets none; resent documents are cited like
   this turn's (the answer may quote them).
+
+Config `attachments.citations` (docs/configuration.md#attachments): "on" (POST /chat and POST /chat/stream), "buffered-only"
+(POST /chat only: Converse) or "off". Every chat turn carries a guardrailConfig, and ConverseStream with citations and a
+guardrailConfig together was reported failing with an EventStreamError (https://github.com/boto/boto3/issues/4597, 2025-08,
+closed; whether AWS fixed it is not known here): an operator who sees it turns citations off on the stream without a code
+change. The offline Bedrock takes the combination (docs/local-bedrock.md).
 
 What comes back: Converse answers `citationsContent` blocks between the text blocks (content[].text: the answer's words,
 joined in place by common/text.py; citations[]: title, sourceContent[].text, location documentChar | documentPage |
@@ -33,7 +40,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
-from common.runtime_config import ChatModelSpec
+from common.runtime_config import AttachmentSettings, ChatModelSpec
 from common.stream_reader import Event, StreamedAnswer
 
 CITABLE_FORMATS = ("txt", "pdf")
@@ -42,11 +49,19 @@ MAX_CITATIONS = 100  # the stored assistant message stays far below DynamoDB's 4
 _KINDS = {"documentChar": "char", "documentPage": "page", "documentChunk": "chunk"}
 
 
-def request_citations(messages: list[dict[str, Any]], model: ChatModelSpec, documents: Sequence[dict[str, str]]) -> DocumentCitations:
-    """Ask for citations on every document block of `messages` when the model takes them and all are txt or pdf
-    (module docstring); `documents` are the blocks' files in order (chat/file_blocks.py). Returns the turn's reader."""
+def citations_on(settings: AttachmentSettings, *, streaming: bool) -> bool:
+    """Whether the deployment asks for document citations on this route (config `attachments.citations`)."""
+    return settings.citations == "on" or (settings.citations == "buffered-only" and not streaming)
+
+
+def request_citations(
+    messages: list[dict[str, Any]], model: ChatModelSpec, documents: Sequence[dict[str, str]], *, enabled: bool
+) -> DocumentCitations:
+    """Ask for citations on every document block of `messages` when `enabled` (citations_on), the model takes them and
+    all are txt or pdf (module docstring); `documents` are the blocks' files in order (chat/file_blocks.py). Returns the
+    turn's reader."""
     blocks = [block["document"] for message in messages for block in message["content"] if "document" in block]
-    if not model.files.citations or not blocks or len(blocks) != len(documents):
+    if not enabled or not model.files.citations or not blocks or len(blocks) != len(documents):
         return DocumentCitations()
     if any(block["format"] not in CITABLE_FORMATS for block in blocks):
         return DocumentCitations()

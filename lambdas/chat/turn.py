@@ -23,7 +23,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from chat.attachments import Attachments, turn_files
-from chat.doc_citations import DocumentCitations, request_citations
+from chat.doc_citations import DocumentCitations, citations_on, request_citations
 from chat.file_blocks import history_messages, turn_content
 from chat.metering import turn_estimate
 from chat.models import ChatRequest, Notice
@@ -167,7 +167,8 @@ def _plan(caller: Caller, request: ChatRequest, deps: ChatDeps, *, streaming: bo
     # Only the new message is guarded: history was already checked (and stored as let through).
     text = {"guardContent": {"text": {"text": request.message, "qualifiers": ["guard_content"]}}}
     messages.append({"role": "user", "content": turn_content(text, files, config.guardrail.images_guarded, documents)})
-    cited = request_citations(messages, model, documents)  # txt and pdf documents, where the model cites them
+    # txt and pdf documents, where the model cites them and config attachments.citations asks for them on this route
+    cited = request_citations(messages, model, documents, enabled=citations_on(config.attachments, streaming=streaming))
     call: dict[str, Any] = {
         "modelId": model.id,
         "messages": messages,
