@@ -20,6 +20,7 @@ from infra.budgets import Budgets
 Strength = Literal["NONE", "LOW", "MEDIUM", "HIGH"]
 PiiAction = Literal["BLOCK", "ANONYMIZE", "NONE"]
 RemovalPolicyName = Literal["DESTROY", "RETAIN"]
+CitationsSetting = Literal["on", "off", "buffered-only"]
 STACK_NAME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9-]{0,127}$")
 REGION_RE = re.compile(r"^[a-z]{2}(-gov)?-[a-z]+-\d$")
 
@@ -103,6 +104,9 @@ class Attachments(_Model):
     max_files_per_turn: Annotated[int, Field(ge=1, le=25)] = 5  # Converse: ≤ 20 images and ≤ 5 documents per message
     window_bytes: Annotated[int, Field(ge=0, le=50_000_000)] = 8_000_000  # earlier turns' files resent up to this; 0: never
     upload_seconds: Annotated[int, Field(ge=60, le=3_600)] = 300  # how long a presigned POST stays valid
+    # Document citations (lambdas/chat/doc_citations.py): "on" on POST /chat and /chat/stream, "buffered-only" on POST /chat
+    # only (ConverseStream with citations and a guardrail was reported failing: boto/boto3#4597), "off" never.
+    citations: CitationsSetting = "on"
 
 
 class Api(_Model):

@@ -196,7 +196,7 @@ def _caching(foundation_model_id: str) -> dict[str, Any] | None:
 
 def _files(foundation_model_id: str) -> dict[str, bool]:
     support = content_support(foundation_model_id)
-    return {"images": support.images, "documents": support.documents}
+    return {"images": support.images, "documents": support.documents, "citations": support.citations}
 
 
 def _price(foundation_model_id: str, input_price: float, output_price: float) -> dict[str, float]:
@@ -244,7 +244,8 @@ def runtime_config_document(deployment: Deployment) -> dict[str, Any]:
         "retrieval": {"min_score": config.knowledge_base.min_score},
         # Budgets (issue 14): the zone of day and month boundaries, default and group limits, the deployment's ceiling.
         "budgets": config.budgets.model_dump(),
-        # Files in chat: per-turn count, the window's resend budget, the upload expiry (lambdas/chat/attachments.py).
+        # Files in chat: per-turn count, the window's resend budget, the upload expiry (lambdas/chat/attachments.py), which
+        # routes ask for document citations (lambdas/chat/doc_citations.py).
         "attachments": config.attachments.model_dump(),
         # Metering (lambdas/common/usage/): the prices of what is not a chat model's token or an image (on each model).
         "prices": {

@@ -41,7 +41,8 @@ STREAMS = {
 STREAM_DESCRIPTION = (
     "Server-sent events (`event: <type>`, `data: <one-line JSON>`, a blank line), in this order: start, withheld (RAG: "
     "retrieved passages the guardrail intervened on, when there are any), delta (0..n), "
-    "citation (RAG: each cited passage as soon as the answer names it), guardrail (when it acted), usage, done; or, "
+    "citation (RAG: each cited passage as soon as the answer names it; chat: each passage of an attached document the "
+    "answer cites, after the delta it came with), guardrail (when it acted), usage, done; or, "
     "part-way, error (the API's error body) and the end. `: ping` comments keep an idle stream open. A stream that ends "
     "without done or error broke in transport. Errors before the stream starts are the JSON errors listed. docs/api.md#streaming"
 )
@@ -64,7 +65,7 @@ _PASSAGE = _object(
         "policies": {"type": "array", "items": _STRING},
     },
 )
-# Each event's `data` (JSON); `citation` is POST /rag/query's citations[] item.
+# Each event's `data` (JSON); `citation` is POST /rag/query's citations[] item, or POST /chat's (no score; location).
 STREAM_EVENTS: dict[str, dict[str, Any]] = {
     "start": _object(
         ["stream_id", "conversation_id", "model_id"],
@@ -75,13 +76,18 @@ STREAM_EVENTS: dict[str, dict[str, Any]] = {
     ),
     "delta": _object(["text"], {"text": {"type": "string", "minLength": 1}}),
     "citation": _object(
-        ["number", "excerpt", "source", "score"],
+        ["number", "excerpt", "source"],
         {
             "number": _INT,
             "excerpt": _STRING,
-            "score": {"type": "number"},
-            "url": _STRING,
-            "source": {"type": "object", "required": ["uri", "name"], "properties": {"uri": _STRING, "name": _STRING, "page": _INT}},
+            "score": {"type": "number"},  # RAG
+            "url": _STRING,  # RAG
+            "source": {
+                "type": "object",
+                "required": ["name"],
+                "properties": {"uri": _STRING, "key": _STRING, "name": _STRING, "page": {"type": ["integer", "null"]}},
+            },
+            "location": {"$ref": "#/components/schemas/CitationLocation"},  # chat
         },
     ),
     "guardrail": {"$ref": "#/components/schemas/Guardrail"},

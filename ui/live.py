@@ -1,5 +1,6 @@
 """A streamed answer on a page as it arrives: the thinking indicator until the first words, the words, the
-citations (RAG) and the guardrail's notes. The pages own the conversation; this module only draws one answer."""
+citations (RAG's passages, chat's cited documents) and the guardrail's notes. The pages own the conversation; this
+module only draws one answer."""
 
 from __future__ import annotations
 
@@ -24,7 +25,8 @@ def show_citations(citations: list[dict[str, Any]]) -> None:
             st.text(citation.get("excerpt", ""))  # as written: passages are not Markdown
             if citation.get("url"):
                 st.link_button(t("rag.open"), citation["url"], icon=":material/open_in_new:")
-            st.caption(t("rag.score", score=citation.get("score")))
+            if citation.get("score") is not None:  # RAG's retrieval score (a chat citation has none)
+                st.caption(t("rag.score", score=citation["score"]))
 
 
 def shown_content(message: dict[str, Any]) -> str:

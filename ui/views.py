@@ -114,9 +114,14 @@ def linked_answer(answer: str, citations: list[dict[str, Any]]) -> str:
 
 
 def citation_label(citation: dict[str, Any]) -> str:
-    source = citation.get("source") or {}
-    page = f", p. {source['page']}" if source.get("page") else ""
-    return f"[{citation['number']}] {source.get('name') or source.get('uri') or 'source'}{page}"
+    source, where = citation.get("source") or {}, citation.get("location") or {}
+    if source.get("page"):
+        place = f", p. {source['page']}"
+    elif where.get("type") == "char":  # a chat citation of a text file (docs/api.md#citations), counted from 1
+        place = f", characters {where['start'] + 1}–{where['end']}"
+    else:
+        place = ""
+    return f"[{citation['number']}] {source.get('name') or source.get('uri') or 'source'}{place}"
 
 
 def image_options(model: dict[str, Any]) -> dict[str, Any]:

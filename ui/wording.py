@@ -193,9 +193,15 @@ def usage_line(usage: dict[str, Any] | None, lang: str) -> str:
 
 
 def citation_label(citation: dict[str, Any], lang: str) -> str:
-    source = citation.get("source") or {}
-    page = t("rag.page", lang, page=source["page"]) if source.get("page") else ""
-    return f"[{citation['number']}] {source.get('name') or source.get('uri') or t('rag.source', lang)}{page}"
+    """`[1] 안내.pdf, 2쪽`: the source and where in it (a PDF's page; a chat citation of a text file: its characters)."""
+    source, where = citation.get("source") or {}, citation.get("location") or {}
+    if source.get("page"):
+        place = t("rag.page", lang, page=source["page"])
+    elif where.get("type") == "char":
+        place = t("rag.chars", lang, start=where["start"] + 1, end=where["end"])  # shown counting from 1
+    else:
+        place = ""
+    return f"[{citation['number']}] {source.get('name') or source.get('uri') or t('rag.source', lang)}{place}"
 
 
 def withheld_notes(withheld: list[dict[str, Any]], flagged: list[dict[str, Any]], lang: str) -> list[tuple[str, str]]:

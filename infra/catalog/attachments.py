@@ -19,9 +19,19 @@ Sources, checked 2026-11:
   image block)].
 - Nova 2 Lite: "Inputs include text, images, video, and documents" [second-hand summary of
   https://docs.aws.amazon.com/nova/latest/nova2-userguide/using-multimodal-models.html].
-- Citations (CitationsConfig on a DocumentBlock): the API reference names no models
-  (https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_CitationsConfig.html); this product
-  does not request them yet (docs/api.md).
+- Document citations (`citations: {enabled: true}` on a DocumentBlock, the answer's `citationsContent` blocks): the
+  API reference names no models (https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_CitationsConfig.html,
+  API_runtime_CitationsContentBlock.html). `citations` is True for the Claude models only [second-hand: Anthropic's
+  citations page, "All active models support citations, except Haiku 3"
+  (https://platform.claude.com/docs/en/build-with-claude/citations, a page about Anthropic's own API); live Converse
+  answers with citationsContent, buffered and streamed, on Claude Haiku 4.5 (agentjido/req_llm#1005); Bedrock once
+  answered "This model doesn't support citations." for Sonnet 4 and fixed it (boto/boto3#4608); AWS announced "Citations
+  API and PDF support for Claude models in Amazon Bedrock" in 2025-06 (https://aws.amazon.com/about-aws/whats-new/2025/06/
+  citations-api-pdf-claude-models-amazon-bedrock/, not read here: named by aws-samples/well-architected-iac-analyzer#45)].
+  No source shows Nova citing documents, so Nova is False. Anthropic's PDF page says full visual PDF understanding on
+  Converse needs citations enabled [second-hand: anthropics/claude-code#18725 quotes it]. Bedrock cites txt and pdf
+  documents only ("Only txt and pdf formats are supported when citations are enabled", boto/boto3#4726):
+  lambdas/chat/doc_citations.py asks for citations only then.
 A model not listed (a registered custom model, a model added later) takes no files until it is listed here.
 """
 
@@ -37,9 +47,10 @@ class ContentSupport:
     images: bool
     documents: bool
     source: str
+    citations: bool = False  # Converse document citations on txt and pdf documents (module docstring)
 
 
-_CLAUDE_LATER = ContentSupport(True, True, f"[second-hand] Claude 3+ rows of {SUPPORT_TABLE}; see module docstring")
+_CLAUDE_LATER = ContentSupport(True, True, f"[second-hand] Claude 3+ rows of {SUPPORT_TABLE}; see module docstring", citations=True)
 _NOVA = ContentSupport(True, True, f"[official] Nova Lite/Pro rows of {SUPPORT_TABLE}")
 
 CONTENT_SUPPORT: dict[str, ContentSupport] = {

@@ -27,12 +27,19 @@ def _block(kind: str, file_format: str, data: bytes, name: str, taken: set[str],
     return {"guardContent": {"image": image}} if guard else {"image": image}
 
 
-def turn_content(text_block: dict[str, Any], files: list[Loaded], images_guarded: bool) -> list[dict[str, Any]]:
+def turn_content(
+    text_block: dict[str, Any], files: list[Loaded], images_guarded: bool, documents: list[dict[str, str]] | None = None
+) -> list[dict[str, Any]]:
+    """The new message's content; `documents` gets each document block's file ({name, key, title: the block's name})."""
     # TODO(issue 17, "Guarding what the model reads"): a document's extracted text is not assessed by the Converse
     # guardrail (guardContent holds text or images only; docs/api.md). When the shared lambdas/common ApplyGuardrail
     # check of extracted text lands on main, call it here for each document and drop or flag the ones it stops.
     taken: set[str] = set()
     blocks = [_block(f.spec.kind, f.spec.format, f.data, f.name, taken, i, images_guarded) for i, f in enumerate(files, start=1)]
+    if documents is not None:
+        documents += [
+            {"name": f.name, "key": f.key, "title": b["document"]["name"]} for f, b in zip(files, blocks, strict=True) if "document" in b
+        ]
     return [*blocks, text_block]
 
 
@@ -40,8 +47,15 @@ def note(name: str) -> str:
     return f"[attached: {name}]"
 
 
-def history_messages(history: list[dict[str, Any]], files: Attachments | None, model: ChatModelSpec, budget: int) -> list[dict[str, Any]]:
-    """Converse messages for the window: text, and each user message's files resent or noted (module docstring)."""
+def history_messages(
+    history: list[dict[str, Any]],
+    files: Attachments | None,
+    model: ChatModelSpec,
+    budget: int,
+    documents: list[dict[str, str]] | None = None,
+) -> list[dict[str, Any]]:
+    """Converse messages for the window: text, and each user message's files resent or noted (module docstring);
+    `documents` gets each resent document block's file ({name, key, title}), in order (for chat/doc_citations.py)."""
     resend = _within_budget(history, model, budget) if files is not None else set()
     messages: list[dict[str, Any]] = []
     for m in history:
@@ -56,6 +70,8 @@ def history_messages(history: list[dict[str, Any]], files: Attachments | None, m
                 notes.append(note(stored["name"]))
                 continue
             blocks.append(_block(spec.kind, spec.format, data, stored["name"], taken, i, guard=False))
+            if documents is not None and "document" in blocks[-1]:
+                documents.append({"name": stored["name"], "key": stored["key"], "title": blocks[-1]["document"]["name"]})
         text = m["content"] if not notes else f"{m['content']}\n" + " ".join(notes)
         messages.append({"role": m["role"], "content": [*blocks, {"text": text}]})
     return messages

@@ -101,6 +101,27 @@ class Notice(BaseModel):
     previous_model_id: str = Field(description="The model the conversation had; model_id is the one that answered")
 
 
+class CitedFile(BaseModel):
+    name: str = Field(description="The attached file's name")
+    key: str = Field(description="The attachment's key (POST /chat/attachments)")
+    page: int | None = Field(None, description="PDF: the page the passage starts on (1 = the first page)")
+
+
+class CitationLocation(BaseModel):
+    type: Literal["char", "page", "chunk"] = Field(description="char: a text document's characters; page: a PDF's pages")
+    start: int
+    end: int = Field(description="As Bedrock reports it (docs/api.md#citations)")
+
+
+class ChatCitation(BaseModel):
+    """A passage of an attached document the answer cites (Converse document citations; chat/doc_citations.py)."""
+
+    number: int = Field(description="1, 2, … in the order the answer first cites them; each passage once")
+    excerpt: str = Field(description="The document's text the answer cites (its first 400 characters)")
+    source: CitedFile
+    location: CitationLocation | None = None
+
+
 class ChatResponse(BaseModel):
     conversation_id: str
     message: Message
@@ -109,6 +130,9 @@ class ChatResponse(BaseModel):
     usage: Usage
     guardrail: Guardrail
     notice: Notice | None = Field(None, description="Present when the turn was served differently than asked, e.g. on another model")
+    citations: list[ChatCitation] = Field(
+        [], description="Passages of attached txt/pdf documents the answer cites (models with files.citations)"
+    )
 
 
 class ConversationSummary(BaseModel):
@@ -158,6 +182,7 @@ class StoredMessage(BaseModel):
     blocked: bool = False
     interrupted: bool = Field(False, description="A streamed answer stopped part-way: the content is what was produced")
     attachments: list[StoredAttachment] = Field([], description="Files attached to this (user) message")
+    citations: list[ChatCitation] = Field([], description="Passages of attached documents this (assistant) message cites")
 
 
 class ConversationDetail(BaseModel):

@@ -6,6 +6,7 @@ from typing import Any
 
 from chat.attachments import Attachments
 from chat.models import (
+    ChatCitation,
     ChatRequest,
     ChatResponse,
     ConversationDetail,
@@ -34,10 +35,13 @@ __all__ = ["ChatDeps", "delete_conversation", "get_conversation", "list_conversa
 def send_message(caller: Caller, request: ChatRequest, deps: ChatDeps) -> ChatResponse:
     """POST /chat: the turn's events (chat/turn.py, shared with POST /chat/stream) collected into one answer."""
     text: list[str] = []
+    cited: list[ChatCitation] = []
     seen: dict[str, dict[str, Any]] = {}
     for event in run_turn(caller, request, deps):
         if event.kind == "delta":
             text.append(event.data["text"])
+        elif event.kind == "citation":
+            cited.append(ChatCitation(**event.data))
         else:
             seen[event.kind] = event.data
     start, usage, done = seen["start"], seen["usage"], seen["done"]
@@ -49,6 +53,7 @@ def send_message(caller: Caller, request: ChatRequest, deps: ChatDeps) -> ChatRe
         usage=Usage(input_tokens=usage["input_tokens"], output_tokens=usage["output_tokens"]),
         guardrail=Guardrail(**seen.get("guardrail", NOT_APPLIED.to_dict())),
         notice=Notice(**done["notice"]) if "notice" in done else None,
+        citations=[] if done["stored"] == "blocked" else cited,  # a blocked answer's message replaces it all
     )
 
 
@@ -87,6 +92,7 @@ def get_conversation(caller: Caller, conversation_id: str, limit: int, token: st
             blocked=bool(i.get("blocked")),
             interrupted=bool(i.get("interrupted")),
             attachments=[StoredAttachment(**a) for a in i.get("attachments", [])],
+            citations=[ChatCitation(**c) for c in i.get("citations", [])],
         )
         for i in items
     ]

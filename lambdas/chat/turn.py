@@ -4,8 +4,9 @@ load the window → guard the inputs → call the model (Converse, or ConverseSt
 the turn once, whole. POST /chat collects the events into one JSON answer (chat.service.send_message);
 POST /chat/stream sends each as a server-sent event (chat/stream.py). In order:
 
-    start {stream_id, conversation_id, model_id} · delta {text}… · guardrail {intervened, action, policies,
-    message} (when it acted) · usage {input_tokens, output_tokens, stop_reason, latency_ms} · done {stored, notice?}
+    start {stream_id, conversation_id, model_id} · delta {text}… (citation {…} after a delta that cites a document:
+    chat/doc_citations.py) · guardrail {intervened, action, policies, message} (when it acted) · usage {input_tokens,
+    output_tokens, stop_reason, latency_ms} · done {stored, notice?}
 
 Whatever can refuse the request (validation, an unknown conversation, a model that is not allowed, a call
 Bedrock refuses) happens before `start`, so a stream answers it as a plain JSON error. What is stored is what
@@ -18,10 +19,11 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
-from chat.attachments import Attachments
+from chat.attachments import Attachments, turn_files
+from chat.doc_citations import DocumentCitations, citations_on, request_citations
 from chat.file_blocks import history_messages, turn_content
 from chat.metering import turn_estimate
 from chat.models import ChatRequest, Notice
@@ -78,6 +80,7 @@ class _Plan:
     meter: Meter  # the turn's reservation and what its paid calls consumed (common/usage/meter.py)
     tokens_in: int  # the most input tokens the model call counts (what an interrupted stream is metered at)
     files: tuple[dict[str, Any], ...] = ()  # the turn's attached files as stored with the user message
+    cited: DocumentCitations = field(default_factory=DocumentCitations)  # the documents it asks to cite, and what was cited
 
 
 def run_turn(caller: Caller, request: ChatRequest, deps: ChatDeps, control: StreamControl | None = None) -> Iterator[Event]:
@@ -138,12 +141,13 @@ def _plan(caller: Caller, request: ChatRequest, deps: ChatDeps, *, streaming: bo
         stored_system = window.summary.get("system_prompt")
         stored_model = window.summary.get("model_id")
     model, notice = _turn_model(config, request.model_id, stored_model, deps.registry)
-    files = _turn_files(caller, request, model, deps)  # checked before anything is paid for (chat/attachments.py)
+    files = turn_files(deps.attachments, caller, request.attachments, model, config.guardrail.images_guarded)  # checked before any cost
     # A stream is read for as long as the model writes: its ceiling is the model's own (common/params.py).
     options = converse_options(request.params, model, None if streaming else config.bedrock_timeouts.read_seconds["chat"])
     system_prompt = request.system_prompt if request.system_prompt is not None else stored_system
     # Earlier turns' files are resent within attachments.window_bytes, else noted by name (chat/file_blocks.py).
-    messages = history_messages(history, deps.attachments, model, config.attachments.window_bytes)
+    documents: list[dict[str, str]] = []  # each document block's file, in request order (chat/doc_citations.py)
+    messages = history_messages(history, deps.attachments, model, config.attachments.window_bytes, documents)
     # Before the first paid call: the turn's most, files included, reserved on the caller's budgets (429 when no room).
     estimate, tokens_in = turn_estimate(model, messages, request, system_prompt, options, config.prices, streaming=streaming, files=files)
     meter = deps.metering.start(caller, estimate) if deps.metering else UNMETERED
@@ -162,7 +166,9 @@ def _plan(caller: Caller, request: ChatRequest, deps: ChatDeps, *, streaming: bo
 
     # Only the new message is guarded: history was already checked (and stored as let through).
     text = {"guardContent": {"text": {"text": request.message, "qualifiers": ["guard_content"]}}}
-    messages.append({"role": "user", "content": turn_content(text, files, config.guardrail.images_guarded)})
+    messages.append({"role": "user", "content": turn_content(text, files, config.guardrail.images_guarded, documents)})
+    # txt and pdf documents, where the model cites them and config attachments.citations asks for them on this route
+    cited = request_citations(messages, model, documents, enabled=citations_on(config.attachments, streaming=streaming))
     call: dict[str, Any] = {
         "modelId": model.id,
         "messages": messages,
@@ -173,16 +179,8 @@ def _plan(caller: Caller, request: ChatRequest, deps: ChatDeps, *, streaming: bo
         call["system"] = [{"text": system_prompt}]
     call = with_cache_points(call, model, config.prompt_caching, window_full=window_full(history, request.message, config.memory))
     keep = system_prompt if request.system_prompt is not None else None
-    stored_files = tuple(f.stored() for f in files)
-    return _Plan(caller, request, conversation_id, new, model, notice, call, system_outcome, keep, None, meter, tokens_in, stored_files)
-
-
-def _turn_files(caller: Caller, request: ChatRequest, model: ChatModelSpec, deps: ChatDeps) -> list[Any]:
-    if not request.attachments:
-        return []
-    if deps.attachments is None:
-        raise ValidationFailedError("files cannot be attached here", details=[{"field": "attachments", "message": "not configured"}])
-    return deps.attachments.load(caller, request.attachments, model, deps.config.guardrail.images_guarded)
+    plan = _Plan(caller, request, conversation_id, new, model, notice, call, system_outcome, keep, None, meter, tokens_in, cited=cited)
+    return replace(plan, files=tuple(f.stored() for f in files))
 
 
 def _start(plan: _Plan, stream_id: str | None) -> Event:
@@ -200,6 +198,7 @@ def _answered(plan: _Plan, deps: ChatDeps) -> Iterator[Event]:
     reply = reply_text(response)
     if reply:
         yield Event("delta", {"text": reply})
+    yield from plan.cited.events(response)  # the passages its citationsContent blocks cite (chat/doc_citations.py)
     message_outcome = outcome_from_converse(response)
     blocked_input = message_outcome.input_blocked  # then no inference is charged (common/usage/calls.py)
     plan.meter.add(*converse_metered(plan.model, response["usage"], response, deps.config.prices, input_blocked=blocked_input))
@@ -219,8 +218,7 @@ def _streamed(plan: _Plan, deps: ChatDeps, control: StreamControl) -> Iterator[E
     try:
         yield _start(plan, control.stream_id)
         with stream_errors(plan.model.id):
-            for text in relay(events, answer, control):
-                yield Event("delta", {"text": text})
+            yield from plan.cited.relayed(relay(events, answer, control), answer)  # deltas, and citations as they come
     except BaseException:
         # Failed part-way (an error event, a cut connection): what was produced was paid for. run_turn's meter then
         # settles it (over-counting, never under: the text may have been billed whatever the error).
@@ -318,7 +316,7 @@ def _commit(plan: _Plan, deps: ChatDeps, turn: Turn) -> None:
     deps.store.append_turn(
         plan.caller.sub,
         plan.conversation_id,
-        replace(turn, attachments=plan.files),
+        replace(turn, attachments=plan.files, citations=() if turn.blocked else plan.cited.stored()),
         new=plan.new,
         title=title_from(turn.user) if plan.new else "",
         system_prompt=plan.keep_system,

@@ -44,6 +44,7 @@ class Turn:
     excluded: bool = False  # kept for the record, never sent to the model again (a blank reply, common/text.py)
     interrupted: bool = False  # a streamed answer stopped part-way: the reply is what was produced (kept in the window)
     attachments: tuple[dict[str, Any], ...] = ()  # files of the user message: {key, name, type, size} (chat/attachments.py)
+    citations: tuple[dict[str, Any], ...] = ()  # passages of attached documents the reply cites (chat/doc_citations.py)
 
 
 @dataclass(frozen=True)
@@ -155,6 +156,8 @@ class ConversationStore:
         }
         if turn.interrupted:
             assistant_item["interrupted"] = True
+        if turn.citations:
+            assistant_item["citations"] = [dict(c) for c in turn.citations]
         writes: list[dict[str, Any]] = [
             {"Put": {"TableName": self._table, "Item": _typed(user_item), "ConditionExpression": "attribute_not_exists(pk)"}},
             {"Put": {"TableName": self._table, "Item": _typed(assistant_item), "ConditionExpression": "attribute_not_exists(pk)"}},

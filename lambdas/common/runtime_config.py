@@ -68,6 +68,7 @@ class PromptCachingConfig(_Model):
 class FileSupport(_Model):
     images: bool = False
     documents: bool = False
+    citations: bool = False  # Converse document citations on txt and pdf documents (infra/catalog/attachments.py)
 
 
 class AttachmentSettings(_Model):
@@ -76,6 +77,7 @@ class AttachmentSettings(_Model):
     max_files_per_turn: int = 5
     window_bytes: int = 8_000_000
     upload_seconds: int = 300
+    citations: Literal["on", "off", "buffered-only"] = "on"  # which chat routes ask for document citations (chat/doc_citations.py)
 
 
 class ChatModelSpec(_Model):

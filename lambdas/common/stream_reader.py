@@ -2,9 +2,10 @@
 the chat turn and the RAG answer produce (shared by their JSON and stream routes).
 
 Events (botocore's bedrock-runtime model, ConverseStreamOutput): messageStart, contentBlockStart,
-contentBlockDelta (text, or a thinking model's reasoningContent, never shown), contentBlockStop, messageStop
-(stopReason) and metadata (usage, metrics.latencyMs and, with trace enabled, trace.guardrail). Exception events
-reach the reader as botocore errors (common/bedrock.py `stream_errors` maps them).
+contentBlockDelta (text; a thinking model's reasoningContent, never shown; a document `citation`, kept in
+`citations` as it came: https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_ContentBlockDelta.html),
+contentBlockStop, messageStop (stopReason) and metadata (usage, metrics.latencyMs and, with trace enabled,
+trace.guardrail). Exception events reach the reader as botocore errors (common/bedrock.py `stream_errors` maps them).
 
 Memory stays bounded by the answer: the frames are read one at a time and dropped; only the shown text is
 kept (it is stored), in a buffer that joins small pieces as it goes.
@@ -60,6 +61,7 @@ class StreamedAnswer:
     latency_ms: float | None = None
     trace: dict[str, Any] | None = None
     interrupted: str | None = None
+    citations: list[dict[str, Any]] = field(default_factory=list)  # the stream's CitationsDelta members, in order
 
     def as_response(self, text: str) -> dict[str, Any]:
         """The answer in Converse's response shape (for common.guardrail's readers), its text being `text`."""
@@ -75,7 +77,10 @@ def relay(events: Iterable[dict[str, Any]], answer: StreamedAnswer, control: Str
     held = ""
     for event in events:
         if "contentBlockDelta" in event:
-            text = event["contentBlockDelta"].get("delta", {}).get("text")
+            delta = event["contentBlockDelta"].get("delta", {})
+            if "citation" in delta:
+                answer.citations.append(delta["citation"])
+            text = delta.get("text")
             if not text:
                 continue  # reasoning (a model's thinking) is neither shown nor stored
             if control is not None:

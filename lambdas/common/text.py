@@ -32,10 +32,20 @@ NOT_BLANK = AfterValidator(_not_blank)
 
 def text_blocks(content: Any) -> str:
     """A model reply's text: its text blocks joined (a plain string as is). A model that thinks answers a
-    reasoningContent block first (LangChain: `reasoning_content`): it has no `text`, so it is never shown or stored."""
+    reasoningContent block first (LangChain: `reasoning_content`): it has no `text`, so it is never shown or stored.
+    With document citations, the cited part of the answer comes in `citationsContent` blocks between the text blocks,
+    its words in `content[].text` (https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_CitationsContentBlock.html):
+    they are part of the answer, in place."""
     if isinstance(content, str):
         return content
-    return "".join(block.get("text", "") for block in content if isinstance(block, dict))
+    return "".join(block.get("text", "") for block in map(_cited_as_text, content) if isinstance(block, dict))
+
+
+def _cited_as_text(block: Any) -> Any:
+    cited = block.get("citationsContent") if isinstance(block, dict) else None
+    if cited is None:
+        return block
+    return {"text": "".join(part.get("text", "") for part in cited.get("content") or [] if isinstance(part, dict))}
 
 
 def reply_text(response: dict[str, Any]) -> str:

@@ -11,7 +11,7 @@ import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from local.bedrock_sim import content_blocks
+from local.bedrock_sim import citations, content_blocks
 from local.bedrock_sim.guardrail import GuardrailEngine, Outcome
 from local.bedrock_sim.model import (
     check_blank_text,
@@ -48,6 +48,12 @@ class Draft:
     query: str = ""
     started: float = field(default_factory=time.perf_counter)
     cache: CacheUsage | None = None  # the prompt's tokens and what the cache served and stored (prompt_cache.py)
+    cited: list[dict[str, Any]] = field(default_factory=list)  # citationsContent blocks after the text (citations.py)
+
+    @property
+    def full_text(self) -> str:
+        """The whole answer: the text, then the cited parts' words."""
+        return self.text + citations.text_of(self.cited)
 
 
 def draft(sim: BedrockSimulator, params: dict[str, Any]) -> Draft:
@@ -62,6 +68,7 @@ def draft(sim: BedrockSimulator, params: dict[str, Any]) -> Draft:
     check_blank_text(messages, params.get("system", []))
     points, prompt_tokens, rules = prompt_points(info.model_id, params)  # cache points checked before anything runs
     content_blocks.check(info.model_id, messages)  # image and document blocks (local/bedrock_sim/content_blocks.py)
+    citations.check(info.model_id, messages)  # document citations (local/bedrock_sim/citations.py)
     guard = params.get("guardrailConfig")
     flat = [{"role": m["role"], "text": text_of(m["content"])} for m in messages]
     answer = Draft("", "end_turn", prompt_tokens, 0, guard)  # files included (prompt_cache.py, file_tokens.py)
@@ -95,6 +102,10 @@ def draft(sim: BedrockSimulator, params: dict[str, Any]) -> Draft:
         suffix = content_blocks.read_note(messages) + sim.reply_suffix  # the files the model "read", by name
         reply = generate(model_id, system, flat, config, suffix=suffix, length=sim.reply_tokens, label=label)
     answer.text, answer.stop_reason = reply.text, reply.stop_reason
+    if reply.stop_reason == "end_turn" and not (passages and question):  # an answer cut short cites nothing
+        answer.cited = citations.cite(messages, flat[-1]["text"])
+        if answer.cited and guard and sim.guardrail.check(answer.full_text, "OUTPUT").intervened:
+            answer.cited = []  # the output guardrail would act on the cited answer: it goes uncited (docs/local-bedrock.md)
     return answer
 
 
@@ -102,13 +113,15 @@ def converse_result(sim: BedrockSimulator, answer: Draft) -> dict[str, Any]:
     """Converse: the output guardrail on the whole reply, then Bedrock's response document."""
     text, stop_reason, output_tokens = answer.text, answer.stop_reason, 0
     if not answer.input_blocked:
-        output_tokens = tokens(answer.text) + answer.thought_tokens
+        output_tokens = tokens(answer.full_text) + answer.thought_tokens
         if answer.guard:
-            checked: Outcome = sim.guardrail.check(text, "OUTPUT", sources=answer.sources, query=answer.query)
+            checked: Outcome = sim.guardrail.check(answer.full_text, "OUTPUT", sources=answer.sources, query=answer.query)
             answer.trace["outputAssessments"] = {sim.guardrail_id: [checked.assessment]}
             if checked.intervened:
                 text, stop_reason = checked.text, "guardrail_intervened"
     result = result_document(answer, text, stop_reason, output_tokens)
+    if stop_reason != "guardrail_intervened":
+        result["output"]["message"]["content"] += answer.cited
     if answer.reasoning and stop_reason != "guardrail_intervened":
         result["output"]["message"]["content"].insert(0, {"reasoningContent": answer.reasoning})
     return result

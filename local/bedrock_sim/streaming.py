@@ -2,8 +2,10 @@
 
 Headers and `messageStart` go at once; the text follows in 40-character `contentBlockDelta` chunks, the first
 after `sim.first_token_ms` and each later one `sim.token_ms` per token after the one before (the schedule is
-absolute, so sleeps never drift); then `contentBlockStop`, `messageStop` and `metadata` (usage, metrics and,
-when traced, the guardrail trace). A client that goes away ends the stream at its next write.
+absolute, so sleeps never drift); then `contentBlockStop`, the cited parts of the answer (document citations: each a
+block of its own, its `citation` delta first, then its text: local/bedrock_sim/citations.py), `messageStop` and
+`metadata` (usage, metrics and, when traced, the guardrail trace). A client that goes away ends the stream at its
+next write.
 
 The guardrail's `streamProcessingMode` (https://docs.aws.amazon.com/bedrock/latest/userguide/guardrails-streaming.html):
 
@@ -31,7 +33,7 @@ import time
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
-from local.bedrock_sim import eventstream
+from local.bedrock_sim import citations, eventstream
 from local.bedrock_sim.conversation import Draft, result_document
 from local.bedrock_sim.model import tokens
 
@@ -134,6 +136,14 @@ def _frames(sim: BedrockSimulator, answer: Draft, mode: str, pace: tuple[float, 
     if not answer.text:
         yield _delta(index, {"text": ""})  # an empty reply is still one (empty) text block
     yield eventstream.event("contentBlockStop", {"contentBlockIndex": index})
+    for block in answer.cited if stop_reason != "guardrail_intervened" else []:  # local/bedrock_sim/citations.py
+        index += 1
+        yield from (_delta(index, {"citation": citation}) for citation in block["citationsContent"]["citations"])
+        for chunk in _chunks(citations.text_of([block])):
+            clock.wait_for(chunk)
+            sent, chars, cjk = sent + 1, chars + len(chunk), cjk + sum(1 for ch in chunk if ord(ch) >= 0x1100)
+            yield _delta(index, {"text": chunk})
+        yield eventstream.event("contentBlockStop", {"contentBlockIndex": index})
     yield eventstream.event("messageStop", {"stopReason": stop_reason})
     if checked:
         answer.trace["outputAssessments"] = {sim.guardrail_id: assessments}

@@ -15,7 +15,8 @@ from pathlib import Path
 
 from tests.integration import fuzzing
 from tests.integration.live import request, sign_in
-from tests.integration.test_chat_files import PDF, png
+from tests.integration.test_chat_files import png
+from tests.integration.test_rag import minimal_pdf
 
 
 def test_given_every_operation_when_fuzzed_then_no_5xx_and_no_response_outside_the_spec(stack):
@@ -83,16 +84,20 @@ def test_given_a_successful_call_of_every_operation_then_its_status_type_and_bod
         return response
 
     files = []  # files in chat: a presigned POST to the local S3, then the key in a turn (tests/integration/test_chat_files.py)
-    for name, content_type, data in (("명세 화면.png", "image/png", png()), ("명세 문서.pdf", "application/pdf", PDF)):
+    pdf = minimal_pdf("Specification checks run on every release.")  # with text: the answer cites it (docs/api.md#citations)
+    for name, content_type, data in (("명세 화면.png", "image/png", png()), ("명세 문서.pdf", "application/pdf", pdf)):
         upload = call("POST", "/chat/attachments", body={"name": name, "content_type": content_type, "size": len(data)})
         assert upload.status_code == 201
         target = upload.json()["upload"]
         assert requests.post(target["url"], data=target["fields"], files={"file": (name, data)}, timeout=10).status_code in (200, 204)
         files.append({"key": upload.json()["key"]})
-    conversation = call("POST", "/chat", body={"message": "명세 확인용 대화", "attachments": files[:1]}).json()["conversation_id"]
+    answered = call("POST", "/chat", body={"message": "명세 확인용 대화", "attachments": files}).json()  # citations[] checked too
+    assert [c["source"]["name"] for c in answered["citations"]] == ["명세 문서.pdf"]
+    conversation = answered["conversation_id"]
     body = {"message": "스트림 명세 확인", "conversation_id": conversation, "attachments": files[1:]}
     streamed = call("POST", "/chat/stream", body=body)
     assert "document «" in streamed.text  # the offline model read the PDF through the streaming route too
+    assert "event: citation" in streamed.text  # chat citations stream too (their schema: test_chat_citations.py)
     assert (streamed.headers["content-type"][0], "event: done" in streamed.text) == ("text/event-stream; charset=utf-8", True)
     stream_id = json.loads(streamed.text.split("data: ", 1)[1].split("\n", 1)[0])["stream_id"]
     assert call("POST", "/streams/{stream_id}/stop", {"stream_id": stream_id}).status_code == 202

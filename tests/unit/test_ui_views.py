@@ -109,6 +109,18 @@ def test_given_citations_then_each_number_links_to_its_document_and_unknown_ones
     assert views.citation_label({"number": 3, "source": {"name": "안내.pdf", "page": 2}}) == "[3] 안내.pdf, p. 2"
 
 
+def test_given_a_chat_citation_of_a_text_file_then_its_label_says_which_characters_in_both_languages():
+    from ui import wording
+
+    cited = {"number": 1, "excerpt": "Lunch is at noon.", "source": {"name": "plan.txt", "key": "k", "page": None}}
+    cited["location"] = {"type": "char", "start": 0, "end": 17}
+    assert views.citation_label(cited) == "[1] plan.txt, characters 1–17"  # the CLI's line
+    assert wording.citation_label(cited, "en") == "[1] plan.txt, characters 1–17"
+    assert wording.citation_label(cited, "ko") == "[1] plan.txt, 1–17번째 글자"
+    paged = {"number": 2, "source": {"name": "안내.pdf", "key": "k", "page": 3}, "location": {"type": "page", "start": 3, "end": 4}}
+    assert (views.citation_label(paged), wording.citation_label(paged, "ko")) == ("[2] 안내.pdf, p. 3", "[2] 안내.pdf, 3쪽")
+
+
 def test_given_the_stack_then_the_ui_admin_group_is_the_one_the_stack_creates():
     assert views.ADMIN_GROUP == ADMIN_GROUP
     assert views.claims_groups({"cognito:groups": ["admin"]}) == ["admin"]

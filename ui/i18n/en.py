@@ -113,6 +113,7 @@ STRINGS: dict[str, str] = {
     "rag.open": "Open the document",
     "rag.score": "relevance {score}",
     "rag.page": ", p. {page}",
+    "rag.chars": ", characters {start}–{end}",
     "rag.source": "source",
     "rag.withheld": "{n} passages withheld",
     "rag.withheld_help": "The guardrail found instructions or a denied topic in them; the model did not read them: {documents}",

@@ -116,6 +116,7 @@ STRINGS: dict[str, str] = {
     "rag.open": "문서 열기",
     "rag.score": "관련도 {score}",
     "rag.page": ", {page}쪽",
+    "rag.chars": ", {start}–{end}번째 글자",
     "rag.source": "출처",
     "rag.withheld": "검토 결과 제외된 문서 {n}건",
     "rag.withheld_help": "가드레일이 지시문이나 금지 주제를 찾아 모델에 보내지 않은 문서: {documents}",

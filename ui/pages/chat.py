@@ -37,7 +37,8 @@ def load_messages(conversation_id: str) -> Any:
             messages += page["messages"] if page else []
         flags = ("interrupted", "blocked")
         state["chat_messages"] = [
-            {"role": m["role"], "content": m["content"], "attachments": m.get("attachments", []), **{f: bool(m.get(f)) for f in flags}}
+            {"role": m["role"], "content": m["content"], **{k: m.get(k, []) for k in ("attachments", "citations")}}
+            | {f: bool(m.get(f)) for f in flags}
             for m in messages
         ]
     return found
@@ -109,6 +110,7 @@ for message in state["chat_messages"]:
     with st.chat_message(message["role"]):
         st.markdown(live.shown_content(message))
         show_files(message.get("attachments"))
+        live.show_citations(message.get("citations") or [])  # passages of attached documents the answer cites
         live.show_note(wording.guardrail_note(message.get("guardrail"), current()))
         if message.get("interrupted"):
             st.caption(f":material/stop_circle: {t('stream.interrupted')}")
@@ -135,7 +137,7 @@ def follow(pending: dict[str, Any]) -> None:
         st.markdown(pending["prompt"])
         show_files(pending.get("files"))
     with st.chat_message("assistant"):
-        answer = live.LiveAnswer()
+        answer = live.LiveAnswer(citations=True)
     stop_slot = st.empty()
     stop_slot.button(
         t("stream.stop"), key="chat_stop_button", icon=":material/stop_circle:", on_click=ask_stop, disabled=reading.reply.stopped
@@ -164,7 +166,7 @@ def follow(pending: dict[str, Any]) -> None:
         st.rerun()
     state["chat_id"] = reply.conversation_id or state["chat_id"]
     notice = (reply.done.get("notice") or {}).get("message")
-    finished = {"guardrail": reply.guardrail, "notice": notice, "usage": reply.usage}
+    finished = {"guardrail": reply.guardrail, "notice": notice, "usage": reply.usage, "citations": reply.citations}
     if (reply.interrupted or reply.guardrail) and reply.conversation_id:
         # as stored: the message masked as the guardrail masked it, a blocked one as its marker, `interrupted` flagged
         load_messages(reply.conversation_id)
