@@ -8,6 +8,7 @@ from chat.attachments import Attachments
 from chat.models import (
     ChatRequest,
     ChatResponse,
+    CheckedDocument,
     ConversationDetail,
     ConversationList,
     ConversationSummary,
@@ -41,6 +42,7 @@ def send_message(caller: Caller, request: ChatRequest, deps: ChatDeps) -> ChatRe
         else:
             seen[event.kind] = event.data
     start, usage, done = seen["start"], seen["usage"], seen["done"]
+    screened = seen.get("withheld") or {}  # attached documents the guardrail withheld, flagged or could not check
     return ChatResponse(
         conversation_id=start["conversation_id"],
         message=Message(role="assistant", content="".join(text)),
@@ -49,6 +51,9 @@ def send_message(caller: Caller, request: ChatRequest, deps: ChatDeps) -> ChatRe
         usage=Usage(input_tokens=usage["input_tokens"], output_tokens=usage["output_tokens"]),
         guardrail=Guardrail(**seen.get("guardrail", NOT_APPLIED.to_dict())),
         notice=Notice(**done["notice"]) if "notice" in done else None,
+        withheld=[CheckedDocument(**d) for d in screened.get("withheld", [])],
+        flagged=[CheckedDocument(**d) for d in screened.get("flagged", [])],
+        unchecked=[CheckedDocument(**d) for d in screened.get("unchecked", [])],
     )
 
 

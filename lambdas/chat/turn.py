@@ -22,6 +22,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from chat.attachments import Attachments
+from chat.document_checks import screen, turn_files
 from chat.file_blocks import history_messages, turn_content
 from chat.metering import turn_estimate
 from chat.models import ChatRequest, Notice
@@ -78,6 +79,7 @@ class _Plan:
     meter: Meter  # the turn's reservation and what its paid calls consumed (common/usage/meter.py)
     tokens_in: int  # the most input tokens the model call counts (what an interrupted stream is metered at)
     files: tuple[dict[str, Any], ...] = ()  # the turn's attached files as stored with the user message
+    screened: dict[str, Any] | None = None  # documents withheld, flagged or unchecked (chat/document_checks.py)
 
 
 def run_turn(caller: Caller, request: ChatRequest, deps: ChatDeps, control: StreamControl | None = None) -> Iterator[Event]:
@@ -138,7 +140,7 @@ def _plan(caller: Caller, request: ChatRequest, deps: ChatDeps, *, streaming: bo
         stored_system = window.summary.get("system_prompt")
         stored_model = window.summary.get("model_id")
     model, notice = _turn_model(config, request.model_id, stored_model, deps.registry)
-    files = _turn_files(caller, request, model, deps)  # checked before anything is paid for (chat/attachments.py)
+    files = turn_files(caller, request, model, deps)  # checked, and documents read, before anything is paid for
     # A stream is read for as long as the model writes: its ceiling is the model's own (common/params.py).
     options = converse_options(request.params, model, None if streaming else config.bedrock_timeouts.read_seconds["chat"])
     system_prompt = request.system_prompt if request.system_prompt is not None else stored_system
@@ -158,11 +160,12 @@ def _plan(caller: Caller, request: ChatRequest, deps: ChatDeps, *, streaming: bo
         system_prompt = guarded.texts[0]
         system_outcome = guarded.outcome
 
+    screened = screen(files, deps, meter)  # documents' text through the guardrail (chat/document_checks.py)
     # Earlier turns' files are resent within attachments.window_bytes, else noted by name (chat/file_blocks.py).
     messages = history_messages(history, deps.attachments, model, config.attachments.window_bytes)
     # Only the new message is guarded: history was already checked (and stored as let through).
     text = {"guardContent": {"text": {"text": request.message, "qualifiers": ["guard_content"]}}}
-    messages.append({"role": "user", "content": turn_content(text, files, config.guardrail.images_guarded)})
+    messages.append({"role": "user", "content": turn_content(text, screened.kept, config.guardrail.images_guarded)})
     call: dict[str, Any] = {
         "modelId": model.id,
         "messages": messages,
@@ -173,20 +176,15 @@ def _plan(caller: Caller, request: ChatRequest, deps: ChatDeps, *, streaming: bo
         call["system"] = [{"text": system_prompt}]
     call = with_cache_points(call, model, config.prompt_caching, window_full=window_full(history, request.message, config.memory))
     keep = system_prompt if request.system_prompt is not None else None
-    stored_files = tuple(f.stored() for f in files)
-    return _Plan(caller, request, conversation_id, new, model, notice, call, system_outcome, keep, None, meter, tokens_in, stored_files)
+    plan = _Plan(caller, request, conversation_id, new, model, notice, call, system_outcome, keep, None, meter, tokens_in)
+    return replace(plan, files=screened.stored, screened=screened.event())
 
 
-def _turn_files(caller: Caller, request: ChatRequest, model: ChatModelSpec, deps: ChatDeps) -> list[Any]:
-    if not request.attachments:
-        return []
-    if deps.attachments is None:
-        raise ValidationFailedError("files cannot be attached here", details=[{"field": "attachments", "message": "not configured"}])
-    return deps.attachments.load(caller, request.attachments, model, deps.config.guardrail.images_guarded)
-
-
-def _start(plan: _Plan, stream_id: str | None) -> Event:
-    return Event("start", {"stream_id": stream_id, "conversation_id": plan.conversation_id, "model_id": plan.model.id})
+def _start(plan: _Plan, stream_id: str | None) -> Iterator[Event]:
+    """`start`, then the attached documents the guardrail withheld, flagged or could not check, if any."""
+    yield Event("start", {"stream_id": stream_id, "conversation_id": plan.conversation_id, "model_id": plan.model.id})
+    if plan.screened:
+        yield Event("withheld", plan.screened)
 
 
 def _answered(plan: _Plan, deps: ChatDeps) -> Iterator[Event]:
@@ -195,7 +193,7 @@ def _answered(plan: _Plan, deps: ChatDeps) -> Iterator[Event]:
     with bedrock_errors(plan.model.id):
         response = call_bedrock(deps.bedrock.converse, **plan.call)
     latency_ms = (time.perf_counter() - started) * 1000
-    yield _start(plan, None)
+    yield from _start(plan, None)
     # Text blocks only: a model that thinks answers a reasoningContent block first, never shown, stored or sent back.
     reply = reply_text(response)
     if reply:
@@ -217,7 +215,7 @@ def _streamed(plan: _Plan, deps: ChatDeps, control: StreamControl) -> Iterator[E
     answer = StreamedAnswer()
     events = response["stream"]
     try:
-        yield _start(plan, control.stream_id)
+        yield from _start(plan, control.stream_id)
         with stream_errors(plan.model.id):
             for text in relay(events, answer, control):
                 yield Event("delta", {"text": text})
@@ -305,7 +303,7 @@ def _blocked_system_prompt(plan: _Plan, deps: ChatDeps, outcome: GuardrailOutcom
     reply = outcome.message or deps.config.guardrail.blocked_input_message
     usage = {"input_tokens": 0, "output_tokens": 0}
     metrics.add_metric(name=GUARDRAIL_INTERVENTIONS, unit=MetricUnit.Count, value=1)
-    yield _start(plan, stream_id)
+    yield from _start(plan, stream_id)
     yield Event("delta", {"text": reply})
     _commit(plan, deps, Turn(BLOCKED_MARKER, reply, True, plan.model.id, usage, "guardrail_intervened"))
     yield Event("guardrail", outcome.to_dict())
