@@ -1,4 +1,4 @@
-"""guardrail.read_checks: ApplyGuardrail on retrieved passages (and attached documents' text) is configured in the stack
+"""guardrail.read_checks: ApplyGuardrail on retrieved passages and attached documents' text is configured in the stack
 config, rendered for the functions, granted on exactly the stack's guardrail, and not part of the guardrail's version.
 
 The prompt-attack filter is an input filter (https://docs.aws.amazon.com/bedrock/latest/userguide/guardrails-prompt-attack.html):
@@ -29,9 +29,22 @@ def _rendered(context: dict) -> dict:
 
 def test_given_the_defaults_then_passages_are_checked_for_prompt_attacks_and_denied_topics_and_withheld():
     rendered = _rendered(cdk_context("dev"))["guardrail"]["read_checks"]
-    assert rendered == {"enabled": True, "policies": ["PROMPT_ATTACK", "DENIED_TOPICS"], "action": "WITHHOLD"}
+    assert rendered == {
+        "enabled": True,
+        "policies": ["PROMPT_ATTACK", "DENIED_TOPICS"],
+        "action": "WITHHOLD",
+        "max_document_chars": 50_000,  # attached documents: at most this much text is checked, more is a 400
+        "unreadable_documents": "refuse",  # .doc, .xls, damaged or encrypted: a 400, never sent unchecked by default
+    }
     parsed = RuntimeConfig.model_validate(_rendered(cdk_context("dev"))).guardrail.read_checks
     assert (parsed.enabled, parsed.policies, parsed.action) == (True, ("PROMPT_ATTACK", "DENIED_TOPICS"), "WITHHOLD")
+    assert (parsed.max_document_chars, parsed.unreadable_documents) == (50_000, "refuse")
+
+
+def test_given_unreadable_documents_allowed_and_another_cap_then_the_chat_functions_read_them():
+    context = _context({"read_checks": {"unreadable_documents": "allow", "max_document_chars": 200_000}})
+    parsed = RuntimeConfig.model_validate(_rendered(context)).guardrail.read_checks
+    assert (parsed.unreadable_documents, parsed.max_document_chars) == ("allow", 200_000)
 
 
 def test_given_flag_and_more_policies_then_the_functions_read_them():
@@ -47,6 +60,9 @@ def test_given_flag_and_more_policies_then_the_functions_read_them():
         ({"policies": []}, "guardrail.read_checks.policies"),
         ({"action": "DROP"}, "guardrail.read_checks.action"),
         ({"enabled": "yes"}, "guardrail.read_checks.enabled"),
+        ({"unreadable_documents": "skip"}, "guardrail.read_checks.unreadable_documents"),
+        ({"max_document_chars": 999}, "guardrail.read_checks.max_document_chars"),
+        ({"max_document_chars": 1_000_001}, "guardrail.read_checks.max_document_chars"),
     ],
 )
 def test_given_an_invalid_read_checks_setting_then_synth_names_the_key(read_checks, says):
@@ -77,10 +93,10 @@ def test_given_only_read_checks_change_then_no_new_guardrail_version_is_publishe
     assert len(version_ids) == 1
 
 
-@pytest.mark.parametrize("function_key", ["rag", "rag_stream"])
-def test_given_the_rag_functions_then_apply_guardrail_on_exactly_the_stacks_guardrail_and_its_profile(dev, function_key):
-    """The passage checks call ApplyGuardrail; the grant names the stack's guardrail (and the cross-region guardrail
-    profile it runs through) and nothing else: no wildcard, no other guardrail."""
+@pytest.mark.parametrize("function_key", ["rag", "rag_stream", "chat", "chat_stream"])
+def test_given_the_functions_that_check_what_the_model_reads_then_apply_guardrail_on_exactly_the_stacks_guardrail(dev, function_key):
+    """The passage and document checks call ApplyGuardrail; the grant names the stack's guardrail (and the cross-region
+    guardrail profile it runs through) and nothing else: no wildcard, no other guardrail."""
     role = dev.stack.get_logical_id(dev.stack.functions.functions[function_key].role.node.default_child)
     resources = set(allowed(policy_statements(dev.json["Resources"])[role], "bedrock:ApplyGuardrail"))
     guardrail = f"<{dev.stack.get_logical_id(dev.stack.guardrail.guardrail)}.GuardrailArn>"
