@@ -7,6 +7,8 @@ counting it while its strength is NONE could never withhold anything, so synth r
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from common.runtime_config import RuntimeConfig
@@ -60,13 +62,23 @@ def test_given_flag_and_more_policies_then_the_functions_read_them():
         ({"policies": []}, "guardrail.read_checks.policies"),
         ({"action": "DROP"}, "guardrail.read_checks.action"),
         ({"enabled": "yes"}, "guardrail.read_checks.enabled"),
-        ({"unreadable_documents": "skip"}, "guardrail.read_checks.unreadable_documents"),
-        ({"max_document_chars": 999}, "guardrail.read_checks.max_document_chars"),
-        ({"max_document_chars": 1_000_001}, "guardrail.read_checks.max_document_chars"),
     ],
 )
 def test_given_an_invalid_read_checks_setting_then_synth_names_the_key(read_checks, says):
     with pytest.raises(ConfigError, match=says.replace(".", r"\.")):
+        load_config(_context({"read_checks": read_checks}))
+
+
+@pytest.mark.parametrize(
+    ("read_checks", "says"),
+    [
+        ({"unreadable_documents": "skip"}, "guardrail.read_checks.unreadable_documents: Input should be 'refuse' or 'allow'"),
+        ({"max_document_chars": 999}, "guardrail.read_checks.max_document_chars: Input should be greater than or equal to 1000"),
+        ({"max_document_chars": 1_000_001}, "guardrail.read_checks.max_document_chars: Input should be less than or equal to 1000000"),
+    ],
+)
+def test_given_an_invalid_document_setting_then_synth_names_the_key_and_the_allowed_values(read_checks, says):
+    with pytest.raises(ConfigError, match=re.escape(says)):
         load_config(_context({"read_checks": read_checks}))
 
 
@@ -93,10 +105,11 @@ def test_given_only_read_checks_change_then_no_new_guardrail_version_is_publishe
     assert len(version_ids) == 1
 
 
-@pytest.mark.parametrize("function_key", ["rag", "rag_stream", "chat", "chat_stream"])
-def test_given_the_functions_that_check_what_the_model_reads_then_apply_guardrail_on_exactly_the_stacks_guardrail(dev, function_key):
-    """The passage and document checks call ApplyGuardrail; the grant names the stack's guardrail (and the cross-region
-    guardrail profile it runs through) and nothing else: no wildcard, no other guardrail."""
+@pytest.mark.parametrize("function_key", ["rag", "rag_stream"])
+def test_given_the_rag_functions_then_apply_guardrail_on_exactly_the_stacks_guardrail_and_its_profile(dev, function_key):
+    """The passage checks call ApplyGuardrail; the grant names the stack's guardrail (and the cross-region guardrail
+    profile it runs through) and nothing else: no wildcard, no other guardrail. The chat functions' document checks use
+    the grant their system prompt check has (tests/infra/test_conversation_routes.py, test_stream_functions.py)."""
     role = dev.stack.get_logical_id(dev.stack.functions.functions[function_key].role.node.default_child)
     resources = set(allowed(policy_statements(dev.json["Resources"])[role], "bedrock:ApplyGuardrail"))
     guardrail = f"<{dev.stack.get_logical_id(dev.stack.guardrail.guardrail)}.GuardrailArn>"
