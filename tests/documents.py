@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+import zlib
 from xml.sax.saxutils import escape
 
 _CONTENT_TYPES = (
@@ -41,8 +42,9 @@ def _stream(data: bytes) -> bytes:
     return b"<< /Length %d >>\nstream\n" % len(data) + data + b"\nendstream"
 
 
-def pdf(pages: list[str]) -> bytes:
-    """A PDF whose page i shows pages[i] (lines split on newlines) as real text."""
+def pdf(pages: list[str], content: bytes | None = None) -> bytes:
+    """A PDF whose page i shows pages[i] (lines split on newlines) as real text; `content`: every page's content
+    stream object instead (a test of what a stream may hold)."""
     everything = "".join(pages) or " "
     objects: list[bytes] = []  # object n is objects[n - 1]
     page_ids = [5 + 2 * i for i in range(len(pages))]
@@ -58,12 +60,12 @@ def pdf(pages: list[str]) -> bytes:
     objects.append(_stream(_cmap(everything)))
     for i, text in enumerate(pages):
         shown = b"".join(b"<%s> Tj 0 -20 Td " % "".join(f"{ord(c):04X}" for c in line).encode("ascii") for line in text.split("\n"))
-        content = b"BT /F1 12 Tf 50 750 Td " + shown + b"ET"
+        shown_text = b"BT /F1 12 Tf 50 750 Td " + shown + b"ET"
         objects.append(
             b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 3 0 R >> >> /Contents %d 0 R >>"
             % (page_ids[i] + 1)
         )
-        objects.append(_stream(content))
+        objects.append(content or _stream(shown_text))
     out = io.BytesIO()
     out.write(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
     offsets = []
@@ -75,6 +77,12 @@ def pdf(pages: list[str]) -> bytes:
     out.write(b"".join(b"%010d 00000 n \n" % o for o in offsets))
     out.write(b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref))
     return out.getvalue()
+
+
+def pdf_bomb(unpacked: int = 20_000_000) -> bytes:
+    """A one-page PDF whose content stream is `unpacked` bytes of spaces, FlateDecode-compressed to a few kilobytes."""
+    packed = zlib.compress(b" " * unpacked, 9)
+    return pdf(["x"], content=b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(packed) + packed + b"\nendstream")
 
 
 def _package(parts: dict[str, str | bytes]) -> bytes:

@@ -7,7 +7,8 @@ What is read, per format (the formats chat/file_rules.py accepts):
 - html: what a reader of the page sees (the stdlib's html.parser): text outside <script>, <style> and <template>,
   plus comments and the alt/title attributes, where an instruction can hide from a reader but not from a model.
 - pdf: the text layer of every page (pypdf, pure Python: lambdas/requirements-documents.txt). A scanned page has no
-  text layer and gives nothing; an encrypted PDF that does not open with an empty password is unreadable.
+  text layer and gives nothing; an encrypted PDF that does not open with an empty password is unreadable; a stream
+  that unpacks past PDF_STREAM_BYTES, or pages that take more than PDF_SECONDS, are refused (RefusedError).
 - docx, xlsx: the text of the Office Open XML parts, read safely (chat/ooxml_text.py).
 - doc, xls: the legacy binary Office formats (OLE2 compound files) have no safe pure-Python reader here: unreadable.
 
@@ -20,11 +21,15 @@ from __future__ import annotations
 
 import io
 import re
+import time
 from html.parser import HTMLParser
+from typing import Any
 
 from chat.ooxml_text import ArchiveRefusedError, ArchiveUnreadableError, ooxml_text
 
 LEGACY = frozenset({"doc", "xls"})
+PDF_STREAM_BYTES = 10_000_000  # one unpacked PDF stream (a page's text is far smaller)
+PDF_SECONDS = 8.0  # all pages' text; the function has 29 s for the whole turn
 _TEXT_FORMATS = frozenset({"txt", "md", "csv"})
 _SPACES = re.compile(r"[^\S\n]+")
 _LINE_ENDS = re.compile(r" ?\n ?")
@@ -130,19 +135,32 @@ class _Html(HTMLParser):
 
 
 def _pdf_text(data: bytes, collected: _Collector) -> None:
-    """Each page's text layer, in page order. pypdf is imported here: only a turn with a PDF pays for the import."""
-    from pypdf import PdfReader
-    from pypdf.errors import PyPdfError
+    """Each page's text layer, in page order. pypdf is imported here: only a turn with a PDF pays for the import.
 
+    A PDF's streams are compressed too (a "flate bomb"): pypdf stops any one stream at its configured output limit
+    (LimitReachedError; pypdf's Configuration), lowered here to PDF_STREAM_BYTES, and reading stops once the pages took
+    PDF_SECONDS; either is a refusal, as a zip bomb is."""
+    from pypdf import PdfReader, apply_configuration
+    from pypdf.errors import LimitReachedError, PyPdfError
+
+    kinds = ("zlib", "lzw", "run_length", "brotli", "array_based_stream")
+    limits: dict[str, Any] = {f"{kind}_maximum_output_length": PDF_STREAM_BYTES for kind in kinds}
+    started = time.monotonic()
     try:
-        reader = PdfReader(io.BytesIO(data))
-        if reader.is_encrypted and not reader.decrypt(""):
-            raise UnreadableError("the PDF is encrypted (it does not open without a password)")
-        for page in reader.pages:
-            collected.add(page.extract_text() or "")
-            collected.add("\n\n")
-    except (UnreadableError, TooLongError):
+        with apply_configuration(None, **limits):
+            reader = PdfReader(io.BytesIO(data))
+            if reader.is_encrypted and not reader.decrypt(""):
+                raise UnreadableError("the PDF is encrypted (it does not open without a password)")
+            for page in reader.pages:
+                collected.add(page.extract_text() or "")
+                collected.add("\n\n")
+                if time.monotonic() - started > PDF_SECONDS:
+                    raise RefusedError(f"its pages take more than {PDF_SECONDS:.0f} s to read")
+    except (UnreadableError, TooLongError, RefusedError):
         raise
+    except LimitReachedError as err:
+        # Mostly a stream that unpacks past the limit; also pypdf's other structure caps (arrays, page tree depth).
+        raise RefusedError(f"it is over the PDF reader's limits (a stream may unpack to at most {PDF_STREAM_BYTES:,} bytes)") from err
     except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, IndexError, RecursionError, OSError) as err:
         # A damaged PDF makes pypdf raise its own errors or, from deep inside a malformed object, plain ones.
         raise UnreadableError(f"the PDF cannot be read ({type(err).__name__})") from err

@@ -18,7 +18,7 @@ from chat import handler as chat_handler
 from chat import service
 from chat.models import AttachmentRef, ChatRequest
 from common.auth import Caller
-from tests.documents import docx, pdf, zip_bomb_docx
+from tests.documents import docx, pdf, pdf_bomb, zip_bomb_docx
 from tests.integration.streams import get_json, post_stream
 from tests.integration.test_chat import call, chat, last_converse
 from tests.integration.test_chat_files import upload
@@ -115,12 +115,16 @@ def test_given_a_legacy_doc_under_the_default_setting_then_400_naming_the_file_i
     assert not sim.recorded("Converse")
 
 
-def test_given_a_zip_bomb_docx_then_400_naming_the_file_never_a_5xx(sim):
-    bomb = upload("bomb.docx", zip_bomb_docx(), TYPES["docx"])
+@pytest.mark.parametrize(
+    ("name", "build", "says"),
+    [("bomb.docx", zip_bomb_docx, "20,000,000 bytes"), ("bomb.pdf", pdf_bomb, "at most 10,000,000 bytes")],
+)
+def test_given_a_zip_or_flate_bomb_then_400_naming_the_file_never_a_5xx(sim, name, build, says):
+    bomb = upload(name, build(), TYPES[name.rsplit(".", 1)[1]])
     status, body, _ = chat("read it", attachments=[{"key": bomb["key"]}])
     assert status == 400, body
-    assert body["error"]["message"].startswith("bomb.docx: ")
-    assert "20,000,000 bytes" in body["error"]["message"]
+    assert body["error"]["message"].startswith(f"{name}: ")
+    assert says in body["error"]["message"]
     assert not sim.recorded("Converse")
 
 
