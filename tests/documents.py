@@ -79,10 +79,10 @@ def pdf(pages: list[str], content: bytes | None = None) -> bytes:
     return out.getvalue()
 
 
-def pdf_bomb(unpacked: int = 20_000_000) -> bytes:
-    """A one-page PDF whose content stream is `unpacked` bytes of spaces, FlateDecode-compressed to a few kilobytes."""
+def pdf_bomb(unpacked: int = 20_000_000, pages: int = 1) -> bytes:
+    """A PDF whose pages' content streams are each `unpacked` bytes of spaces, FlateDecode-compressed to kilobytes."""
     packed = zlib.compress(b" " * unpacked, 9)
-    return pdf(["x"], content=b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(packed) + packed + b"\nendstream")
+    return pdf(["x"] * pages, content=b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(packed) + packed + b"\nendstream")
 
 
 def _package(parts: dict[str, str | bytes]) -> bytes:

@@ -118,6 +118,13 @@ def test_given_a_pdf_whose_stream_unpacks_past_the_limit_then_it_is_refused_and_
     assert document_text("pdf", pdf_bomb(1_000_000), 50_000) == ""  # a large but allowed stream of spaces: no text
 
 
+def test_given_a_pdf_whose_pages_together_unpack_past_the_budget_then_it_is_refused_before_their_text_is_read():
+    many = pdf_bomb(9_000_000, pages=6)  # each stream under the per-stream limit, 54,000,000 bytes in all
+    assert len(many) < 100_000
+    with pytest.raises(RefusedError, match="unpack to more than 50,000,000 bytes"):
+        document_text("pdf", many, 50_000)
+
+
 def test_given_an_archive_with_too_many_parts_then_it_is_refused():
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as archive:
