@@ -47,20 +47,20 @@ PIECE_CHARS = 10_000
 PIECE_OVERLAP = 500
 # Why a document was withheld or flagged, for people (never the guardrail's own labels: a denied topic's name is config).
 _REASONS = {
-    "PROMPT_ATTACK": ("모델을 조종하려는 지시문이 있습니다", "it contains instructions aimed at the model (a prompt attack)"),
-    "DENIED_TOPICS": ("허용되지 않는 주제를 다룹니다", "it covers a denied topic"),
-    "CONTENT_FILTERS": ("유해한 내용이 있습니다", "it contains harmful content"),
-    "WORDS": ("금지된 단어가 있습니다", "it contains a blocked word"),
-    "SENSITIVE_INFORMATION": ("민감한 정보가 있습니다", "it contains sensitive information"),
+    "PROMPT_ATTACK": ("모델을 조종하려는 지시문", "instructions aimed at the model (a prompt attack)"),
+    "DENIED_TOPICS": ("허용되지 않는 주제", "a denied topic"),
+    "CONTENT_FILTERS": ("유해한 내용", "harmful content"),
+    "WORDS": ("금지된 단어", "a blocked word"),
+    "SENSITIVE_INFORMATION": ("민감한 정보", "sensitive information"),
 }
 _UNCHECKED = {
     "UNREADABLE": (
-        "가드레일이 이 파일의 글을 읽을 수 없어 검사 없이 보냈습니다",
-        "the guardrail cannot read this file's text, so it was sent unchecked",
+        "가드레일이 이 파일의 글을 읽을 수 없어 검사 없이 보냈습니다.",
+        "The guardrail cannot read this file's text, so it was sent unchecked.",
     ),
     "NO_TEXT": (
-        "글자가 없는 문서(스캔한 PDF 등)라 가드레일이 검사할 글이 없었습니다. 모델은 페이지 이미지를 읽을 수 있습니다",
-        "it has no text (e.g. a scanned PDF), so the guardrail had nothing to check; the model may still read the page images",
+        "글자가 없는 문서(스캔한 PDF 등)라 가드레일이 검사할 글이 없었습니다. 모델은 페이지 이미지를 읽을 수 있습니다.",
+        "It has no text (e.g. a scanned PDF), so the guardrail had nothing to check; the model may still read the page images.",
     ),
 }
 
@@ -157,15 +157,18 @@ def pieces(text: str) -> list[str]:
 
 def _entry(reading: Reading, reasons: tuple[str, ...], sent: bool) -> dict[str, Any]:
     ko, en = _REASONS[reasons[0]]
-    then = ("그래도 모델에 보냈습니다", "it was sent to the model anyway") if sent else ("모델에 보내지 않았습니다", "it was not sent")
-    message = f"{ko}. {then[0]}. / {en[0].upper()}{en[1:]}; {then[1]}."
+    if sent:
+        then = ("문제가 있지만 설정에 따라 모델에 보냈습니다", "the document was sent to the model anyway")
+    else:
+        then = ("모델에 보내지 않았습니다", "the document was not sent to the model")
+    message = f"가드레일 검사 결과({ko}) {then[0]}. / The guardrail found {en}; {then[1]}."
     return {"document": reading.file.name, "key": reading.file.key, "reason": reasons[0], "reasons": list(reasons), "message": message}
 
 
 def _unchecked(reading: Reading) -> dict[str, Any]:
     ko, en = _UNCHECKED[str(reading.unchecked)]
     reason = str(reading.unchecked)
-    return {"document": reading.file.name, "key": reading.file.key, "reason": reason, "reasons": [reason], "message": f"{ko}. / {en}."}
+    return {"document": reading.file.name, "key": reading.file.key, "reason": reason, "reasons": [reason], "message": f"{ko} / {en}"}
 
 
 def screen(files: TurnFiles, deps: Any, meter: Meter) -> Screened:
