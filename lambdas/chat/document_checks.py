@@ -132,7 +132,7 @@ def read_texts(files: list[Loaded], checks: ReadChecks) -> TurnFiles:
             en = f"the document has {err}; the guardrail checks at most {most} per document (read_checks.max_document_chars): split it"
             raise _problem(index, f.name, ko, en) from err
         except RefusedError as err:
-            ko = "읽는 쪽을 지치게 하도록 만든 파일(압축 폭탄, XML 엔티티 확장)이라 읽지 않습니다"
+            ko = "안전하게 읽을 수 없는 구조의 파일(압축 폭탄, XML 엔티티 확장 등)이라 읽지 않습니다"
             en = f"the file is not read: {err}"
             raise _problem(index, f.name, ko, en) from err
         readings.append(Reading(f, text) if text else Reading(f, unchecked="NO_TEXT"))
