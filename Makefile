@@ -38,7 +38,7 @@ export PATH := $(CURDIR)/$(BIN):$(PATH)
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 
-$(STAMP): pyproject.toml requirements-uv.txt requirements.txt requirements-dev.txt constraints.txt lambdas/requirements.txt lambdas/requirements-rag.txt lambdas/requirements-image.txt ui/requirements.txt
+$(STAMP): pyproject.toml requirements-uv.txt requirements.txt requirements-dev.txt constraints.txt lambdas/requirements.txt lambdas/requirements-rag.txt lambdas/requirements-image.txt lambdas/requirements-documents.txt ui/requirements.txt
 	@test -n "$(PYTHON)" || { echo "error: Python >= 3.11 not found (python3.13 preferred)"; exit 1; }
 	@echo "Using $$($(PYTHON) --version) at $$(command -v $(PYTHON) || echo $(PYTHON))"
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)

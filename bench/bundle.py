@@ -1,7 +1,7 @@
 """Dependency layers built the way `make synth` builds them, cached outside the repository for the benchmarks
 (BENCH_CACHE, else $XDG_CACHE_HOME/bedrock-genai-stack/bench, else ~/.cache/bedrock-genai-stack/bench).
 
-Two flavours of each layer (core, rag, image, stream, and `runtime`: boto3 as the Lambda runtime provides it):
+Two flavours of each layer (core, rag, image, documents, stream, and `runtime`: boto3 as the Lambda runtime provides it):
 * "lambda": the real thing, pip's python3.13/arm64 wheels (infra.bundling.pip_command), for sizes;
 * "native": the same requirements and pins for this machine's Python, so a fresh process can import
   a handler with exactly its bundled dependencies (and nothing else from the dev venv) and be timed.
@@ -29,10 +29,12 @@ LAYERS = {
     "core": ("requirements.txt", True),
     "rag": ("requirements-rag.txt", False),
     "image": ("requirements-image.txt", False),
+    "documents": ("requirements-documents.txt", False),
     "stream": ("requirements-stream.txt", False),
 }
-FUNCTION_LAYERS = {"chat": ("core",), "rag": ("core", "rag"), "image": ("core", "image")}
-STREAM_FUNCTION_LAYERS = {"chat_stream": ("core", "stream"), "rag_stream": ("core", "rag", "stream")}  # as infra/stack.py gives them
+# As infra/stack.py gives them.
+FUNCTION_LAYERS = {"chat": ("core", "documents"), "rag": ("core", "rag"), "image": ("core", "image")}
+STREAM_FUNCTION_LAYERS = {"chat_stream": ("core", "documents", "stream"), "rag_stream": ("core", "rag", "stream")}
 
 
 def _runtime_requirements() -> Path:

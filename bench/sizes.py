@@ -18,7 +18,7 @@ UNZIPPED_LIMIT, ZIPPED_LIMIT = 250 * MB, 50 * MB
 
 
 def measure() -> dict[str, dict[str, int]]:
-    layers = {name: directory_sizes(layer(name, "lambda").parent) for name in ("core", "rag", "image")}
+    layers = {name: directory_sizes(layer(name, "lambda").parent) for name in ("core", "rag", "image", "documents")}
     with tempfile.TemporaryDirectory() as tmp:
         from infra.bundling import write_code_asset
 

@@ -184,6 +184,10 @@ class ReadChecks(_Model):
     enabled: bool = True
     policies: Annotated[list[ReadCheckPolicy], Field(min_length=1)] = ["PROMPT_ATTACK", "DENIED_TOPICS"]
     action: Literal["WITHHOLD", "FLAG"] = "WITHHOLD"
+    # Attached documents (lambdas/chat/document_checks.py): the most text checked per document (more is a 400, never
+    # sent unchecked), and what happens to a document whose text cannot be read (.doc, .xls, damaged, encrypted).
+    max_document_chars: Annotated[int, Field(ge=1_000, le=1_000_000)] = 50_000
+    unreadable_documents: Literal["refuse", "allow"] = "refuse"
 
 
 class Guardrail(_Model):

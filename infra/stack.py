@@ -142,7 +142,9 @@ class GenAiStack(Stack):
         specs = config.functions
 
         chat = add(
-            FunctionSpec("chat", "chat.handler.handler", specs.chat, ("core",), "Chat with windowed memory on Bedrock Converse."),
+            FunctionSpec(
+                "chat", "chat.handler.handler", specs.chat, ("core", "documents"), "Chat with windowed memory on Bedrock Converse."
+            ),
             {names.ENV_TABLE_NAME: table.table_name, names.ENV_ATTACHMENTS_BUCKET: self.images_bucket.bucket_name, **guardrail_env},
         )
         rag = add(
@@ -168,7 +170,7 @@ class GenAiStack(Stack):
                 "chat_stream",
                 web_adapter.HANDLER,
                 specs.chat_stream,
-                ("core", "stream"),
+                ("core", "documents", "stream"),
                 "Chat answers streamed as server-sent events (Lambda Web Adapter).",
                 stream_app="chat.stream:app",
             ),

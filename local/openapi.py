@@ -40,7 +40,8 @@ STREAMS = {
 }
 STREAM_DESCRIPTION = (
     "Server-sent events (`event: <type>`, `data: <one-line JSON>`, a blank line), in this order: start, withheld (RAG: "
-    "retrieved passages the guardrail intervened on, when there are any), delta (0..n), "
+    "retrieved passages the guardrail intervened on; chat: attached documents it withheld, flagged or could not check; "
+    "when there are any), delta (0..n), "
     "citation (RAG: each cited passage as soon as the answer names it; chat: each passage of an attached document the "
     "answer cites, after the delta it came with), guardrail (when it acted), usage, done; or, "
     "part-way, error (the API's error body) and the end. `: ping` comments keep an idle stream open. A stream that ends "
@@ -65,6 +66,10 @@ _PASSAGE = _object(
         "policies": {"type": "array", "items": _STRING},
     },
 )
+# An attached document the guardrail's read check withheld, flagged or could not check (lambdas/chat/document_checks.py):
+# POST /chat's withheld[]/flagged[]/unchecked[] (the CheckedDocument schema).
+_DOCUMENT = {"$ref": "#/components/schemas/CheckedDocument"}
+_SCREENED = {"type": "array", "items": {"anyOf": [_PASSAGE, _DOCUMENT]}}
 # Each event's `data` (JSON); `citation` is POST /rag/query's citations[] item, or POST /chat's (no score; location).
 STREAM_EVENTS: dict[str, dict[str, Any]] = {
     "start": _object(
@@ -72,7 +77,7 @@ STREAM_EVENTS: dict[str, dict[str, Any]] = {
         {"stream_id": _STRING, "conversation_id": {"type": ["string", "null"]}, "model_id": _STRING},
     ),
     "withheld": _object(
-        ["withheld", "flagged"], {"withheld": {"type": "array", "items": _PASSAGE}, "flagged": {"type": "array", "items": _PASSAGE}}
+        ["withheld", "flagged"], {"withheld": _SCREENED, "flagged": _SCREENED, "unchecked": {"type": "array", "items": _DOCUMENT}}
     ),
     "delta": _object(["text"], {"text": {"type": "string", "minLength": 1}}),
     "citation": _object(

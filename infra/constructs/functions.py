@@ -2,8 +2,8 @@
 
 Layers are built locally with pip's platform options (never Docker): `core` (Powertools,
 pydantic) for every function, `rag` (langchain-aws) for the RAG functions only, so chat and
-image stay light, `stream` (uvicorn, Starlette) for the streaming functions, which also take the
-Lambda Web Adapter's layer (infra/web_adapter.py).
+image stay light, `documents` (pypdf) for the chat functions, `stream` (uvicorn, Starlette) for the
+streaming functions, which also take the Lambda Web Adapter's layer (infra/web_adapter.py).
 """
 
 from __future__ import annotations
@@ -59,6 +59,7 @@ class Functions(Construct):
             "core": self._layer("CoreLayer", "requirements.txt", "Powertools and pydantic for every function", no_deps=True),
             "rag": self._layer("RagLayer", "requirements-rag.txt", "langchain-aws for the RAG function", no_deps=False),
             "image": self._layer("ImageLayer", "requirements-image.txt", "c2pa-python for the image function", no_deps=False),
+            "documents": self._layer("DocumentsLayer", "requirements-documents.txt", "pypdf for the chat functions", no_deps=False),
             "stream": self._layer("StreamLayer", "requirements-stream.txt", "uvicorn and Starlette for streaming", no_deps=False),
         }
         self.web_adapter = lambda_.LayerVersion.from_layer_version_arn(self, "WebAdapterLayer", web_adapter.layer_arn())

@@ -69,17 +69,6 @@ def display_name(raw: str) -> str:
     return name[:255] or "file"
 
 
-def turn_files(
-    files: Attachments | None, caller: Caller, refs: list[AttachmentRef] | None, model: ChatModelSpec, guarded: bool
-) -> list[Loaded]:
-    """A turn's files, checked and read (Attachments.load; a turn with files where none are configured is refused)."""
-    if not refs:
-        return []
-    if files is None:
-        raise ValidationFailedError("files cannot be attached here", details=[{"field": "attachments", "message": "not configured"}])
-    return files.load(caller, refs, model, guarded)
-
-
 class Attachments:
     def __init__(self, s3: Any, bucket: str, settings: AttachmentSettings) -> None:
         self._s3, self._bucket, self._settings = s3, bucket, settings

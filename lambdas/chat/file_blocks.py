@@ -8,7 +8,8 @@ message with a document must also carry a text block (API_runtime_Message.html).
 
 Earlier turns (the window): their files are sent again, newest first, while their bytes fit in
 `attachments.window_bytes` and the model reads that kind; any other is replaced by a note "[attached: name]" in the
-message's text, so the model still knows a file was there. History is not guarded again (it was when it was sent).
+message's text, so the model still knows a file was there. History is not guarded again (it was when it was sent: a
+document's text by chat/document_checks.py), and a document the guardrail withheld is never sent (only noted).
 """
 
 from __future__ import annotations
@@ -31,9 +32,7 @@ def turn_content(
     text_block: dict[str, Any], files: list[Loaded], images_guarded: bool, documents: list[dict[str, str]] | None = None
 ) -> list[dict[str, Any]]:
     """The new message's content; `documents` gets each document block's file ({name, key, title: the block's name})."""
-    # TODO(issue 17, "Guarding what the model reads"): a document's extracted text is not assessed by the Converse
-    # guardrail (guardContent holds text or images only; docs/api.md). When the shared lambdas/common ApplyGuardrail
-    # check of extracted text lands on main, call it here for each document and drop or flag the ones it stops.
+    # `files` are those the guardrail let through: documents' text was checked first (chat/document_checks.py).
     taken: set[str] = set()
     blocks = [_block(f.spec.kind, f.spec.format, f.data, f.name, taken, i, images_guarded) for i, f in enumerate(files, start=1)]
     if documents is not None:
@@ -83,7 +82,7 @@ def _within_budget(history: list[dict[str, Any]], model: ChatModelSpec, budget: 
     used = 0
     for m in reversed(history):
         attached = m.get("attachments") or []
-        readable = [a for a in attached if _readable(a["key"], model)]
+        readable = [a for a in attached if _readable(a["key"], model) and a.get("read_check") != "withheld"]
         size = sum(int(a["size"]) for a in readable)
         if not readable:
             continue

@@ -63,6 +63,11 @@ class StoredAttachment(BaseModel):
     name: str
     type: str
     size: int
+    read_check: Literal["passed", "withheld", "flagged", "unchecked"] | None = Field(
+        None,
+        description="A document's guardrail check when it was attached (chat/document_checks.py); a withheld one is never sent "
+        "to the model. Absent: an image, or checks were off",
+    )
 
 
 class ChatRequest(BaseModel):
@@ -122,6 +127,16 @@ class ChatCitation(BaseModel):
     location: CitationLocation | None = None
 
 
+class CheckedDocument(BaseModel):
+    """An attached document the guardrail's read check withheld, flagged or could not check (chat/document_checks.py)."""
+
+    document: str = Field(description="The file's name")
+    key: str
+    reason: str = Field(description="PROMPT_ATTACK, DENIED_TOPICS, CONTENT_FILTERS, WORDS, SENSITIVE_INFORMATION; UNREADABLE, NO_TEXT")
+    reasons: list[str]
+    message: str = Field(description="For people, in Korean and English")
+
+
 class ChatResponse(BaseModel):
     conversation_id: str
     message: Message
@@ -133,6 +148,10 @@ class ChatResponse(BaseModel):
     citations: list[ChatCitation] = Field(
         [], description="Passages of attached txt/pdf documents the answer cites (models with files.citations)"
     )
+
+    withheld: list[CheckedDocument] = Field([], description="Attached documents the guardrail kept from the model")
+    flagged: list[CheckedDocument] = Field([], description="Documents it intervened on, sent anyway (guardrail.read_checks.action FLAG)")
+    unchecked: list[CheckedDocument] = Field([], description="Documents sent without a check: no text to read, or unreadable")
 
 
 class ConversationSummary(BaseModel):

@@ -9,6 +9,7 @@ from chat.models import (
     ChatCitation,
     ChatRequest,
     ChatResponse,
+    CheckedDocument,
     ConversationDetail,
     ConversationList,
     ConversationSummary,
@@ -45,6 +46,7 @@ def send_message(caller: Caller, request: ChatRequest, deps: ChatDeps) -> ChatRe
         else:
             seen[event.kind] = event.data
     start, usage, done = seen["start"], seen["usage"], seen["done"]
+    screened = seen.get("withheld") or {}  # attached documents the guardrail withheld, flagged or could not check
     return ChatResponse(
         conversation_id=start["conversation_id"],
         message=Message(role="assistant", content="".join(text)),
@@ -54,6 +56,9 @@ def send_message(caller: Caller, request: ChatRequest, deps: ChatDeps) -> ChatRe
         guardrail=Guardrail(**seen.get("guardrail", NOT_APPLIED.to_dict())),
         notice=Notice(**done["notice"]) if "notice" in done else None,
         citations=[] if done["stored"] == "blocked" else cited,  # a blocked answer's message replaces it all
+        withheld=[CheckedDocument(**d) for d in screened.get("withheld", [])],
+        flagged=[CheckedDocument(**d) for d in screened.get("flagged", [])],
+        unchecked=[CheckedDocument(**d) for d in screened.get("unchecked", [])],
     )
 
 

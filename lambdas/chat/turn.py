@@ -22,8 +22,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from chat.attachments import Attachments, turn_files
+from chat.attachments import Attachments
 from chat.doc_citations import DocumentCitations, citations_on, request_citations
+from chat.document_checks import screen, turn_files
 from chat.file_blocks import history_messages, turn_content
 from chat.metering import turn_estimate
 from chat.models import ChatRequest, Notice
@@ -81,6 +82,7 @@ class _Plan:
     tokens_in: int  # the most input tokens the model call counts (what an interrupted stream is metered at)
     files: tuple[dict[str, Any], ...] = ()  # the turn's attached files as stored with the user message
     cited: DocumentCitations = field(default_factory=DocumentCitations)  # the documents it asks to cite, and what was cited
+    screened: dict[str, Any] | None = None  # documents withheld, flagged or unchecked (chat/document_checks.py)
 
 
 def run_turn(caller: Caller, request: ChatRequest, deps: ChatDeps, control: StreamControl | None = None) -> Iterator[Event]:
@@ -141,7 +143,7 @@ def _plan(caller: Caller, request: ChatRequest, deps: ChatDeps, *, streaming: bo
         stored_system = window.summary.get("system_prompt")
         stored_model = window.summary.get("model_id")
     model, notice = _turn_model(config, request.model_id, stored_model, deps.registry)
-    files = turn_files(deps.attachments, caller, request.attachments, model, config.guardrail.images_guarded)  # checked before any cost
+    files = turn_files(caller, request, model, deps)  # checked, and documents read, before anything is paid for
     # A stream is read for as long as the model writes: its ceiling is the model's own (common/params.py).
     options = converse_options(request.params, model, None if streaming else config.bedrock_timeouts.read_seconds["chat"])
     system_prompt = request.system_prompt if request.system_prompt is not None else stored_system
@@ -149,7 +151,9 @@ def _plan(caller: Caller, request: ChatRequest, deps: ChatDeps, *, streaming: bo
     documents: list[dict[str, str]] = []  # each document block's file, in request order (chat/doc_citations.py)
     messages = history_messages(history, deps.attachments, model, config.attachments.window_bytes, documents)
     # Before the first paid call: the turn's most, files included, reserved on the caller's budgets (429 when no room).
-    estimate, tokens_in = turn_estimate(model, messages, request, system_prompt, options, config.prices, streaming=streaming, files=files)
+    estimate, tokens_in = turn_estimate(
+        model, messages, request, system_prompt, options, config.prices, streaming=streaming, files=list(files)
+    )
     meter = deps.metering.start(caller, estimate) if deps.metering else UNMETERED
     system_outcome = NOT_APPLIED
     if request.system_prompt:
@@ -164,9 +168,10 @@ def _plan(caller: Caller, request: ChatRequest, deps: ChatDeps, *, streaming: bo
         system_prompt = guarded.texts[0]
         system_outcome = guarded.outcome
 
+    screened = screen(files, deps, meter)  # documents' text through the guardrail (chat/document_checks.py)
     # Only the new message is guarded: history was already checked (and stored as let through).
     text = {"guardContent": {"text": {"text": request.message, "qualifiers": ["guard_content"]}}}
-    messages.append({"role": "user", "content": turn_content(text, files, config.guardrail.images_guarded, documents)})
+    messages.append({"role": "user", "content": turn_content(text, screened.kept, config.guardrail.images_guarded, documents)})
     # txt and pdf documents, where the model cites them and config attachments.citations asks for them on this route
     cited = request_citations(messages, model, documents, enabled=citations_on(config.attachments, streaming=streaming))
     call: dict[str, Any] = {
@@ -180,11 +185,14 @@ def _plan(caller: Caller, request: ChatRequest, deps: ChatDeps, *, streaming: bo
     call = with_cache_points(call, model, config.prompt_caching, window_full=window_full(history, request.message, config.memory))
     keep = system_prompt if request.system_prompt is not None else None
     plan = _Plan(caller, request, conversation_id, new, model, notice, call, system_outcome, keep, None, meter, tokens_in, cited=cited)
-    return replace(plan, files=tuple(f.stored() for f in files))
+    return replace(plan, files=screened.stored, screened=screened.event())
 
 
-def _start(plan: _Plan, stream_id: str | None) -> Event:
-    return Event("start", {"stream_id": stream_id, "conversation_id": plan.conversation_id, "model_id": plan.model.id})
+def _start(plan: _Plan, stream_id: str | None) -> Iterator[Event]:
+    """`start`, then the attached documents the guardrail withheld, flagged or could not check, if any."""
+    yield Event("start", {"stream_id": stream_id, "conversation_id": plan.conversation_id, "model_id": plan.model.id})
+    if plan.screened:
+        yield Event("withheld", plan.screened)
 
 
 def _answered(plan: _Plan, deps: ChatDeps) -> Iterator[Event]:
@@ -193,7 +201,7 @@ def _answered(plan: _Plan, deps: ChatDeps) -> Iterator[Event]:
     with bedrock_errors(plan.model.id):
         response = call_bedrock(deps.bedrock.converse, **plan.call)
     latency_ms = (time.perf_counter() - started) * 1000
-    yield _start(plan, None)
+    yield from _start(plan, None)
     # Text blocks only: a model that thinks answers a reasoningContent block first, never shown, stored or sent back.
     reply = reply_text(response)
     if reply:
@@ -216,7 +224,7 @@ def _streamed(plan: _Plan, deps: ChatDeps, control: StreamControl) -> Iterator[E
     answer = StreamedAnswer()
     events = response["stream"]
     try:
-        yield _start(plan, control.stream_id)
+        yield from _start(plan, control.stream_id)
         with stream_errors(plan.model.id):
             yield from plan.cited.relayed(relay(events, answer, control), answer)  # deltas, and citations as they come
     except BaseException:
@@ -303,7 +311,7 @@ def _blocked_system_prompt(plan: _Plan, deps: ChatDeps, outcome: GuardrailOutcom
     reply = outcome.message or deps.config.guardrail.blocked_input_message
     usage = {"input_tokens": 0, "output_tokens": 0}
     metrics.add_metric(name=GUARDRAIL_INTERVENTIONS, unit=MetricUnit.Count, value=1)
-    yield _start(plan, stream_id)
+    yield from _start(plan, stream_id)
     yield Event("delta", {"text": reply})
     _commit(plan, deps, Turn(BLOCKED_MARKER, reply, True, plan.model.id, usage, "guardrail_intervened"))
     yield Event("guardrail", outcome.to_dict())

@@ -165,6 +165,10 @@ class ReadChecks(_Model):
     enabled: bool = True
     policies: tuple[str, ...] = ("PROMPT_ATTACK", "DENIED_TOPICS")
     action: Literal["WITHHOLD", "FLAG"] = "WITHHOLD"
+    # Attached documents (chat/document_checks.py): the most text checked per document, and what happens to one whose
+    # text cannot be read (.doc, .xls, a damaged or encrypted file): refused with a 400, or sent and reported unchecked.
+    max_document_chars: int = 50_000
+    unreadable_documents: Literal["refuse", "allow"] = "refuse"
 
 
 class GuardrailMessages(_Model):

@@ -161,6 +161,18 @@ def test_given_the_stream_layer_then_it_pins_uvicorn_and_starlette_at_the_constr
     assert sorted(d for d in closure if d not in pinned) == []
 
 
+def test_given_the_documents_layer_then_it_pins_pypdf_at_the_constraints_version_and_needs_nothing_else():
+    """The chat functions read attached PDFs' text with pypdf (lambdas/chat/document_text.py): pure Python, no
+    dependency on Python 3.13, so the layer is the one pin and the dev venv tests the same version."""
+    listed = _requirement_names(ROOT / "lambdas" / "requirements-documents.txt")
+    pinned = _requirement_names(ROOT / "constraints.txt")
+    assert listed == {"pypdf": pinned["pypdf"]}
+    assert metadata.version("pypdf") == listed["pypdf"]
+    needed = [Requirement(r) for r in metadata.requires("pypdf") or []]
+    assert [r.name for r in needed if not r.marker or r.marker.evaluate({"extra": "", "python_version": "3.13"})] == []
+    assert "-r lambdas/requirements-documents.txt" in (ROOT / "requirements-dev.txt").read_text(encoding="utf-8").splitlines()
+
+
 def test_given_a_function_with_the_adapters_external_layer_then_make_synths_size_report_still_adds_up(tmp_path):
     """The adapter layer is an ARN (Fn::Join), not an asset of this app: the report counts what it can and says so."""
     from infra.report import report

@@ -32,14 +32,16 @@ def test_given_function_then_the_stack_sets_every_variable_its_settings_require_
     assert required_variables(BY_FUNCTION[key]) <= set(env), required_variables(BY_FUNCTION[key]) - set(env)
 
 
-def test_given_layers_then_langchain_only_on_rag_and_c2pa_only_on_image(dev):
+def test_given_layers_then_langchain_only_on_rag_c2pa_only_on_image_and_pypdf_only_on_chat(dev):
     layers = {name: dev.stack.get_logical_id(layer.node.default_child) for name, layer in dev.stack.functions.layers.items()}
-    expected = {"chat": ["core"], "rag": ["core", "rag"], "image": ["core", "image"], "ingest": ["core"]}
+    expected = {"chat": ["core", "documents"], "rag": ["core", "rag"], "image": ["core", "image"], "ingest": ["core"]}
     for key in FUNCTIONS:
         refs = [layer["Ref"] for layer in _function(dev, key)["Layers"]]
         assert refs == [layers[name] for name in expected[key]], key
     for key in ("chat", "image"):  # the stream layer (uvicorn, Starlette) is the stream functions' alone
         assert layers["stream"] not in [layer["Ref"] for layer in _function(dev, key)["Layers"]]
+    for key in ("rag", "image", "ingest"):  # the documents layer (pypdf) is the chat functions' alone
+        assert layers["documents"] not in [layer["Ref"] for layer in _function(dev, key)["Layers"]]
     for layer in dev.resources("AWS::Lambda::LayerVersion").values():
         assert layer["Properties"]["CompatibleRuntimes"] == ["python3.13"]
         assert layer["Properties"]["CompatibleArchitectures"] == ["arm64"]

@@ -13,7 +13,10 @@ import pytest
 from common.settings import BY_FUNCTION, required_variables
 from tests.infra.cfn import as_list, policy_statements, render
 
-STREAMS = {"chat_stream": ("chat.stream:app", 512, ("core", "stream")), "rag_stream": ("rag.stream:app", 1024, ("core", "rag", "stream"))}
+STREAMS = {
+    "chat_stream": ("chat.stream:app", 512, ("core", "documents", "stream")),
+    "rag_stream": ("rag.stream:app", 1024, ("core", "rag", "stream")),
+}
 SETTINGS = {"chat_stream": BY_FUNCTION["chat"], "rag_stream": BY_FUNCTION["rag"]}  # each serves its feature's settings
 ADAPTER = "arn:aws:lambda:us-west-2:753240598075:layer:LambdaAdapterLayerArm64:25"
 LOGS_AND_TRACES = {"logs:CreateLogStream", "logs:PutLogEvents", "xray:PutTelemetryRecords", "xray:PutTraceSegments"}

@@ -13,10 +13,11 @@ import pytest
 import requests
 from PIL import Image, PngImagePlugin
 
+from tests.documents import pdf
 from tests.integration.conftest import IMAGES_BUCKET
 from tests.integration.test_chat import call, chat, last_converse
 
-PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+PDF = pdf(["Q3 report: revenue grew 12% on the year."])  # a real text layer: its text is checked (chat/document_checks.py)
 
 
 def png(size: tuple[int, int] = (16, 12), prompt: str = "") -> bytes:
