@@ -131,9 +131,14 @@ def test_given_reinforcement_fine_tuning_then_400_says_why_in_korean_and_english
     status, answer = dataset(east, admin, SAMPLE.read_text(encoding="utf-8"), method="REINFORCEMENT_FINE_TUNING")
     assert (status, answer["error"]["code"]) == (400, "bad_request")
     message = answer["error"]["message"]
-    assert "Bedrock documents RFT for Amazon Nova 2 Lite in us-east-1" in message
-    assert "this product does not deploy a grader" in message
-    assert "보상 함수(Lambda 채점기)를 배포하지 않아" in message
+    assert "Reinforcement fine-tuning is not offered by this product yet" in message  # said plainly, first
+    assert "needs a reward function (a grader Lambda" in message  # why
+    assert "lambda:InvokeFunction" in message
+    assert "강화 미세 조정(RFT)은 아직 이 제품에서 제공하지 않습니다" in message
+    assert "채점기를 배포하지 않고 그 권한도 주지 않으므로" in message
+    assert answer["error"]["details"][0]["source"].startswith(
+        "https://docs.aws.amazon.com/bedrock/latest/userguide/reinforcement-fine-tuning.html"
+    )
 
 
 def test_given_the_offline_bedrock_then_an_rft_job_for_nova_2_lite_needs_its_rft_config(east):
