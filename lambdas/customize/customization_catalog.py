@@ -61,12 +61,23 @@ class Inference(_Model):
     output_tokens_per_second: float
 
 
+class PriceSource(_Model):
+    """Where a price was read: `official` (an AWS page) or `second-hand` (a copy, a transcription, a bill), its
+    address (null only for the field notes no public page backs) and the date it was published or read."""
+
+    label: Literal["official", "second-hand"]
+    url: str | None
+    published: str | None
+    what: str
+
+
 class Prices(_Model):
     training_per_1k_tokens: float | None
     storage_per_month: float | None
     input_per_million: float | None
     output_per_million: float | None
     provisioned_throughput_per_hour: float | None
+    sources: dict[str, tuple[str, ...]] = {}  # price field -> keys of Catalog.price_sources
     source: str
 
 
@@ -137,6 +148,7 @@ class Catalog(_Model):
     base_models: tuple[BaseModelInfo, ...]
     hyperparameters: dict[str, HyperParamSet]
     distillation: Distillation
+    price_sources: dict[str, PriceSource]
 
     def base(self, model_id: str) -> BaseModelInfo:
         found = next((m for m in self.base_models if m.id == model_id), None)
@@ -149,6 +161,11 @@ class Catalog(_Model):
 
     def hyperparameter_set(self, model: BaseModelInfo) -> HyperParamSet:
         return self.hyperparameters[model.hyperparameters["family"]]
+
+    def sources_of(self, model: BaseModelInfo, *fields: str) -> list[dict[str, Any]]:
+        """The sources of `model`'s prices named by `fields`, each once, as {key, label, url, published, what}."""
+        keys = dict.fromkeys(key for field in fields for key in model.prices.sources.get(field, ()))
+        return [{"key": key, **self.price_sources[key].model_dump()} for key in keys]
 
     def check_pair(self, model: BaseModelInfo, method: Method) -> None:
         """A 400 naming why `method` cannot start for `model` here: the method is not offered, the model does not
@@ -223,6 +240,7 @@ class Catalog(_Model):
             "formats": dict(self.formats),
             "base_models": rows,
             "distillation": self.distillation.model_dump(),
+            "price_sources": {k: v.model_dump() for k, v in self.price_sources.items()},
         }
 
 

@@ -90,6 +90,7 @@ def check_and_store(request: DatasetRequest, catalog: Catalog, s3: Any, bucket: 
     epochs = request.epochs or hyperparams.epochs({}, allowed)
     train_tokens = sum(dataset.estimate_tokens(t) for r in train for t in dataset.formats.texts(r))
     cost = dataset.estimated_cost(model, train_tokens, epochs, request.method)
+    cost["price_sources"] = catalog.sources_of(model, "training_per_1k_tokens", "storage_per_month")
     manifest = {
         "dataset_id": dataset_id,
         "base_model_id": model.id,

@@ -42,6 +42,9 @@ def test_given_the_korean_sample_when_checked_for_nova_micro_then_counts_tokens_
     cost = report["estimated_cost"]
     assert (cost["epochs"], cost["price_per_1k_tokens"]) == (2, 0.001)
     assert cost["usd"] == round(report["tokens"]["train"] * 2 / 1000 * 0.001, 6)
+    # where the catalog read the training and storage prices: field notes with no public page, and they say so
+    sources = [(s["key"], s["label"], s["url"]) for s in cost["price_sources"]]
+    assert sources == [("field-log-2026-08", "second-hand", None), ("first-catalog-2026-11", "second-hand", None)]
     assert report["s3_uris"]["validation"].endswith("/validation.jsonl")
 
 

@@ -63,6 +63,10 @@ def test_given_the_korean_sample_then_the_whole_loop_runs_from_the_cli_and_a_use
     assert "tokens trained =" in lines[4]
     assert "× 2 epochs, at $0.0010 per 1,000 tokens" in lines[4]
     assert "$1.95 a month" in lines[5]
+    # the sources of those two prices, each labelled: Nova Micro's have no public page, and the lines say so
+    assert [line.split("  ")[0] for line in lines[6:8]] == ["가격 출처 / Price source"] * 2
+    assert "[second-hand] no public page: an operator's field log" in lines[6]
+    assert lines[6].endswith("(2026-08)")
     assert lines[-1] == f"다음 / Next: genai customize start --dataset {dataset_id} --name NAME"
 
     started = _ok(admin.run("customize", "start", "--dataset", dataset_id, "--name", "tone", "--epochs", "2", "--warmup-steps", "3"))

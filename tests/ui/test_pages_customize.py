@@ -65,6 +65,8 @@ def test_given_the_korean_sample_then_the_page_validates_trains_deploys_register
     assert [m.value for m in at.metric][:1] == ["30"]
     assert at.metric[0].proto.delta == "훈련 24, 검증 6"
     assert at.metric[2].value.startswith("$")
+    sources = [c for c in texts(at, "caption") if c.startswith("가격 출처 [")]  # where the training and storage prices come from
+    assert [c.split("]")[0] for c in sources] == ["가격 출처 [second-hand"] * 2
     assert at.success[0].value.startswith("데이터셋이 올바릅니다 (ID ds-")
     epochs = at.number_input(key="cust_hp_epochCount")
     assert (epochs.min, epochs.max) == (1, 5)  # the catalog's range for Nova Micro

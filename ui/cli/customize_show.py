@@ -46,6 +46,7 @@ def catalog_lines(found: dict[str, Any]) -> list[str]:
                 f"{count(limits.get('min_records'))}-{count(limits.get('max_records'))}",
                 _usd(prices.get("training_per_1k_tokens")),
                 _usd(prices.get("storage_per_month")),
+                _usd(prices.get("provisioned_throughput_per_hour")),
             ]
         )
     headings = [
@@ -56,6 +57,7 @@ def catalog_lines(found: dict[str, Any]) -> list[str]:
         "레코드 / Records",
         "훈련 1K 토큰 / Train 1K tok",
         "보관 월 / Storage a month",
+        "PT 시간 / PT an hour",
     ]
     head = f"맞춤화할 수 있는 모델 / Customizable models · {found.get('region')} (확인 / verified {found.get('verified_on')})"
     teachers = [
@@ -63,7 +65,7 @@ def catalog_lines(found: dict[str, Any]) -> list[str]:
     ]
     if teachers:
         teachers.insert(0, "증류 교사 모델 / Distillation teachers (--teacher):")
-    return [head, *table(headings, rows, right=frozenset({4, 5, 6})), *teachers]
+    return [head, *table(headings, rows, right=frozenset({4, 5, 6, 7})), *teachers]
 
 
 def report_lines(report: dict[str, Any], file_name: str) -> list[str]:
@@ -89,6 +91,9 @@ def report_lines(report: dict[str, Any], file_name: str) -> list[str]:
     ]
     if cost.get("storage_per_month_usd") is not None:
         rows.append(["보관 비용 / Storage", f"{dollars(cost['storage_per_month_usd'])} a month for each custom model kept"])
+    for source in cost.get("price_sources") or []:  # where the catalog read these prices (customization.md#costs)
+        where = source.get("url") or source.get("what")
+        rows.append(["가격 출처 / Price source", f"[{source.get('label')}] {where} ({source.get('published') or 'undated'})"])
     head = f"데이터셋이 올바릅니다 / The dataset is valid: {file_name} for {report.get('base_model_id')} ({report.get('method')})"
     step = f"다음 / Next: genai customize start --dataset {report.get('dataset_id')} --name NAME"
     if report.get("method") == "DISTILLATION":

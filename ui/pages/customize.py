@@ -91,6 +91,9 @@ if report:
         st.metric(t("customize.cost"), dollars(cost["usd"]) if cost.get("usd") is not None else "-")
     if cost.get("storage_per_month_usd") is not None:
         st.caption(t("customize.storage", usd=dollars(cost["storage_per_month_usd"])))
+    for source in cost.get("price_sources") or []:  # where the catalog read the training and storage prices
+        where = source.get("url") or source.get("what") or ""
+        st.caption(t("customize.price_source", label=source.get("label"), where=where, published=source.get("published") or "-"))
 
     st.subheader(t("customize.start_title"), anchor=False)
     name = st.text_input(t("customize.name"), key="cust_name", help=t("customize.name_help"))
