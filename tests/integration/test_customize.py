@@ -81,7 +81,7 @@ def test_given_every_kind_of_bad_record_then_400_lists_each_by_line_and_nothing_
     [
         ({"method": "CONTINUED_PRE_TRAINING"}, "No base model currently documents continued pre-training"),
         ({"method": "REINFORCEMENT_FINE_TUNING"}, "Reinforcement fine-tuning is not offered by this product yet"),
-        ({"base_model_id": "anthropic.claude-3-haiku-20240307-v1:0:200k"}, "in us-west-2, not in this stack's Region us-east-1"),
+        ({"base_model_id": "meta.llama3-1-8b-instruct-v1:0:128k"}, "in us-west-2, not in this stack's Region us-east-1"),
         ({"base_model_id": "amazon.titan-text-express-v1:0:8k"}, "is not a customizable model"),
     ],
 )
