@@ -3,26 +3,36 @@ Nova Pro that completes, deploys and answers in chat, and the 400s a wrong teach
 
 Real boto3 clients all the way: the customize function (behind the local gateway) calls the offline Bedrock, which
 validates CreateModelCustomizationJob against botocore's `bedrock` service model and the catalog's teacher pairs
-(https://docs.aws.amazon.com/bedrock/latest/userguide/prequisites-model-distillation.html).
+(https://docs.aws.amazon.com/bedrock/latest/userguide/prequisites-model-distillation.html) and lifecycle dates: Nova
+Premier, the catalog's other Nova teacher, reached its end of life on 2026-09-14
+(https://docs.aws.amazon.com/bedrock/latest/userguide/model-card-amazon-nova-premier.html). The stack's function runs on
+the real date, after that day whatever day the suite runs; the simulator is set to tests/clock.py's date.
 """
 
 from __future__ import annotations
 
+import json
+import urllib.request
 from collections.abc import Iterator
 
 import boto3
 import pytest
 
+from tests.clock import TODAY
 from tests.integration.customize_helpers import NOVA_MICRO, ROOT, SAMPLE, dataset, east_stack, job_status, until
 from tests.integration.live import Stack, request, sign_in
 
 PROMPTS = ROOT / "local" / "seed" / "customization" / "company-tone-prompts.jsonl"
 NOVA_PRO = "amazon.nova-pro-v1:0"
+PREMIER = "us.amazon.nova-premier-v1:0"
 
 
 @pytest.fixture(scope="module")
 def east(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     with east_stack(tmp_path_factory.mktemp("distill")) as outputs:
+        account = {"today": TODAY.isoformat()}  # the offline account reads the catalog's lifecycle on the suite's date
+        call = urllib.request.Request(outputs["BedrockEndpoint"] + "/_sim/account", data=json.dumps(account).encode(), method="POST")
+        urllib.request.urlopen(call, timeout=10).close()
         yield outputs
 
 
@@ -49,7 +59,7 @@ def prompts(east: Stack, admin: str) -> str:
 def test_given_the_korean_prompts_when_distilled_from_nova_pro_then_the_job_completes_deploys_and_answers(east, admin, prompts):
     _, catalog, _ = request(east, "GET", "customize/catalog", admin)
     micro = next(m for m in catalog["base_models"] if m["id"] == NOVA_MICRO)
-    assert [t["id"] for t in micro["teachers"]] == [NOVA_PRO, "us.amazon.nova-premier-v1:0"]
+    assert [t["id"] for t in micro["teachers"]] == [NOVA_PRO]  # Nova Premier is past its end of life: not offered
     body = {"dataset_id": prompts, "name": "tone-distilled", "distillation": {"teacher_model_id": NOVA_PRO, "max_response_length": 800}}
     status, job, _ = request(east, "POST", "customize/jobs", admin, body)
     assert (status, job["status"], job["method"]) == (201, "InProgress", "DISTILLATION"), job
@@ -72,6 +82,7 @@ def test_given_the_korean_prompts_when_distilled_from_nova_pro_then_the_job_comp
     ("distillation", "field"),
     [
         ({"teacher_model_id": "amazon.nova-premier-v1:0"}, "distillation.teacher_model_id"),  # Premier: profile only
+        ({"teacher_model_id": PREMIER}, "distillation.teacher_model_id"),  # and past its end of life
         ({"teacher_model_id": "anthropic.claude-3-5-sonnet-20241022-v2:0"}, "distillation.teacher_model_id"),
         ({"teacher_model_id": NOVA_PRO, "max_response_length": 5001}, "distillation.max_response_length"),
         (None, "distillation"),
@@ -82,6 +93,17 @@ def test_given_a_wrong_or_missing_teacher_then_400_names_the_field_and_no_job_st
     status, answer, _ = request(east, "POST", "customize/jobs", admin, body)
     assert (status, answer["error"]["details"][0]["field"]) == (400, field), answer
     assert request(east, "GET", "customize/jobs/tone-wrong", admin)[0] == 404
+
+
+def test_given_nova_premier_as_teacher_then_400_names_its_end_of_life_in_english_and_korean_and_no_job_starts(east, admin, prompts):
+    body = {"dataset_id": prompts, "name": "tone-premier", "distillation": {"teacher_model_id": PREMIER}}
+    status, answer, _ = request(east, "POST", "customize/jobs", admin, body)
+    assert (status, answer["error"]["code"]) == (400, "model_end_of_life"), answer
+    message = answer["error"]["message"]
+    assert f"Amazon Nova Premier ({PREMIER}) reached its Bedrock end of life on 2026-09-14" in message
+    assert "2026-09-14에 Bedrock 지원이 종료(EOL)되어 교사 모델로 쓸 수 없습니다" in message
+    assert answer["error"]["details"][0]["end_of_life"] == "2026-09-14"
+    assert request(east, "GET", "customize/jobs/tone-premier", admin)[0] == 404
 
 
 def test_given_a_fine_tuning_dataset_with_a_teacher_then_400(east, admin):
@@ -120,6 +142,9 @@ def test_given_the_offline_bedrock_then_it_refuses_an_unpaired_teacher_as_bedroc
     }
     with pytest.raises(bedrock.exceptions.ValidationException, match="not supported for the student model"):
         bedrock.create_model_customization_job(**call)
+    taught = {"distillationConfig": {"teacherModelConfig": {"teacherModelIdentifier": PREMIER}}}  # paired, but retired
+    with pytest.raises(bedrock.exceptions.ResourceNotFoundException, match="This model version has reached the end of its life"):
+        bedrock.create_model_customization_job(**{**call, "customizationConfig": taught})
     with pytest.raises(bedrock.exceptions.ValidationException, match=r"requires customizationConfig\.distillationConfig"):
         bedrock.create_model_customization_job(**{k: v for k, v in call.items() if k != "customizationConfig"})
     fine_tuning = {**call, "customizationType": "FINE_TUNING", "baseModelIdentifier": NOVA_MICRO}
