@@ -5,20 +5,17 @@ Real boto3 clients all the way: the customize function (behind the local gateway
 validates CreateModelCustomizationJob against botocore's `bedrock` service model and the catalog's teacher pairs
 (https://docs.aws.amazon.com/bedrock/latest/userguide/prequisites-model-distillation.html) and lifecycle dates: Nova
 Premier, the catalog's other Nova teacher, reached its end of life on 2026-09-14
-(https://docs.aws.amazon.com/bedrock/latest/userguide/model-card-amazon-nova-premier.html). The stack's function runs on
-the real date, after that day whatever day the suite runs; the simulator is set to tests/clock.py's date.
+(https://docs.aws.amazon.com/bedrock/latest/userguide/model-card-amazon-nova-premier.html). The stack runs on
+tests/clock.py's date (customize_helpers.east_stack: LOCAL_TODAY).
 """
 
 from __future__ import annotations
 
-import json
-import urllib.request
 from collections.abc import Iterator
 
 import boto3
 import pytest
 
-from tests.clock import TODAY
 from tests.integration.customize_helpers import NOVA_MICRO, ROOT, SAMPLE, dataset, east_stack, job_status, until
 from tests.integration.live import Stack, request, sign_in
 
@@ -30,9 +27,6 @@ PREMIER = "us.amazon.nova-premier-v1:0"
 @pytest.fixture(scope="module")
 def east(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     with east_stack(tmp_path_factory.mktemp("distill")) as outputs:
-        account = {"today": TODAY.isoformat()}  # the offline account reads the catalog's lifecycle on the suite's date
-        call = urllib.request.Request(outputs["BedrockEndpoint"] + "/_sim/account", data=json.dumps(account).encode(), method="POST")
-        urllib.request.urlopen(call, timeout=10).close()
         yield outputs
 
 
