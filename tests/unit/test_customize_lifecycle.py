@@ -102,3 +102,18 @@ def test_given_the_catalog_listing_then_models_past_their_end_of_life_are_left_o
     assert (llama8["lifecycle"]["status"], llama8["lifecycle"]["warning"]) == ("ACTIVE", None)
     before = [m["id"] for m in WEST.listing(date(2026, 7, 6))["base_models"]]  # the day before Llama 3.2's end of life
     assert "meta.llama3-2-3b-instruct-v1:0:128k" in before
+
+
+def test_given_the_cli_then_the_catalog_marks_legacy_models_and_validate_prints_each_warning_line():
+    from ui.cli.customize_show import catalog_lines, report_lines
+
+    lines = catalog_lines(WEST.listing(TODAY))
+    assert not [line for line in lines if line.startswith(("anthropic.claude-3-haiku", "meta.llama3-2-3b"))]
+    (llama33,) = [line for line in lines if line.startswith(LLAMA33.id)]
+    assert "Meta Llama 3.3 70B Instruct (Legacy, EOL 2027-03-30)" in llama33
+    assert f"  {LLAMA31_8B.id} ← meta.llama3-1-70b-instruct-v1:0, us.meta.llama3-3-70b-instruct-v1:0 (Legacy, EOL 2027-03-30)" in lines
+    report = {"dataset_id": "ds-1", "base_model_id": LLAMA33.id, "method": "FINE_TUNING", "warnings": WEST.warnings(LLAMA33, None, TODAY)}
+    shown = report_lines(report, "tone.jsonl")
+    (warning,) = [line for line in shown if line.startswith("경고 / Warning: ")]
+    assert "is a Legacy Bedrock model (end of life 2027-03-30)" in warning
+    assert shown[-1].startswith("다음 / Next: ")

@@ -30,7 +30,18 @@ def _usd(value: Any) -> str:
     return "-" if value is None else dollars(value)
 
 
+def warning_lines(warnings: Any) -> list[str]:
+    """The API's lifecycle warnings (a Legacy base model or teacher: English / Korean), one line each."""
+    return [f"경고 / Warning: {w}" for w in warnings or []]
+
+
+def _legacy(row: dict[str, Any]) -> str:
+    found = row.get("lifecycle") or {}
+    return f" (Legacy, EOL {found.get('end_of_life') or '-'})" if found.get("status") == "LEGACY" else ""
+
+
 def catalog_lines(found: dict[str, Any]) -> list[str]:
+    """The API lists no model past its Bedrock end of life; a Legacy one is marked, with its end-of-life date."""
     rows = []
     for model in found.get("base_models") or []:
         here = model.get("available_here") or {}
@@ -40,7 +51,7 @@ def catalog_lines(found: dict[str, Any]) -> list[str]:
         rows.append(
             [
                 model.get("id", ""),
-                str(model.get("name", "")),
+                str(model.get("name", "")) + _legacy(model),
                 methods,
                 "예 / yes" if model.get("on_demand_here") else "아니요 / no",
                 f"{count(limits.get('min_records'))}-{count(limits.get('max_records'))}",
@@ -61,7 +72,9 @@ def catalog_lines(found: dict[str, Any]) -> list[str]:
     ]
     head = f"맞춤화할 수 있는 모델 / Customizable models · {found.get('region')} (확인 / verified {found.get('verified_on')})"
     teachers = [
-        f"  {m.get('id')} ← {', '.join(t['id'] for t in m['teachers'])}" for m in found.get("base_models") or [] if m.get("teachers")
+        f"  {m.get('id')} ← {', '.join(t['id'] + _legacy(t) for t in m['teachers'])}"
+        for m in found.get("base_models") or []
+        if m.get("teachers")
     ]
     if teachers:
         teachers.insert(0, "증류 교사 모델 / Distillation teachers (--teacher):")
@@ -98,7 +111,7 @@ def report_lines(report: dict[str, Any], file_name: str) -> list[str]:
     step = f"다음 / Next: genai customize start --dataset {report.get('dataset_id')} --name NAME"
     if report.get("method") == "DISTILLATION":
         step += " --method distillation --teacher ID"  # `genai customize catalog` lists the teachers
-    return [head, *columns(rows), step]
+    return [head, *columns(rows), *warning_lines(report.get("warnings")), step]
 
 
 def jobs_lines(jobs: list[dict[str, Any]]) -> list[str]:
