@@ -57,7 +57,8 @@ def report(template: dict[str, Any], config: Any) -> list[str]:
 def customization_lines(region: str) -> list[str]:
     """(d) What model customization leaves billing once a job has run: a kept custom model's storage per month, and
     a deployment (on-demand: nothing while idle, per token; Provisioned Throughput: per hour, never bought here).
-    Prices from infra/catalog/customizable.json, each with its source ([second-hand] where AWS's tables were not read)."""
+    Prices from infra/catalog/customizable.json, each with its sources (`prices.sources`: official or second-hand, URL,
+    date); a price no source gives prints as not in the catalog."""
     from infra.catalog import customizable
 
     def usd(value: float | None, unit: str) -> str:
@@ -76,6 +77,9 @@ def customization_lines(region: str) -> list[str]:
         if on_demand and region in on_demand["regions"]:
             per_token = f"{usd(prices['input_per_million'], '')} in / {usd(prices['output_per_million'], '')} out per 1M tokens"
             out.append(f"  {'':<30} on-demand deployment: $0.00 while idle; {per_token}")
+            hourly = prices["provisioned_throughput_per_hour"]
+            unit = "" if hourly is None else " per model unit, no commitment"
+            out.append(f"  {'':<30} or Provisioned Throughput: {usd(hourly, '/hour')}{unit} (never bought by this product)")
         else:
             out.append(
                 f"  {'':<30} no on-demand deployment here: Provisioned Throughput only, "

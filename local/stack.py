@@ -21,6 +21,7 @@ import sys
 import threading
 import time
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -163,6 +164,13 @@ def start(
     from rag import ingest_handler
     from usage import handler as usage
 
+    today = os.environ.get("LOCAL_TODAY")  # tests: the date the lifecycle rules read (tests/clock.py); unset: the real date
+    if today:
+        from common.clock import Clock
+
+        chat.clock = image.clock = customize.clock = Clock(date.fromisoformat(today))
+        if sim is not None:
+            sim.account.today = today
     verifier = TokenVerifier(
         jwks_url=f"{aws}/{pool}/.well-known/jwks.json", issuer=f"https://cognito-idp.{region}.amazonaws.com/{pool}", client_id=client_id
     )

@@ -4,14 +4,22 @@ The JSON file is the one source: the stack renders it into the functions' runtim
 (`customization`), the IAM grants name its customization ids, `make cost` prices a kept custom model and
 a deployment from it, and the offline Bedrock enforces its methods, Regions and on-demand rules. Every
 row carries its `source`; the file carries `verified_on`. docs/customization.md explains each field.
+
+Each base model and teacher carries `lifecycle`, read into the chat catalog's `Lifecycle` (infra/catalog/model_info.py:
+the same fields, the same date rule) strictly: a misspelled or mistyped field fails here, not on deploy day.
 """
 
 from __future__ import annotations
 
 import json
+from datetime import date
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
+
+from pydantic import TypeAdapter
+
+from infra.catalog.model_info import Lifecycle
 
 PATH = Path(__file__).with_name("customizable.json")
 METHODS = ("FINE_TUNING", "CONTINUED_PRE_TRAINING", "DISTILLATION", "REINFORCEMENT_FINE_TUNING")
@@ -40,6 +48,21 @@ def customizable_in(region: str) -> list[dict[str, Any]]:
 
 def on_demand_in(region: str) -> list[dict[str, Any]]:
     return [m for m in base_models() if m["on_demand"] and region in m["on_demand"]["regions"]]
+
+
+def lifecycle(entry: dict[str, Any]) -> Lifecycle:
+    """A base model's or teacher's `lifecycle`, checked strictly (every row must carry one, with its source)."""
+    found: Lifecycle = TypeAdapter(Lifecycle).validate_json(json.dumps(entry["lifecycle"]), strict=True)
+    return found
+
+
+def retired(entry: dict[str, Any], today: date) -> bool:
+    """Past its end of life on `today`: Bedrock refuses it (model-lifecycle-legacy.html)."""
+    return lifecycle(entry).status(today) == "END_OF_LIFE"
+
+
+def teacher(teacher_id: str) -> dict[str, Any] | None:
+    return next((t for t in catalog()["distillation"]["teachers"] if t["id"] == teacher_id), None)
 
 
 def runtime_entry(region: str) -> dict[str, Any]:

@@ -15,6 +15,8 @@ from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict, field_validator
 
+from common import lifecycle
+
 DEFAULT_PATH = Path(__file__).resolve().parent.parent / "runtime_config.json"
 
 
@@ -110,11 +112,7 @@ class ImageModelSpec(_Model):
 
     def status(self, today: date) -> Literal["ACTIVE", "LEGACY", "END_OF_LIFE"]:
         """The catalog's lifecycle policy on `today`: past end of life, Legacy (dated or EOL announced), or Active."""
-        if self.end_of_life and today >= date.fromisoformat(self.end_of_life):
-            return "END_OF_LIFE"
-        if self.end_of_life or (self.legacy_since and today >= date.fromisoformat(self.legacy_since)):
-            return "LEGACY"
-        return "ACTIVE"
+        return lifecycle.status(self.legacy_since, self.end_of_life, today)
 
     def listing(self, today: date) -> dict[str, object]:
         """The `GET /models` entry: the spec with its lifecycle worked out for `today`."""

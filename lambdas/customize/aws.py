@@ -58,7 +58,9 @@ def tags(stack_tag: str) -> list[dict[str, str]]:
     return [{"key": TAG_KEY, "value": stack_tag}]
 
 
-def _mapped(code: str, message: str, what: str) -> ApiError:
+def _mapped(code: str, message: str, what: str, gone: str | None = None) -> ApiError:
+    if code == "ResourceNotFoundException" and gone:
+        return BadRequestError(f"Bedrock refused {gone} for {what}: {message}")
     if code == "ResourceNotFoundException":
         return NotFoundError(f"{what} not found")
     if code in ("ConflictException", "ResourceInUseException"):
@@ -75,12 +77,14 @@ def _mapped(code: str, message: str, what: str) -> ApiError:
 
 
 @contextmanager
-def control_errors(what: str) -> Iterator[None]:
+def control_errors(what: str, gone: str | None = None) -> Iterator[None]:
+    """Bedrock's error as the API's; `gone`: what a ResourceNotFoundException means on a create (a 400: a model the
+    request names no longer exists, e.g. past its end of life), instead of the 404 a read answers."""
     try:
         yield
     except ClientError as err:
         error = err.response.get("Error", {})
-        raise _mapped(str(error.get("Code", "")), str(error.get("Message", "")), what) from err
+        raise _mapped(str(error.get("Code", "")), str(error.get("Message", "")), what, gone) from err
     except BotoCoreError as err:
         raise UpstreamUnavailableError(f"Bedrock cannot be reached right now ({what}); retry shortly") from err
 

@@ -1,14 +1,16 @@
 """The customization catalog the stack rendered into runtime_config.json (`customization`), typed, and its rules.
 
 Which base model supports which method in which Region, its dataset format and limits, hyperparameter ranges,
-on-demand deployment and prices: infra/catalog/customizable.json, with a source for each fact. A request for a
-pair the catalog does not support is a 400 that says why.
+on-demand deployment, prices and each model's Bedrock lifecycle: infra/catalog/customizable.json, with a source for
+each fact. A request for a pair the catalog does not support is a 400 that says why; a base model or teacher past its
+end of life is not offered (customize/lifecycle.py), on the date the function's clock gives.
 """
 
 from __future__ import annotations
 
 import json
 import os
+from datetime import date
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
@@ -17,6 +19,7 @@ from pydantic import BaseModel, ConfigDict
 
 from common.errors import BadRequestError
 from common.runtime_config import DEFAULT_PATH
+from customize.lifecycle import Lifecycle, legacy_warning, refuse_retired
 
 Method = Literal["FINE_TUNING", "CONTINUED_PRE_TRAINING", "DISTILLATION", "REINFORCEMENT_FINE_TUNING"]
 Format = Literal["bedrock-conversation-2024", "claude-3-haiku", "prompt-completion", "continued-pre-training"]
@@ -61,12 +64,23 @@ class Inference(_Model):
     output_tokens_per_second: float
 
 
+class PriceSource(_Model):
+    """Where a price was read: `official` (an AWS page) or `second-hand` (a copy, a transcription, a bill), its
+    address (null only for the field notes no public page backs) and the date it was published or read."""
+
+    label: Literal["official", "second-hand"]
+    url: str | None
+    published: str | None
+    what: str
+
+
 class Prices(_Model):
     training_per_1k_tokens: float | None
     storage_per_month: float | None
     input_per_million: float | None
     output_per_million: float | None
     provisioned_throughput_per_hour: float | None
+    sources: dict[str, tuple[str, ...]] = {}  # price field -> keys of Catalog.price_sources
     source: str
 
 
@@ -91,6 +105,7 @@ class Teacher(_Model):
     students: tuple[str, ...]
     max_output_tokens: int | None
     source: str
+    lifecycle: Lifecycle = Lifecycle()
 
 
 class DistillationDataset(_Model):
@@ -126,6 +141,7 @@ class BaseModelInfo(_Model):
     on_demand: OnDemand | None
     inference: Inference
     prices: Prices
+    lifecycle: Lifecycle = Lifecycle()
 
 
 class Catalog(_Model):
@@ -137,6 +153,7 @@ class Catalog(_Model):
     base_models: tuple[BaseModelInfo, ...]
     hyperparameters: dict[str, HyperParamSet]
     distillation: Distillation
+    price_sources: dict[str, PriceSource]
 
     def base(self, model_id: str) -> BaseModelInfo:
         found = next((m for m in self.base_models if m.id == model_id), None)
@@ -150,9 +167,20 @@ class Catalog(_Model):
     def hyperparameter_set(self, model: BaseModelInfo) -> HyperParamSet:
         return self.hyperparameters[model.hyperparameters["family"]]
 
-    def check_pair(self, model: BaseModelInfo, method: Method) -> None:
-        """A 400 naming why `method` cannot start for `model` here: the method is not offered, the model does not
-        support it, or not in this Region."""
+    def sources_of(self, model: BaseModelInfo, *fields: str) -> list[dict[str, Any]]:
+        """The sources of `model`'s prices named by `fields`, each once, as {key, label, url, published, what}."""
+        keys = dict.fromkeys(key for field in fields for key in model.prices.sources.get(field, ()))
+        return [{"key": key, **self.price_sources[key].model_dump()} for key in keys]
+
+    def current(self, today: date) -> list[BaseModelInfo]:
+        """The base models not past their end of life on `today` (the ones this product offers)."""
+        return [m for m in self.base_models if m.lifecycle.status(today) != "END_OF_LIFE"]
+
+    def check_pair(self, model: BaseModelInfo, method: Method, today: date) -> None:
+        """A 400 naming why `method` cannot start for `model` here: the model is past its end of life, the method is
+        not offered, the model does not support it, not in this Region, or (distillation) none of its teachers is
+        current."""
+        refuse_retired(model.id, model.name, model.lifecycle, today, role="base model", field="base_model_id")
         info = self.methods[method]
         if not info.offered:
             raise BadRequestError(
@@ -160,12 +188,19 @@ class Catalog(_Model):
             )
         regions = model.methods.get(method)
         if not regions:
-            supported = [m.id for m in self.base_models if method in m.methods]
+            supported = [m.id for m in self.current(today) if method in m.methods]
             message = f"{model.name} does not support {method} on Bedrock; models that do: {', '.join(supported) or 'none'}"
             raise BadRequestError(message, details=[{"field": "method", "message": message, "source": info.source}])
         if self.region not in regions:
             message = f"{model.name} supports {method} in {', '.join(regions)}, not in this stack's Region {self.region}"
             raise BadRequestError(message, details=[{"field": "base_model_id", "message": message, "source": info.source}])
+        if method == "DISTILLATION" and not self.teachers_for(model, today):
+            retired = ", ".join(f"{t.id} (end of life {t.lifecycle.end_of_life})" for t in self._paired(model))
+            message = (
+                f"every documented teacher of {model.name} in {self.region} is past its Bedrock end of life: {retired} "
+                f"/ 이 학생 모델의 교사 모델이 모두 지원 종료(EOL)되어 증류할 수 없습니다"
+            )
+            raise BadRequestError(message, details=[{"field": "method", "message": message, "source": self.distillation.source}])
 
     def dataset_rules(self, model: BaseModelInfo, method: Method) -> DatasetRules:
         """The record limits a dataset is checked against: the base model's, or distillation's own (15K prompts)."""
@@ -175,15 +210,23 @@ class Catalog(_Model):
         update = {"min_records": limits.min_records, "max_records": limits.max_records, "validation": limits.validation}
         return model.dataset.model_copy(update={**update, "max_validation_records": 0, "source": limits.source})
 
-    def teachers_for(self, model: BaseModelInfo) -> list[Teacher]:
+    def _paired(self, model: BaseModelInfo) -> list[Teacher]:
         return [t for t in self.distillation.teachers if model.id in t.students and self.region in t.regions]
 
-    def teacher(self, model: BaseModelInfo, teacher_id: str, max_response_length: int | None) -> tuple[Teacher, int]:
-        """The documented teacher for this student in this Region and the response length to ask it for, or a 400
-        naming the field (prequisites-model-distillation.html; API_TeacherModelConfig.html)."""
-        found = next((t for t in self.teachers_for(model) if t.id == teacher_id), None)
+    def teachers_for(self, model: BaseModelInfo, today: date) -> list[Teacher]:
+        """The documented teachers of this student in this Region that are not past their end of life on `today`."""
+        return [t for t in self._paired(model) if t.lifecycle.status(today) != "END_OF_LIFE"]
+
+    def teacher(self, model: BaseModelInfo, teacher_id: str, max_response_length: int | None, today: date) -> tuple[Teacher, int]:
+        """The documented, current teacher for this student in this Region and the response length to ask it for, or
+        a 400 naming the field (prequisites-model-distillation.html; API_TeacherModelConfig.html; a retired teacher:
+        its end-of-life date)."""
+        paired = next((t for t in self._paired(model) if t.id == teacher_id), None)
+        if paired is not None:
+            refuse_retired(paired.id, paired.name, paired.lifecycle, today, role="teacher", field="distillation.teacher_model_id")
+        found = next((t for t in self.teachers_for(model, today) if t.id == teacher_id), None)
         if found is None:
-            allowed = [t.id for t in self.teachers_for(model)]
+            allowed = [t.id for t in self.teachers_for(model, today)]
             message = (
                 f"{teacher_id!r} is not a documented distillation teacher for {model.name} in {self.region}; "
                 f"teachers: {', '.join(allowed) or 'none'} / 이 학생 모델의 교사 모델로 쓸 수 없습니다"
@@ -202,19 +245,38 @@ class Catalog(_Model):
             raise BadRequestError(message, details=[{"field": field, "message": message, "source": bounds.source}])
         return found, length
 
-    def listing(self) -> dict[str, Any]:
-        """GET /customize/catalog: every row, with what this stack's Region allows."""
+    def warnings(self, model: BaseModelInfo, teacher: Teacher | None, today: date) -> list[str]:
+        """A line for the base model and one for the teacher when it is Legacy (validate and start show them)."""
+        found = [legacy_warning(model.id, model.name, model.lifecycle, today, role="base model")]
+        if teacher is not None:
+            found.append(legacy_warning(teacher.id, teacher.name, teacher.lifecycle, today, role="teacher"))
+        return [w for w in found if w]
+
+    def _teacher_row(self, teacher: Teacher, today: date) -> dict[str, Any]:
+        warning = legacy_warning(teacher.id, teacher.name, teacher.lifecycle, today, role="teacher")
+        return {**teacher.model_dump(), "lifecycle": {**teacher.lifecycle.view(today), "warning": warning}}
+
+    def listing(self, today: date) -> dict[str, Any]:
+        """GET /customize/catalog: every row not past its end of life on `today`, with what this stack's Region allows
+        and its lifecycle; a retired base model or teacher is left out (Bedrock refuses it)."""
         rows = []
-        for model in self.base_models:
+        for model in self.current(today):
             row = model.model_dump()
+            teachers = self.teachers_for(model, today)
             row["available_here"] = {
-                method: self.methods[method].offered and self.region in regions for method, regions in model.methods.items()
+                method: self.methods[method].offered and self.region in regions and (method != "DISTILLATION" or bool(teachers))
+                for method, regions in model.methods.items()
             }
             row["on_demand_here"] = bool(model.on_demand and self.region in model.on_demand.regions)
             row["hyperparameters"] = {**self.hyperparameter_set(model).model_dump(), **model.hyperparameters}
-            row["teachers"] = [t.model_dump() for t in self.teachers_for(model)]
+            row["teachers"] = [self._teacher_row(t, today) for t in teachers]
+            warning = legacy_warning(model.id, model.name, model.lifecycle, today, role="base model")
+            row["lifecycle"] = {**model.lifecycle.view(today), "warning": warning}
             rows.append(row)
         methods = {k: v.model_dump() for k, v in self.methods.items()}
+        distillation = self.distillation.model_dump()
+        current = [t for t in self.distillation.teachers if t.lifecycle.status(today) != "END_OF_LIFE"]
+        distillation["teachers"] = [self._teacher_row(t, today) for t in current]
         return {
             "region": self.region,
             "verified_on": self.verified_on,
@@ -222,7 +284,8 @@ class Catalog(_Model):
             "methods": methods,
             "formats": dict(self.formats),
             "base_models": rows,
-            "distillation": self.distillation.model_dump(),
+            "distillation": distillation,
+            "price_sources": {k: v.model_dump() for k, v in self.price_sources.items()},
         }
 
 

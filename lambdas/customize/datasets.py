@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import secrets
+from datetime import date
 from typing import Any
 
 from botocore.exceptions import ClientError
@@ -68,9 +69,10 @@ def _uploaded(s3: Any, bucket: str, upload_id: str) -> str:
         raise InvalidDatasetError(message, details=[{"line": 0, "field": "", "message": message}]) from None
 
 
-def check_and_store(request: DatasetRequest, catalog: Catalog, s3: Any, bucket: str) -> DatasetReport:
+def check_and_store(request: DatasetRequest, catalog: Catalog, s3: Any, bucket: str, today: date) -> DatasetReport:
+    """`today` decides the base model's lifecycle: past its end of life a 400, Legacy a warning in the report."""
     model = catalog.base(request.base_model_id)
-    catalog.check_pair(model, request.method)
+    catalog.check_pair(model, request.method, today)
     content = request.content if request.content is not None else _uploaded(s3, bucket, str(request.upload_id))
     checked = dataset.check(content, model, request.method)
     fraction = request.validation_split
@@ -90,6 +92,7 @@ def check_and_store(request: DatasetRequest, catalog: Catalog, s3: Any, bucket: 
     epochs = request.epochs or hyperparams.epochs({}, allowed)
     train_tokens = sum(dataset.estimate_tokens(t) for r in train for t in dataset.formats.texts(r))
     cost = dataset.estimated_cost(model, train_tokens, epochs, request.method)
+    cost["price_sources"] = catalog.sources_of(model, "training_per_1k_tokens", "storage_per_month")
     manifest = {
         "dataset_id": dataset_id,
         "base_model_id": model.id,
@@ -123,6 +126,7 @@ def check_and_store(request: DatasetRequest, catalog: Catalog, s3: Any, bucket: 
         limits=limits,
         estimated_cost=cost,
         s3_uris=uris,
+        warnings=catalog.warnings(model, None, today),
     )
 
 

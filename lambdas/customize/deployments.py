@@ -49,11 +49,11 @@ def _deploy_option(ctx: Context, base: BaseModelInfo | None) -> dict[str, Any]:
     if base is not None and base.on_demand and ctx.catalog.region in base.on_demand.regions:
         return {"on_demand": True, "source": base.on_demand.source}
     hourly = base.prices.provisioned_throughput_per_hour if base else None
-    price = (
-        f"about ${hourly:.2f} an hour per model unit (no commitment) [{base.prices.source}]"
-        if base and hourly
-        else "priced per hour (see the Bedrock price page)"
-    )
+    sources = ctx.catalog.sources_of(base, "provisioned_throughput_per_hour") if base else []
+    cited = "; ".join(f"[{s['label']}] {s['url'] or s['what']}" for s in sources)
+    price = "priced per hour (see the Bedrock price page)"
+    if hourly:
+        price = f"about ${hourly:.2f} an hour per model unit (no commitment) [{cited}]"
     regions = ", ".join(base.on_demand.regions) if base and base.on_demand else "none"
     return {
         "on_demand": False,

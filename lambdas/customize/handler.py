@@ -17,6 +17,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from common import deadline
 from common.api import build_resolver, refusal
 from common.auth import caller_from
+from common.clock import Clock
 from common.custom_models import ModelRegistry
 from common.errors import ApiError
 from common.observability import logger, metrics, tracer
@@ -45,6 +46,7 @@ from customize.models import (
 env = load_settings(CustomizeSettings)  # at import: a missing variable fails the cold start, not each request
 config = runtime_config()
 catalog = load_catalog()
+clock = Clock()  # the system date decides the catalog's lifecycle states (customize/lifecycle.py); tests set a fixed one
 app = build_resolver(max_body_bytes=config.limits.max_body_bytes, cors_origins=config.cors_origins)
 NamePath = Annotated[str, Path(pattern=NAME, max_length=32)]
 
@@ -61,8 +63,9 @@ def _registry() -> ModelRegistry:
 
 @app.get("/customize/catalog")
 def get_catalog() -> dict[str, Any]:
-    """Customizable base models: methods, Regions, dataset formats and limits, hyperparameters, deployment, prices, sources."""
-    return catalog.listing()
+    """Customizable base models (none past its Bedrock end of life): methods, Regions, dataset formats and limits,
+    hyperparameters, deployment, prices, lifecycle, sources."""
+    return catalog.listing(clock.today())
 
 
 @app.post("/customize/uploads", responses={201: {"description": "Send the file to url with fields (multipart POST)"}})
@@ -73,13 +76,13 @@ def create_upload(request: UploadRequest) -> Response[Upload]:
 
 @app.post("/customize/datasets", responses={201: {"description": "Checked and stored"}})
 def check_dataset(request: DatasetRequest) -> Response[DatasetReport]:
-    report = datasets.check_and_store(request, catalog, _context().s3, env.bucket)
+    report = datasets.check_and_store(request, catalog, _context().s3, env.bucket, clock.today())
     return Response(status_code=201, body=report, content_type="application/json")
 
 
 @app.post("/customize/jobs", responses={201: {"description": "Started"}})
 def start_job(request: JobRequest) -> Response[Job]:
-    return Response(status_code=201, body=jobs.start(request, _context()), content_type="application/json")
+    return Response(status_code=201, body=jobs.start(request, _context(), clock.today()), content_type="application/json")
 
 
 @app.get("/customize/jobs")

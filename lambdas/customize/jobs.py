@@ -16,6 +16,7 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from botocore.exceptions import ClientError
@@ -23,7 +24,7 @@ from botocore.exceptions import ClientError
 from common.errors import BadRequestError, NotFoundError
 from common.storage import storage_failure
 from customize import aws, datasets, hyperparams
-from customize.customization_catalog import BaseModelInfo, Catalog
+from customize.customization_catalog import BaseModelInfo, Catalog, Teacher
 from customize.models import Job, JobRequest
 
 OUTPUT_PREFIX = "output/"
@@ -40,10 +41,12 @@ class Context:
     stack_tag: str
 
 
-def start(request: JobRequest, ctx: Context) -> Job:
+def start(request: JobRequest, ctx: Context, today: date) -> Job:
+    """`today` decides the base model's and the teacher's lifecycle: past the end of life a 400 (Bedrock would refuse
+    the job), Legacy a warning on the answer."""
     found = datasets.manifest(ctx.s3, ctx.bucket, request.dataset_id)
     model = ctx.catalog.base(found["base_model_id"])
-    ctx.catalog.check_pair(model, found["method"])  # the catalog may have changed since the check
+    ctx.catalog.check_pair(model, found["method"], today)  # the catalog, or the date, may have changed since the check
     values = hyperparams.checked(request.hyperparameters, ctx.catalog.hyperparameter_set(model), model.name)
     train_uri, validation_uri = datasets.uris(ctx.bucket, found)
     name = aws.full_name(ctx.stack_tag, request.name)
@@ -62,28 +65,34 @@ def start(request: JobRequest, ctx: Context) -> Job:
     }
     if validation_uri:
         call["validationDataConfig"] = {"validators": [{"s3Uri": validation_uri}]}
-    config = _customization_config(request, found["method"], model, ctx.catalog)
+    config, teacher = _customization_config(request, found["method"], model, ctx.catalog, today)
     if config:
         call["customizationConfig"] = config
-    with aws.control_errors(f"job {request.name}"):
+    # ResourceNotFoundException here is Bedrock refusing the base model or the teacher (end of life), not a missing job
+    with aws.control_errors(f"job {request.name}", gone="the base model or the teacher"):
         ctx.bedrock.create_model_customization_job(**call)
-    return job(request.name, ctx)
+    started = job(request.name, ctx)
+    return started.model_copy(update={"warnings": ctx.catalog.warnings(model, teacher, today)})
 
 
-def _customization_config(request: JobRequest, method: str, model: BaseModelInfo, catalog: Catalog) -> dict[str, Any]:
+def _customization_config(
+    request: JobRequest, method: str, model: BaseModelInfo, catalog: Catalog, today: date
+) -> tuple[dict[str, Any], Teacher | None]:
     """DISTILLATION's customizationConfig.distillationConfig.teacherModelConfig (botocore TeacherModelConfig), the
-    teacher checked against the catalog; nothing for the other methods, which take no teacher."""
+    teacher checked against the catalog on `today`; nothing for the other methods, which take no teacher."""
     if method != "DISTILLATION":
         if request.distillation is not None:
             message = f"the dataset was checked for {method}: a teacher is only for DISTILLATION / 증류 작업에만 교사 모델을 지정합니다"
             raise BadRequestError(message, details=[{"field": "distillation", "message": message}])
-        return {}
+        return {}, None
     if request.distillation is None:
-        allowed = [t.id for t in catalog.teachers_for(model)]
+        allowed = [t.id for t in catalog.teachers_for(model, today)]
         message = f"a DISTILLATION job needs distillation.teacher_model_id, one of: {', '.join(allowed)} / 교사 모델을 지정하세요"
         raise BadRequestError(message, details=[{"field": "distillation", "message": message, "allowed": allowed}])
-    teacher, length = catalog.teacher(model, request.distillation.teacher_model_id, request.distillation.max_response_length)
-    return {"distillationConfig": {"teacherModelConfig": {"teacherModelIdentifier": teacher.id, "maxResponseLengthForInference": length}}}
+    asked = request.distillation
+    teacher, length = catalog.teacher(model, asked.teacher_model_id, asked.max_response_length, today)
+    config = {"teacherModelConfig": {"teacherModelIdentifier": teacher.id, "maxResponseLengthForInference": length}}
+    return {"distillationConfig": config}, teacher
 
 
 def _own(ctx: Context, full: str) -> str:

@@ -61,6 +61,7 @@ class DatasetReport(BaseModel):
     limits: dict[str, Any]
     estimated_cost: dict[str, Any]
     s3_uris: dict[str, str]
+    warnings: list[str] = Field(default=[], description="Legacy base model: English / Korean, one line each (nothing refused)")
 
 
 class DistillationRequest(_Strict):
@@ -98,6 +99,7 @@ class Job(BaseModel):
     metrics: dict[str, Any] = {}
     teacher_model_id: str | None = None
     max_response_length: int | None = None
+    warnings: list[str] = Field(default=[], description="On start: a Legacy base model or teacher, one line each (English / Korean)")
 
 
 class JobList(BaseModel):

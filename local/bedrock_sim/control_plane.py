@@ -60,7 +60,7 @@ def tolerated(violation: Violation) -> bool:
     return False
 
 
-def _lifecycle(lifecycle: Lifecycle, scenario_fields: dict[str, str] | None, today: Any) -> dict[str, str]:
+def model_lifecycle(lifecycle: Lifecycle, scenario_fields: dict[str, str] | None, today: Any) -> dict[str, str]:
     status = "LEGACY" if lifecycle.status(today) == "LEGACY" else "ACTIVE"
     found: dict[str, str] = {"status": status}
     if lifecycle.legacy_since:
@@ -94,7 +94,7 @@ class ControlPlane:
                 "responseStreamingSupported": io[1] == ["TEXT"],
                 "customizationsSupported": [],
                 "inferenceTypesSupported": types,
-                "modelLifecycle": _lifecycle(lifecycle, scenario.lifecycle.get(model_id), today),
+                "modelLifecycle": model_lifecycle(lifecycle, scenario.lifecycle.get(model_id), today),
             }
 
         for chat in CHAT_MODELS.values():
@@ -146,7 +146,7 @@ class ControlPlane:
         if "byInferenceType" in params:
             models = [m for m in models if params["byInferenceType"] in m["inferenceTypesSupported"]]
         if "byCustomizationType" in params:  # the customization catalog's base models instead (their ids carry a context suffix)
-            models = customizable_summaries(REGION.get(), params["byCustomizationType"])
+            models = customizable_summaries(REGION.get(), params["byCustomizationType"], self._simulator.account.on())
         return json_answer({"modelSummaries": models})
 
     def get_foundation_model(self, params: dict[str, Any]) -> Answer:

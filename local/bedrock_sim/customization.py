@@ -14,6 +14,9 @@ Rules, from infra/catalog/customizable.json (its sources) and the API reference:
   the signed Region (prequisites-model-distillation.html); another method with a distillationConfig, or a teacher
   not paired, is a ValidationException (the wording is the simulator's: the docs give none). Its data is prompts
   (distillation-prepare-datasets.html): the assistant turn is optional, at least 100 records;
+* a base model or teacher past its catalog end-of-life date (on the account scenario's `today`) is a
+  ResourceNotFoundException with Bedrock's end-of-life message (customization_data.END_OF_LIFE: what Bedrock answers
+  requests to a retired model; its answer to this operation is not documented);
 * a deployment (deploy-custom-model-on-demand.html) needs an Active custom model whose base model the catalog
   lists for on-demand inference in the signed Region; Creating for `deploy_seconds`, then Active. Converse on its
   ARN answers as that custom model; once deleted, the ARN is refused.
@@ -98,9 +101,12 @@ class Customization(DeploymentOperations):
     def create_model_customization_job(self, params: dict[str, Any]) -> tuple[int, dict[str, str], bytes]:
         region, method = REGION.get(), params.get("customizationType", "FINE_TUNING")
         base = customizable.base_model(params["baseModelIdentifier"].rsplit("/", 1)[-1])
+        today = self._sim.account.on()
+        if base is not None:
+            customization_data.refuse_retired(base, today)
         if base is None or region not in base["methods"].get(method, []):
             raise SimError("ValidationException", f"The base model {params['baseModelIdentifier']} does not support {method} in {region}.")
-        customization_data.check_teacher(base, method, region, params.get("customizationConfig"))
+        customization_data.check_teacher(base, method, region, params.get("customizationConfig"), today)
         customization_data.check_hyperparameters(base, params.get("hyperParameters", {}))
         failure = self.fail_next_job or customization_data.data_failure(self.s3, base, method, params)
         self.fail_next_job = None

@@ -9,11 +9,25 @@ the messages Bedrock is reported to give ([second-hand]: aws-samples/amazon-bedr
 from __future__ import annotations
 
 import json
+from datetime import date
 from typing import Any
 
 from local.bedrock_sim.protocol import SimError
 
 REQUIRED = {"bedrock-conversation-2024": "messages", "claude-3-haiku": "messages", "prompt-completion": "prompt"}
+# What Bedrock answers for a model past its end of life: the runtime's and GetFoundationModel's ResourceNotFoundException
+# (https://docs.aws.amazon.com/bedrock/latest/userguide/model-card-anthropic-claude-3-haiku.html quotes its first sentence;
+# the whole message [second-hand]: GitHub issues of aws-samples/amazon-bedrock-ai-karaoke #21, BerriAI/litellm PR 42053).
+# CreateModelCustomizationJob's answer for one is not documented: its service model lists ResourceNotFoundException.
+END_OF_LIFE = "This model version has reached the end of its life. Please refer to the AWS documentation for more details."
+
+
+def refuse_retired(entry: dict[str, Any], today: date) -> None:
+    """A base model or teacher past its catalog end-of-life date on `today`: ResourceNotFoundException, as Bedrock."""
+    from infra.catalog import customizable
+
+    if customizable.retired(entry, today):
+        raise SimError("ResourceNotFoundException", END_OF_LIFE)
 
 
 def _split(uri: str) -> tuple[str, str]:
@@ -37,10 +51,11 @@ def check_hyperparameters(base: dict[str, Any], values: dict[str, str]) -> None:
             raise SimError("ValidationException", f"The hyperparameter {name} must be between {spec['min']} and {spec['max']}.")
 
 
-def check_teacher(base: dict[str, Any], method: str, region: str, config: dict[str, Any] | None) -> None:
+def check_teacher(base: dict[str, Any], method: str, region: str, config: dict[str, Any] | None, today: date) -> None:
     """customizationConfig per method. DISTILLATION: the teacher must be one the catalog pairs with this student in
-    `region` (https://docs.aws.amazon.com/bedrock/latest/userguide/prequisites-model-distillation.html). RFT: an
-    rftConfig is required (its shape is botocore's; the grader Lambda is not invoked offline)."""
+    `region` (https://docs.aws.amazon.com/bedrock/latest/userguide/prequisites-model-distillation.html) and not past its
+    end of life on `today`. RFT: an rftConfig is required (its shape is botocore's; the grader Lambda is not invoked
+    offline)."""
     from infra.catalog import customizable
 
     if (method == "REINFORCEMENT_FINE_TUNING") != ("rftConfig" in (config or {})):
@@ -57,7 +72,10 @@ def check_teacher(base: dict[str, Any], method: str, region: str, config: dict[s
         raise SimError("ValidationException", "A DISTILLATION job requires customizationConfig.distillationConfig.")
     teacher = distillation["teacherModelConfig"]["teacherModelIdentifier"]
     teacher_id = teacher.rsplit("/", 1)[-1]
-    paired = [t["id"] for t in customizable.teachers_in(region) if base["id"] in t["students"]]
+    known = customizable.teacher(teacher_id)
+    if known is not None:
+        refuse_retired(known, today)
+    paired = [t["id"] for t in customizable.teachers_in(region) if base["id"] in t["students"] and not customizable.retired(t, today)]
     if teacher_id not in paired:
         raise SimError(
             "ValidationException",
@@ -127,14 +145,15 @@ def write_metrics(s3: Any, job_arn: str, params: dict[str, Any]) -> float:
     return steps[-1][2]
 
 
-def customizable_summaries(region: str, method: str) -> list[dict[str, Any]]:
-    """ListFoundationModels(byCustomizationType=...): the catalog's base models for that method in `region`."""
+def customizable_summaries(region: str, method: str, today: date) -> list[dict[str, Any]]:
+    """ListFoundationModels(byCustomizationType=...): the catalog's base models for that method in `region`, none past
+    its end of life on `today`, each with its modelLifecycle (ACTIVE or LEGACY, as for the other models)."""
     from infra.catalog import customizable
-    from local.bedrock_sim.control_plane import PROVIDERS
+    from local.bedrock_sim.control_plane import PROVIDERS, model_lifecycle
 
     found = []
     for model in customizable.base_models():
-        if region not in model["methods"].get(method, []):
+        if region not in model["methods"].get(method, []) or customizable.retired(model, today):
             continue
         types = sorted(name for name, regions in model["methods"].items() if region in regions)
         found.append(
@@ -148,7 +167,7 @@ def customizable_summaries(region: str, method: str) -> list[dict[str, Any]]:
                 "responseStreamingSupported": True,
                 "customizationsSupported": types,
                 "inferenceTypesSupported": ["PROVISIONED"],
-                "modelLifecycle": {"status": "ACTIVE"},
+                "modelLifecycle": model_lifecycle(customizable.lifecycle(model), None, today),
             }
         )
     return found

@@ -83,3 +83,33 @@ def test_given_a_profile_id_then_its_facts_are_found_and_an_unknown_one_lists_th
     assert chat_model_info("global.anthropic.claude-haiku-5-5").name == "Claude Haiku 5.5"
     with pytest.raises(CatalogError, match=r"known: .*anthropic\.claude-haiku-5-5"):
         chat_model_info("us.anthropic.claude-sonnet-5-5")  # second-hand only: kept out
+
+
+def test_given_the_customization_catalog_then_every_base_model_and_teacher_carries_a_sourced_lifecycle_that_agrees():
+    """infra/catalog/customizable.json `lifecycle` uses models.json's vocabulary, is read strictly, names its source, and
+    gives one set of dates per Bedrock model wherever the model appears (base row, teacher, chat catalog)."""
+    from pydantic import ValidationError
+
+    from infra.catalog import customizable, split_profile
+
+    document = customizable.catalog()
+    dates: dict[str, tuple[str | None, str | None]] = {}
+    status: dict[str, str] = {}
+    for row in document["base_models"] + document["distillation"]["teachers"]:
+        found = customizable.lifecycle(row)
+        assert "https://" in found.source or "[second-hand]" in found.source, row["id"]
+        model = split_profile(row["id"])[1] if "students" in row else row["id"].rsplit(":", 1)[0]  # a teacher, or a base row
+        assert dates.setdefault(model, (found.legacy_since, found.end_of_life)) == (found.legacy_since, found.end_of_life), model
+        status[row["id"]] = found.status(TODAY)
+        if model in CHAT_MODELS:
+            chat = CHAT_MODELS[model].lifecycle
+            assert (chat.legacy_since, chat.end_of_life) == (found.legacy_since, found.end_of_life), model
+    assert {k for k, v in status.items() if v == "END_OF_LIFE"} == {
+        "anthropic.claude-3-haiku-20240307-v1:0:200k",
+        "meta.llama3-2-3b-instruct-v1:0:128k",
+        "us.amazon.nova-premier-v1:0",
+        "meta.llama3-1-405b-instruct-v1:0",
+    }
+    assert {k for k, v in status.items() if v == "LEGACY"} == {"meta.llama3-3-70b-instruct-v1:0:128k", "us.meta.llama3-3-70b-instruct-v1:0"}
+    with pytest.raises(ValidationError):
+        customizable.lifecycle({"lifecycle": {"end_of_lfe": "2026-09-14", "source": "a typo"}})

@@ -1,5 +1,6 @@
 """Helpers for the model-customization tests: a local stack in us-east-1 (Nova fine-tuning and on-demand
-deployment run there), the offline Bedrock's customization controls, polling, datasets."""
+deployment run there) on the suite's fixed date (LOCAL_TODAY: the functions' clocks and the offline Bedrock read
+tests/clock.py's date for the catalogs' lifecycle), the offline Bedrock's customization controls, polling, datasets."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from tests.clock import TODAY
 from tests.integration.live import ROOT, Stack, request, running_stack
 
 SAMPLE = ROOT / "local" / "seed" / "customization" / "company-tone.jsonl"
@@ -20,7 +22,8 @@ NOVA_MICRO = "amazon.nova-micro-v1:0:128k"
 
 @contextmanager
 def east_stack(state: Path) -> Iterator[Stack]:
-    with running_stack(state, {"LOCAL_CONFIG": str(EAST), "LOCAL_CUSTOMIZATION_JOB_SECONDS": "1"}) as outputs:
+    settings = {"LOCAL_CONFIG": str(EAST), "LOCAL_CUSTOMIZATION_JOB_SECONDS": "1", "LOCAL_TODAY": TODAY.isoformat()}
+    with running_stack(state, settings) as outputs:
         yield outputs
 
 

@@ -42,6 +42,9 @@ def test_given_the_korean_sample_when_checked_for_nova_micro_then_counts_tokens_
     cost = report["estimated_cost"]
     assert (cost["epochs"], cost["price_per_1k_tokens"]) == (2, 0.001)
     assert cost["usd"] == round(report["tokens"]["train"] * 2 / 1000 * 0.001, 6)
+    # where the catalog read the training and storage prices: field notes with no public page, and they say so
+    sources = [(s["key"], s["label"], s["url"]) for s in cost["price_sources"]]
+    assert sources == [("field-log-2026-08", "second-hand", None), ("first-catalog-2026-11", "second-hand", None)]
     assert report["s3_uris"]["validation"].endswith("/validation.jsonl")
 
 
@@ -77,8 +80,8 @@ def test_given_every_kind_of_bad_record_then_400_lists_each_by_line_and_nothing_
     ("body", "expected"),
     [
         ({"method": "CONTINUED_PRE_TRAINING"}, "No base model currently documents continued pre-training"),
-        ({"method": "REINFORCEMENT_FINE_TUNING"}, "this product does not deploy a grader"),
-        ({"base_model_id": "anthropic.claude-3-haiku-20240307-v1:0:200k"}, "in us-west-2, not in this stack's Region us-east-1"),
+        ({"method": "REINFORCEMENT_FINE_TUNING"}, "Reinforcement fine-tuning is not offered by this product yet"),
+        ({"base_model_id": "meta.llama3-1-8b-instruct-v1:0:128k"}, "in us-west-2, not in this stack's Region us-east-1"),
         ({"base_model_id": "amazon.titan-text-express-v1:0:8k"}, "is not a customizable model"),
     ],
 )

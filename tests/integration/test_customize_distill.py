@@ -3,7 +3,10 @@ Nova Pro that completes, deploys and answers in chat, and the 400s a wrong teach
 
 Real boto3 clients all the way: the customize function (behind the local gateway) calls the offline Bedrock, which
 validates CreateModelCustomizationJob against botocore's `bedrock` service model and the catalog's teacher pairs
-(https://docs.aws.amazon.com/bedrock/latest/userguide/prequisites-model-distillation.html).
+(https://docs.aws.amazon.com/bedrock/latest/userguide/prequisites-model-distillation.html) and lifecycle dates: Nova
+Premier, the catalog's other Nova teacher, reached its end of life on 2026-09-14
+(https://docs.aws.amazon.com/bedrock/latest/userguide/model-card-amazon-nova-premier.html). The stack runs on
+tests/clock.py's date (customize_helpers.east_stack: LOCAL_TODAY).
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from tests.integration.live import Stack, request, sign_in
 
 PROMPTS = ROOT / "local" / "seed" / "customization" / "company-tone-prompts.jsonl"
 NOVA_PRO = "amazon.nova-pro-v1:0"
+PREMIER = "us.amazon.nova-premier-v1:0"
 
 
 @pytest.fixture(scope="module")
@@ -49,7 +53,7 @@ def prompts(east: Stack, admin: str) -> str:
 def test_given_the_korean_prompts_when_distilled_from_nova_pro_then_the_job_completes_deploys_and_answers(east, admin, prompts):
     _, catalog, _ = request(east, "GET", "customize/catalog", admin)
     micro = next(m for m in catalog["base_models"] if m["id"] == NOVA_MICRO)
-    assert [t["id"] for t in micro["teachers"]] == [NOVA_PRO, "us.amazon.nova-premier-v1:0"]
+    assert [t["id"] for t in micro["teachers"]] == [NOVA_PRO]  # Nova Premier is past its end of life: not offered
     body = {"dataset_id": prompts, "name": "tone-distilled", "distillation": {"teacher_model_id": NOVA_PRO, "max_response_length": 800}}
     status, job, _ = request(east, "POST", "customize/jobs", admin, body)
     assert (status, job["status"], job["method"]) == (201, "InProgress", "DISTILLATION"), job
@@ -72,6 +76,7 @@ def test_given_the_korean_prompts_when_distilled_from_nova_pro_then_the_job_comp
     ("distillation", "field"),
     [
         ({"teacher_model_id": "amazon.nova-premier-v1:0"}, "distillation.teacher_model_id"),  # Premier: profile only
+        ({"teacher_model_id": PREMIER}, "distillation.teacher_model_id"),  # and past its end of life
         ({"teacher_model_id": "anthropic.claude-3-5-sonnet-20241022-v2:0"}, "distillation.teacher_model_id"),
         ({"teacher_model_id": NOVA_PRO, "max_response_length": 5001}, "distillation.max_response_length"),
         (None, "distillation"),
@@ -82,6 +87,17 @@ def test_given_a_wrong_or_missing_teacher_then_400_names_the_field_and_no_job_st
     status, answer, _ = request(east, "POST", "customize/jobs", admin, body)
     assert (status, answer["error"]["details"][0]["field"]) == (400, field), answer
     assert request(east, "GET", "customize/jobs/tone-wrong", admin)[0] == 404
+
+
+def test_given_nova_premier_as_teacher_then_400_names_its_end_of_life_in_english_and_korean_and_no_job_starts(east, admin, prompts):
+    body = {"dataset_id": prompts, "name": "tone-premier", "distillation": {"teacher_model_id": PREMIER}}
+    status, answer, _ = request(east, "POST", "customize/jobs", admin, body)
+    assert (status, answer["error"]["code"]) == (400, "model_end_of_life"), answer
+    message = answer["error"]["message"]
+    assert f"Amazon Nova Premier ({PREMIER}) reached its Bedrock end of life on 2026-09-14" in message
+    assert "2026-09-14에 Bedrock 지원이 종료(EOL)되어 교사 모델로 쓸 수 없습니다" in message
+    assert answer["error"]["details"][0]["end_of_life"] == "2026-09-14"
+    assert request(east, "GET", "customize/jobs/tone-premier", admin)[0] == 404
 
 
 def test_given_a_fine_tuning_dataset_with_a_teacher_then_400(east, admin):
@@ -120,6 +136,9 @@ def test_given_the_offline_bedrock_then_it_refuses_an_unpaired_teacher_as_bedroc
     }
     with pytest.raises(bedrock.exceptions.ValidationException, match="not supported for the student model"):
         bedrock.create_model_customization_job(**call)
+    taught = {"distillationConfig": {"teacherModelConfig": {"teacherModelIdentifier": PREMIER}}}  # paired, but retired
+    with pytest.raises(bedrock.exceptions.ResourceNotFoundException, match="This model version has reached the end of its life"):
+        bedrock.create_model_customization_job(**{**call, "customizationConfig": taught})
     with pytest.raises(bedrock.exceptions.ValidationException, match=r"requires customizationConfig\.distillationConfig"):
         bedrock.create_model_customization_job(**{k: v for k, v in call.items() if k != "customizationConfig"})
     fine_tuning = {**call, "customizationType": "FINE_TUNING", "baseModelIdentifier": NOVA_MICRO}
@@ -131,9 +150,14 @@ def test_given_reinforcement_fine_tuning_then_400_says_why_in_korean_and_english
     status, answer = dataset(east, admin, SAMPLE.read_text(encoding="utf-8"), method="REINFORCEMENT_FINE_TUNING")
     assert (status, answer["error"]["code"]) == (400, "bad_request")
     message = answer["error"]["message"]
-    assert "Bedrock documents RFT for Amazon Nova 2 Lite in us-east-1" in message
-    assert "this product does not deploy a grader" in message
-    assert "보상 함수(Lambda 채점기)를 배포하지 않아" in message
+    assert "Reinforcement fine-tuning is not offered by this product yet" in message  # said plainly, first
+    assert "needs a reward function (a grader Lambda" in message  # why
+    assert "lambda:InvokeFunction" in message
+    assert "강화 미세 조정(RFT)은 아직 이 제품에서 제공하지 않습니다" in message
+    assert "채점기를 배포하지 않고 그 권한도 주지 않으므로" in message
+    assert answer["error"]["details"][0]["source"].startswith(
+        "https://docs.aws.amazon.com/bedrock/latest/userguide/reinforcement-fine-tuning.html"
+    )
 
 
 def test_given_the_offline_bedrock_then_an_rft_job_for_nova_2_lite_needs_its_rft_config(east):

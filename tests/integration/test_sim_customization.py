@@ -1,5 +1,6 @@
 """The offline Bedrock's customization control plane, called with boto3's own bedrock client (its parser accepts
-every answer; the simulator validates requests and answers against botocore's service model)."""
+every answer; the simulator validates requests and answers against botocore's service model). The catalog's lifecycle
+dates are read on the suite's fixed date (tests/clock.py)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ import boto3
 import pytest
 from botocore.exceptions import ClientError
 
+from tests.clock import TODAY
+
 LLAMA = "meta.llama3-3-70b-instruct-v1:0:128k"
 ROLE = "arn:aws:iam::123456789012:role/customization-test"
 BUCKET = "customization-test"
@@ -20,6 +23,7 @@ BUCKET = "customization-test"
 def bedrock(sim) -> Iterator[object]:
     s3 = boto3.client("s3")  # the bucket: tests/integration/conftest.py
     sim.customization.s3, sim.customization.job_seconds, sim.customization.deploy_seconds = s3, 0.3, 0.2
+    sim.account.today = TODAY.isoformat()
     yield boto3.client("bedrock", endpoint_url=sim.endpoint_url)
     sim.customization.s3 = None
     for item in s3.list_objects_v2(Bucket=BUCKET).get("Contents", []):
@@ -41,10 +45,9 @@ def _job(bedrock, name: str, uri: str, **extra) -> str:
         jobName=name,
         customModelName=name,
         roleArn=ROLE,
-        baseModelIdentifier=LLAMA,
         trainingDataConfig={"s3Uri": uri},
         outputDataConfig={"s3Uri": f"s3://{BUCKET}/output/{name}/"},
-        **extra,
+        **{"baseModelIdentifier": LLAMA, **extra},
     )["jobArn"]
 
 
@@ -109,16 +112,45 @@ def test_given_a_base_model_without_on_demand_or_a_method_it_lacks_then_validati
     with pytest.raises(ClientError, match="epochCount must be between 1 and 10"):
         _job(bedrock, "hp", _data("d/t.jsonl", [_conversation(0)]), hyperParameters={"epochCount": "11"})
     bedrock.create_model_customization_job(
-        jobName="haiku",
-        customModelName="haiku",
+        jobName="llama8",
+        customModelName="llama8",
         roleArn=ROLE,
-        baseModelIdentifier="anthropic.claude-3-haiku-20240307-v1:0:200k",
-        trainingDataConfig={"s3Uri": _data("d/h.jsonl", ['{"messages": []}'] * 32)},
-        outputDataConfig={"s3Uri": f"s3://{BUCKET}/output/h/"},
+        baseModelIdentifier="meta.llama3-1-8b-instruct-v1:0:128k",  # Provisioned Throughput only (deploy-custom-model-on-demand.html)
+        trainingDataConfig={"s3Uri": _data("d/l.jsonl", ['{"prompt": "질문", "completion": "답변"}'] * 100)},
+        outputDataConfig={"s3Uri": f"s3://{BUCKET}/output/l/"},
     )
-    model = _wait(bedrock, "haiku", "Completed")["outputModelArn"]
+    model = _wait(bedrock, "llama8", "Completed")["outputModelArn"]
     with pytest.raises(ClientError, match="On-demand deployment is not supported"):
-        bedrock.create_custom_model_deployment(modelDeploymentName="haiku", modelArn=model)
+        bedrock.create_custom_model_deployment(modelDeploymentName="llama8", modelArn=model)
+
+
+@pytest.mark.parametrize("base", ["anthropic.claude-3-haiku-20240307-v1:0:200k", "meta.llama3-2-3b-instruct-v1:0:128k"])
+def test_given_a_base_model_past_its_end_of_life_then_resource_not_found_as_bedrock_answers_a_retired_model(bedrock, base):
+    """Claude 3 Haiku (EOL 2026-09-10 in us-west-2) and Llama 3.2 3B (EOL 2026-07-07): no job, no model."""
+    with pytest.raises(bedrock.exceptions.ResourceNotFoundException, match="This model version has reached the end of its life"):
+        _job(bedrock, "retired", _data("d/r.jsonl", [_conversation(i) for i in range(100)]), baseModelIdentifier=base)
+    assert bedrock.list_model_customization_jobs(nameContains="retired")["modelCustomizationJobSummaries"] == []
+
+
+def test_given_a_teacher_past_its_end_of_life_then_resource_not_found_and_a_legacy_teacher_is_accepted(bedrock):
+    """Llama 3.1 405B (EOL 2026-07-07) taught Llama 3.1 8B in us-west-2; Llama 3.3 70B is Legacy (EOL 2027-03-30)."""
+
+    def distill(name: str, teacher: str) -> str:
+        config = {"distillationConfig": {"teacherModelConfig": {"teacherModelIdentifier": teacher}}}
+        return bedrock.create_model_customization_job(
+            jobName=name,
+            customModelName=name,
+            roleArn=ROLE,
+            baseModelIdentifier="meta.llama3-1-8b-instruct-v1:0:128k",
+            customizationType="DISTILLATION",
+            customizationConfig=config,
+            trainingDataConfig={"s3Uri": _data(f"d/{name}.jsonl", [_conversation(i) for i in range(100)])},
+            outputDataConfig={"s3Uri": f"s3://{BUCKET}/output/{name}/"},
+        )["jobArn"]
+
+    with pytest.raises(bedrock.exceptions.ResourceNotFoundException, match="reached the end of its life"):
+        distill("taught-405b", "meta.llama3-1-405b-instruct-v1:0")
+    assert ":model-customization-job/meta.llama3-1-8b-instruct-v1:0:128k/" in distill("taught-33", "us.meta.llama3-3-70b-instruct-v1:0")
 
 
 def test_given_a_job_in_progress_when_stopped_then_stopping_then_stopped(sim, bedrock):
@@ -137,5 +169,8 @@ def test_given_a_job_in_progress_when_stopped_then_stopping_then_stopped(sim, be
 def test_given_list_foundation_models_by_customization_type_then_the_catalogs_base_models_of_the_region(bedrock):
     listed = bedrock.list_foundation_models(byCustomizationType="FINE_TUNING")["modelSummaries"]
     assert LLAMA in {m["modelId"] for m in listed}
+    assert not {"anthropic.claude-3-haiku-20240307-v1:0:200k", "meta.llama3-2-3b-instruct-v1:0:128k"} & {m["modelId"] for m in listed}
+    lifecycle = next(m["modelLifecycle"] for m in listed if m["modelId"] == LLAMA)
+    assert (lifecycle["status"], lifecycle["endOfLifeTime"].date().isoformat()) == ("LEGACY", "2027-03-30")
     assert not any(m["modelId"].startswith("amazon.nova") for m in listed)  # Nova is customized in us-east-1 only
     assert bedrock.list_foundation_models(byCustomizationType="CONTINUED_PRE_TRAINING")["modelSummaries"] == []

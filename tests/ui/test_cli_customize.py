@@ -63,6 +63,10 @@ def test_given_the_korean_sample_then_the_whole_loop_runs_from_the_cli_and_a_use
     assert "tokens trained =" in lines[4]
     assert "× 2 epochs, at $0.0010 per 1,000 tokens" in lines[4]
     assert "$1.95 a month" in lines[5]
+    # the sources of those two prices, each labelled: Nova Micro's have no public page, and the lines say so
+    assert [line.split("  ")[0] for line in lines[6:8]] == ["가격 출처 / Price source"] * 2
+    assert "[second-hand] no public page: an operator's field log" in lines[6]
+    assert lines[6].endswith("(2026-08)")
     assert lines[-1] == f"다음 / Next: genai customize start --dataset {dataset_id} --name NAME"
 
     started = _ok(admin.run("customize", "start", "--dataset", dataset_id, "--name", "tone", "--epochs", "2", "--warmup-steps", "3"))
@@ -229,7 +233,8 @@ def test_given_the_korean_prompts_then_distillation_starts_from_the_cli_with_a_t
     dataset_id = checked.splitlines()[1].split()[-1]
     assert checked.splitlines()[-1].endswith("--name NAME --method distillation --teacher ID")
     listed = _ok(admin.run("customize", "catalog"))
-    assert f"  {NOVA_MICRO} ← amazon.nova-pro-v1:0, us.amazon.nova-premier-v1:0" in listed
+    assert f"  {NOVA_MICRO} ← amazon.nova-pro-v1:0" in listed.splitlines()  # Nova Premier: past its end of life, not listed
+    assert "nova-premier" not in listed
 
     missing = admin.run("customize", "start", "--dataset", dataset_id, "--name", "cli-distill", "--method", "distillation")
     assert missing.code == 2
@@ -237,6 +242,10 @@ def test_given_the_korean_prompts_then_distillation_starts_from_the_cli_with_a_t
     wrong = admin.run("customize", "start", "--dataset", dataset_id, "--name", "cli-distill", "--teacher", "amazon.nova-micro-v1:0")
     assert wrong.code != 0
     assert "distillation.teacher_model_id" in wrong.stderr or "not a documented distillation teacher" in wrong.stderr
+    retired = admin.run("customize", "start", "--dataset", dataset_id, "--name", "cli-distill", "--teacher", "us.amazon.nova-premier-v1:0")
+    assert (retired.code, retired.stdout) == (1, "")
+    assert "reached its Bedrock end of life on 2026-09-14" in retired.stderr
+    assert "400 model_end_of_life" in retired.stderr
 
     start = ("customize", "start", "--dataset", dataset_id, "--name", "cli-distill", "--method", "distillation")
     started = _ok(admin.run(*start, "--teacher", "amazon.nova-pro-v1:0", "--max-response-length", "800"))

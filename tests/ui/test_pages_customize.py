@@ -1,7 +1,8 @@
 """The Custom models page through AppTest against a local stack in us-east-1 (Nova Micro fine-tunes and deploys on
 demand there; offline jobs take LOCAL_CUSTOMIZATION_JOB_SECONDS, 1 s): the Korean sample dataset uploaded and checked,
 a job started, followed until completed, deployed, registered, and the chat opened with that model picked, which then
-answers as the custom model; a bad dataset's problems by line; no page for a user outside the admin group."""
+answers as the custom model; a bad dataset's problems by line; no page for a user outside the admin group; in
+us-west-2 on the suite's fixed date, models past their Bedrock end of life left out and Legacy ones warned about."""
 
 from __future__ import annotations
 
@@ -14,7 +15,9 @@ from typing import Any
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from tests.clock import TODAY
 from tests.integration.customize_helpers import NOVA_MICRO, SAMPLE, east_stack, jsonl, record
+from tests.integration.live import running_stack
 from tests.ui.apptest import app, texts
 
 ADMIN, USER = "admin@example.com", "user@example.com"
@@ -65,6 +68,8 @@ def test_given_the_korean_sample_then_the_page_validates_trains_deploys_register
     assert [m.value for m in at.metric][:1] == ["30"]
     assert at.metric[0].proto.delta == "훈련 24, 검증 6"
     assert at.metric[2].value.startswith("$")
+    sources = [c for c in texts(at, "caption") if c.startswith("가격 출처 [")]  # where the training and storage prices come from
+    assert [c.split("]")[0] for c in sources] == ["가격 출처 [second-hand"] * 2
     assert at.success[0].value.startswith("데이터셋이 올바릅니다 (ID ds-")
     epochs = at.number_input(key="cust_hp_epochCount")
     assert (epochs.min, epochs.max) == (1, 5)  # the catalog's range for Nova Micro
@@ -164,7 +169,7 @@ def test_given_distillation_then_the_page_offers_the_teachers_starts_the_job_and
     assert [m.value for m in at.metric][:1] == ["100"]
 
     teacher = at.selectbox(key="cust_teacher")  # the catalog's teachers for Nova Micro in us-east-1
-    assert teacher.options == ["Amazon Nova Pro (amazon.nova-pro-v1:0)", "Amazon Nova Premier (us.amazon.nova-premier-v1:0)"]
+    assert teacher.options == ["Amazon Nova Pro (amazon.nova-pro-v1:0)"]  # Nova Premier: past its end of life (2026-09-14)
     assert at.number_input(key="cust_length").max == 5000  # Nova Pro's maximum output
     assert "교사 모델이 답을 쓰는 추론 비용" in " ".join(texts(at, "caption"))
     sim_settings(east, job_seconds=120)
@@ -179,3 +184,46 @@ def test_given_distillation_then_the_page_offers_the_teachers_starts_the_job_and
         _until(at, "**ui-distill** · 멈춤")
     finally:
         sim_settings(east, job_seconds=1)
+
+
+@pytest.fixture(scope="module")
+def west_today(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
+    """`make dev`'s default Region on tests/clock.py's date (LOCAL_TODAY): Claude 3 Haiku, Llama 3.2 3B and Llama 3.1 405B
+    are past their end of life, Llama 3.3 70B is Legacy until 2027-03-30 (infra/catalog/customizable.json)."""
+    with running_stack(tmp_path_factory.mktemp("customize-ui-west"), {"LOCAL_TODAY": TODAY.isoformat()}) as outputs:
+        yield outputs
+
+
+def test_given_retired_and_legacy_models_then_the_pickers_leave_the_retired_out_and_the_page_warns_of_the_legacy_ones(
+    west_today: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    path = tmp_path / "outputs.json"
+    path.write_text(json.dumps(west_today), encoding="utf-8")
+    monkeypatch.setenv("GENAI_OUTPUTS", str(path))
+    at = _page(path)
+    offered = " ".join(at.selectbox(key="cust_base").options)
+    assert "Claude 3 Haiku" not in offered
+    assert "Llama 3.2 3B" not in offered
+    at.selectbox(key="cust_base").set_value("meta.llama3-3-70b-instruct-v1:0:128k").run()
+    (note,) = [w.value for w in at.warning]
+    assert "Meta Llama 3.3 70B Instruct (meta.llama3-3-70b-instruct-v1:0:128k), the base model, is a Legacy Bedrock model" in note
+    assert "(end of life 2027-03-30)" in note
+    data = jsonl([record(f"질문 {i}", f"답변 {i}") for i in range(100)]).encode()
+    at.file_uploader(key="cust_file").set_value(("tone.jsonl", data, "application/jsonl")).run()
+    at.button(key="cust_check").click().run()
+    assert at.success[0].value.startswith("데이터셋이 올바릅니다")
+    assert [w.value for w in at.warning] == [note, note]  # the picker's note and the check's warning
+
+    at.selectbox(key="cust_base").set_value("meta.llama3-1-8b-instruct-v1:0:128k").run()
+    at.selectbox(key="cust_method").set_value("DISTILLATION").run()
+    at.file_uploader(key="cust_file").set_value(("prompts.jsonl", data, "application/jsonl")).run()
+    at.button(key="cust_check").click().run()
+    teacher = at.selectbox(key="cust_teacher")  # Llama 3.1 405B taught it too, until 2026-07-07
+    assert teacher.options == [
+        "Meta Llama 3.1 70B Instruct (meta.llama3-1-70b-instruct-v1:0)",
+        "Meta Llama 3.3 70B Instruct (us.meta.llama3-3-70b-instruct-v1:0)",
+    ]
+    assert at.warning == []  # Llama 3.1 8B and 3.1 70B are Active
+    teacher.set_value("us.meta.llama3-3-70b-instruct-v1:0").run()
+    (warned,) = [w.value for w in at.warning]
+    assert "(us.meta.llama3-3-70b-instruct-v1:0), the teacher, is a Legacy Bedrock model (end of life 2027-03-30)" in warned

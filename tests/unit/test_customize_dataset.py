@@ -80,10 +80,20 @@ def test_given_a_split_then_the_last_share_is_the_validation_set_and_a_model_wit
     assert dataset.split(records, 0.01) == (records[:9], records[9:])  # at least one when asked
     assert dataset.split(records, 0) == (records, [])
     nova2 = CATALOG.base("amazon.nova-2-lite-v1:0:256k")
-    (problem,) = dataset.count_problems(nova2, 9, 1, 0.1)
+    (problem,) = dataset.count_problems(nova2, 199, 1, 0.1)
     assert problem["message"].startswith("Amazon Nova 2 Lite takes no validation set")
     assert dataset.count_problems(HAIKU, 31, 0, 0)[0]["message"].endswith("needs at least 32 (최소 32개)")
     assert "at most 1,000" in dataset.count_problems(HAIKU, 8000, 1001, 0.2)[0]["message"]
+
+
+def test_given_nova_2_lite_then_fine_tuning_needs_200_records_as_aws_validation_script_says():
+    """nova_ft_dataset_validator.py (aws-samples/amazon-nova-samples, the script the Nova 2 guide's "Validation tools"
+    names): NOVA_2_0_LITE_SAMPLE_BOUNDS SFT (200, 20000); Nova 1 models stay at (8, 20000)."""
+    nova2 = CATALOG.base("amazon.nova-2-lite-v1:0:256k")
+    (problem,) = dataset.count_problems(nova2, 199, 0, 0)
+    assert problem["message"] == "199 valid records: Amazon Nova 2 Lite needs at least 200 (최소 200개)"
+    assert dataset.count_problems(nova2, 200, 0, 0) == []
+    assert dataset.count_problems(NOVA, 8, 0, 0) == []
 
 
 def test_given_a_price_then_the_estimate_is_tokens_times_epochs_and_without_one_it_says_so():
@@ -99,7 +109,7 @@ def test_given_a_price_then_the_estimate_is_tokens_times_epochs_and_without_one_
         ({"epochCount": 2.5}, "hyperparameters.epochCount", "an integer"),
         ({"epochCount": True}, "hyperparameters.epochCount", "an integer"),
         ({"learningRate": 0.01}, "hyperparameters.learningRate", "between 1e-06 and 0.0001"),
-        ({"learningRateWarmupSteps": 21}, "hyperparameters.learningRateWarmupSteps", "between 0 and 20"),
+        ({"learningRateWarmupSteps": 101}, "hyperparameters.learningRateWarmupSteps", "between 0 and 100"),
         ({"batchSize": 8}, "hyperparameters.batchSize", "takes no batchSize"),
     ],
 )
@@ -116,3 +126,11 @@ def test_given_valid_hyperparameters_then_strings_as_bedrock_wants_and_the_epoch
     assert sent == {"epochCount": "3", "learningRate": "2e-05"}
     assert hyperparams.epochs(sent, CATALOG.hyperparameter_set(NOVA)) == 3
     assert hyperparams.epochs({}, CATALOG.hyperparameter_set(LLAMA33)) == 5  # Llama's default epochCount
+
+
+def test_given_nova_warm_up_steps_up_to_100_then_they_are_sent_as_the_bedrock_page_allows():
+    """cm-hp-nova-mm.html: learningRateWarmupSteps 0-100 (the Nova guide's older revision said 20; its current one has
+    no table), so 21-100 are no longer refused."""
+    nova = CATALOG.hyperparameter_set(NOVA)
+    assert hyperparams.checked({"learningRateWarmupSteps": 100}, nova, NOVA.name) == {"learningRateWarmupSteps": "100"}
+    assert hyperparams.checked({"learningRateWarmupSteps": 21}, nova, NOVA.name) == {"learningRateWarmupSteps": "21"}

@@ -9,12 +9,14 @@ https://docs.aws.amazon.com/bedrock/latest/userguide/prequisites-model-distillat
 from __future__ import annotations
 
 import json
+from datetime import date
 
 import pytest
 
 from common.errors import BadRequestError
 from customize import dataset
 from customize.customization_catalog import load_catalog
+from tests.clock import TODAY
 
 WEST = load_catalog()  # the unit tests' stack runs in us-west-2
 EAST = WEST.model_copy(update={"region": "us-east-1"})
@@ -84,13 +86,13 @@ def test_given_distillation_then_the_record_limits_are_100_to_15000_and_no_valid
     ("catalog", "student", "teacher"),
     [
         (EAST, "amazon.nova-micro-v1:0:128k", "amazon.nova-pro-v1:0"),
-        (EAST, "amazon.nova-pro-v1:0:300k", "us.amazon.nova-premier-v1:0"),
-        (WEST, "meta.llama3-3-70b-instruct-v1:0:128k", "meta.llama3-1-405b-instruct-v1:0"),
-        (WEST, "meta.llama3-2-3b-instruct-v1:0:128k", "us.meta.llama3-3-70b-instruct-v1:0"),
+        (EAST, "amazon.nova-lite-v1:0:300k", "amazon.nova-pro-v1:0"),
+        (WEST, "meta.llama3-1-8b-instruct-v1:0:128k", "meta.llama3-1-70b-instruct-v1:0"),
+        (WEST, "meta.llama3-1-8b-instruct-v1:0:128k", "us.meta.llama3-3-70b-instruct-v1:0"),  # Legacy: accepted, warned
     ],
 )
 def test_given_a_documented_pair_in_its_region_then_the_teacher_is_accepted_with_the_default_length(catalog, student, teacher):
-    found, length = catalog.teacher(catalog.base(student), teacher, None)
+    found, length = catalog.teacher(catalog.base(student), teacher, None, TODAY)
     assert (found.id, length) == (teacher, 1000)
 
 
@@ -106,7 +108,7 @@ def test_given_a_documented_pair_in_its_region_then_the_teacher_is_accepted_with
 )
 def test_given_an_undocumented_pair_then_400_names_the_teacher_field_and_the_allowed_teachers(catalog, student, teacher):
     with pytest.raises(BadRequestError) as raised:
-        catalog.teacher(catalog.base(student), teacher, None)
+        catalog.teacher(catalog.base(student), teacher, None, TODAY)
     (detail,) = raised.value.details
     assert detail["field"] == "distillation.teacher_model_id"
     assert "이 학생 모델의 교사 모델로 쓸 수 없습니다" in str(raised.value)
@@ -114,9 +116,10 @@ def test_given_an_undocumented_pair_then_400_names_the_teacher_field_and_the_all
 
 
 def test_given_a_response_length_outside_the_teachers_bounds_then_400_names_the_field():
-    assert EAST.teacher(NOVA_MICRO, "amazon.nova-pro-v1:0", 5000)[1] == 5000
+    assert EAST.teacher(NOVA_MICRO, "amazon.nova-pro-v1:0", 5000, TODAY)[1] == 5000
     for length in (0, 5001):
         with pytest.raises(BadRequestError) as raised:
-            EAST.teacher(NOVA_MICRO, "amazon.nova-pro-v1:0", length)
+            EAST.teacher(NOVA_MICRO, "amazon.nova-pro-v1:0", length, TODAY)
         assert raised.value.details[0]["field"] == "distillation.max_response_length"
-    assert EAST.teacher(NOVA_PRO, "us.amazon.nova-premier-v1:0", 20000)[1] == 20000  # Premier's maximum is not in the catalog
+    # Premier's maximum is not in the catalog: only the lower bound (a day it was Legacy, not yet retired)
+    assert EAST.teacher(NOVA_PRO, "us.amazon.nova-premier-v1:0", 20000, date(2026, 9, 13))[1] == 20000

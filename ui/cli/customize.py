@@ -26,7 +26,7 @@ from typing import Any
 
 from ui.cli import customize_models
 from ui.cli.context import Context, confirm, usage
-from ui.cli.customize_show import catalog_lines, job_lines, jobs_lines, report_lines, state
+from ui.cli.customize_show import catalog_lines, job_lines, jobs_lines, report_lines, state, warning_lines
 from ui.cli.exits import REFUSED, CliError, api_line, from_api
 from ui.client import ApiError, Client
 
@@ -177,7 +177,7 @@ def start_run(ctx: Context) -> int:
         f"작업을 시작했습니다 / Started job {job['name']} ({state(job['status'])}) on {job.get('base_model_id')} with {sent}: "
         f"`genai customize status {job['name']}` follows it."
     )
-    ctx.output.result(job, [line])
+    ctx.output.result(job, [line, *warning_lines(job.get("warnings"))])
     return 0
 
 

@@ -30,7 +30,18 @@ def _usd(value: Any) -> str:
     return "-" if value is None else dollars(value)
 
 
+def warning_lines(warnings: Any) -> list[str]:
+    """The API's lifecycle warnings (a Legacy base model or teacher: English / Korean), one line each."""
+    return [f"경고 / Warning: {w}" for w in warnings or []]
+
+
+def _legacy(row: dict[str, Any]) -> str:
+    found = row.get("lifecycle") or {}
+    return f" (Legacy, EOL {found.get('end_of_life') or '-'})" if found.get("status") == "LEGACY" else ""
+
+
 def catalog_lines(found: dict[str, Any]) -> list[str]:
+    """The API lists no model past its Bedrock end of life; a Legacy one is marked, with its end-of-life date."""
     rows = []
     for model in found.get("base_models") or []:
         here = model.get("available_here") or {}
@@ -40,12 +51,13 @@ def catalog_lines(found: dict[str, Any]) -> list[str]:
         rows.append(
             [
                 model.get("id", ""),
-                str(model.get("name", "")),
+                str(model.get("name", "")) + _legacy(model),
                 methods,
                 "예 / yes" if model.get("on_demand_here") else "아니요 / no",
                 f"{count(limits.get('min_records'))}-{count(limits.get('max_records'))}",
                 _usd(prices.get("training_per_1k_tokens")),
                 _usd(prices.get("storage_per_month")),
+                _usd(prices.get("provisioned_throughput_per_hour")),
             ]
         )
     headings = [
@@ -56,14 +68,17 @@ def catalog_lines(found: dict[str, Any]) -> list[str]:
         "레코드 / Records",
         "훈련 1K 토큰 / Train 1K tok",
         "보관 월 / Storage a month",
+        "PT 시간 / PT an hour",
     ]
     head = f"맞춤화할 수 있는 모델 / Customizable models · {found.get('region')} (확인 / verified {found.get('verified_on')})"
     teachers = [
-        f"  {m.get('id')} ← {', '.join(t['id'] for t in m['teachers'])}" for m in found.get("base_models") or [] if m.get("teachers")
+        f"  {m.get('id')} ← {', '.join(t['id'] + _legacy(t) for t in m['teachers'])}"
+        for m in found.get("base_models") or []
+        if m.get("teachers")
     ]
     if teachers:
         teachers.insert(0, "증류 교사 모델 / Distillation teachers (--teacher):")
-    return [head, *table(headings, rows, right=frozenset({4, 5, 6})), *teachers]
+    return [head, *table(headings, rows, right=frozenset({4, 5, 6, 7})), *teachers]
 
 
 def report_lines(report: dict[str, Any], file_name: str) -> list[str]:
@@ -89,11 +104,14 @@ def report_lines(report: dict[str, Any], file_name: str) -> list[str]:
     ]
     if cost.get("storage_per_month_usd") is not None:
         rows.append(["보관 비용 / Storage", f"{dollars(cost['storage_per_month_usd'])} a month for each custom model kept"])
+    for source in cost.get("price_sources") or []:  # where the catalog read these prices (customization.md#costs)
+        where = source.get("url") or source.get("what")
+        rows.append(["가격 출처 / Price source", f"[{source.get('label')}] {where} ({source.get('published') or 'undated'})"])
     head = f"데이터셋이 올바릅니다 / The dataset is valid: {file_name} for {report.get('base_model_id')} ({report.get('method')})"
     step = f"다음 / Next: genai customize start --dataset {report.get('dataset_id')} --name NAME"
     if report.get("method") == "DISTILLATION":
         step += " --method distillation --teacher ID"  # `genai customize catalog` lists the teachers
-    return [head, *columns(rows), step]
+    return [head, *columns(rows), *warning_lines(report.get("warnings")), step]
 
 
 def jobs_lines(jobs: list[dict[str, Any]]) -> list[str]:

@@ -462,6 +462,7 @@ STRINGS: dict[str, str] = {
     "customize.tokens": "Tokens (estimated)",
     "customize.cost": "Training cost (estimated)",
     "customize.storage": "Each custom model kept costs {usd} a month in storage.",
+    "customize.price_source": "Price source [{label}]: {where} ({published})",
     "customize.start_title": "2. Start a job",
     "customize.name": "Job name",
     "customize.name_help": "The job's and the custom model's name (letters, digits, hyphens).",

@@ -461,6 +461,7 @@ STRINGS: dict[str, str] = {
     "customize.tokens": "토큰 (추정)",
     "customize.cost": "훈련 비용 (추정)",
     "customize.storage": "맞춤 모델 하나를 보관하는 데 매달 {usd}이 듭니다.",
+    "customize.price_source": "가격 출처 [{label}]: {where} ({published})",
     "customize.start_title": "2. 작업 시작",
     "customize.name": "작업 이름",
     "customize.name_help": "작업과 맞춤 모델의 이름 (영문자, 숫자, 하이픈).",

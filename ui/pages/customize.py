@@ -21,6 +21,16 @@ from ui.i18n import current, t
 ENDS = {"Completed", "Failed", "Stopped"}
 state = st.session_state
 lang = current()
+
+
+def legacy_note(row: dict[str, Any]) -> None:
+    """A Legacy base model or teacher is offered with the API's warning (English / Korean); one past its end of life is
+    not in the catalog at all (docs/customization.md#model-lifecycle)."""
+    warning = (row.get("lifecycle") or {}).get("warning")
+    if warning:
+        st.warning(warning, icon=":material/schedule:")
+
+
 st.title(t("customize.title"), anchor=False)
 st.caption(t("customize.intro"))
 session.show_flash()
@@ -38,6 +48,7 @@ if not bases:
 st.subheader(t("customize.dataset_title"), anchor=False)
 base_id = st.selectbox(t("customize.base"), list(bases), format_func=lambda i: f"{bases[i]['name']} ({i})", key="cust_base")
 base = bases[base_id]
+legacy_note(base)
 methods = [m for m, ok in (base.get("available_here") or {}).items() if ok]
 method = st.selectbox(t("customize.method"), methods, key="cust_method")
 upload = st.file_uploader(t("customize.file"), type=["jsonl"], key="cust_file", help=t("customize.file_help"))
@@ -80,6 +91,8 @@ report = state.get("cust_report")
 if report:
     cost, tokens = report.get("estimated_cost") or {}, report.get("tokens") or {}
     st.success(t("customize.valid", dataset=report["dataset_id"]))
+    for warning in report.get("warnings") or []:
+        st.warning(warning, icon=":material/schedule:")
     with st.container(horizontal=True):
         st.metric(
             t("customize.records"),
@@ -91,6 +104,9 @@ if report:
         st.metric(t("customize.cost"), dollars(cost["usd"]) if cost.get("usd") is not None else "-")
     if cost.get("storage_per_month_usd") is not None:
         st.caption(t("customize.storage", usd=dollars(cost["storage_per_month_usd"])))
+    for source in cost.get("price_sources") or []:  # where the catalog read the training and storage prices
+        where = source.get("url") or source.get("what") or ""
+        st.caption(t("customize.price_source", label=source.get("label"), where=where, published=source.get("published") or "-"))
 
     st.subheader(t("customize.start_title"), anchor=False)
     name = st.text_input(t("customize.name"), key="cust_name", help=t("customize.name_help"))
@@ -109,6 +125,7 @@ if report:
         teacher = st.selectbox(
             t("customize.teacher"), list(teachers), format_func=lambda i: f"{teachers[i]['name']} ({i})", key="cust_teacher"
         )
+        legacy_note(teachers.get(teacher) or {})
         top = (teachers.get(teacher) or {}).get("max_output_tokens") or 100_000
         length = st.number_input(t("customize.response_length"), 1, int(top), min(1000, int(top)), key="cust_length")
         st.caption(t("customize.distill_cost"))
