@@ -8,7 +8,8 @@ What is read, per format (the formats chat/file_rules.py accepts):
   plus comments and the alt/title attributes, where an instruction can hide from a reader but not from a model.
 - pdf: the text layer of every page (pypdf, pure Python: lambdas/requirements-documents.txt). A scanned page has no
   text layer and gives nothing; an encrypted PDF that does not open with an empty password is unreadable; a stream
-  that unpacks past PDF_STREAM_BYTES, or pages that take more than PDF_SECONDS, are refused (RefusedError).
+  that unpacks past chat/pdf_reader.py's STREAM_BYTES, or pages that take more than its SECONDS, are refused
+  (RefusedError).
 - docx, xlsx: the text of the Office Open XML parts, read safely (chat/ooxml_text.py).
 - doc, xls: the legacy binary Office formats (OLE2 compound files) have no safe pure-Python reader here: unreadable.
 
@@ -19,18 +20,13 @@ soon after a longer one is seen (TooLongError), so a huge document costs little 
 
 from __future__ import annotations
 
-import io
 import re
-import time
 from html.parser import HTMLParser
-from typing import Any
 
 from chat.ooxml_text import ArchiveRefusedError, ArchiveUnreadableError, ooxml_text
+from chat.pdf_reader import PdfRefusedError, PdfUnreadableError, read_pdf
 
 LEGACY = frozenset({"doc", "xls"})
-PDF_STREAM_BYTES = 10_000_000  # one unpacked PDF stream (a page's text is far smaller)
-PDF_UNPACKED_BYTES = 50_000_000  # every page's content streams and form XObjects, unpacked
-PDF_SECONDS = 8.0  # all pages' text; the function has 29 s for the whole turn
 _TEXT_FORMATS = frozenset({"txt", "md", "csv"})
 _SPACES = re.compile(r"[^\S\n]+")
 _LINE_ENDS = re.compile(r" ?\n ?")
@@ -136,59 +132,16 @@ class _Html(HTMLParser):
 
 
 def _pdf_text(data: bytes, collected: _Collector) -> None:
-    """Each page's text layer, in page order. pypdf is imported here: only a turn with a PDF pays for the import.
+    """Each page's text layer, in page order, read under chat/pdf_reader.py's limits (whose counts the turn's token
+    bound then takes without reading the PDF again)."""
 
-    A PDF's streams are compressed too (a "flate bomb"): pypdf stops any one stream at its configured output limit
-    (LimitReachedError; pypdf's Configuration), lowered here to PDF_STREAM_BYTES; each page's content streams and form
-    XObjects are unpacked one by one first (pypdf keeps them) against PDF_UNPACKED_BYTES for the whole document; and
-    reading stops once it took PDF_SECONDS. Each is a refusal, as a zip bomb is."""
-    from pypdf import PdfReader, apply_configuration
-    from pypdf.errors import LimitReachedError, PyPdfError
+    def add(text: str) -> None:
+        collected.add(text)
+        collected.add("\n\n")
 
-    kinds = ("zlib", "lzw", "run_length", "brotli", "array_based_stream")
-    limits: dict[str, Any] = {f"{kind}_maximum_output_length": PDF_STREAM_BYTES for kind in kinds}
-    budget = _Budget()
     try:
-        with apply_configuration(None, **limits):
-            reader = PdfReader(io.BytesIO(data))
-            if reader.is_encrypted and not reader.decrypt(""):
-                raise UnreadableError("the PDF is encrypted (it does not open without a password)")
-            for page in reader.pages:
-                for stream in _page_streams(page):
-                    budget.spend(len(stream.get_data()))
-                collected.add(page.extract_text() or "")
-                collected.add("\n\n")
-                budget.spend(0)
-    except (UnreadableError, TooLongError, RefusedError):
-        raise
-    except LimitReachedError as err:
-        # Mostly a stream that unpacks past the limit; also pypdf's other structure caps (arrays, page tree depth).
-        raise RefusedError(f"it is over the PDF reader's limits (a stream may unpack to at most {PDF_STREAM_BYTES:,} bytes)") from err
-    except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, IndexError, RecursionError, OSError) as err:
-        # A damaged PDF makes pypdf raise its own errors or, from deep inside a malformed object, plain ones.
-        raise UnreadableError(f"the PDF cannot be read ({type(err).__name__})") from err
-
-
-class _Budget:
-    """What reading a PDF may still unpack, and until when."""
-
-    def __init__(self) -> None:
-        self.left, self.until = PDF_UNPACKED_BYTES, time.monotonic() + PDF_SECONDS
-
-    def spend(self, unpacked: int) -> None:
-        self.left -= unpacked
-        if self.left < 0:
-            raise RefusedError(f"its pages unpack to more than {PDF_UNPACKED_BYTES:,} bytes")
-        if time.monotonic() > self.until:
-            raise RefusedError(f"its pages take more than {PDF_SECONDS:.0f} s to read")
-
-
-def _page_streams(page: Any) -> list[Any]:
-    """The page's content streams and the form XObjects its resources name (one level: what a page draws directly)."""
-    contents = page.get("/Contents")
-    found = [] if contents is None else list(contents.get_object()) if isinstance(contents.get_object(), list) else [contents]
-    resources = page.get("/Resources")
-    xobjects = resources.get_object().get("/XObject") if resources is not None else None
-    if xobjects is not None:
-        found += [x for x in xobjects.get_object().values() if x.get_object().get("/Subtype") == "/Form"]
-    return [s.get_object() for s in found]
+        read_pdf(data, add)
+    except PdfRefusedError as err:
+        raise RefusedError(str(err)) from err
+    except PdfUnreadableError as err:
+        raise UnreadableError(str(err)) from err

@@ -23,11 +23,16 @@ for all text):
   shared-string cells at the longest shared string each, and any cell at XLSX_CELL_CHARS more (a number or date
   formatted as text); embedded PNG/JPEG/GIF/WebP pictures as images ("standard image formats … are processed",
   https://docs.aws.amazon.com/nova/latest/userguide/modalities-document.html).
-* pdf: its text (chat/pdf_counts.py), its pictures as images, and every page as an image: Claude "converts each page
+* pdf: its text, the characters pypdf extracts from every page (chat/pdf_reader.py: the reading the guardrail's read
+  check already made this turn, else a new one under the same limits), its pictures (image XObjects) as images, and
+  every page as an image: Claude "converts each page
   of the document into an image" alongside its text when citations are on
   [https://platform.claude.com/docs/en/build-with-claude/pdf-support]; Nova "processes both the visual and textual
   elements" (the Nova page above). A page is counted as the largest image of the family (CLAUDE_IMAGE_MAX, and
-  NOVA_IMAGE_MIN for Nova: this product's choice). A PDF chat/pdf_counts.py cannot read counts its bytes, plus the pages.
+  NOVA_IMAGE_MIN for Nova: this product's choice). Bedrock's own extractor is not pypdf: its text may differ a little
+  (ligatures, spacing), which the one-token-a-character assumption covers (most text has several characters a token).
+  A PDF pypdf cannot read (damaged, encrypted) counts its bytes, plus a page for each "/Type /Page" mark; one over the
+  reader's limits (a decompression bomb, too slow to read) counts MAX_INFLATED, past any context window.
 """
 
 from __future__ import annotations
@@ -40,13 +45,15 @@ from collections.abc import Iterable
 from typing import Any
 
 from chat.file_rules import image_size
-from chat.pdf_counts import MAX_INFLATED, counts
+from chat.pdf_reader import PdfRefusedError, PdfUnreadableError, pdf_counts
 
 CLAUDE_IMAGE_MAX = 5_000  # 3,750,000 px / 750
 CLAUDE_PATCH = 28
 CLAUDE_PIXELS_PER_TOKEN = 750
 NOVA_IMAGE_MIN = 3_250  # ~2,600 x 1.25
 NOVA_PIXELS_PER = 400
+# Text taken as past any model's context window: a document that unpacks to more (a decompression bomb) is bounded by it.
+MAX_INFLATED = 16_000_000
 XLSX_CELL_CHARS = 24  # e.g. "2026-11-24 00:00:00" (19) or "-1,234,567,890.00" (17)
 _PICTURES = {".png": "png", ".jpg": "jpeg", ".jpeg": "jpeg", ".gif": "gif", ".webp": "webp"}
 _TAG = re.compile(rb"<[^>]*>")
@@ -72,9 +79,12 @@ def page_tokens(family: str) -> int:
 def document_tokens(family: str, document_format: str, data: bytes) -> int:
     """The most tokens a document of this format counts (module docstring)."""
     if document_format == "pdf":
-        found = counts(data)
-        if found is None:
+        try:
+            found = pdf_counts(data)
+        except PdfUnreadableError:
             return len(data) + page_tokens(family) * max(1, data.count(b"/Type /Page") + data.count(b"/Type/Page"))
+        except PdfRefusedError:
+            return MAX_INFLATED
         pictures = sum(image_tokens(family, w, h) for w, h in found.pictures)
         return found.text_chars + pictures + page_tokens(family) * found.pages
     if document_format in ("docx", "xlsx"):
@@ -100,7 +110,7 @@ def _office_tokens(family: str, data: bytes) -> int:
             if not name.endswith((".xml", ".rels")):
                 continue
             if inflated + info.file_size > MAX_INFLATED:
-                return total + MAX_INFLATED  # past any context window (chat/pdf_counts.py MAX_INFLATED)
+                return total + MAX_INFLATED  # past any context window
             xml = archive.read(info)
             inflated += len(xml)
             tags = _TAG.findall(xml)
