@@ -53,3 +53,13 @@ def running_stack(state: Path, extra_env: dict[str, str] | None = None) -> Itera
     command = [sys.executable, "-m", "local.stack"]
     with launched(command, state / "outputs.json", env=env, log=state / "stack.log") as outputs:
         yield json.loads(outputs.read_text(encoding="utf-8"))
+
+
+def start_ui(outputs: Path, port: str | None) -> subprocess.Popen[bytes] | None:
+    """The Streamlit UI beside the stack (`make dev` sets LOCAL_UI_PORT; unset or `off`: no UI)."""
+    if not port or port == "off":
+        return None
+    command = [sys.executable, "-m", "ui", "--port", port]
+    process = subprocess.Popen(command, cwd=ROOT, env={**os.environ, "GENAI_OUTPUTS": str(outputs)}, stdout=subprocess.DEVNULL)
+    print(f"  UI:        http://127.0.0.1:{port}/  (Streamlit; sign in as a user above)")
+    return process

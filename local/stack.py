@@ -16,17 +16,17 @@ import json
 import logging
 import os
 import signal
-import subprocess
 import sys
 import threading
 import time
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 from typing import Any
 
 from local.bedrock_mode import StartError, bedrock_settings
 from local.cognito_users import DEMO_PASSWORD, USERS, _cognito, _stable_ids
+from local.launch import start_ui
+from local.today import pin_today
 
 ROOT = Path(__file__).resolve().parent.parent
 REGION = "us-west-2"
@@ -164,13 +164,7 @@ def start(
     from rag import ingest_handler
     from usage import handler as usage
 
-    today = os.environ.get("LOCAL_TODAY")  # tests: the date the lifecycle rules read (tests/clock.py); unset: the real date
-    if today:
-        from common.clock import Clock
-
-        chat.clock = image.clock = customize.clock = Clock(date.fromisoformat(today))
-        if sim is not None:
-            sim.account.today = today
+    pin_today(sim, chat, image, customize)  # LOCAL_TODAY (tests: tests/clock.py's date), else the real date
     verifier = TokenVerifier(
         jwks_url=f"{aws}/{pool}/.well-known/jwks.json", issuer=f"https://cognito-idp.{region}.amazonaws.com/{pool}", client_id=client_id
     )
@@ -232,16 +226,6 @@ def start(
     return Running(outputs, stop)
 
 
-def _start_ui(outputs: Path, port: str | None) -> subprocess.Popen[bytes] | None:
-    """The Streamlit UI beside the stack (`make dev` sets LOCAL_UI_PORT; unset or `off`: no UI)."""
-    if not port or port == "off":
-        return None
-    command = [sys.executable, "-m", "ui", "--port", port]
-    process = subprocess.Popen(command, cwd=ROOT, env={**os.environ, "GENAI_OUTPUTS": str(outputs)}, stdout=subprocess.DEVNULL)
-    print(f"  UI:        http://127.0.0.1:{port}/  (Streamlit; sign in as a user above)")
-    return process
-
-
 def _check_ports(numbers: dict[str, int], ui_port: str | None) -> None:
     """Every fixed port `make dev` will listen on, tried before anything starts (local/ports.py)."""
     from local import ports
@@ -280,7 +264,7 @@ def main() -> None:
     first = "first start: sample corpus loaded" if out["BedrockEndpoint"].startswith("http") else "first start"
     loaded = f"loaded {restored['items']} items and {restored['objects']} objects" if restored else first
     print(f"  state:     {out['StateDir']}  ({loaded}; saved every 5 s and at stop; `make dev-reset` forgets it)")
-    ui = _start_ui(state / "outputs.json", os.environ.get("LOCAL_UI_PORT"))
+    ui = start_ui(state / "outputs.json", os.environ.get("LOCAL_UI_PORT"))
     print("Press Ctrl-C to stop.", flush=True)
     stopped = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stopped.set())

@@ -5,9 +5,7 @@ cdk.json → infra/config.py → the runtime config document) and read by the fu
 
 from __future__ import annotations
 
-import io
 import json
-import zipfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -20,6 +18,7 @@ from chat import handler as chat_handler
 from common.runtime_config import RuntimeConfig
 from infra.config import load_config
 from infra.deployment import resolve, runtime_config_document
+from tests import documents
 from tests.clock import TODAY
 from tests.integration.streams import Streaming, get_json, post_stream, start_streaming
 from tests.integration.test_chat import DEFAULT, NOVA, call, chat
@@ -76,18 +75,15 @@ def test_given_a_model_that_does_not_cite_when_chatting_with_a_txt_then_no_citat
     assert body["citations"] == []
 
 
-def docx() -> bytes:
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as archive:
-        archive.writestr("word/document.xml", "<w:document/>")
-    return out.getvalue()
-
-
 @pytest.mark.parametrize(
     ("name", "data", "content_type"),
     [
         ("sales.csv", b"month,total\nMay,12\n", "text/csv"),
-        ("memo.docx", docx(), "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+        (
+            "memo.docx",
+            documents.docx(["The launch moves to Friday."]),
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        ),
     ],
 )
 def test_given_a_csv_or_docx_beside_a_txt_when_chatting_then_no_document_asks_for_citations(sim, name, data, content_type):
