@@ -9,7 +9,7 @@ from typing import Any
 
 import streamlit as st
 
-from ui import session, streamed, views, wording
+from ui import document_notes, session, streamed, views, wording
 from ui.client import ApiError
 from ui.i18n import current, t
 from ui.reading import Reading
@@ -45,6 +45,16 @@ def show_withheld(withheld: list[dict[str, Any]], flagged: list[dict[str, Any]])
         st.warning(f"{headline}: {documents}", icon=":material/shield:")
 
 
+def show_documents(data: dict[str, Any] | None) -> None:
+    """Chat: each attached document the guardrail withheld or flagged (a warning naming it and what was found), or
+    could not check (a softer note), under the user's turn."""
+    for kind, text in document_notes.notes(data, current()):
+        if kind == "unchecked":
+            st.caption(f":material/info: {text}")
+        else:
+            st.warning(text, icon=":material/shield:")
+
+
 def show_note(note: tuple[str, str] | None) -> None:
     if note:
         (st.error if note[0] == "error" else st.warning)(note[1])
@@ -58,13 +68,16 @@ def show_failure(err: ApiError) -> None:
 class LiveAnswer:
     """Placeholders made in the current container (a chat bubble, a bordered box), filled by `follow`."""
 
-    def __init__(self, *, citations: bool = False) -> None:
+    def __init__(self, *, citations: bool = False, documents: Any = None) -> None:
+        """`documents`: chat's placeholder under the user's turn for its attached documents' read checks (RAG: None,
+        its withheld passages are noted with the answer)."""
         self._frozen_slot = st.empty()  # paragraphs of a long answer that no longer change
         self._frozen: Any = None
         self._tail = st.empty()  # the text still being written
         self._notes = st.empty()
         self._cites = st.empty() if citations else None
         self._linked = citations
+        self._documents = documents
         self._settled = 0
         self._drawn: tuple[Any, ...] = ()
         self._cited = -1
@@ -116,13 +129,17 @@ class LiveAnswer:
         return views.linked_answer(text, reply.citations) if self._linked else text
 
     def _draw_notes(self, reply: Reply, finished: bool) -> None:
-        screened = len(reply.withheld) + len(reply.flagged)
+        screened = len(reply.withheld) + len(reply.flagged) + len(reply.unchecked)
         state = (finished, reply.stopped, bool(reply.guardrail), bool(reply.error), bool(reply.done), screened)
         if state == self._drawn:
             return
         self._drawn = state
+        if self._documents is not None and screened:
+            with self._documents.container():
+                show_documents(reply.screened)
         with self._notes.container():
-            show_withheld(reply.withheld, reply.flagged)
+            if self._documents is None:
+                show_withheld(reply.withheld, reply.flagged)
             show_note(wording.guardrail_note(reply.guardrail, current()))
             if reply.stopped and not finished:
                 st.caption(f":material/stop_circle: {t('stream.stopping')}")

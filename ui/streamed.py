@@ -1,8 +1,8 @@
 """One streamed answer as the clients show it, built event by event (no Streamlit, no I/O: tested plainly).
 
 The events are the API's (docs/api.md#streaming-post-chatstream-and-post-ragquerystream): start, withheld (RAG:
-passages the guardrail kept from the model), delta, citation, guardrail, usage, done, error. The page and the `genai`
-command both feed them to a `Reply`.
+passages the guardrail kept from the model; chat: attached documents it withheld, flagged or could not check), delta,
+citation, guardrail, usage, done, error. The page and the `genai` command both feed them to a `Reply`.
 """
 
 from __future__ import annotations
@@ -46,11 +46,17 @@ class Reply:
     citations: list[dict[str, Any]] = field(default_factory=list)
     withheld: list[dict[str, Any]] = field(default_factory=list)  # RAG: passages the guardrail kept from the model
     flagged: list[dict[str, Any]] = field(default_factory=list)  # RAG: passages it intervened on, sent anyway (FLAG)
+    unchecked: list[dict[str, Any]] = field(default_factory=list)  # chat: documents sent without a check (no text, unreadable)
     guardrail: dict[str, Any] | None = None
     usage: dict[str, Any] | None = None
     done: dict[str, Any] | None = None
     error: dict[str, Any] | None = None  # the API's error body {"error": {code, message, details?}, "request_id"}
     stopped: bool = False  # the user asked it to stop (it is interrupted once `done` says so)
+
+    @property
+    def screened(self) -> dict[str, list[dict[str, Any]]]:
+        """The `withheld` event's lists (chat: attached documents, ui/document_notes.py)."""
+        return {"withheld": self.withheld, "flagged": self.flagged, "unchecked": self.unchecked}
 
     def apply(self, event: ServerEvent) -> None:
         data = event.data
@@ -60,6 +66,7 @@ class Reply:
             self.text += str(data.get("text", ""))
         elif event.kind == "withheld":
             self.withheld, self.flagged = list(data.get("withheld") or []), list(data.get("flagged") or [])
+            self.unchecked = list(data.get("unchecked") or [])  # chat's attached documents (ui/document_notes.py)
         elif event.kind == "citation":
             self.citations.append(data)
         elif event.kind == "guardrail":

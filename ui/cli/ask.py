@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from ui import streamed
+from ui import document_notes, streamed
 from ui.attachments import content_type
 from ui.cli.context import Context, text_input, usage
 from ui.cli.exits import BROKEN_PIPE, OK, guardrail_block
@@ -78,7 +78,11 @@ def _ask(ctx: Context, route: str, body: dict[str, Any]) -> int:
         return code
     answer = client.call("POST", route, body)
     ctx.output.result(answer)
-    for line in streamed.withheld_lines(answer.get("withheld") or [], answer.get("flagged") or []):  # RAG
+    if route == "chat":  # attached documents the guardrail withheld, flagged or could not check
+        lines = document_notes.cli_lines(answer)
+    else:  # RAG's passages
+        lines = streamed.withheld_lines(answer.get("withheld") or [], answer.get("flagged") or [])
+    for line in lines:
         print(line, file=sys.stderr)
     blocked = guardrail_block(answer.get("guardrail"))
     if blocked:

@@ -1,5 +1,5 @@
 """`genai chat` and `genai rag` streaming (the default): the words on stdout as they arrive, then the citations;
-notes (the guardrail's, and RAG passages it withheld) and the summary line on stderr, so stdout holds the answer
+notes (the guardrail's, RAG passages and chat's attached documents it withheld) and the summary line on stderr, so stdout holds the answer
 alone. `--json`: one JSON object per event on stdout, as it arrives. Ctrl-C asks the API to stop the answer (it is
 then stored as interrupted).
 
@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 from typing import Any, TextIO
 
-from ui import streamed, views
+from ui import document_notes, streamed, views
 from ui.cli.exits import BROKEN_PIPE, INTERRUPTED, OK, CliError, api_line, exit_for, from_api, guardrail_block
 from ui.client import ApiError, Client
 from ui.streamed import Reply
@@ -52,7 +52,7 @@ def stream_answer(client: Client, path: str, body: dict[str, Any], out: TextIO, 
             out.write("\n")
         return _failed(from_api(failure), err, as_json)
     if not as_json:
-        _finish(reply, printed, out, err)
+        _finish(reply, printed, out, err, documents=path.startswith("chat"))
     if reply.error:
         code = str(reply.error.get("error", {}).get("code", ""))
         return _failed(CliError(exit_for(0, code), api_line(reply.error), reply.error), err, as_json, shown=not as_json)
@@ -71,14 +71,16 @@ def _failed(failure: CliError, err: TextIO, as_json: bool, *, shown: bool = Fals
     return failure.code
 
 
-def _finish(reply: Reply, printed: str, out: TextIO, err: TextIO) -> None:
+def _finish(reply: Reply, printed: str, out: TextIO, err: TextIO, *, documents: bool) -> None:
     if printed:
         out.write("\n")
     for citation in reply.citations:
         url = citation.get("url")
         out.write(f"{views.citation_label(citation)}{'  ' + url if url else ''}\n")
     out.flush()
-    for line in streamed.withheld_lines(reply.withheld, reply.flagged):  # RAG: passages the guardrail kept back
+    # chat: attached documents the guardrail withheld, flagged or could not check; RAG: passages it kept back
+    lines = document_notes.cli_lines(reply.screened) if documents else streamed.withheld_lines(reply.withheld, reply.flagged)
+    for line in lines:
         print(line, file=err)
     blocked = guardrail_block(reply.guardrail)
     if blocked:  # its message is the answer on stdout: here one line that says what happened, never a policy id

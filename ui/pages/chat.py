@@ -9,7 +9,7 @@ from urllib.parse import quote
 
 import streamlit as st
 
-from ui import attachments, conversation_list, live, session, usage_now, usage_tables, views, wording
+from ui import attachments, conversation_list, document_notes, live, session, usage_now, usage_tables, views, wording
 from ui.client import ApiError
 from ui.i18n import current, t
 from ui.reading import Reading
@@ -54,9 +54,10 @@ def open_conversation(conversation_id: str | None) -> None:
 
 
 def show_files(files: list[dict[str, Any]] | None) -> None:
-    """File chips under a message: an image or a document icon and the name."""
+    """File chips under a message: an image or a document icon and the name, marked when the guardrail's read check
+    withheld the document (not sent), flagged it or could not check it (`read_check`, as stored)."""
     if files:
-        chips = [f":material/{'image' if attachments.is_image(f['name']) else 'description'}: {f['name']}" for f in files]
+        chips = [document_notes.chip(f, lang) for f in files]
         st.caption(t("chat.attached") + " " + " · ".join(chips))
 
 
@@ -110,6 +111,7 @@ for message in state["chat_messages"]:
     with st.chat_message(message["role"]):
         st.markdown(live.shown_content(message))
         show_files(message.get("attachments"))
+        live.show_documents(message.get("documents"))  # this turn's documents the guardrail withheld, flagged, left unchecked
         live.show_citations(message.get("citations") or [])  # passages of attached documents the answer cites
         live.show_note(wording.guardrail_note(message.get("guardrail"), current()))
         if message.get("interrupted"):
@@ -136,8 +138,9 @@ def follow(pending: dict[str, Any]) -> None:
     with st.chat_message("user"):
         st.markdown(pending["prompt"])
         show_files(pending.get("files"))
+        documents = st.empty()  # the read checks' notes, once the `withheld` event says which documents
     with st.chat_message("assistant"):
-        answer = live.LiveAnswer(citations=True)
+        answer = live.LiveAnswer(citations=True, documents=documents)
     stop_slot = st.empty()
     stop_slot.button(
         t("stream.stop"), key="chat_stop_button", icon=":material/stop_circle:", on_click=ask_stop, disabled=reading.reply.stopped
@@ -167,13 +170,17 @@ def follow(pending: dict[str, Any]) -> None:
     state["chat_id"] = reply.conversation_id or state["chat_id"]
     notice = (reply.done.get("notice") or {}).get("message")
     finished = {"guardrail": reply.guardrail, "notice": notice, "usage": reply.usage, "citations": reply.citations}
+    screened = reply.screened if any(reply.screened.values()) else None
     if (reply.interrupted or reply.guardrail) and reply.conversation_id:
         # as stored: the message masked as the guardrail masked it, a blocked one as its marker, `interrupted` flagged
         load_messages(reply.conversation_id)
         if state["chat_messages"] and state["chat_messages"][-1]["role"] == "assistant":
             state["chat_messages"][-1] |= {k: v for k, v in finished.items() if v}
+            if screened and len(state["chat_messages"]) > 1:
+                state["chat_messages"][-2]["documents"] = screened  # the user's turn, its files as stored
     else:
-        asked = {"role": "user", "content": pending["prompt"], "attachments": pending.get("files", [])}
+        files = document_notes.marked(pending.get("files", []), reply.screened)  # chips as a stored message has them
+        asked = {"role": "user", "content": pending["prompt"], "attachments": files, "documents": screened}
         state["chat_messages"] += [asked, {"role": "assistant", "content": reply.text, **finished}]
     st.rerun()
 
