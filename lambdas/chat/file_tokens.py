@@ -45,6 +45,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from chat.file_rules import image_size
+from chat.ooxml_text import ARCHIVE_ERRORS
 from chat.pdf_reader import PdfRefusedError, PdfUnreadableError, pdf_counts
 
 CLAUDE_IMAGE_MAX = 5_000  # 3,750,000 px / 750
@@ -88,7 +89,10 @@ def document_tokens(family: str, document_format: str, data: bytes) -> int:
         pictures = sum(image_tokens(family, w, h) for w, h in found.pictures)
         return found.text_chars + pictures + page_tokens(family) * found.pages
     if document_format in ("docx", "xlsx"):
-        return _office_tokens(family, data)
+        try:
+            return _office_tokens(family, data)
+        except ARCHIVE_ERRORS:  # damaged past its directory (read checks off, else the read check refused it first)
+            return len(data)
     return len(data)
 
 

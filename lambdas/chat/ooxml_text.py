@@ -37,7 +37,7 @@ _PROPERTIES = "docProps/core.xml"
 _TEXT = frozenset({"t", "delText", "instrText", "text"})  # Word and DrawingML runs, Excel strings, threaded comments
 _CORE = frozenset({"title", "subject", "keywords", "description", "creator", "category"})
 _BREAKS = frozenset({"p", "br", "cr", "tr", "si", "row", "comment", "threadedComment"})
-_UNREADABLE = (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, RuntimeError, EOFError, OSError, zlib.error)
+ARCHIVE_ERRORS = (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, RuntimeError, EOFError, OSError, zlib.error)
 
 
 class ArchiveRefusedError(Exception):
@@ -64,7 +64,7 @@ def ooxml_text(data: bytes, word: bool, add: Callable[[str], None]) -> None:
             for entry in parts:
                 with archive.open(entry) as part:
                     _parse(_bounded(part, budget), entry.filename == _PROPERTIES, add)
-    except _UNREADABLE as err:  # RuntimeError: an encrypted entry; NotImplementedError: an unknown compression
+    except ARCHIVE_ERRORS as err:  # RuntimeError: an encrypted entry; NotImplementedError: an unknown compression
         raise ArchiveUnreadableError(str(err) or type(err).__name__) from err
 
 

@@ -38,6 +38,14 @@ class PdfRefusedError(Exception):
     """The PDF is over the reader's limits (a decompression bomb, too slow to read)."""
 
 
+class _CallerStopError(Exception):
+    """An error raised by read_pdf's `page_text`, carried past its catch-all for the PDF's own errors."""
+
+    def __init__(self, err: Exception) -> None:
+        super().__init__(str(err))
+        self.err = err
+
+
 @dataclass(frozen=True)
 class PdfCounts:
     text_chars: int  # the characters pypdf extracts from every page's text layer, unfolded
@@ -61,7 +69,7 @@ def read_pdf(data: bytes, page_text: Callable[[str], None] | None = None) -> Pdf
     """Read every page, giving each page's text to `page_text` as it is read (which may raise to stop reading); the
     counts are kept for `pdf_counts`. pypdf is imported here: only a turn with a PDF pays for the import."""
     from pypdf import PdfReader, apply_configuration
-    from pypdf.errors import LimitReachedError, PyPdfError
+    from pypdf.errors import LimitReachedError
 
     kinds = ("zlib", "lzw", "run_length", "brotli", "array_based_stream")
     limits: dict[str, Any] = {f"{kind}_maximum_output_length": STREAM_BYTES for kind in kinds}
@@ -80,16 +88,23 @@ def read_pdf(data: bytes, page_text: Callable[[str], None] | None = None) -> Pdf
                 text = page.extract_text() or ""
                 chars += len(text)
                 if page_text is not None:
-                    page_text(text)
+                    try:
+                        page_text(text)
+                    except Exception as err:  # the caller's own stop (e.g. too much text): passed on as it is
+                        raise _CallerStopError(err) from err
                 budget.spend(0)
             pages = len(reader.pages)
+    except _CallerStopError as stop:
+        raise stop.err from None
     except (PdfUnreadableError, PdfRefusedError):
         raise
     except LimitReachedError as err:
         # Mostly a stream that unpacks past the limit; also pypdf's other structure caps (arrays, page tree depth).
         raise PdfRefusedError(f"it is over the PDF reader's limits (a stream may unpack to at most {STREAM_BYTES:,} bytes)") from err
-    except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, IndexError, RecursionError, OSError) as err:
-        # A damaged PDF makes pypdf raise its own errors or, from deep inside a malformed object, plain ones.
+    except Exception as err:
+        # The bytes are the user's: whatever pypdf raises on them (its PyPdfError; its DependencyError, which is not
+        # one, for a JBIG2 stream without the jbig2dec program; plain errors from deep inside a malformed object) means
+        # the PDF cannot be read here, a 400 naming it, never a 5xx.
         raise PdfUnreadableError(f"the PDF cannot be read ({type(err).__name__})") from err
     counts = PdfCounts(chars, pages, tuple(pictures))
     _known[_digest(data)] = counts

@@ -128,6 +128,16 @@ def test_given_a_zip_or_flate_bomb_then_400_naming_the_file_never_a_5xx(sim, nam
     assert not sim.recorded("Converse")
 
 
+def test_given_a_pdf_whose_page_needs_a_decoder_the_reader_lacks_then_400_naming_the_file_never_a_5xx(sim):
+    """pypdf raises its DependencyError (not a PyPdfError) for a JBIG2 stream without the jbig2dec program."""
+    jbig2 = b"<< /Length 4 /Filter /JBIG2Decode >>\nstream\nxxxx\nendstream"
+    odd = upload("scan.pdf", pdf(["x"], content=jbig2), TYPES["pdf"])
+    status, body, _ = chat("read it", attachments=[{"key": odd["key"]}])
+    assert status == 400, body
+    assert body["error"]["message"].startswith("scan.pdf: ")
+    assert not sim.recorded("Converse")
+
+
 def test_given_more_text_than_the_cap_then_400_naming_the_file_and_the_limit_never_sent_unchecked(sim):
     long = upload("long.txt", ("가나다라 " * 12_600).encode(), "text/plain")  # 63,000 characters
     status, body, _ = chat("read it", attachments=[{"key": long["key"]}])

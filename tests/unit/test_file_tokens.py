@@ -148,3 +148,12 @@ def test_given_converse_messages_then_the_resent_files_are_found_in_plain_and_gu
         {"role": "user", "content": [document("pdf", pdf), {"image": {"format": "png", "source": {"bytes": png}}}, {"text": "c"}]},
     ]
     assert sent_files(messages) == [("image", "png", png), ("document", "pdf", pdf), ("image", "png", png)]
+
+
+def test_given_a_docx_damaged_inside_its_text_part_then_it_counts_as_its_bytes_never_an_error():
+    """Read checks off, nothing else opens the archive before the estimate: a zlib error must not become a 5xx."""
+    damaged = bytearray(documents.docx(["hello world " * 200]))
+    start = damaged.find(b"word/document.xml") + len(b"word/document.xml") + 10
+    damaged[start : start + 40] = bytes(b ^ 0xFF for b in damaged[start : start + 40])
+
+    assert document_tokens("claude", "docx", bytes(damaged)) == len(damaged)
