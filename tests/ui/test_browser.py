@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
+from playwright.sync_api import expect
 
 from ui.client import Client, Outputs, sign_in
 from ui.i18n import t
@@ -125,7 +126,7 @@ def test_given_a_browser_when_the_demo_user_signs_in_and_chats_in_korean_then_th
         reply = page.get_by_test_id("stChatMessage").filter(has_text="You said: «안녕하세요, 브라우저에서 인사드립니다»")
         reply.wait_for(timeout=30_000)
         page.screenshot(path=tmp_path / "2-reply.png", full_page=True)
-        assert page.get_by_test_id("stChatMessage").count() == 2
+        expect(page.get_by_test_id("stChatMessage")).to_have_count(2, timeout=15_000)
 
 
 def test_given_a_png_and_a_pdf_when_attached_in_the_browser_then_a_thumbnail_shows_and_the_model_reads_both(ui_url, tmp_path):
@@ -193,7 +194,7 @@ def test_given_a_paced_model_when_chatting_then_the_message_shows_at_once_and_th
         page.screenshot(path=tmp_path / "3-done.png", full_page=True)
         assert done.startswith(later)
         assert len(done) > len(later)
-        assert page.get_by_role("button", name="중지").count() == 0
+        expect(page.get_by_role("button", name="중지")).to_have_count(0, timeout=15_000)  # gone once the run ends
 
 
 def test_given_a_long_answer_when_stop_is_clicked_then_it_stops_and_the_turn_shows_as_interrupted(

@@ -6,6 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from playwright.sync_api import expect
+
 from tests.integration.live import create_user
 from tests.ui.cli_runs import PASSWORD
 from tests.ui.test_browser import browsing, sign_in_as, ui_url  # noqa: F401 (ui_url: the fixture)
@@ -47,6 +49,8 @@ def test_given_two_pictures_then_the_newest_on_top_the_first_in_the_gallery_and_
         page.get_by_text(t("images.gallery_empty", "ko")).wait_for(timeout=30_000)
         make(page, "첫 번째 등대, 수채화")
         make(page, "두 번째 등대, 유화")
+        # The newest shows first; the gallery under it follows in the same run, a moment later: wait for both.
+        expect(page.get_by_test_id("stImage")).to_have_count(2, timeout=30_000)
         page.screenshot(path=tmp_path / "images.png", full_page=True)
         headings = page.get_by_role("heading", level=3).all_inner_texts()
         assert headings.index(t("images.latest", "ko")) < headings.index(t("images.gallery", "ko"))
