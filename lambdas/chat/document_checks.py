@@ -140,7 +140,7 @@ def read_texts(files: list[Loaded], checks: ReadChecks) -> TurnFiles:
 
 
 def turn_files(caller: Caller, request: ChatRequest, model: ChatModelSpec, deps: Any) -> TurnFiles:
-    """The turn's files checked (chat/attachments.py) and their documents' text read (`deps`: chat.turn.ChatDeps)."""
+    """The turn's files checked (chat/attachments.py) and their documents' text read (`deps`: chat.turn_deps.ChatDeps)."""
     if not request.attachments:
         return NO_FILES
     if deps.attachments is None:
@@ -172,7 +172,7 @@ def _unchecked(reading: Reading) -> dict[str, Any]:
 
 
 def screen(files: TurnFiles, deps: Any, meter: Meter) -> Screened:
-    """The documents checked by the guardrail (`deps`: chat.turn.ChatDeps), split into those the model reads and those it
+    """The documents checked by the guardrail (`deps`: chat.turn_deps.ChatDeps), split into those the model reads and those it
     does not; no call when there is no text to check."""
     checks, prices = deps.config.guardrail.read_checks, deps.config.prices
     texts = [(r, pieces(r.text)) for r in files.readings if r.text is not None]

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from chat.turn import ChatDeps
+from chat.turn_deps import ChatDeps
 from common import conversation_titles
 from common.auth import Caller
 from common.errors import NotFoundError

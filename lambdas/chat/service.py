@@ -23,7 +23,8 @@ from chat.models import (
     Usage,
 )
 from chat.rename import rename
-from chat.turn import ChatDeps, run_turn
+from chat.turn import run_turn
+from chat.turn_deps import ChatDeps
 from common import conversation_titles
 from common.auth import Caller
 from common.conversations import ConversationStore

@@ -16,7 +16,8 @@ from starlette.routing import Route
 
 from chat import deps
 from chat.models import ChatRequest
-from chat.turn import ChatDeps, run_turn
+from chat.turn import run_turn
+from chat.turn_deps import ChatDeps
 from common import sse
 from common.auth import Caller
 from common.bedrock import stream_client

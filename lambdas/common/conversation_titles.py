@@ -18,7 +18,8 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from common.conversations import INDEX, SUMMARY, ConversationStore, _pk, _plain, _typed, storage_errors
+from common.conversations import INDEX, SUMMARY, ConversationStore, conversation_pk, storage_errors
+from common.dynamo_items import plain, typed
 from common.pagination import TokenShape, decode_token, encode_token, start_key_errors
 from common.titles import search_key
 
@@ -29,7 +30,7 @@ _KEYS = ("pk", "sk", "gsi1pk", "gsi1sk")  # the index's LastEvaluatedKey: table 
 
 
 def _token_shape(sub: str) -> TokenShape:
-    return TokenShape(fixed={"gsi1pk": f"USER#{sub}", "sk": SUMMARY}, prefixed={"pk": _pk(sub, ""), "gsi1sk": ""})
+    return TokenShape(fixed={"gsi1pk": f"USER#{sub}", "sk": SUMMARY}, prefixed={"pk": conversation_pk(sub, ""), "gsi1sk": ""})
 
 
 def search(store: ConversationStore, sub: str, text: str, limit: int, token: str | None) -> tuple[list[dict[str, Any]], str | None]:
@@ -45,12 +46,12 @@ def search(store: ConversationStore, sub: str, text: str, limit: int, token: str
         "Limit": SEARCH_READ,
     }
     if token:
-        params["ExclusiveStartKey"] = _typed(decode_token(token, _token_shape(sub)))
+        params["ExclusiveStartKey"] = typed(decode_token(token, _token_shape(sub)))
     found: list[dict[str, Any]] = []
     for _ in range(SEARCH_QUERIES):
         with storage_errors(), start_key_errors(params):
             response = store.client.query(**params)
-        found += [_plain(i) for i in response.get("Items", [])]
+        found += [plain(i) for i in response.get("Items", [])]
         last = response.get("LastEvaluatedKey")
         if len(found) > limit or (len(found) == limit and last):
             # More may follow the last one returned: resume right after it (an index position, as DynamoDB's own).
@@ -59,7 +60,7 @@ def search(store: ConversationStore, sub: str, text: str, limit: int, token: str
         if not last:
             return found, None
         params["ExclusiveStartKey"] = last
-    return found, encode_token(_plain(last))
+    return found, encode_token(plain(last))
 
 
 def rename(store: ConversationStore, sub: str, conversation_id: str, title: str) -> dict[str, Any] | None:
@@ -71,11 +72,11 @@ def rename(store: ConversationStore, sub: str, conversation_id: str, title: str)
     try:
         response = store.client.update_item(
             TableName=store.table_name,
-            Key=_typed({"pk": _pk(sub, conversation_id), "sk": SUMMARY}),
+            Key=typed({"pk": conversation_pk(sub, conversation_id), "sk": SUMMARY}),
             UpdateExpression="SET #t = :t, #s = :s",
             ConditionExpression="attribute_exists(pk)",
             ExpressionAttributeNames={"#t": "title", "#s": "title_search"},
-            ExpressionAttributeValues=_typed({":t": title, ":s": search_key(title)}),
+            ExpressionAttributeValues=typed({":t": title, ":s": search_key(title)}),
             ReturnValues="ALL_NEW",
         )
     except ClientError as err:
@@ -83,4 +84,4 @@ def rename(store: ConversationStore, sub: str, conversation_id: str, title: str)
             return None
         with storage_errors():
             raise
-    return _plain(response["Attributes"])
+    return plain(response["Attributes"])

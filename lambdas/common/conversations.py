@@ -14,12 +14,12 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from decimal import Decimal
 from typing import Any
 
-from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from botocore.exceptions import ClientError
 
+from common.conversation_delete import delete_conversation
+from common.dynamo_items import plain, typed
 from common.errors import NotFoundError, UpstreamUnavailableError
 from common.pagination import TokenShape, decode_token, encode_token, start_key_errors
 from common.storage import storage_failure
@@ -57,7 +57,7 @@ def _iso(nanoseconds: int) -> str:
     return datetime.fromtimestamp(nanoseconds / 1e9, UTC).isoformat(timespec="milliseconds")
 
 
-def _pk(sub: str, conversation_id: str) -> str:
+def conversation_pk(sub: str, conversation_id: str) -> str:
     return f"USER#{sub}#CONV#{conversation_id}"
 
 
@@ -98,12 +98,12 @@ class ConversationStore:
             response = self._db.query(
                 TableName=self._table,
                 KeyConditionExpression="pk = :pk AND sk >= :from",
-                ExpressionAttributeValues={":pk": {"S": _pk(sub, conversation_id)}, ":from": {"S": MESSAGE}},
+                ExpressionAttributeValues={":pk": {"S": conversation_pk(sub, conversation_id)}, ":from": {"S": MESSAGE}},
                 ScanIndexForward=False,
                 Limit=2 * turns + 1,
                 ConsistentRead=True,
             )
-        items = [_plain(i) for i in response.get("Items", [])]
+        items = [plain(i) for i in response.get("Items", [])]
         if not items or items[0]["sk"] != SUMMARY:
             return None
         # Whole turns leave the window: blocked, excluded, or holding a blank message (stored before blank replies were kept out).
@@ -136,7 +136,7 @@ class ConversationStore:
     ) -> None:
         """Write the user message, the assistant message and the summary in one transaction, with `extra` actions
         (the turn's usage settle, common/usage/ledger.py: Updates on the usage table, no condition) in the same one."""
-        pk = _pk(sub, conversation_id)
+        pk = conversation_pk(sub, conversation_id)
         written = time.time_ns()  # one clock reading: the turn's sort key and created_at always agree
         now, expires = _iso(written), self._expires()
         key = f"{MESSAGE}{written:020d}{secrets.token_hex(4)}"
@@ -159,8 +159,8 @@ class ConversationStore:
         if turn.citations:
             assistant_item["citations"] = [dict(c) for c in turn.citations]
         writes: list[dict[str, Any]] = [
-            {"Put": {"TableName": self._table, "Item": _typed(user_item), "ConditionExpression": "attribute_not_exists(pk)"}},
-            {"Put": {"TableName": self._table, "Item": _typed(assistant_item), "ConditionExpression": "attribute_not_exists(pk)"}},
+            {"Put": {"TableName": self._table, "Item": typed(user_item), "ConditionExpression": "attribute_not_exists(pk)"}},
+            {"Put": {"TableName": self._table, "Item": typed(assistant_item), "ConditionExpression": "attribute_not_exists(pk)"}},
             self._summary_write(sub, conversation_id, turn, new=new, title=title, system_prompt=system_prompt, now=now, expires=expires),
             *extra,
         ]
@@ -183,7 +183,7 @@ class ConversationStore:
     def _summary_write(
         self, sub: str, conversation_id: str, turn: Turn, *, new: bool, title: str, system_prompt: str | None, now: str, expires: int
     ) -> dict[str, Any]:
-        pk = _pk(sub, conversation_id)
+        pk = conversation_pk(sub, conversation_id)
         sort_key = f"{now}#{conversation_id}"
         if new:
             item = {
@@ -202,7 +202,7 @@ class ConversationStore:
             }
             if system_prompt:
                 item["system_prompt"] = system_prompt
-            return {"Put": {"TableName": self._table, "Item": _typed(item), "ConditionExpression": "attribute_not_exists(pk)"}}
+            return {"Put": {"TableName": self._table, "Item": typed(item), "ConditionExpression": "attribute_not_exists(pk)"}}
         names = {"#u": "updated_at", "#t": "turns", "#e": "expires_at", "#g": "gsi1sk", "#m": "model_id"}
         values: dict[str, Any] = {":now": now, ":one": 1, ":zero": 0, ":exp": expires, ":g": sort_key, ":m": turn.model_id}
         update = "SET #u = :now, #t = if_not_exists(#t, :zero) + :one, #e = :exp, #g = :g, #m = :m"
@@ -213,11 +213,11 @@ class ConversationStore:
         return {
             "Update": {
                 "TableName": self._table,
-                "Key": _typed({"pk": pk, "sk": SUMMARY}),
+                "Key": typed({"pk": pk, "sk": SUMMARY}),
                 "UpdateExpression": update,
                 "ConditionExpression": "attribute_exists(pk)",
                 "ExpressionAttributeNames": names,
-                "ExpressionAttributeValues": _typed(values),
+                "ExpressionAttributeValues": typed(values),
             }
         }
 
@@ -233,23 +233,23 @@ class ConversationStore:
             "Limit": limit,
         }
         if token:
-            shape = TokenShape(fixed={"gsi1pk": f"USER#{sub}", "sk": SUMMARY}, prefixed={"pk": _pk(sub, ""), "gsi1sk": ""})
-            params["ExclusiveStartKey"] = _typed(decode_token(token, shape))
+            shape = TokenShape(fixed={"gsi1pk": f"USER#{sub}", "sk": SUMMARY}, prefixed={"pk": conversation_pk(sub, ""), "gsi1sk": ""})
+            params["ExclusiveStartKey"] = typed(decode_token(token, shape))
         with storage_errors(), start_key_errors(params):
             response = self._db.query(**params)
         last = response.get("LastEvaluatedKey")
-        return [_plain(i) for i in response.get("Items", [])], encode_token(_plain(last)) if last else None
+        return [plain(i) for i in response.get("Items", [])], encode_token(plain(last)) if last else None
 
     def get_summary(self, sub: str, conversation_id: str) -> dict[str, Any] | None:
         with storage_errors():
             response = self._db.get_item(
-                TableName=self._table, Key=_typed({"pk": _pk(sub, conversation_id), "sk": SUMMARY}), ConsistentRead=True
+                TableName=self._table, Key=typed({"pk": conversation_pk(sub, conversation_id), "sk": SUMMARY}), ConsistentRead=True
             )
         item = response.get("Item")
-        return _plain(item) if item else None
+        return plain(item) if item else None
 
     def get_messages(self, sub: str, conversation_id: str, limit: int, token: str | None) -> tuple[list[dict[str, Any]], str | None]:
-        pk = _pk(sub, conversation_id)
+        pk = conversation_pk(sub, conversation_id)
         params: dict[str, Any] = {
             "TableName": self._table,
             "KeyConditionExpression": "pk = :pk AND begins_with(sk, :m)",
@@ -258,53 +258,16 @@ class ConversationStore:
             "Limit": limit,
         }
         if token:
-            params["ExclusiveStartKey"] = _typed(decode_token(token, TokenShape(fixed={"pk": pk}, prefixed={"sk": MESSAGE})))
+            params["ExclusiveStartKey"] = typed(decode_token(token, TokenShape(fixed={"pk": pk}, prefixed={"sk": MESSAGE})))
         with storage_errors(), start_key_errors(params):
             response = self._db.query(**params)
         last = response.get("LastEvaluatedKey")
-        return [_plain(i) for i in response.get("Items", [])], encode_token(_plain(last)) if last else None
+        return [plain(i) for i in response.get("Items", [])], encode_token(plain(last)) if last else None
 
     def delete(self, sub: str, conversation_id: str) -> int:
-        """Delete every item of the conversation; 0 when there was none.
-
-        The summary goes first: a turn's transaction requires the summary to exist (append_turn), so once
-        it is gone no turn can commit, and the Query that follows (strongly consistent) sees every turn
-        that committed before. What it finds is deleted; nothing can be left behind after the answer.
-        """
-        pk = _pk(sub, conversation_id)
+        """Delete every item of the conversation; the count deleted, 0 when there was none (common/conversation_delete.py)."""
         with storage_errors():
-            summary = self._db.delete_item(TableName=self._table, Key=_typed({"pk": pk, "sk": SUMMARY}), ReturnValues="ALL_OLD")
-            deleted = 1 if summary.get("Attributes") else 0
-            keys = self._keys(pk)
-            for i in range(0, len(keys), 25):
-                self._delete_batch(keys[i : i + 25])
-        return deleted + len(keys)
-
-    def _keys(self, pk: str) -> list[dict[str, Any]]:
-        keys: list[dict[str, Any]] = []
-        params: dict[str, Any] = {
-            "TableName": self._table,
-            "KeyConditionExpression": "pk = :pk",
-            "ExpressionAttributeValues": {":pk": {"S": pk}},
-            "ProjectionExpression": "pk, sk",
-            "ConsistentRead": True,
-        }
-        while True:
-            response = self._db.query(**params)
-            keys += response.get("Items", [])
-            if not response.get("LastEvaluatedKey"):
-                return keys
-            params["ExclusiveStartKey"] = response["LastEvaluatedKey"]
-
-    def _delete_batch(self, keys: list[dict[str, Any]]) -> None:
-        pending = [{"DeleteRequest": {"Key": k}} for k in keys]
-        for attempt in range(6):
-            result = self._db.batch_write_item(RequestItems={self._table: pending})
-            pending = result.get("UnprocessedItems", {}).get(self._table, [])
-            if not pending:
-                return
-            time.sleep(0.05 * (2**attempt))
-        raise UpstreamUnavailableError("conversation storage is busy; part of the conversation remains, retry the delete")
+            return delete_conversation(self._db, self._table, conversation_pk(sub, conversation_id), summary_key=SUMMARY)
 
 
 def _turn_of(item: dict[str, Any]) -> str:
@@ -324,26 +287,3 @@ def _pairs(messages: list[dict[str, Any]]) -> Iterator[tuple[dict[str, Any], dic
 
 def _is_cancelled(err: ClientError) -> bool:
     return err.response.get("Error", {}).get("Code") == "TransactionCanceledException"
-
-
-_serializer = TypeSerializer()
-_deserializer = TypeDeserializer()
-
-
-def _typed(values: dict[str, Any]) -> dict[str, Any]:
-    """Python values to the low-level client's attribute values (boto3's serializer)."""
-    return {k: _serializer.serialize(v) for k, v in values.items()}
-
-
-def _plain(item: dict[str, Any]) -> dict[str, Any]:
-    return {k: _number(_deserializer.deserialize(v)) for k, v in item.items()}
-
-
-def _number(value: Any) -> Any:
-    if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() else float(value)
-    if isinstance(value, dict):
-        return {k: _number(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_number(v) for v in value]
-    return value

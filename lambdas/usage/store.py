@@ -12,12 +12,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from decimal import Decimal
 from typing import Any
 
-from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from botocore.exceptions import ClientError
 
+from common.dynamo_items import plain, typed
 from common.errors import UpstreamUnavailableError
 from common.storage import storage_failure
 from common.usage.budgets import BUDGET_PK
@@ -25,25 +24,10 @@ from common.usage.budgets import BUDGET_PK
 INDEX = "by_period"
 BATCH_KEYS = 100  # BatchGetItem's limit per request
 _UNPROCESSED_ROUNDS = 5
-_deserializer, _serializer = TypeDeserializer(), TypeSerializer()
 
 
 def user_pk(sub: str) -> str:
     return f"USER#{sub}"
-
-
-def plain(item: dict[str, Any]) -> dict[str, Any]:
-    return {k: _number(_deserializer.deserialize(v)) for k, v in item.items()}
-
-
-def _number(value: Any) -> Any:
-    if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() else float(value)
-    return value
-
-
-def typed(item: dict[str, Any]) -> dict[str, Any]:
-    return {k: _serializer.serialize(Decimal(str(v)) if isinstance(v, float) else v) for k, v in item.items()}
 
 
 @contextmanager

@@ -19,7 +19,8 @@ from botocore.config import Config
 
 from chat import handler as chat_handler
 from chat.models import ChatRequest
-from chat.turn import ChatDeps, run_turn
+from chat.turn import run_turn
+from chat.turn_deps import ChatDeps
 from common import sse
 from common.auth import Caller
 from common.stream_stop import StreamControl

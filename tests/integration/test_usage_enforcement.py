@@ -23,7 +23,7 @@ from chat import handler as chat_handler
 from chat.metering import turn_estimate
 from chat.models import ChatRequest
 from chat.service import send_message
-from chat.turn import ChatDeps
+from chat.turn_deps import ChatDeps
 from common.auth import Caller
 from common.bedrock import runtime_client
 from common.conversations import ConversationStore

@@ -55,6 +55,37 @@ def test_given_a_shared_rule_when_scanned_then_it_is_written_in_one_place(snippe
     assert holders
 
 
-@pytest.mark.parametrize("module", ["local/stack.py", "infra/cost.py", "local/bedrock_sim/server.py", "infra/catalog/model_info.py"])
+@pytest.mark.parametrize(
+    "module",
+    [
+        "local/stack.py",
+        "infra/cost.py",
+        "local/bedrock_sim/server.py",
+        "infra/catalog/model_info.py",
+        "lambdas/chat/turn.py",
+        "lambdas/common/conversations.py",
+    ],
+)
 def test_given_a_module_the_house_split_when_counted_then_it_stays_within_300_lines(module):
     assert len((ROOT / module).read_text(encoding="utf-8").splitlines()) <= 300
+
+
+# Modules still over 300 lines, each at most its count when this list was written: they may shrink, never grow, and a
+# module that drops to 300 or under leaves the list. The word lists (ui/i18n) are tables of words, not code.
+OVER = {
+    "infra/config.py": 453,
+    "ui/smoke.py": 333,
+    "infra/stack.py": 319,
+    "ui/client.py": 317,
+    "lambdas/common/bedrock.py": 312,
+    "lambdas/image/service.py": 311,
+    "local/bedrock_sim/knowledge.py": 311,
+}
+WORD_LISTS = {"ui/i18n/ko.py", "ui/i18n/en.py"}
+
+
+def test_given_every_module_when_counted_then_none_grows_past_300_lines_but_the_listed_ones_which_only_shrink():
+    counts = {str(p.relative_to(ROOT)): len(p.read_text(encoding="utf-8").splitlines()) for p in _sources(*LAYERS, "ui")}
+    over = {m: n for m, n in counts.items() if n > 300 and m not in WORD_LISTS}
+    assert {m: n for m, n in over.items() if n > OVER.get(m, 300)} == {}  # a new long module, or a listed one that grew
+    assert {m for m in OVER if counts.get(m, 0) <= 300} == set()  # split already: take it off the list
