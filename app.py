@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import sys
-from datetime import date
 
 import aws_cdk as cdk
 from cdk_nag import AwsSolutionsChecks, ServerlessChecks
@@ -13,13 +12,7 @@ from cdk_nag import AwsSolutionsChecks, ServerlessChecks
 from infra.config import ConfigError, load_config
 from infra.deployment import resolve
 from infra.stack import GenAiStack
-
-
-def _synth_date(value: object) -> date | None:
-    try:
-        return date.fromisoformat(str(value)) if value else None
-    except ValueError:
-        raise ConfigError(f"genai:today: {value!r} is not a date like 2026-11-24") from None
+from infra.synth_date import CONTEXT_KEY, synth_date
 
 
 def build_app(app: cdk.App) -> GenAiStack:
@@ -33,8 +26,9 @@ def build_app(app: cdk.App) -> GenAiStack:
     if not region:
         raise ConfigError("region: not set; pass -c region=<name>, set CDK_DEFAULT_REGION, or set region in cdk.json")
     account = config.account or os.environ.get("CDK_DEFAULT_ACCOUNT")
-    # Lifecycle checks use the synth date; `-c genai:today=YYYY-MM-DD` fixes it (tests: a result that does not depend on the day).
-    deployment = resolve(config, region, _synth_date(app.node.try_get_context("genai:today")))
+    # Lifecycle checks and the grants that follow them use the synth date (UTC); `-c genai:today=YYYY-MM-DD` fixes it
+    # (infra/synth_date.py; tests: a result that does not depend on the day).
+    deployment = resolve(config, region, synth_date(app.node.try_get_context(CONTEXT_KEY)))
     stack = GenAiStack(
         app,
         config.stack_name,

@@ -4,14 +4,16 @@
 Every resource type must be classified: an unknown type raises (it might bill by the hour), never
 counts as free. Prices are USD list prices (us-east-1/us-west-2) used as assumptions; they are printed.
 Usage: python -m infra.cost [cdk.out] [-c key=value ...]
-The `-c` pairs are the context the template was synthesized with (profile, config, region, ...): `make cost`
-passes the same ones to `cdk synth` and here, so the per-use figures follow the same configuration.
+The `-c` pairs are the context the template was synthesized with (profile, config, region, genai:today, ...): `make
+cost` passes the same ones to `cdk synth` and here, so the per-use figures follow the same configuration, and the
+lifecycle states of (d) are read on the same date as the synth's grants (infra/synth_date.py).
 """
 
 from __future__ import annotations
 
 import json
 import sys
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +26,7 @@ __all__ = [
     "UnknownResourceError",
     "Use",
     "context_overrides",
+    "cost_date",
     "customization_lines",
     "idle",
     "load_cost_config",
@@ -32,7 +35,10 @@ __all__ = [
 ]
 
 
-def report(template: dict[str, Any], config: Any) -> list[str]:
+def report(template: dict[str, Any], config: Any, today: date | None = None) -> list[str]:
+    """The whole report; `today` (default: today's UTC date) decides which customizable models (d) shows as retired."""
+    from infra.synth_date import utc_today
+
     charges, free = idle(template)
     total = sum(c.monthly for c in charges)
     out = ["(a) idle: resources with a charge while nothing happens"]
@@ -51,14 +57,22 @@ def report(template: dict[str, Any], config: Any) -> list[str]:
         f"  at least 0.5 + 0.5 OCU x ${OCU_HOUR}/OCU-hour x {HOURS_PER_MONTH} h = ${ocu:.2f}/month before any query; "
         f"this stack idles at ${total:.2f}/month{ratio}"
     )
-    return out + customization_lines(getattr(config, "region", None) or "us-west-2") + caching_lines(config)
+    region = getattr(config, "region", None) or "us-west-2"
+    return out + customization_lines(region, today or utc_today()) + caching_lines(config)
 
 
-def customization_lines(region: str) -> list[str]:
+def customization_lines(region: str, today: date) -> list[str]:
     """(d) What model customization leaves billing once a job has run: a kept custom model's storage per month, and
     a deployment (on-demand: nothing while idle, per token; Provisioned Throughput: per hour, never bought here).
     Prices from infra/catalog/customizable.json, each with its sources (`prices.sources`: official or second-hand, URL,
-    date); a price no source gives prints as not in the catalog."""
+    date); a price no source gives prints as not in the catalog.
+
+    A base model past its end of life on `today` is listed as retired and not priced: after the EOL date "requests made
+    to this version will fail" (https://docs.aws.amazon.com/bedrock/latest/userguide/model-lifecycle.html), the stack
+    grants no job on it (infra/constructs/customization.py) and the customize function refuses it, so none of its
+    figures can be spent; a custom model kept from before can be used only "until the EOL date of the base model
+    version" (docs/customization.md#model-lifecycle), so the line says to delete it. A Legacy one is priced, with
+    its end-of-life date."""
     from infra.catalog import customizable
 
     def usd(value: float | None, unit: str) -> str:
@@ -66,14 +80,21 @@ def customization_lines(region: str) -> list[str]:
 
     out = [
         f"(d) model customization in {region} (nothing exists until an admin starts a job; catalog prices, "
-        f"verified {customizable.catalog()['verified_on']})"
+        f"verified {customizable.catalog()['verified_on']}; lifecycle on {today.isoformat()})"
     ]
     models = customizable.customizable_in(region)
-    if not models:
+    if not customizable.current(models, today):
         out.append("  no base model can be fine-tuned here: nothing to bill")
     for model in models:
-        prices, on_demand = model["prices"], model["on_demand"]
+        prices, on_demand, lifecycle = model["prices"], model["on_demand"], customizable.lifecycle(model)
+        if lifecycle.status(today) == "END_OF_LIFE":
+            out.append(f"  {model['name']:<30} retired: end of life {lifecycle.end_of_life}, not priced (no new job can start on it)")
+            out.append(f"  {'':<30} a custom model kept from before cannot be used after that date: delete it (genai customize delete)")
+            continue
         out.append(f"  {model['name']:<30} kept custom model: storage {usd(prices['storage_per_month'], '/month')}")
+        if lifecycle.status(today) == "LEGACY":
+            eol = f"end of life {lifecycle.end_of_life}" if lifecycle.end_of_life else "no end-of-life date announced yet"
+            out.append(f"  {'':<30} Legacy: {eol} (priced until then)")
         if on_demand and region in on_demand["regions"]:
             per_token = f"{usd(prices['input_per_million'], '')} in / {usd(prices['output_per_million'], '')} out per 1M tokens"
             out.append(f"  {'':<30} on-demand deployment: $0.00 while idle; {per_token}")
@@ -101,13 +122,24 @@ def context_overrides(args: list[str]) -> dict[str, str]:
     return overrides
 
 
+def _context(overrides: dict[str, str]) -> dict[str, Any]:
+    root = Path(__file__).resolve().parent.parent
+    context: dict[str, Any] = json.loads((root / "cdk.json").read_text(encoding="utf-8"))["context"]
+    return {**context, **overrides}
+
+
 def load_cost_config(overrides: dict[str, str]) -> Any:
     """The configuration the template was synthesized with: cdk.json's context plus the same `-c` overrides."""
     from infra.config import load_config
 
-    root = Path(__file__).resolve().parent.parent
-    context = json.loads((root / "cdk.json").read_text(encoding="utf-8"))["context"]
-    return load_config({**context, **overrides})
+    return load_config(_context(overrides))
+
+
+def cost_date(overrides: dict[str, str]) -> date:
+    """The date the synth read lifecycles on: `genai:today` from the same context, else today's UTC date."""
+    from infra.synth_date import CONTEXT_KEY, synth_date
+
+    return synth_date(_context(overrides).get(CONTEXT_KEY))
 
 
 def main() -> None:
@@ -118,13 +150,14 @@ def main() -> None:
         sys.exit(f"no template in {outdir}: run `make synth` (or cdk synth -c skip_bundling=true) first")
     from infra.config import ConfigError
 
+    overrides = context_overrides(args)
     try:
-        config = load_cost_config(context_overrides(args))
+        config, today = load_cost_config(overrides), cost_date(overrides)
     except ConfigError as err:
         sys.exit(f"error: {err}")
     for path in templates:
         print(f"{path.name}")
-        print("\n".join(report(json.loads(path.read_text(encoding="utf-8")), config)))
+        print("\n".join(report(json.loads(path.read_text(encoding="utf-8")), config, today)))
 
 
 if __name__ == "__main__":

@@ -6,7 +6,7 @@ policy source for models, parameter ranges, memory window, limits and messages.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any
 
@@ -39,6 +39,7 @@ from infra.guardrail_policy import (
     guardrail_profile,
     image_filter_plan,
 )
+from infra.synth_date import utc_today
 from infra.timeouts import bedrock_timeouts, timeout_problems
 
 
@@ -55,6 +56,9 @@ class Deployment:
     warnings: tuple[str, ...] = ()  # Legacy models: synth prints these
     image_filter_types: tuple[str, ...] = ()  # content filters with the IMAGE modality in this region
     guardrail_warnings: tuple[str, ...] = ()  # region- and tier-dependent guardrail limits: synth prints these
+    # The synth date (infra/synth_date.py): the lifecycle states above were decided on it, and the grants built from
+    # the customization catalog leave out what is past its end of life on it (infra/constructs/customization.py).
+    today: date = field(default_factory=utc_today)
 
     @property
     def translation_model(self) -> ResolvedModel | None:
@@ -107,9 +111,9 @@ def _legacy_warnings(chat: list[ResolvedModel | None], images: list[ImageModelIn
 def resolve(config: AppConfig, region: str, today: date | None = None) -> Deployment:
     """Resolve every model id and the guardrail profile in `region`, or raise one ConfigError listing all problems.
 
-    `today` decides lifecycle states (default: the synth date): past end of life is an error, Legacy a warning.
+    `today` decides lifecycle states (default: today's UTC date): past end of life is an error, Legacy a warning.
     """
-    today = today or date.today()
+    today = today or utc_today()
     problems = _Problems()
     models = config.models
     chat = [_chat(problems, f"models.chat.allowed[{i}]", model_id, region, today) for i, model_id in enumerate(models.chat.allowed)]
@@ -161,6 +165,7 @@ def resolve(config: AppConfig, region: str, today: date | None = None) -> Deploy
         warnings,
         image_filter_types=image_filters.types,
         guardrail_warnings=guardrail_warnings,
+        today=today,
     )
 
 

@@ -198,6 +198,7 @@ class GenAiStack(Stack):
             "Customization",
             stack_tag=self.stack_name,
             region=deployment.region,
+            today=deployment.today,  # past its end of life on the synth date: no grant to start it
             removal_policy=self.removal_policy,
             access_logs=self.access_logs,
         )

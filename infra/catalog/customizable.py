@@ -77,12 +77,23 @@ def teachers_in(region: str) -> list[dict[str, Any]]:
     return [t for t in catalog()["distillation"]["teachers"] if region in t["regions"]]
 
 
-def teacher_model_arns(region: str, partition: str, account: str) -> list[str]:
-    """What the customization service role must be able to invoke for the teachers of `region`: an in-Region
-    model's foundation-model ARN; for an inference profile, the profile in this Region and the model in each of its
-    destination Regions (custom-model-job-access-security.html, "Cross-region inference profile permissions")."""
+def current(entries: list[dict[str, Any]], today: date) -> list[dict[str, Any]]:
+    """The base models or teachers among `entries` not past their end of life on `today` (Legacy ones stay: Bedrock
+    still serves them)."""
+    return [entry for entry in entries if not retired(entry, today)]
+
+
+def teacher_model_arns(region: str, partition: str, account: str, today: date) -> list[str]:
+    """What the customization service role must be able to invoke for the teachers of `region` that are not past their
+    end of life on `today`: "On, or soon after the EOL date, the model is no longer available for use in all AWS Regions
+    and requests made to this version will fail, unless there is a private arrangement between you and the provider"
+    (https://docs.aws.amazon.com/bedrock/latest/userguide/model-lifecycle.html), and the customize function refuses a
+    retired teacher with a 400 (customize/customization_catalog.py), so no job of this stack can use one. Per teacher:
+    an in-Region model's foundation-model ARN; for an inference profile, the profile in this Region and the model in
+    each of its destination Regions (custom-model-job-access-security.html, "Cross-region inference profile
+    permissions")."""
     arns: list[str] = []
-    for teacher in teachers_in(region):
+    for teacher in current(teachers_in(region), today):
         if teacher["inference"] == "profile":
             model = teacher["id"].split(".", 1)[1]
             arns.append(f"arn:{partition}:bedrock:{region}:{account}:inference-profile/{teacher['id']}")

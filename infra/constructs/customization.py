@@ -11,6 +11,14 @@ functions that start jobs, deploy custom models and chat with them.
   system inference profile, the profile in this Region and the model in each destination Region, as the
   "Cross-region inference profile permissions" policy of the same page shows. Nothing else
   (https://docs.aws.amazon.com/bedrock/latest/userguide/custom-model-job-access-security.html).
+* Retired models (past the catalog's `end_of_life` on the synth date, `today`: infra/synth_date.py) get no grant to start
+  anything: no InvokeModel for a retired teacher, no CreateModelCustomizationJob (nor its TagResource) for a retired base
+  model. After the EOL date "requests made to this version will fail"
+  (https://docs.aws.amazon.com/bedrock/latest/userguide/model-lifecycle.html) and the customize function refuses both
+  with a 400 (customize/customization_catalog.py), so such a grant could only be unused. Legacy models keep theirs
+  (Bedrock still serves them). Custom models built on a now-retired base keep Get/Delete (and the deployment grant,
+  which the function does not refuse): removing what was made before must stay possible. The grants follow the
+  calendar only at a synth: redeploy after a model's end of life to drop its grant (docs/customization.md).
 * The customize function: iam:PassRole on that role only, to bedrock.amazonaws.com only (iam:PassedToService);
   Bedrock control-plane actions scoped by resource type and this stack's tag. Resource types and condition keys
   per action: the Service Authorization Reference for Amazon Bedrock
@@ -27,6 +35,8 @@ functions that start jobs, deploy custom models and chat with them.
 """
 
 from __future__ import annotations
+
+from datetime import date
 
 from aws_cdk import Aws, Duration, RemovalPolicy, Stack
 from aws_cdk import aws_iam as iam
@@ -45,11 +55,20 @@ INVOKE_ACTIONS = ["bedrock:InvokeModel", "bedrock:InvokeModelWithResponseStream"
 
 class Customization(Construct):
     def __init__(
-        self, scope: Construct, construct_id: str, *, stack_tag: str, region: str, removal_policy: RemovalPolicy, access_logs: s3.IBucket
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        stack_tag: str,
+        region: str,
+        today: date,
+        removal_policy: RemovalPolicy,
+        access_logs: s3.IBucket,
     ) -> None:
         super().__init__(scope, construct_id)
         self.stack_tag = stack_tag
         self.region = region  # the deploy region, resolved at synth: the catalog says which base models it offers
+        self.today = today  # the synth date: what is past its end of life on it gets no grant to start anything
         self.bucket = secure_bucket(
             self,
             "Bucket",
@@ -71,7 +90,7 @@ class Customization(Construct):
         )
         grant_prefix(self.bucket, self.role, DATASETS_PREFIX, ["s3:GetObject"], list_objects=True)
         grant_prefix(self.bucket, self.role, OUTPUT_PREFIX, ["s3:GetObject", "s3:PutObject"], list_objects=True)
-        teachers = customizable.teacher_model_arns(region, Aws.PARTITION, stack.account)
+        teachers = customizable.teacher_model_arns(region, Aws.PARTITION, stack.account, today)
         if teachers:  # distillation: Bedrock invokes the teacher as this role (prequisites-model-distillation.html)
             self.role.add_to_policy(iam.PolicyStatement(actions=["bedrock:InvokeModel"], resources=teachers))
 
@@ -83,9 +102,11 @@ class Customization(Construct):
         tagged = {"StringEquals": {f"aws:ResourceTag/{CUSTOMIZATION_TAG_KEY}": self.stack_tag}}
         tagging = {"StringEquals": {f"aws:RequestTag/{CUSTOMIZATION_TAG_KEY}": self.stack_tag}}
         region = self.region
-        bases = [m["id"] for m in customizable.customizable_in(region)]
+        offered = customizable.customizable_in(region)
+        bases = [m["id"] for m in customizable.current(offered, self.today)]  # a job may start on these
         base_arns = [f"arn:{Aws.PARTITION}:bedrock:{region}::foundation-model/{b}" for b in bases]
-        model_arns = [self._arn("custom-model", f"{b}/*") for b in bases]
+        new_model_arns = [self._arn("custom-model", f"{b}/*") for b in bases]
+        model_arns = [self._arn("custom-model", f"{m['id']}/*") for m in offered]  # kept ones, a retired base's included
         add = grantee.grant_principal.add_to_principal_policy
         grant_prefix(self.bucket, grantee, UPLOADS_PREFIX, ["s3:GetObject", "s3:PutObject"])  # PutObject: the presigned POST
         grant_prefix(self.bucket, grantee, DATASETS_PREFIX, ["s3:GetObject", "s3:PutObject"])
@@ -97,12 +118,13 @@ class Customization(Construct):
                 conditions={"StringEquals": {"iam:PassedToService": "bedrock.amazonaws.com"}},
             )
         )
-        if base_arns:
+        if base_arns:  # a job may start on a current base model of this Region
             add(
                 iam.PolicyStatement(
-                    actions=["bedrock:CreateModelCustomizationJob"], resources=[*base_arns, *model_arns], conditions=tagging
+                    actions=["bedrock:CreateModelCustomizationJob"], resources=[*base_arns, *new_model_arns], conditions=tagging
                 )
             )
+        if model_arns:  # custom models of this Region's base models, kept ones of a retired base included
             add(
                 iam.PolicyStatement(
                     actions=["bedrock:GetCustomModel", "bedrock:DeleteCustomModel"], resources=model_arns, conditions=tagged
@@ -115,10 +137,11 @@ class Customization(Construct):
                     conditions={"StringEquals": {**tagged["StringEquals"], **tagging["StringEquals"]}},
                 )
             )
+            starting = [self.jobs_arn, *new_model_arns] if base_arns else []  # tags sent with CreateModelCustomizationJob
             add(
                 iam.PolicyStatement(
                     actions=["bedrock:TagResource"],
-                    resources=[self.jobs_arn, *model_arns, self._arn("custom-model-deployment")],
+                    resources=[*starting, self._arn("custom-model-deployment")],
                     conditions=tagging,
                 )
             )

@@ -256,12 +256,12 @@ def _teacher_grants(synth) -> list[str]:
 
 def test_given_us_west_2_then_the_service_role_invokes_exactly_the_llama_distillation_teachers(dev):
     # prequisites-model-distillation.html: Llama 3.1 405B and 3.1 70B on demand, Llama 3.3 70B through a system
-    # inference profile only (the profile here plus the model in each destination Region)
+    # inference profile only (the profile here plus the model in each destination Region); on the tests' date 405B is
+    # past its end of life (2026-07-07): no grant (tests/infra/test_retired_grants.py)
     assert _teacher_grants(dev) == [
         "arn:aws:bedrock:us-east-1::foundation-model/meta.llama3-3-70b-instruct-v1:0",
         "arn:aws:bedrock:us-east-2::foundation-model/meta.llama3-3-70b-instruct-v1:0",
         "arn:aws:bedrock:us-west-2:123456789012:inference-profile/us.meta.llama3-3-70b-instruct-v1:0",
-        "arn:aws:bedrock:us-west-2::foundation-model/meta.llama3-1-405b-instruct-v1:0",
         "arn:aws:bedrock:us-west-2::foundation-model/meta.llama3-1-70b-instruct-v1:0",
         "arn:aws:bedrock:us-west-2::foundation-model/meta.llama3-3-70b-instruct-v1:0",
     ]
@@ -272,7 +272,10 @@ def test_given_us_east_1_then_the_service_role_invokes_exactly_the_nova_distilla
 
     config = str(ROOT / "docs" / "examples" / "us-east-1.json")
     east = synth(cdk_context("dev", config=config, region="us-east-1"), tmp_path)  # cdk-nag runs in synth: clean
-    assert _teacher_grants(east) == [
+    # Nova Premier (through the us. profile) reached its end of life on 2026-09-14, before the tests' date: no grant
+    assert _teacher_grants(east) == ["arn:aws:bedrock:us-east-1::foundation-model/amazon.nova-pro-v1:0"]
+    before = synth(cdk_context("dev", config=config, region="us-east-1", **{"genai:today": "2026-09-13"}), tmp_path / "before")
+    assert _teacher_grants(before) == [
         "arn:aws:bedrock:us-east-1:123456789012:inference-profile/us.amazon.nova-premier-v1:0",
         "arn:aws:bedrock:us-east-1::foundation-model/amazon.nova-premier-v1:0",
         "arn:aws:bedrock:us-east-1::foundation-model/amazon.nova-pro-v1:0",

@@ -67,12 +67,12 @@ def test_given_nova_micro_lite_and_pro_then_provisioned_throughput_is_the_price_
 
 
 def test_given_make_cost_then_a_nova_row_offers_provisioned_throughput_at_its_hourly_price_and_an_unknown_price_says_so():
-    lines = customization_lines("us-east-1")
+    lines = customization_lines("us-east-1", TODAY)
     offers = [line.strip() for line in lines if "or Provisioned Throughput" in line]
     assert offers == ["or Provisioned Throughput: $60.5/hour per model unit, no commitment (never bought by this product)"] * 4
     pro = lines.index(next(line for line in lines if "Amazon Nova Pro" in line))
     assert lines[pro].endswith("kept custom model: storage not in the catalog")
-    west = customization_lines("us-west-2")
+    west = customization_lines("us-west-2", TODAY)
     assert west[-1].strip() == "or Provisioned Throughput: not in the catalog (never bought by this product)"  # Llama 3.3 70B
 
 
