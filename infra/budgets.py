@@ -12,7 +12,9 @@ import re
 from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, Field, field_validator, model_validator
+
+from infra.config_base import STRICT
 
 MAX_TOKENS_PER_DAY = 1_000_000_000
 MAX_USD_PER_MONTH = 1_000_000
@@ -23,7 +25,7 @@ GROUP_NAME = re.compile(r"^[^\s]{1,128}$")
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+    model_config = STRICT
 
 
 class BudgetLimits(_Model):
