@@ -84,7 +84,7 @@ def _located(document: dict[str, Any], index: int, location: tuple[int, int]) ->
 
 def _quote(document: dict[str, Any], question: str) -> tuple[str, tuple[int, int]] | None:
     """The sentence to quote and where it is: (start, end) characters of a txt document, (page, page) of a pdf."""
-    from local.bedrock_sim.knowledge import extract, terms
+    from local.bedrock_sim.documents import extract, terms
 
     data = raw(document["source"].get("bytes"))
     if data is None:

@@ -118,7 +118,7 @@ class GuardrailEngine:
         whether the answer shares any term with the question (0.9) or none (0.1). A question or answer
         the tier does not read scores 0 on both: "guardrails are ineffective with languages that aren't
         supported" (guardrails-supported-languages), modelled pessimistically."""
-        from local.bedrock_sim.knowledge import terms
+        from local.bedrock_sim.documents import terms
 
         policy = self.policy.grounding
         if policy is None:

@@ -181,7 +181,7 @@ def grounded_reply(
     """With passages: quote the sentence that best matches the question and cite its passage as [n]. Test control:
     `length` (sim.reply_tokens) repeats that cited sentence up to that many tokens, so a long answer stays grounded;
     capped by `max_tokens` (stop reason `max_tokens`)."""
-    from local.bedrock_sim.knowledge import terms
+    from local.bedrock_sim.documents import terms
 
     label = f"[offline model {model_id}]"
     if invent:
