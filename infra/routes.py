@@ -37,6 +37,7 @@ ROUTES: tuple[Route, ...] = (
     Route("GET", "/images", "image"),
     Route("POST", "/images", "image", json_body=True),
     Route("POST", "/images/verify", "image", json_body=True),
+    Route("DELETE", "/images/{id}", "image"),
     # Model customization (admin only: the function answers 403 to anyone outside the admin group).
     Route("GET", "/customize/catalog", "customize"),
     Route("POST", "/customize/uploads", "customize", json_body=True),

@@ -260,11 +260,12 @@ class GenAiStack(Stack):
         kb.grant_ingestion(rag)
         grant_prefix(kb.documents_bucket, rag, kb.prefix, ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"], list_objects=True)
         self.conversations.grant(rag, "dynamodb:Query", "dynamodb:GetItem")
-        # image: image models in their region, its bucket prefix, its records' partitions of the table (GET /images).
+        # image: image models in their region, its bucket prefix (DeleteObject: DELETE /images/{id}), its records'
+        # partitions of the table (GET /images, DELETE /images/{id}).
         grant_image_models(image, deployment.image_models, deployment.image_region)
         if deployment.translation_model is not None:
             grant_text_models(self, image, [deployment.translation_model])
-        grant_prefix(self.images_bucket, image, IMAGES_PREFIX, ["s3:GetObject", "s3:PutObject"])
+        grant_prefix(self.images_bucket, image, IMAGES_PREFIX, ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"])
         grant_image_records(table, image)
         # chat_stream: as chat's turn (ConverseStream is bedrock:InvokeModelWithResponseStream, granted with the models);
         # the table without its user index: read the window, commit the turn (a transaction's Put and Update need

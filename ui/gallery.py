@@ -63,6 +63,11 @@ def file_name(picture: dict[str, Any]) -> str:
     return PurePosixPath(str(picture["key"])).name
 
 
+def image_id(picture: dict[str, Any]) -> str:
+    """What DELETE /images/{id} takes: the key's last part without `.png` (`images/<sub>/<id>.png`)."""
+    return PurePosixPath(str(picture["key"])).stem
+
+
 def fetcher(url: str) -> Callable[[], bytes]:
     """What st.download_button calls when clicked (on its own thread, no Streamlit calls): the PNG's bytes."""
 

@@ -1,11 +1,13 @@
-"""Image function: generation with guardrails on prompt and picture, and content-credential checks."""
+"""Image function: generation with guardrails on prompt and picture, the caller's stored pictures (list, delete),
+and content-credential checks."""
 
 from __future__ import annotations
 
 from functools import lru_cache
 from typing import Annotated, Any
 
-from aws_lambda_powertools.event_handler.openapi.params import Query
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
@@ -19,7 +21,7 @@ from common.runtime_config import runtime_config
 from common.settings import ImageSettings, load_settings
 from common.storage import dynamodb_client, s3_client
 from common.usage.meter import Metering, metering
-from image import gallery, service
+from image import deletion, gallery, service
 from image.models import ImageRequest
 from image.verify import VerifyRequest, decode_image
 from image.verify import verify as check_credentials
@@ -75,6 +77,14 @@ def list_images(
     caller = caller_from(app.current_event.raw_event)
     db, table, bucket = _db(), env.table_name, env.images_bucket
     return gallery.list_page(db, _s3(), table=table, bucket=bucket, sub=caller.sub, limit=limit, token=next_token, now=clock.now())
+
+
+@app.delete("/images/<image_id>", responses={204: {"description": "Deleted: no longer listed, its PNG removed"}})
+def delete_image(image_id: Annotated[str, Path(pattern=deletion.IMAGE_ID)]) -> Response[None]:
+    """Delete the caller's own picture (its record, then its PNG); anyone else's id is a 404 like an unknown one."""
+    caller = caller_from(app.current_event.raw_event)
+    deletion.delete_image(_db(), _s3(), table=env.table_name, bucket=env.images_bucket, sub=caller.sub, image_id=image_id)
+    return Response(status_code=204, body=None)
 
 
 @app.post("/images/verify")

@@ -1,12 +1,11 @@
-"""Image generation: guard the prompt, translate Korean and guard the translation, generate, guard each
-picture, store, sign."""
+"""Image generation: guard the prompt, translate Korean (image/translation.py) and guard the translation, generate,
+guard each picture, store, sign. Deleting a stored picture: image/deletion.py."""
 
 from __future__ import annotations
 
 import base64
 import binascii
 import json
-import re
 import secrets
 from dataclasses import dataclass, field
 from datetime import date
@@ -27,13 +26,11 @@ from common.errors import (
 from common.guard_text import combined, guard_texts
 from common.guardrail import NOT_APPLIED, GuardrailOutcome, outcome_from_apply
 from common.observability import GUARDRAIL_INTERVENTIONS, MetricUnit, metrics
-from common.params import InferenceParams, converse_options
-from common.runtime_config import ChatModelSpec, ImageModelSpec, RuntimeConfig
+from common.runtime_config import ImageModelSpec, RuntimeConfig
 from common.storage import storage_failure
-from common.text import reply_text
 from common.usage.meter import UNMETERED, Meter, Metering
-from common.usage.prices import converse_cost, guardrail_cost, image_cost
-from image import gallery
+from common.usage.prices import guardrail_cost, image_cost
+from image import gallery, translation
 from image.adapters import Generated, Inputs, invalid
 from image.families import adapter_for
 from image.metering import request_estimate
@@ -41,11 +38,6 @@ from image.models import ImageRequest
 
 PREFIX = "images/"
 URL_SECONDS = gallery.URL_SECONDS
-HANGUL = re.compile("[\u1100-\u11ff\u3130-\u318f\uac00-\ud7a3]")
-TRANSLATE_PROMPT = (
-    "Translate the user's image-generation prompt into natural English for an image model. "
-    "Keep every visual detail. Reply with the English prompt only."
-)
 
 
 @dataclass(frozen=True)
@@ -154,47 +146,6 @@ def _guard_image(image: Generated, deps: ImageDeps, meter: Meter) -> GuardrailOu
     return outcome_from_apply(response)
 
 
-def _translator(config: RuntimeConfig, prompt: str | None) -> ChatModelSpec | None:
-    """The chat model that will translate `prompt` (None: it is not Korean, or translation is off)."""
-    model_id = config.image_prompt_translation_model
-    if model_id is None or prompt is None or not HANGUL.search(prompt):
-        return None
-    return next(m for m in config.chat_models if m.id == model_id)
-
-
-def _translate(prompt: str | None, deps: ImageDeps, meter: Meter) -> str | None:
-    translator = _translator(deps.config, prompt)
-    if translator is None or prompt is None:
-        return prompt
-    model_id = translator.id
-    with bedrock_errors(model_id):
-        response = call_bedrock(
-            deps.text_runtime.converse,
-            modelId=model_id,
-            system=[{"text": TRANSLATE_PROMPT}],
-            messages=[{"role": "user", "content": [{"text": prompt}]}],
-            **_translation_options(deps.config, model_id),
-        )
-    meter.add(converse_cost(translator, response["usage"]))
-    # Only text blocks: a model that thinks answers a reasoningContent block first, which is not the translation.
-    text = reply_text(response).strip()
-    return text or prompt
-
-
-def _translation_options(config: RuntimeConfig, model_id: str) -> dict[str, Any]:
-    """Up to 1,000 tokens, temperature 0 where the model takes it (Claude 4.7 and later take none), thinking off
-    where it can be: the same per-model rules as a chat request (common/params.py)."""
-    model = next(m for m in config.chat_models if m.id == model_id)
-    read_seconds = config.bedrock_timeouts.read_seconds["image"]
-    steady = 0.0 if model.params.temperature is not None else None
-    params = InferenceParams(max_tokens=_translation_tokens(config, model), temperature=steady)
-    return converse_options(params, model, read_seconds)
-
-
-def _translation_tokens(config: RuntimeConfig, model: ChatModelSpec) -> int:
-    return min(1000, model.max_tokens_ceiling(config.bedrock_timeouts.read_seconds["image"]))
-
-
 def _lifecycle_note(model: ImageModelSpec, today: date) -> str:
     status = model.status(today)
     if status == "END_OF_LIFE":
@@ -236,9 +187,9 @@ def generate(caller: Caller, request: ImageRequest, deps: ImageDeps) -> dict[str
     _check_prompt(request)
     inputs = Inputs(_picture(caller, request.source_image, "source_image", deps), _picture(caller, request.mask_image, "mask_image", deps))
     adapter.body(request, request.prompt, inputs)  # refuse unsupported parameters before any paid call
-    translator = _translator(deps.config, request.prompt)
-    tokens = _translation_tokens(deps.config, translator) if translator else 0
-    estimate = request_estimate(deps.config, model, request, translator, TRANSLATE_PROMPT, tokens)
+    translator = translation.translator(deps.config, request.prompt)
+    tokens = translation.translation_tokens(deps.config, translator) if translator else 0
+    estimate = request_estimate(deps.config, model, request, translator, translation.TRANSLATE_PROMPT, tokens)
     meter = deps.metering.start(caller, estimate) if deps.metering else UNMETERED  # 429 before the first paid call
     with meter.charging():
         result = _generate(caller, request, deps, model, adapter, inputs, meter)
@@ -252,7 +203,7 @@ def _generate(
     prompt_outcome, request = _guard_prompt(request, deps, meter)
     if prompt_outcome.action == "BLOCKED":
         return _blocked(model.id, prompt_outcome, translated=False)
-    prompt = _translate(request.prompt, deps, meter)
+    prompt = translation.translate(request.prompt, deps.config, deps.text_runtime, meter)
     if prompt is not None and prompt != request.prompt:
         translation_outcome, prompt = _guard_translation(prompt, deps, meter)
         if translation_outcome.action == "BLOCKED":

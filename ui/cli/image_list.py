@@ -16,12 +16,13 @@ OPTIONS_WITH_VALUES = {"--outputs", "--token-file"}  # the top-level options tha
 
 
 def list_alias(argv: list[str]) -> list[str]:
-    """`… images list …` → `… images --list …` when `images` is the command (the first word that is not an option)."""
+    """`… images list …` → `… images --list …` and `… images delete …` → `… images --delete …` (ui/cli/image_delete.py)
+    when `images` is the command (the first word that is not an option)."""
     at = 0
     while at < len(argv) and argv[at].startswith("-"):
         at += 2 if argv[at] in OPTIONS_WITH_VALUES else 1
-    if argv[at : at + 2] == ["images", "list"]:
-        return [*argv[: at + 1], "--list", *argv[at + 2 :]]
+    if argv[at : at + 1] == ["images"] and argv[at + 1 : at + 2] in (["list"], ["delete"]):
+        return [*argv[: at + 1], f"--{argv[at + 1]}", *argv[at + 2 :]]
     return argv
 
 

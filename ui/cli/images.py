@@ -1,5 +1,6 @@
 """`genai images PROMPT [--out DIR]`: generate pictures (POST /images) and, with `--out`, save them into DIR,
-downloaded from their presigned URLs (valid 900 s). `genai images list`: the earlier ones (ui/cli/image_list.py)."""
+downloaded from their presigned URLs (valid 900 s). `genai images list`: the earlier ones (ui/cli/image_list.py);
+`genai images delete ID [--yes]`: delete one (ui/cli/image_delete.py)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import urllib.request
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from ui.cli import image_list
+from ui.cli import image_delete, image_list
 from ui.cli.context import Context, text_input, usage
 from ui.cli.exits import OK, guardrail_block, unreachable
 from ui.client import ApiError
@@ -18,7 +19,9 @@ from ui.client import ApiError
 
 def add(commands: Any, common: argparse.ArgumentParser) -> None:
     images = commands.add_parser(
-        "images", parents=[common], help="generate an image (--out DIR saves it); `images list`: your earlier ones, newest first"
+        "images",
+        parents=[common],
+        help="generate an image (--out DIR saves it); `images list`: your earlier ones, newest first; `images delete ID`: delete one",
     )
     images.add_argument("prompt", nargs="?", help="the prompt; `-` or left out with a pipe: stdin")
     images.add_argument("--file", type=Path, help="read the prompt from FILE (UTF-8)")
@@ -29,6 +32,8 @@ def add(commands: Any, common: argparse.ArgumentParser) -> None:
     images.add_argument("--list", action="store_true", help="`images list`: your earlier pictures instead of a new one")
     images.add_argument("--limit", type=int, default=20, help="with list: how many (1-100, default 20)")
     images.add_argument("--all", action="store_true", help="with list: every picture, page after page")
+    images.add_argument("--delete", action="store_true", help="`images delete ID`: delete that picture (asks first)")
+    images.add_argument("--yes", action="store_true", help="with delete: do not ask")
     images.set_defaults(handler=run)
 
 
@@ -46,8 +51,12 @@ def run(ctx: Context) -> int:
     args = ctx.args
     if args.out is not None and args.out.exists() and not args.out.is_dir():
         raise usage(f"폴더가 아닙니다 / --out {args.out} is not a directory.")
+    if args.list and args.delete:
+        raise usage("`images list`와 `images delete`는 함께 쓸 수 없습니다 / `images list` and `images delete` do not go together.")
     if args.list:
         return image_list.run(ctx, _download)
+    if args.delete:
+        return image_delete.run(ctx)
     prompt = text_input(args.prompt, args.file, "prompt")
     wanted = {"prompt": prompt, "aspect_ratio": args.ratio, "seed": args.seed, "model_id": args.model}
     body = {k: v for k, v in wanted.items() if v is not None}

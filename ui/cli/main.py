@@ -68,13 +68,14 @@ def parser() -> argparse.ArgumentParser:
     return top
 
 
-NAMED = {("conversations", "show"), ("conversations", "delete"), ("documents", "delete")}
+NAMED = {("conversations", "show"), ("conversations", "delete"), ("documents", "delete"), ("images", "--delete")}
 THEIR_OPTIONS = {"--yes", "--json", "--debug", "-h", "--help"}
 
 
 def dash_names_last(argv: list[str]) -> list[str]:
     """The API's conversation ids are `[A-Za-z0-9_-]{16,64}`, so one in 64 starts with `-`, which argparse would read
-    as an option. After `conversations show|delete` or `documents delete`, the one word that starts with `-` and is
+    as an option (picture ids too). After `conversations show|delete`, `documents delete` or `images delete` (by then
+    `images --delete`: image_list.list_alias), the one word that starts with `-` and is
     none of the command's options moves after `--`, where it is read as the id or name; `--conversation -x…` becomes
     `--conversation=-x…`."""
     at = argv.index("--conversation") if "--conversation" in argv[:-1] else -1

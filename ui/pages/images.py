@@ -1,6 +1,6 @@
 """Images: generate with the stack's image models (prompt and picture checked by the guardrail), the newest
-picture in view with a download button, the user's earlier pictures (GET /images, a page at a time), and
-content-credential (C2PA) verification."""
+picture in view with a download button, the user's earlier pictures (GET /images, a page at a time), each deletable
+after a confirmation (DELETE /images/{id}), and content-credential (C2PA) verification."""
 
 from __future__ import annotations
 
@@ -9,11 +9,12 @@ from typing import Any
 
 import streamlit as st
 
-from ui import gallery, session, views, wording
+from ui import confirm, gallery, session, views, wording
 from ui.i18n import current, t
 
 st.title(t("images.title"), anchor=False)
 st.caption(t("images.intro"))
+session.show_flash()  # "deleted" after a picture's delete
 catalog = session.models()
 models = {m["id"]: m for m in catalog["image_models"]}
 state = st.session_state
@@ -68,13 +69,25 @@ if generate and prompt.strip():
             gallery.forget()
 
 
+def _delete(image: dict[str, Any]) -> None:
+    """DELETE /images/{id}; the listing is read again (a 404 means it is already gone: the error says so)."""
+    answer = session.call("DELETE", f"images/{gallery.image_id(image)}")
+    gallery.forget()
+    if (state.get("latest_image") or {}).get("key") == image["key"]:
+        state.pop("latest_image", None)
+    if answer is not None:
+        session.flash(t("images.deleted"))
+        st.rerun()
+
+
 def _picture(image: dict[str, Any], where: str) -> None:
-    """One picture, its caption, and its download and verify buttons (`where`: keeps the two places' keys apart)."""
+    """One picture, its caption, and its download, verify and delete buttons (`where`: keeps the two places' keys apart);
+    a delete asks first (ui/confirm.py)."""
     caption = t(
         "images.caption", prompt=(image.get("prompt") or "-")[:60], seed=image.get("seed"), width=image["width"], height=image["height"]
     )
     st.image(image["url"], caption=caption, width=LATEST_WIDTH if where == "latest" else "content")
-    left, right = st.columns(2)
+    left, middle, right = st.columns(3)
     left.download_button(
         t("images.download"),
         gallery.fetcher(image["url"]),
@@ -84,8 +97,15 @@ def _picture(image: dict[str, Any], where: str) -> None:
         icon=":material/download:",
         on_click="ignore",
     )
-    if right.button(t("images.verify"), key=f"verify-{where}-{image['key']}", icon=":material/verified:"):
+    if middle.button(t("images.verify"), key=f"verify-{where}-{image['key']}", icon=":material/verified:"):
         state["verified"] = (image["key"], session.call("POST", "images/verify", {"key": image["key"]}))
+    if right.button(t("images.delete"), key=f"delete-{where}-{image['key']}", icon=":material/delete:"):
+        state["image_deleting"] = image["key"]
+    if state.get("image_deleting") == image["key"] and confirm.ask(
+        t("images.confirm_delete", prompt=(image.get("prompt") or "-")[:60]), "image_deleting"
+    ):
+        state.pop("image_deleting", None)
+        _delete(image)
 
 
 listed, more = gallery.pictures()
