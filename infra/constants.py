@@ -6,6 +6,7 @@ ENV_DOCUMENTS_BUCKET = "DOCUMENTS_BUCKET"
 ENV_IMAGES_BUCKET = "IMAGES_BUCKET"
 ENV_ATTACHMENTS_BUCKET = "ATTACHMENTS_BUCKET"
 ATTACHMENTS_PREFIX = "attachments/"  # files in chat (lambdas/chat/attachments.py PREFIX), in the images bucket
+IMAGES_PREFIX = "images/"  # generated pictures (lambdas/image/service.py PREFIX), in the same bucket
 ENV_KNOWLEDGE_BASE_ID = "KNOWLEDGE_BASE_ID"
 ENV_DATA_SOURCE_ID = "DATA_SOURCE_ID"
 ENV_GUARDRAIL_ID = "GUARDRAIL_ID"

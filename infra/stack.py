@@ -3,31 +3,27 @@
 from __future__ import annotations
 
 from aws_cdk import Annotations, CfnOutput, Duration, RemovalPolicy, Stack, Tags
-from aws_cdk import aws_iam as iam
 from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
 from infra import constants as names
 from infra import web_adapter
-from infra.attachments import expiry_rule, grant_attachments, upload_cors
+from infra.attachments import expiry_rule, upload_cors
 from infra.constructs.api import Api
 from infra.constructs.auth import Auth
-from infra.constructs.buckets import access_logs_bucket, grant_prefix, secure_bucket
+from infra.constructs.buckets import access_logs_bucket, secure_bucket
 from infra.constructs.conversations import ConversationTable
 from infra.constructs.customization import Customization
 from infra.constructs.functions import Functions, FunctionSpec
 from infra.constructs.guardrail import Guardrail
-from infra.constructs.image_records import grant_image_records
 from infra.constructs.ingestion import IngestionPipeline
 from infra.constructs.knowledge_base import KnowledgeBase
 from infra.constructs.observability import Observability
 from infra.constructs.usage import UsageTable
 from infra.constructs.waf import ApiFirewall
 from infra.deployment import Deployment, runtime_config_document
-from infra.model_access import grant_image_models, grant_text_models
+from infra.grants import StackFunctions, grant_all
 from infra.nag import acknowledge_findings
-
-IMAGES_PREFIX = "images/"
 
 
 class GenAiStack(Stack):
@@ -83,7 +79,9 @@ class GenAiStack(Stack):
             access_logs=self.access_logs,
             access_logs_prefix="images-bucket/",
             lifecycle_rules=[
-                s3.LifecycleRule(id="expire-images", prefix=IMAGES_PREFIX, expiration=Duration.days(config.retention.image_retention_days)),
+                s3.LifecycleRule(
+                    id="expire-images", prefix=names.IMAGES_PREFIX, expiration=Duration.days(config.retention.image_retention_days)
+                ),
                 expiry_rule(config.memory.conversation_ttl_days),  # files in chat (infra/attachments.py)
             ],
             cors=upload_cors([o for o in config.api.cors_origins if o != "*"]),
@@ -242,63 +240,7 @@ class GenAiStack(Stack):
         )
         self.ingestion.attach(ingest)
 
-        # chat: its models, the guardrail, the conversation table.
-        grant_text_models(self, chat, deployment.chat_models)
-        self.conversations.grant(
-            chat,
-            "dynamodb:Query",
-            "dynamodb:GetItem",
-            "dynamodb:PutItem",
-            "dynamodb:UpdateItem",
-            "dynamodb:DeleteItem",
-            "dynamodb:BatchWriteItem",
-            "dynamodb:ConditionCheckItem",
-        )
-        # rag: RAG and chat models, retrieve, documents under the prefix, ingestion jobs, reading chat context.
-        grant_text_models(self, rag, deployment.text_models)
-        kb.grant_retrieve(rag)
-        kb.grant_ingestion(rag)
-        grant_prefix(kb.documents_bucket, rag, kb.prefix, ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"], list_objects=True)
-        self.conversations.grant(rag, "dynamodb:Query", "dynamodb:GetItem")
-        # image: image models in their region, its bucket prefix (DeleteObject: DELETE /images/{id}), its records'
-        # partitions of the table (GET /images, DELETE /images/{id}).
-        grant_image_models(image, deployment.image_models, deployment.image_region)
-        if deployment.translation_model is not None:
-            grant_text_models(self, image, [deployment.translation_model])
-        grant_prefix(self.images_bucket, image, IMAGES_PREFIX, ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"])
-        grant_image_records(table, image)
-        # chat_stream: as chat's turn (ConverseStream is bedrock:InvokeModelWithResponseStream, granted with the models);
-        # the table without its user index: read the window, commit the turn (a transaction's Put and Update need
-        # PutItem and UpdateItem: https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/transaction-apis-iam.html),
-        # read the stop item. Listing and deleting conversations stay on chat.
-        grant_text_models(self, chat_stream, deployment.chat_models)
-        self.conversations.grant(chat_stream, "dynamodb:Query", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", index=False)
-        # chat, chat_stream: files in chat under attachments/ (chat signs the uploads; both read the files).
-        grant_attachments(self.images_bucket, chat, chat_stream)
-        # rag_stream: rag's query path only: retrieve, the models, presigned GETs of cited documents, a chat window.
-        # No document management (upload, delete, listing, ingestion jobs).
-        grant_text_models(self, rag_stream, deployment.text_models)
-        kb.grant_retrieve(rag_stream)
-        grant_prefix(kb.documents_bucket, rag_stream, kb.prefix, ["s3:GetObject"])
-        self.conversations.grant(rag_stream, "dynamodb:Query", "dynamodb:GetItem", index=False)
-        # customize: the training bucket's prefixes, PassRole for the service role, this stack's customization resources,
-        # and the registry partition of the conversation table only (dynamodb:LeadingKeys).
-        self.customization.grant_manage(customize)
-        self.conversations.grant_registry(customize)
-        # chat, chat_stream: registered custom models (this stack's tagged deployments) beside the configured models.
-        self.customization.grant_invoke_deployments(chat)
-        self.customization.grant_invoke_deployments(chat_stream)
-        # usage: read the table (a user's rows, a period's rows by index, budget overrides, the deployment's day); write
-        # budget overrides only (dynamodb:LeadingKeys = BUDGET); list the pool's users to name them for admins.
-        self.usage.grant(usage, "dynamodb:Query", index=True)
-        self.usage.grant(usage, "dynamodb:GetItem", "dynamodb:BatchGetItem")
-        self.usage.grant_budget_writes(usage)
-        usage.add_to_role_policy(iam.PolicyStatement(actions=["cognito-idp:ListUsers"], resources=[self.auth.user_pool.user_pool_arn]))
-        # ingest: ingestion jobs only.
-        kb.grant_ingestion(ingest)
-        for function in (chat, rag, image, chat_stream, rag_stream):
-            guardrail.grant_apply(function)
-            self.usage.grant_metering(function)  # reserve, settle (transactions of Updates), overrides, the day's spend
+        grant_all(self, StackFunctions(chat, rag, image, chat_stream, rag_stream, customize, usage, ingest))
 
     def _add_outputs(self) -> None:
         outputs = {

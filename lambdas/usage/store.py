@@ -4,7 +4,7 @@
   the deployment's day   pk = ACCOUNT     sk = DAY#<YYYY-MM-DD>
   a budget override      pk = BUDGET      sk = USER#<sub> / GROUP#<name>
 
-The function writes only BUDGET items; its role may not write any other (IAM dynamodb:LeadingKeys, infra/stack.py).
+The function writes only BUDGET items; its role may not write any other (IAM dynamodb:LeadingKeys, infra/grants.py).
 A storage error that outlived the client's retries is a 429 (throttled) or 503, never a 5xx from the function.
 """
 
