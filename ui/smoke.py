@@ -3,8 +3,9 @@
 It creates a test user (Cognito AdminCreateUser, AdminSetUserPassword permanent, AdminAddUserToGroup admin,
 with the caller's AWS credentials) or uses the one given, signs in, then: GET /models, a Korean chat turn and
 a second turn that needs the first (memory), the conversation routes, a prompt attack the guardrail blocks, a
-document upload that becomes answerable with a citation, an image and its C2PA check; and cleans up what it
-made, whatever failed. The local stack (`make dev`) runs the same code with its own outputs file.
+document upload that becomes answerable with a citation (ui/smoke_documents.py), an image, its C2PA check and the
+gallery; and cleans up what it made (conversations, the document, the picture, the test user), whatever failed.
+The local stack (`make dev`) runs the same code with its own outputs file.
 """
 
 from __future__ import annotations
@@ -17,12 +18,12 @@ import urllib.parse
 import urllib.request
 from dataclasses import dataclass, field
 from functools import partial
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any, TextIO
 
-from ui import smoke_user
+from ui import smoke_documents, smoke_user
 from ui.client import ApiError, Client, Outputs, sign_in
-from ui.smoke_runner import CheckError, Done, Runner
+from ui.smoke_runner import CheckError, Done, Runner, short
 from ui.views import ADMIN_GROUP
 
 HANGUL = re.compile("[가-힣]")
@@ -140,7 +141,7 @@ class Smoke:
         content = answer["message"]["content"]
         if answer["guardrail"]["action"] == "BLOCKED" or not HANGUL.search(content):
             raise CheckError(f"expected a Korean reply, got {answer['guardrail']['action']}: {content[:120]!r}", status)
-        return Done(status, f"{answer['model_id']}: {_short(content, 40)}", answer["conversation_id"])
+        return Done(status, f"{answer['model_id']}: {short(content, 40)}", answer["conversation_id"])
 
     def _second_turn(self) -> Done:
         """A question only the first turn answers. Real models must name the pet (the question does not); the offline
@@ -177,55 +178,7 @@ class Smoke:
         return Done(status, f"BLOCKED by {', '.join(guardrail['policies']) or 'the guardrail'}")
 
     def documents(self) -> None:
-        name = f"smoke-{self.run_id}.txt"
-        self.run("upload", "POST /documents + S3 POST", "문서 업로드", lambda: self._upload(name), needs=("token",))
-        self.run("indexed", "GET /documents until INDEXED", "문서 색인 대기", lambda: self._indexed(name), needs=("upload",))
-        self.run("jobs", "GET /documents/sync", "수집 작업 목록", self._jobs, needs=("token",))
-        self.run("rag", "POST /rag/query (cites the upload)", "문서 질의·인용", lambda: self._rag(name), needs=("indexed",))
-
-    def _upload(self, name: str) -> Done:
-        text = (
-            f"배포 점검 {self.run_id} 안내\n\n배포 점검 {self.run_id}의 확인 번호는 {self.code}입니다.\n\n"
-            "이 문서는 배포 후 점검(make smoke)이 올렸다가 지웁니다.\n"
-        )
-        self.created.document = name
-        offer = self.client().upload(name, text.encode("utf-8"), "text/plain")
-        if offer["name"] != name:
-            self.created.document = offer["name"]
-            raise CheckError(f"stored as {offer['name']!r}, not {name!r}", self.client().status)
-        return Done(self.client().status, f"{offer['key']} (presigned POST, {len(text.encode())} bytes)")
-
-    def _indexed(self, name: str) -> Done:
-        start, state = time.monotonic(), "missing"
-        while time.monotonic() - start < self.options.index_timeout:
-            found = [d for d in self.client().documents() if d["name"] == name]
-            state = found[0]["ingestion"] if found else "missing"
-            if state == "INDEXED":
-                return Done(self.client().status, f"INDEXED after {time.monotonic() - start:.1f} s / 색인 완료")
-            if state == "FAILED":
-                raise CheckError("the ingestion job failed on it (GET /documents/sync shows the reasons)", self.client().status)
-            time.sleep(self.options.poll_seconds)
-        raise CheckError(
-            f"still {state} after {self.options.index_timeout:.0f} s: the automatic ingestion "
-            "(EventBridge -> SQS -> ingest function -> StartIngestionJob) did not index it",
-            self.client().status,
-        )
-
-    def _jobs(self) -> Done:
-        status, jobs = self.call("GET", "documents/sync")
-        newest = jobs["jobs"][0]["status"] if jobs["jobs"] else "none"
-        return Done(status, f"{len(jobs['jobs'])} recent job(s), newest {newest}")
-
-    def _rag(self, name: str) -> Done:
-        question = f"배포 점검 {self.run_id}의 확인 번호는 무엇인가요?"
-        for attempt in range(1, 4):
-            status, answer = self.call("POST", "rag/query", {"question": question})
-            cited = [c for c in answer["citations"] if c["source"]["name"] == name]
-            if cited and self.code in answer["answer"]:
-                return Done(status, f"answer has {self.code}, cites {name} [{cited[0]['number']}] (attempt {attempt})")
-            time.sleep(self.options.poll_seconds)
-        sources = [c["source"]["name"] for c in answer["citations"]]
-        raise CheckError(f"expected {self.code} and a citation of {name}; got {_short(answer['answer'])!r} citing {sources}", status)
+        smoke_documents.run(self)
 
     def images(self) -> None:
         self.run("image", "POST /images (default model)", "이미지 생성", self._image, needs=("token",))
@@ -270,12 +223,9 @@ class Smoke:
             allowed = (204,) if "upload" in self.runner.values else (204, 404)  # a failed upload may have stored nothing
             self.run("document deleted", "DELETE /documents/{name}", "문서 삭제", partial(self._delete, path, allowed))
             self.run("resynced", "POST /documents/sync (forget it)", "색인에서 제거", self._resync, needs=("document deleted",))
-        if self.created.images:
-            self.runner.note(
-                f"{len(self.created.images)} image(s) stay: no route deletes images; the images bucket's lifecycle rule "
-                "expires them (retention.image_retention_days, 30 by default) / 이미지는 삭제 경로가 없어 남고, "
-                "버킷 수명 주기 규칙에 따라 만료됩니다"
-            )
+        for key in self.created.images:  # the picture's file and its gallery record (DELETE /images/{id})
+            image_id = PurePosixPath(key).stem
+            self.run(f"image deleted {image_id}", "DELETE /images/{id}", "이미지 삭제", partial(self._delete, f"images/{image_id}"))
         if self.created.username:
             username = self.created.username
             self.run(
@@ -303,11 +253,6 @@ class Smoke:
                 raise
             return Done(409, "a job is already running; it removes the document / 실행 중인 작업이 제거함")
         return Done(status, f"job {job['job_id']} {job['status']}")
-
-
-def _short(text: str, limit: int = 70) -> str:
-    flat = " ".join(text.split())
-    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 
 def run_smoke(outputs_path: Path, options: Options, out: TextIO | None = None) -> Report:

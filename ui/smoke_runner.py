@@ -116,3 +116,8 @@ def _pad(text: str, width: int) -> str:
     """Pad to a terminal width: Hangul and other wide characters take two columns."""
     used = sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
     return text + " " * max(0, width - used)
+
+
+def short(text: str, limit: int = 70) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"

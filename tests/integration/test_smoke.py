@@ -47,6 +47,10 @@ def _wait_for_jobs(stack: Stack, token: str) -> None:
     raise AssertionError("ingestion jobs still running after 30 s")
 
 
+def items_of(stack: Stack) -> list[dict[str, Any]]:
+    return list(_aws(stack, "dynamodb").scan(TableName=NAMES["table"])["Items"])
+
+
 def _assert_cleaned_up(stack: Stack, report: Report) -> None:
     created = report.created
     assert created.username
@@ -54,8 +58,7 @@ def _assert_cleaned_up(stack: Stack, report: Report) -> None:
     assert created.document
     with pytest.raises(_aws(stack, "cognito-idp").exceptions.UserNotFoundException):
         _aws(stack, "cognito-idp").admin_get_user(UserPoolId=stack["UserPoolId"], Username=created.username)
-    items = _aws(stack, "dynamodb").scan(TableName=NAMES["table"])["Items"]
-    keys = [item["pk"]["S"] for item in items]
+    keys = [item["pk"]["S"] for item in items_of(stack)]
     assert not [k for k in keys if any(c in k for c in created.conversations)]
     stored = [o["Key"] for o in _aws(stack, "s3").list_objects_v2(Bucket=stack["DocumentsBucketName"]).get("Contents", [])]
     assert not [k for k in stored if created.document in k], stored
@@ -92,15 +95,17 @@ def test_given_the_local_stack_when_the_smoke_test_runs_then_every_step_passes_a
         "DELETE /conversations/{id}",
         "DELETE /documents/{name}",
         "POST /documents/sync (forget it)",
+        "DELETE /images/{id}",
         "delete test user",
     ):
         assert route in steps
     assert all(s.status is not None and s.ms >= 0 for s in report.runner.steps)
     _assert_cleaned_up(stack, report)
-    # Pictures have no delete route: the one made stays, under the (now deleted) test user's prefix, until its lifecycle expiry.
+    # The picture it made is gone too: its file (DELETE /images/{id}) and its gallery record.
     (image,) = report.created.images
-    assert _aws(stack, "s3").head_object(Bucket=stack["ImagesBucketName"], Key=image)["ContentLength"] > 0
-    assert "no route deletes images" in printed
+    stored = _aws(stack, "s3").list_objects_v2(Bucket=stack["ImagesBucketName"], Prefix=image).get("Contents", [])
+    assert stored == []
+    assert not [i for i in items_of(stack) if i.get("key", {}).get("S") == image]
 
 
 def test_given_a_route_that_fails_when_the_smoke_test_runs_then_it_is_a_cross_the_exit_is_nonzero_and_cleanup_still_runs(stack, tmp_path):
