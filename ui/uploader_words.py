@@ -57,9 +57,10 @@ def types_text(types: Sequence[str]) -> str:
 
 def _replaced(selector: str, words: str, shown: bool = True) -> str:
     """Hide the element's own text (out of sight and of the accessibility tree) and show `words` after it; the
-    hidden text takes no room (font size 0), the words the size of Streamlit's small print. `shown=False` for an
+    hidden text takes no room (font size 0), the words the size of Streamlit's small print, wrapped rather than cut
+    off on a narrow screen (Streamlit's own line ends in an ellipsis there, drawn at the hidden size). `shown=False` for an
     element Streamlit keeps off screen for screen readers only: the words replace its text, nothing else changes."""
-    room = (" font-size: 0;", f" font-size: {SMALL};") if shown else ("", "")
+    room = (" font-size: 0;", f" font-size: {SMALL}; white-space: normal;") if shown else ("", "")
     hidden = f"{selector} {{ visibility: hidden;{room[0]} }}"
     return f"{hidden}\n{selector}::after {{ visibility: visible;{room[1]} content: {_quoted(words)}; }}\n"
 
