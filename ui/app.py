@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui import language, session
+from ui import language, session, uploader_words
 from ui.i18n import t
 
 st.set_page_config(page_title="Bedrock GenAI", page_icon=":material/auto_awesome:", layout="wide")
-language.resolve()
+uploader_words.inject(uploader_words.css(language.resolve()))  # the file uploader's own words, once a run
 
 if not session.signed_in():
     page = st.navigation([st.Page("pages/sign_in.py", title=t("nav.sign_in"), icon=":material/login:")])

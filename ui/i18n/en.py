@@ -178,6 +178,11 @@ STRINGS: dict[str, str] = {
     "docs.admins_only": "Documents are managed by the admin group.",
     "docs.file": "Add a document to the knowledge base",
     "docs.file_help": "txt, md, html, csv, pdf, doc(x), xls(x) · up to 50 MB",
+    # Streamlit's own uploader words: English pages show Streamlit's (ui/uploader_words.py), these only mirror them
+    "uploader.button": "Upload",
+    "uploader.drop": "Drag and drop files here",
+    "uploader.limit": "{size}MB per file",
+    "uploader.refused": "This file cannot be uploaded: check its type ({types}) and size (up to {size}MB per file).",
     "docs.metadata": "Metadata (optional JSON object)",
     "docs.metadata_help": "Used by retrieval filters, e.g. department, year.",
     "docs.upload": "Add to the knowledge base",

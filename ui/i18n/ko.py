@@ -181,6 +181,11 @@ STRINGS: dict[str, str] = {
     "docs.admins_only": "문서는 관리자(admin 그룹)만 관리할 수 있습니다.",
     "docs.file": "지식 기반에 문서 추가",
     "docs.file_help": "txt, md, html, csv, pdf, doc(x), xls(x) · 최대 50 MB",
+    # the file uploader's own words (ui/uploader_words.py); English pages keep Streamlit's
+    "uploader.button": "파일 선택",
+    "uploader.drop": "여기에 파일을 놓으세요",
+    "uploader.limit": "파일당 최대 {size}MB",
+    "uploader.refused": "올릴 수 없는 파일입니다. 형식({types})과 크기(파일당 최대 {size}MB)를 확인하세요.",
     "docs.metadata": "메타데이터 (선택, JSON 객체)",
     "docs.metadata_help": "검색 필터에 쓰입니다. 예: 부서, 연도",
     "docs.upload": "올리기",

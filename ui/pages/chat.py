@@ -9,7 +9,7 @@ from urllib.parse import quote
 
 import streamlit as st
 
-from ui import attachments, conversation_list, document_notes, live, session, usage_now, usage_tables, views, wording
+from ui import attachments, conversation_list, document_notes, live, session, uploader_words, usage_now, usage_tables, views, wording
 from ui.client import ApiError
 from ui.i18n import current, t
 from ui.reading import Reading
@@ -194,7 +194,7 @@ with st.bottom:  # pinned under the conversation with the box: the budget left, 
     accepted = attachments.accepted(model)  # GET /models `files`: what this model reads
     picked = []
     if accepted:
-        picked = st.file_uploader(
+        picked = uploader_words.file_uploader(
             t("chat.attach"),
             type=accepted,
             accept_multiple_files=True,

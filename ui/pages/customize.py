@@ -11,7 +11,7 @@ from urllib.parse import quote
 import pandas as pd
 import streamlit as st
 
-from ui import confirm, session
+from ui import confirm, session, uploader_words
 from ui.cli.customize import send_file
 from ui.cli.exits import CliError
 from ui.cli.figures import dollars
@@ -51,7 +51,7 @@ base = bases[base_id]
 legacy_note(base)
 methods = [m for m, ok in (base.get("available_here") or {}).items() if ok]
 method = st.selectbox(t("customize.method"), methods, key="cust_method")
-upload = st.file_uploader(t("customize.file"), type=["jsonl"], key="cust_file", help=t("customize.file_help"))
+upload = uploader_words.file_uploader(t("customize.file"), type=["jsonl"], key="cust_file", help=t("customize.file_help"))
 split = st.number_input(t("customize.split"), 0.0, 0.5, 0.0, 0.05, key="cust_split", help=t("customize.split_help"))
 
 

@@ -10,7 +10,7 @@ from urllib.parse import quote
 
 import streamlit as st
 
-from ui import confirm, session, tables
+from ui import confirm, session, tables, uploader_words
 from ui.client import ApiError
 from ui.i18n import current, t
 
@@ -37,7 +37,7 @@ def watch() -> None:
 
 form_version = state.setdefault("docs_form", 0)  # a new version empties the form after an upload went through
 with st.form(f"upload-{form_version}"):  # not cleared on submit: after an error the file and metadata stay
-    uploaded = st.file_uploader(t("docs.file"), type=EXTENSIONS, help=t("docs.file_help"))
+    uploaded = uploader_words.file_uploader(t("docs.file"), type=EXTENSIONS, key=f"docs_file_{form_version}", help=t("docs.file_help"))
     metadata_text = st.text_area(t("docs.metadata"), placeholder='{"department": "인사팀"}', help=t("docs.metadata_help"))
     send = st.form_submit_button(t("docs.upload"), type="primary", icon=":material/upload:")
 

@@ -11,6 +11,7 @@ import streamlit as st
 
 from ui import confirm, gallery, session, views, wording
 from ui.i18n import current, t
+from ui.uploader_words import file_uploader
 
 st.title(t("images.title"), anchor=False)
 st.caption(t("images.intro"))
@@ -129,7 +130,7 @@ if more and st.button(t("images.more"), key="images-more", icon=":material/expan
     st.rerun()
 
 st.subheader(t("images.verify_title"), anchor=False)
-picture = st.file_uploader(t("images.verify_upload"), type=["png", "jpg", "jpeg", "webp"])
+picture = file_uploader(t("images.verify_upload"), type=["png", "jpg", "jpeg", "webp"], key="images_verify")
 if picture is not None and st.button(t("images.verify_file"), icon=":material/verified:"):
     state["verified"] = (picture.name, session.call("POST", "images/verify", {"image": base64.b64encode(picture.getvalue()).decode()}))
 if state.get("verified") and state["verified"][1]:
