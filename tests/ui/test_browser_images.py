@@ -26,6 +26,18 @@ def make(page: Page, prompt: str) -> None:
     page.get_by_test_id("stImage").filter(has_text=prompt).first.wait_for(timeout=30_000)
 
 
+# The buttons on the page whose words do not fit (drawn cut short, "내…"): their texts.
+CUT_SHORT = """() => [...document.querySelectorAll('[data-testid="stMain"] button')]
+    .flatMap(b => [b, ...b.querySelectorAll('*')])
+    .filter(e => e.scrollWidth > e.clientWidth + 1 && getComputedStyle(e).overflow !== 'visible')
+    .map(e => e.closest('button').innerText.trim())"""
+
+
+def cut_short(page: Page) -> list[str]:
+    found: list[str] = page.evaluate(CUT_SHORT)
+    return found
+
+
 def saved(page: Page, where: Locator, folder: Path) -> tuple[str, bytes]:
     """Click the download button inside `where`; the file the browser saved: (its name, its bytes)."""
     with page.expect_download(timeout=30_000) as started:
@@ -56,6 +68,7 @@ def test_given_two_pictures_then_the_newest_on_top_the_first_in_the_gallery_and_
         assert headings.index(t("images.latest", "ko")) < headings.index(t("images.gallery", "ko"))
         pictures = page.get_by_test_id("stImage").all_inner_texts()
         assert ["두 번째" in p for p in pictures] == [True, False], pictures  # the newest first, alone on top
+        assert cut_short(page) == []  # every button's words whole, in the narrow gallery column too
         gallery = page.get_by_test_id("stColumn").filter(has_text="첫 번째 등대").first
         name, data = saved(page, gallery, tmp_path)
         assert name.endswith(".png")

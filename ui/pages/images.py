@@ -88,8 +88,9 @@ def _picture(image: dict[str, Any], where: str) -> None:
         "images.caption", prompt=(image.get("prompt") or "-")[:60], seed=image.get("seed"), width=image["width"], height=image["height"]
     )
     st.image(image["url"], caption=caption, width=LATEST_WIDTH if where == "latest" else "content")
-    left, middle, right = st.columns(3)
-    left.download_button(
+    # One row of buttons that wraps onto more rows in a narrow gallery column, never cutting their words short.
+    row = st.container(horizontal=True, gap="small")
+    row.download_button(
         t("images.download"),
         gallery.fetcher(image["url"]),
         file_name=gallery.file_name(image),
@@ -98,9 +99,9 @@ def _picture(image: dict[str, Any], where: str) -> None:
         icon=":material/download:",
         on_click="ignore",
     )
-    if middle.button(t("images.verify"), key=f"verify-{where}-{image['key']}", icon=":material/verified:"):
+    if row.button(t("images.verify"), key=f"verify-{where}-{image['key']}", icon=":material/verified:"):
         state["verified"] = (image["key"], session.call("POST", "images/verify", {"key": image["key"]}))
-    if right.button(t("images.delete"), key=f"delete-{where}-{image['key']}", icon=":material/delete:"):
+    if row.button(t("images.delete"), key=f"delete-{where}-{image['key']}", icon=":material/delete:"):
         state["image_deleting"] = image["key"]
     if state.get("image_deleting") == image["key"] and confirm.ask(
         t("images.confirm_delete", prompt=(image.get("prompt") or "-")[:60]), "image_deleting"
