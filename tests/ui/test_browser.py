@@ -97,6 +97,31 @@ def browsing(ui_url: str, lang: str | None = None, before: Callable[[Page], obje
             browser.close()
 
 
+# The buttons on the page whose words do not fit (drawn cut short, "내…"): their texts.
+CUT_SHORT = """() => [...document.querySelectorAll('[data-testid="stMain"] button')]
+    .flatMap(b => [b, ...b.querySelectorAll('*')])
+    .filter(e => e.scrollWidth > e.clientWidth + 1 && getComputedStyle(e).overflow !== 'visible')
+    .map(e => e.closest('button').innerText.trim())"""
+
+
+def cut_short(page: Page) -> list[str]:
+    found: list[str] = page.evaluate(CUT_SHORT)
+    return found
+
+
+# Pictures, captions and buttons of the page that reach past the window's right edge (cut off on a phone): what they are.
+PAST_THE_EDGE = """() => [...document.querySelectorAll(
+        '[data-testid="stMain"] img, [data-testid="stMain"] [data-testid="stCaptionContainer"], [data-testid="stMain"] button')]
+    .filter(e => { const r = e.getBoundingClientRect(); return r.width > 0 && r.right > window.innerWidth + 1; })
+    .map(e => `${e.tagName} ${(e.innerText || e.alt || '').trim().slice(0, 40)}`
+        + ` (right edge ${Math.round(e.getBoundingClientRect().right)} px)`)"""
+
+
+def past_the_edge(page: Page) -> list[str]:
+    found: list[str] = page.evaluate(PAST_THE_EDGE)
+    return found
+
+
 def sign_in_as(page: Page, username: str, lang: str = "ko") -> None:
     page.get_by_role("textbox", name=t("signin.email", lang)).fill(username)
     page.get_by_role("textbox", name=t("signin.password", lang), exact=True).fill("Local-Demo-Pass-1!")

@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from tests.integration.live import create_user
 from tests.ui.cli_runs import PASSWORD
-from tests.ui.test_browser import browsing, sign_in_as, ui_url  # noqa: F401 (ui_url: the fixture)
+from tests.ui.test_browser import browsing, cut_short, sign_in_as, ui_url  # noqa: F401 (ui_url: the fixture)
 from ui.i18n import t
 
 if TYPE_CHECKING:
@@ -24,18 +24,6 @@ def make(page: Page, prompt: str) -> None:
     page.get_by_role("textbox", name=t("images.prompt", "ko")).fill(prompt)
     page.get_by_role("button", name=t("images.generate", "ko")).click()
     page.get_by_test_id("stImage").filter(has_text=prompt).first.wait_for(timeout=30_000)
-
-
-# The buttons on the page whose words do not fit (drawn cut short, "내…"): their texts.
-CUT_SHORT = """() => [...document.querySelectorAll('[data-testid="stMain"] button')]
-    .flatMap(b => [b, ...b.querySelectorAll('*')])
-    .filter(e => e.scrollWidth > e.clientWidth + 1 && getComputedStyle(e).overflow !== 'visible')
-    .map(e => e.closest('button').innerText.trim())"""
-
-
-def cut_short(page: Page) -> list[str]:
-    found: list[str] = page.evaluate(CUT_SHORT)
-    return found
 
 
 def saved(page: Page, where: Locator, folder: Path) -> tuple[str, bytes]:

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import quote
 
-from tests.ui.test_browser import browsing, sign_in_as, signed_in, ui_url  # noqa: F401 (ui_url: the fixture)
+from tests.ui.test_browser import browsing, cut_short, past_the_edge, sign_in_as, signed_in, ui_url  # noqa: F401 (ui_url: the fixture)
 from ui.client import Client, Outputs, sign_in
 from ui.i18n import t
 
@@ -41,6 +41,8 @@ def photograph(page: Page, folder: Path, name: str) -> None:
         page.set_viewport_size({"width": width, "height": max(900, int(tall) + 40)})
         page.wait_for_timeout(300)
         page.screenshot(path=folder / f"{name}-{label}.png")
+        assert cut_short(page) == [], f"{name} at {label} width: buttons drawn cut short"
+        assert past_the_edge(page) == [], f"{name} at {label} width: reaches past the window's edge"
     page.set_viewport_size({"width": WIDTHS["desktop"], "height": 900})
     page.wait_for_timeout(300)
 

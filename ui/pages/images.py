@@ -19,7 +19,6 @@ session.show_flash()  # "deleted" after a picture's delete
 catalog = session.models()
 models = {m["id"]: m for m in catalog["image_models"]}
 state = st.session_state
-LATEST_WIDTH = 640  # px: the newest picture in view without scrolling past it
 
 model_id = st.selectbox(
     t("images.model"),
@@ -87,7 +86,13 @@ def _picture(image: dict[str, Any], where: str) -> None:
     caption = t(
         "images.caption", prompt=(image.get("prompt") or "-")[:60], seed=image.get("seed"), width=image["width"], height=image["height"]
     )
-    st.image(image["url"], caption=caption, width=LATEST_WIDTH if where == "latest" else "content")
+    if where == "latest":
+        # Two thirds of a wide screen (about 600 px, in view without scrolling past it); on a phone the columns stack
+        # and it takes the whole width (a fixed width in pixels ran past a narrow screen's edge).
+        holder, _ = st.columns([2, 1])
+        holder.image(image["url"], caption=caption, width="stretch")
+    else:
+        st.image(image["url"], caption=caption, width="content")
     # One row of buttons that wraps onto more rows in a narrow gallery column, never cutting their words short.
     row = st.container(horizontal=True, gap="small")
     row.download_button(
