@@ -8,10 +8,8 @@ from typing import Any
 
 from playwright.sync_api import expect
 
-from tests.integration.live import create_user
-from tests.ui.cli_runs import PASSWORD
-from tests.ui.test_browser import browsing, sign_in_as, ui_url  # noqa: F401 (ui_url: the fixture)
-from tests.ui.test_browser_images import make
+from tests.ui.test_browser import ui_url  # noqa: F401 (ui_url: the fixture)
+from tests.ui.test_browser_images import images_page, make
 from ui.i18n import t
 
 USER = "browser-image-delete@example.com"
@@ -22,11 +20,7 @@ def test_given_two_pictures_when_the_earlier_is_deleted_after_confirming_then_on
     ui_url: str,  # noqa: F811
     tmp_path: Path,
 ) -> None:
-    create_user(stack, USER, PASSWORD)
-    with browsing(ui_url) as page:
-        sign_in_as(page, USER)
-        page.get_by_role("link", name=t("nav.images", "ko")).click()
-        page.get_by_role("heading", name=t("images.title", "ko")).wait_for(timeout=30_000)
+    with images_page(stack, ui_url, USER) as page:
         make(page, "지울 그림, 오래된 등대")
         make(page, "남길 그림, 새 등대")
         expect(page.get_by_test_id("stImage")).to_have_count(2, timeout=30_000)

@@ -3,6 +3,8 @@ one is in the gallery of earlier pictures (GET /images), and each one's download
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -10,7 +12,7 @@ from playwright.sync_api import expect
 
 from tests.integration.live import create_user
 from tests.ui.cli_runs import PASSWORD
-from tests.ui.test_browser import browsing, cut_short, sign_in_as, ui_url  # noqa: F401 (ui_url: the fixture)
+from tests.ui.test_browser import cut_short, signed_in, ui_url  # noqa: F401 (ui_url: the fixture)
 from ui.i18n import t
 
 if TYPE_CHECKING:
@@ -18,6 +20,16 @@ if TYPE_CHECKING:
 
 USER = "browser-images@example.com"
 PNG = b"\x89PNG\r\n\x1a\n"
+
+
+@contextmanager
+def images_page(stack: dict[str, Any], url: str, user: str) -> Iterator[Page]:
+    """Chromium on the Images page, in Korean, signed in as a new user of its own (no one else's pictures)."""
+    create_user(stack, user, PASSWORD)
+    with signed_in(url, user) as page:
+        page.get_by_role("link", name=t("nav.images", "ko")).click()
+        page.get_by_role("heading", name=t("images.title", "ko")).wait_for(timeout=30_000)
+        yield page
 
 
 def make(page: Page, prompt: str) -> None:
@@ -41,11 +53,7 @@ def test_given_two_pictures_then_the_newest_on_top_the_first_in_the_gallery_and_
     ui_url: str,  # noqa: F811
     tmp_path: Path,
 ) -> None:
-    create_user(stack, USER, PASSWORD)
-    with browsing(ui_url) as page:
-        sign_in_as(page, USER)
-        page.get_by_role("link", name=t("nav.images", "ko")).click()
-        page.get_by_role("heading", name=t("images.title", "ko")).wait_for(timeout=30_000)
+    with images_page(stack, ui_url, USER) as page:
         page.get_by_text(t("images.gallery_empty", "ko")).wait_for(timeout=30_000)
         make(page, "첫 번째 등대, 수채화")
         make(page, "두 번째 등대, 유화")
