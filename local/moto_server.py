@@ -7,6 +7,9 @@ so requests to moto take a lock; connections are still accepted concurrently.
 While a server runs, moto's DynamoDB uses local/moto_dynamodb.py (transactions and queries whose cost does not grow
 with the table). The port is bound in `start()`, in the caller's thread, so a port already in use is an OSError the
 caller sees (moto's own server binds in its thread and leaves `start()` waiting forever).
+
+S3 answers a GET or HEAD of a missing object with 403 AccessDenied to the stack's functions, which hold no s3:ListBucket
+that would make it a 404: local/moto_s3.py gives moto's S3 the same answer.
 """
 
 from __future__ import annotations
@@ -21,15 +24,15 @@ import moto
 from moto.core import DEFAULT_ACCOUNT_ID
 from moto.dynamodb.models import dynamodb_backends
 from moto.moto_server.threaded_moto_server import ThreadedMotoServer
-from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
+from moto.moto_server.werkzeug_app import MotoRequestHandler
 from werkzeug.serving import make_server
 
-from local import moto_dynamodb
+from local import moto_dynamodb, moto_s3
 
 
 class SerialMotoServer(ThreadedMotoServer):
     def start(self) -> None:
-        app = DomainDispatcherApplication(create_backend_app)
+        app = moto_s3.moto_app()  # a missing object's GET/HEAD answers S3's 403 (local/moto_s3.py)
         lock = self._lock = threading.Lock()
 
         def serial(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:

@@ -36,7 +36,7 @@ from chat.models import AttachmentRef, AttachmentUploadRequest
 from common.auth import Caller
 from common.errors import NotFoundError, ValidationFailedError
 from common.runtime_config import AttachmentSettings, ChatModelSpec
-from common.storage import storage_failure
+from common.storage import object_missing, storage_failure
 
 PREFIX = "attachments/"  # infra/constants.py ATTACHMENTS_PREFIX: the IAM grants and the lifecycle rule name it
 NAME_FIELD = "x-amz-meta-name"  # user metadata "name" (percent-encoded: metadata travels in HTTP headers)
@@ -178,7 +178,7 @@ class Attachments:
             head = self._s3.head_object(Bucket=self._bucket, Key=key)
             return int(head["ContentLength"]), unquote(head.get("Metadata", {}).get("name", ""))
         except ClientError as err:
-            if err.response.get("Error", {}).get("Code") in ("404", "NoSuchKey", "NotFound"):
+            if object_missing(err):
                 return None
             raise storage_failure(err, "attachment storage") from err
 
@@ -198,6 +198,6 @@ class Attachments:
         try:
             return bytes(self._s3.get_object(Bucket=self._bucket, Key=key)["Body"].read())
         except ClientError as err:
-            if err.response.get("Error", {}).get("Code") in ("404", "NoSuchKey", "NotFound"):
+            if object_missing(err):
                 return None
             raise storage_failure(err, "attachment storage") from err

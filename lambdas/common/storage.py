@@ -48,3 +48,24 @@ def storage_failure(err: ClientError, what: str) -> ApiError:
     if code in THROTTLING_CODES:
         return ThrottledError(f"{what} is busy; retry shortly")
     return UpstreamUnavailableError(f"{what} is unavailable; retry")
+
+
+MISSING_OBJECT_CODES = frozenset({"404", "NoSuchKey", "NotFound", "403", "AccessDenied"})
+
+
+def object_missing(err: ClientError) -> bool:
+    """Whether a GetObject or HeadObject error means the object is not there.
+
+    S3 answers a missing object with 404 only to a caller that also holds s3:ListBucket on the bucket, and with
+    403 Access Denied otherwise (section "Permissions" of
+    https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html and
+    https://docs.aws.amazon.com/AmazonS3/latest/API/API_HeadObject.html). The functions hold none, or (rag) only one
+    conditioned on s3:prefix, which a GetObject request does not carry, and whether S3 then answers 404 is not
+    documented: both answers count. A 403 can mean only "not there" for these callers, as each reads keys under a
+    prefix its role holds s3:GetObject on (infra/attachments.py: chat and chat_stream on attachments/; infra/stack.py:
+    image on images/, rag and rag_stream on the documents prefix; infra/constructs/customization.py: customize on
+    uploads/ and datasets/; tests/infra/test_attachments_infra.py, test_iam.py, test_image_records.py,
+    test_stream_functions.py and test_snapshot.py hold them), and every bucket is SSE-S3 (infra/constructs/buckets.py),
+    with no KMS key that could refuse. The local stack's moto answers the 403 too (local/moto_s3.py).
+    """
+    return err.response.get("Error", {}).get("Code") in MISSING_OBJECT_CODES

@@ -16,7 +16,7 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from common.errors import ApiError, NotFoundError
-from common.storage import storage_failure
+from common.storage import object_missing, storage_failure
 from customize import dataset, hyperparams
 from customize.customization_catalog import Catalog
 from customize.models import MAX_UPLOAD_BYTES, DatasetReport, DatasetRequest, Upload
@@ -59,7 +59,7 @@ def _uploaded(s3: Any, bucket: str, upload_id: str) -> str:
             raise InvalidDatasetError(f"the uploaded file is over {MAX_UPLOAD_BYTES // 1024 // 1024} MB: split it")
         body = s3.get_object(Bucket=bucket, Key=key)["Body"].read()
     except ClientError as err:
-        if err.response.get("Error", {}).get("Code") in ("NoSuchKey", "404", "NotFound"):
+        if object_missing(err):
             raise NotFoundError(f"upload {upload_id} not found: send the file to the URL POST /customize/uploads gave") from err
         raise storage_failure(err, "the training bucket") from err
     try:
@@ -135,7 +135,7 @@ def manifest(s3: Any, bucket: str, dataset_id: str) -> dict[str, Any]:
     try:
         body = s3.get_object(Bucket=bucket, Key=_key(dataset_id, "manifest.json"))["Body"].read()
     except ClientError as err:
-        if err.response.get("Error", {}).get("Code") in ("NoSuchKey", "404"):
+        if object_missing(err):
             raise NotFoundError(f"dataset {dataset_id} not found: check it with POST /customize/datasets first") from err
         raise storage_failure(err, "the training bucket") from err
     document: dict[str, Any] = json.loads(body)

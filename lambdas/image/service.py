@@ -27,7 +27,7 @@ from common.guard_text import combined, guard_texts
 from common.guardrail import NOT_APPLIED, GuardrailOutcome, outcome_from_apply
 from common.observability import GUARDRAIL_INTERVENTIONS, MetricUnit, metrics
 from common.runtime_config import ImageModelSpec, RuntimeConfig
-from common.storage import storage_failure
+from common.storage import object_missing, storage_failure
 from common.usage.meter import UNMETERED, Meter, Metering
 from common.usage.prices import guardrail_cost, image_cost
 from image import gallery, translation
@@ -103,7 +103,7 @@ def own_image(caller: Caller, key: str, deps: ImageDeps) -> bytes:
     try:
         obj = deps.s3.get_object(Bucket=deps.bucket, Key=key)
     except ClientError as err:
-        if err.response.get("Error", {}).get("Code") in ("NoSuchKey", "404"):
+        if object_missing(err):
             raise NotFoundError("image not found") from None
         raise storage_failure(err, "image storage") from err
     if obj.get("ContentLength", 0) > deps.config.limits.max_image_body_bytes:

@@ -17,7 +17,7 @@ from botocore.exceptions import ClientError
 from pydantic import BaseModel, ConfigDict, Field
 
 from common.errors import ApiError, NotFoundError, PayloadTooLargeError, ThrottledError, UpstreamUnavailableError, ValidationFailedError
-from common.storage import THROTTLING_CODES, storage_failure
+from common.storage import THROTTLING_CODES, object_missing, storage_failure
 from rag.listing import SIDECAR, list_page
 
 UPLOAD_SECONDS = 900
@@ -154,7 +154,7 @@ class Documents:
         try:
             self._s3.head_object(Bucket=self._bucket, Key=key)
         except ClientError as err:
-            if err.response.get("Error", {}).get("Code") in ("404", "NoSuchKey", "NotFound"):
+            if object_missing(err):
                 return False
             raise storage_failure(err, "document storage") from err
         return True

@@ -15,7 +15,7 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from common.pagination import TokenShape, decode_token, encode_token
-from common.storage import storage_failure
+from common.storage import object_missing, storage_failure
 
 SIDECAR = ".metadata.json"
 MAX_KEY_BYTES = 1024  # an S3 object key is at most 1,024 bytes of UTF-8 (userguide/object-keys.html)
@@ -63,7 +63,7 @@ def _has_sidecar(s3: Any, bucket: str, sidecar: str, seen: set[str], last: str, 
     try:
         s3.head_object(Bucket=bucket, Key=sidecar)
     except ClientError as err:
-        if err.response.get("Error", {}).get("Code") in ("404", "NoSuchKey", "NotFound"):
+        if object_missing(err):
             return False
         raise
     return True

@@ -13,7 +13,6 @@ from typing import Any
 
 import boto3
 import pytest
-from moto.server import ThreadedMotoServer
 
 from chat import handler as chat_handler
 from common.bedrock import agent_client, runtime_client
@@ -24,6 +23,7 @@ from infra import constants as names
 from infra.config import load_config
 from local.bedrock_sim import BedrockSimulator
 from local.bedrock_sim.knowledge import KnowledgeStore
+from local.moto_s3 import DeniedMissingMotoServer
 from local.resources import create_conversation_table, create_usage_table
 from rag import handler as rag_handler
 from tests.conftest import FUNCTION_ENVIRONMENT
@@ -59,7 +59,8 @@ def wait_for_jobs(simulator: BedrockSimulator, timeout: float = 15.0) -> None:
 
 @pytest.fixture(scope="session")
 def moto_server() -> Iterator[str]:
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    # moto's own server, but a missing object's GET/HEAD answers 403 as S3 does to the functions (local/moto_s3.py).
+    server = DeniedMissingMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     server.start()
     host, port = server.get_host_and_port()
     yield f"http://{host}:{port}"
