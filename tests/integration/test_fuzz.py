@@ -132,6 +132,8 @@ def test_given_a_successful_call_of_every_operation_then_its_status_type_and_bod
     image = call("POST", "/images", body={"prompt": "한강 위의 노을, 수채화"}).json()["images"][0]
     call("POST", "/images/verify", body={"key": image["key"]})
     assert call("GET", "/images", query={"limit": 1}).json()["images"][0]["key"] == image["key"]
+    image_id = image["key"].rsplit("/", 1)[-1].removesuffix(".png")
+    assert call("DELETE", "/images/{image_id}", {"image_id": image_id}).status_code == 204
     call("GET", "/usage")
     call("GET", "/admin/usage", query={"period": "month", "sort": "user"})
     exported = call("GET", "/admin/usage", query={"format": "csv"})
