@@ -67,7 +67,7 @@ def _deploy_option(ctx: Context, base: BaseModelInfo | None) -> dict[str, Any]:
     }
 
 
-def _retired_option(note: str) -> dict[str, Any]:
+def _retired_option(note: str | None) -> dict[str, Any]:
     return {"on_demand": False, "end_of_life": True, "message": note, "source": base_lifecycle.SOURCE}
 
 
@@ -81,7 +81,7 @@ def list_models(ctx: Context, today: date) -> list[CustomModel]:
             continue
         base = _base_of(ctx, summary)
         lifecycle = base_lifecycle.view(short, base, today)
-        retired = lifecycle is not None and not lifecycle.usable
+        retired = lifecycle is not None and not lifecycle.usable  # nothing serves it: no Provisioned Throughput offer
         found.append(
             CustomModel(
                 name=short,
@@ -90,7 +90,7 @@ def list_models(ctx: Context, today: date) -> list[CustomModel]:
                 status=summary.get("modelStatus"),
                 created_at=aws.iso(summary["creationTime"]) or "",
                 storage_per_month_usd=base.prices.storage_per_month if base else None,
-                deployment=_retired_option(lifecycle.note or "") if lifecycle and retired else _deploy_option(ctx, base),
+                deployment=_retired_option(lifecycle.note if lifecycle else None) if retired else _deploy_option(ctx, base),
                 base_lifecycle=lifecycle,
             )
         )
