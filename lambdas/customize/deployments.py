@@ -5,17 +5,19 @@ for models customized on or after 2025-07-16
 (https://docs.aws.amazon.com/bedrock/latest/userguide/deploy-custom-model-on-demand.html). Any other custom model
 can be served only through Provisioned Throughput, billed by the hour whether used or not: the API explains it with
 the catalog's hourly price and never buys it. Deleting a deployment does not delete the custom model, which keeps
-its monthly storage charge until it is deleted too.
+its monthly storage charge until it is deleted too. A custom model whose base model is past its Bedrock end of life
+serves nothing: deploy and register refuse it first (customize/base_lifecycle.py), and the list says so.
 """
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from common.custom_models import ModelRegistry
 from common.errors import ApiError, ConflictError, NotFoundError
 from common.runtime_config import ChatModelSpec, ParamRanges, Price
-from customize import aws
+from customize import aws, base_lifecycle
 from customize.customization_catalog import BaseModelInfo
 from customize.jobs import Context
 from customize.models import CustomModel, Deleted, Deployment, DeploymentRequest
@@ -65,7 +67,11 @@ def _deploy_option(ctx: Context, base: BaseModelInfo | None) -> dict[str, Any]:
     }
 
 
-def list_models(ctx: Context) -> list[CustomModel]:
+def _retired_option(note: str | None) -> dict[str, Any]:
+    return {"on_demand": False, "end_of_life": True, "message": note, "source": base_lifecycle.SOURCE}
+
+
+def list_models(ctx: Context, today: date) -> list[CustomModel]:
     with aws.control_errors("custom models"):
         page = ctx.bedrock.list_custom_models(nameContains=aws.prefix(ctx.stack_tag) + "-", maxResults=100)
     found = []
@@ -74,6 +80,8 @@ def list_models(ctx: Context) -> list[CustomModel]:
         if short is None:
             continue
         base = _base_of(ctx, summary)
+        lifecycle = base_lifecycle.view(short, base, today)
+        retired = lifecycle is not None and not lifecycle.usable  # nothing serves it: no Provisioned Throughput offer
         found.append(
             CustomModel(
                 name=short,
@@ -82,7 +90,8 @@ def list_models(ctx: Context) -> list[CustomModel]:
                 status=summary.get("modelStatus"),
                 created_at=aws.iso(summary["creationTime"]) or "",
                 storage_per_month_usd=base.prices.storage_per_month if base else None,
-                deployment=_deploy_option(ctx, base),
+                deployment=_retired_option(lifecycle.note if lifecycle else None) if retired else _deploy_option(ctx, base),
+                base_lifecycle=lifecycle,
             )
         )
     return found
@@ -117,11 +126,15 @@ def _deployment(found: dict[str, Any], short: str, registry: ModelRegistry) -> D
     )
 
 
-def deploy(request: DeploymentRequest, ctx: Context, registry: ModelRegistry) -> Deployment:
+def deploy(request: DeploymentRequest, ctx: Context, registry: ModelRegistry, today: date) -> Deployment:
+    """`today` decides the base model's lifecycle: past its end of life a 400 (before the on-demand or Provisioned
+    Throughput answer: nothing can serve the model), Legacy a warning on the answer."""
     model = _model(ctx, request.model_name)
+    base = _base_of(ctx, model)
+    base_lifecycle.refuse_retired(request.model_name, base, today, field="model_name")
     if model.get("modelStatus", "Active") != "Active":
         raise ConflictError(f"custom model {request.model_name} is {model.get('modelStatus')}: it can be deployed once Active")
-    option = _deploy_option(ctx, _base_of(ctx, model))
+    option = _deploy_option(ctx, base)
     if not option["on_demand"]:
         raise ProvisionedThroughputOnlyError(option["message"], details=[option])
     name = aws.full_name(ctx.stack_tag, request.name or request.model_name)
@@ -133,7 +146,8 @@ def deploy(request: DeploymentRequest, ctx: Context, registry: ModelRegistry) ->
             tags=aws.tags(ctx.stack_tag),
             description=f"{ctx.stack_tag}: {request.model_name}",
         )
-    return get_deployment(request.name or request.model_name, ctx, registry)
+    created = get_deployment(request.name or request.model_name, ctx, registry)
+    return created.model_copy(update={"warnings": base_lifecycle.warnings(base, today)})
 
 
 def get_deployment(name: str, ctx: Context, registry: ModelRegistry) -> Deployment:
@@ -156,13 +170,15 @@ def delete_deployment(name: str, ctx: Context, registry: ModelRegistry) -> Delet
     return Deleted(name=name, deleted=True, note="the custom model is kept (delete it to stop its monthly storage charge)")
 
 
-def register(name: str, display_name: str, ctx: Context, registry: ModelRegistry) -> Deployment:
+def register(name: str, display_name: str, ctx: Context, registry: ModelRegistry, today: date) -> Deployment:
     found = get_deployment(name, ctx, registry)
-    if found.status != "Active":
-        raise ConflictError(f"deployment {name} is {found.status}: it can be registered once Active")
     with aws.control_errors(f"deployment {name}"):
         model = ctx.bedrock.get_custom_model(modelIdentifier=found.model_arn)
     base = _base_of(ctx, model)
+    short = aws.short_name(ctx.stack_tag, model["modelName"]) or model["modelName"]
+    base_lifecycle.refuse_retired(short, base, today, field="name")  # a chat model no request could reach
+    if found.status != "Active":
+        raise ConflictError(f"deployment {name} is {found.status}: it can be registered once Active")
     if base is None:
         raise ConflictError(f"the base model of {name} is not in the customization catalog: its parameter rules are unknown")
     rules = base.inference

@@ -102,7 +102,7 @@ def stop_job(name: NamePath) -> Response[Job]:
 
 @app.get("/customize/models")
 def list_models() -> CustomModelList:
-    return CustomModelList(models=deployments.list_models(_context()))
+    return CustomModelList(models=deployments.list_models(_context(), clock.today()))
 
 
 @app.delete("/customize/models/<name>")
@@ -112,7 +112,9 @@ def delete_model(name: NamePath) -> Deleted:
 
 @app.post("/customize/deployments", responses={202: {"description": "Creating"}})
 def create_deployment(request: DeploymentRequest) -> Response[Deployment]:
-    return Response(status_code=202, body=deployments.deploy(request, _context(), _registry()), content_type="application/json")
+    return Response(
+        status_code=202, body=deployments.deploy(request, _context(), _registry(), clock.today()), content_type="application/json"
+    )
 
 
 @app.get("/customize/deployments")
@@ -132,7 +134,7 @@ def delete_deployment(name: NamePath) -> Deleted:
 
 @app.post("/customize/deployments/<name>/registration", responses={201: {"description": "Registered as a chat model"}})
 def register(name: NamePath, request: RegistrationRequest) -> Response[Deployment]:
-    found = deployments.register(name, request.display_name, _context(), _registry())
+    found = deployments.register(name, request.display_name, _context(), _registry(), clock.today())
     return Response(status_code=201, body=found, content_type="application/json")
 
 

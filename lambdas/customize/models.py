@@ -106,6 +106,20 @@ class JobList(BaseModel):
     jobs: list[Job]
 
 
+class BaseLifecycle(BaseModel):
+    """Where a custom model's base model stands in Bedrock's lifecycle on the function's date."""
+
+    base_name: str
+    status: Literal["ACTIVE", "LEGACY", "END_OF_LIFE"]
+    legacy_since: str | None = None
+    end_of_life: str | None = None
+    usable: bool = Field(description="False once the base model is past its end of life: the custom model serves nothing")
+    note: str | None = Field(
+        default=None, description="English / Korean: retired (delete it: it only costs storage) or Legacy (works until the date)"
+    )
+    source: str
+
+
 class CustomModel(BaseModel):
     name: str
     arn: str
@@ -114,6 +128,7 @@ class CustomModel(BaseModel):
     created_at: str
     storage_per_month_usd: float | None
     deployment: dict[str, Any]
+    base_lifecycle: BaseLifecycle | None = Field(default=None, description="None when the base model is not in the catalog")
 
 
 class CustomModelList(BaseModel):
@@ -140,6 +155,7 @@ class Deployment(BaseModel):
     failure_message: str | None = None
     registered: bool = False
     display_name: str | None = None
+    warnings: list[str] = Field(default=[], description="On deploy: a Legacy base model, one line (English / Korean)")
 
 
 class DeploymentList(BaseModel):

@@ -66,3 +66,46 @@ def job_status(stack: Stack, token: str, name: str, wanted: set[str]) -> dict[st
 
     found: dict[str, Any] = until(check)
     return found
+
+
+def made_before_end_of_life(stack: Stack, name: str, base_model_id: str, content: str, before: str) -> None:
+    """A custom model of this stack made at Bedrock on `before` (a date before its base model's end of life): the
+    offline account is moved to that date, the job created through boto3 against the offline Bedrock (as the function
+    would have created it then: the stack's name prefix, its bucket and role), and the account moved back to the
+    stack's date once the model is Active. For a stack whose functions read a date past the end of life."""
+    import boto3
+
+    from customize.aws import full_name
+    from local.resources import local_config
+    from local.stack import LOCAL_CUSTOMIZATION_ROLE
+
+    full = full_name(local_config().stack_name, name)
+    bucket, key = stack["CustomizationBucketName"], f"datasets/{full}.jsonl"
+    keys = {"region_name": stack["Region"], "aws_access_key_id": "local", "aws_secret_access_key": "local"}
+    boto3.client("s3", endpoint_url=stack["CognitoEndpoint"], **keys).put_object(Bucket=bucket, Key=key, Body=content.encode())
+    bedrock = boto3.client("bedrock", endpoint_url=stack["BedrockEndpoint"], **keys)
+    saved = sim_account(stack)["today"]
+    sim_account(stack, today=before)
+    sim_settings(stack, job_seconds=0.3)
+    try:
+        job = bedrock.create_model_customization_job(
+            jobName=full,
+            customModelName=full,
+            roleArn=LOCAL_CUSTOMIZATION_ROLE,
+            baseModelIdentifier=base_model_id,
+            trainingDataConfig={"s3Uri": f"s3://{bucket}/{key}"},
+            outputDataConfig={"s3Uri": f"s3://{bucket}/output/{full}/"},
+        )
+        until(lambda: bedrock.get_model_customization_job(jobIdentifier=job["jobArn"])["status"] == "Completed")
+    finally:
+        sim_account(stack, today=saved)
+        sim_settings(stack, job_seconds=10)
+
+
+def sim_account(stack: Stack, **settings: Any) -> dict[str, Any]:
+    """The offline account scenario (POST /_sim/account; with no settings, what it is now)."""
+    body = json.dumps(settings).encode()
+    call = urllib.request.Request(stack["BedrockEndpoint"] + "/_sim/account", data=body, method="POST")
+    with urllib.request.urlopen(call, timeout=10) as response:
+        answer: dict[str, Any] = json.loads(response.read())
+    return answer

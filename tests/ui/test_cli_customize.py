@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from tests.integration.customize_helpers import NOVA_MICRO, SAMPLE, east_stack, jsonl, record, sim_settings
+from tests.integration.customize_helpers import NOVA_MICRO, SAMPLE, east_stack, jsonl, made_before_end_of_life, record, sim_settings
 from tests.ui.cli_runs import Finished, User, explicit
 
 ADMIN, USER = "admin@example.com", "user@example.com"
@@ -224,6 +224,30 @@ def test_given_a_base_model_only_provisioned_throughput_serves_then_deploy_expla
     assert "(409 provisioned_throughput_only, request id " in line
     assert admin.json("customize", "deployments") == {"deployments": []}
     _ok(admin.run("customize", "delete", "model", "llama-tone", "--yes"))
+
+
+def test_given_a_custom_model_whose_base_model_has_since_retired_then_models_says_so_and_deploy_is_refused(stack, tmp_path):
+    """The default stack (us-west-2) on the real date: Claude 3 Haiku retired there on 2026-09-10; a custom model of it
+    made on 2026-09-01 (the offline account moved back for the job) can no longer be used."""
+    admin = _person(stack, tmp_path / "west", ADMIN)
+    turns = [[{"role": "user", "content": f"질문 {i}"}, {"role": "assistant", "content": f"답변 {i}"}] for i in range(32)]
+    haiku = "anthropic.claude-3-haiku-20240307-v1:0:200k"
+    made_before_end_of_life(stack, "cli-haiku", haiku, jsonl([{"system": "상담원", "messages": m} for m in turns]), "2026-09-01")
+
+    shown = _ok(admin.run("customize", "models")).splitlines()
+
+    row = next(line for line in shown if line.startswith("cli-haiku "))
+    assert "지원 종료 / end of life 2026-09-10" in row
+    assert "Provisioned Throughput" not in row
+    note = next(line for line in shown if line.startswith("cli-haiku: "))
+    assert "it only costs storage until deleted" in note
+    assert note.endswith("genai customize delete model cli-haiku")
+    done = admin.run("customize", "deploy", "cli-haiku")
+    assert (done.code, done.stdout) == (1, "")
+    line = _one_line(done)
+    assert "The custom model cli-haiku was made from Anthropic Claude 3 Haiku" in line
+    assert "400 model_end_of_life" in line
+    _ok(admin.run("customize", "delete", "model", "cli-haiku", "--yes"))
 
 
 def test_given_the_korean_prompts_then_distillation_starts_from_the_cli_with_a_teacher_and_without_one_is_refused(admin):

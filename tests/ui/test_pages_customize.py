@@ -16,11 +16,12 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.clock import TODAY
-from tests.integration.customize_helpers import NOVA_MICRO, SAMPLE, east_stack, jsonl, record
+from tests.integration.customize_helpers import NOVA_MICRO, SAMPLE, east_stack, jsonl, made_before_end_of_life, record
 from tests.integration.live import running_stack
 from tests.ui.apptest import app, texts
 
 ADMIN, USER = "admin@example.com", "user@example.com"
+HAIKU = "anthropic.claude-3-haiku-20240307-v1:0:200k"
 
 
 @pytest.fixture(scope="module")
@@ -155,6 +156,24 @@ def test_given_a_base_model_only_provisioned_throughput_serves_then_deploy_says_
     assert "배포: 없음" in _until(at, "**ui-llama**")
     at.button(key="cust_delete_models_ui-llama").click().run()
     at.button(key="cust_deleting-yes").click().run()
+
+
+def test_given_a_custom_model_whose_base_model_has_since_retired_then_the_page_says_so_and_offers_only_delete(outputs_file, stack):
+    """The default stack (us-west-2) on the real date: Claude 3 Haiku retired there on 2026-09-10; a custom model of it
+    made on 2026-09-01 (the offline account moved back for the job) can no longer be used."""
+    turns = [[{"role": "user", "content": f"질문 {i}"}, {"role": "assistant", "content": f"답변 {i}"}] for i in range(32)]
+    made_before_end_of_life(stack, "ui-haiku", HAIKU, jsonl([{"system": "상담원", "messages": m} for m in turns]), "2026-09-01")
+    at = _page(outputs_file)
+    _until(at, "**ui-haiku** · 보관 월")
+
+    (said,) = [e for e in texts(at, "error") if "ui-haiku" in e]
+    assert said.startswith("Anthropic Claude 3 Haiku은(는) 2026-09-10에 Bedrock 지원이 종료(EOL)되어 ui-haiku은(는) 더 이상 ")
+    assert "삭제할 때까지 보관 비용(월 보관 비용)만 듭니다." in said
+    keys = [b.key for b in at.button]
+    assert "cust_deploy_ui-haiku" not in keys
+    at.button(key="cust_delete_models_ui-haiku").click().run()
+    at.button(key="cust_deleting-yes").click().run()
+    assert not [line for line in texts(at, "markdown") if line.startswith("**ui-haiku** · 보관 월")]  # the model row is gone
 
 
 def test_given_distillation_then_the_page_offers_the_teachers_starts_the_job_and_its_stop_button_stops_it(east_file, east):

@@ -14,7 +14,7 @@ import urllib.parse
 from typing import Any
 
 from ui.cli.context import Context, confirm
-from ui.cli.customize_show import deployments_lines, models_lines, state
+from ui.cli.customize_show import deployments_lines, models_lines, state, warning_lines
 from ui.cli.exits import REFUSED, CliError, from_api
 from ui.cli.figures import dollars
 from ui.client import ApiError, Client
@@ -59,6 +59,7 @@ def deploy_run(ctx: Context) -> int:
         found: dict[str, Any] = client.call("POST", "customize/deployments", body)
     except ApiError as err:
         raise _provisioned_only(err, args.name) from None
+    warnings = warning_lines(found.get("warnings"))  # a Legacy base model: the custom model works until its end of life
     if args.wait:
         found = _wait_active(ctx, client, found)
     line = (
@@ -66,7 +67,8 @@ def deploy_run(ctx: Context) -> int:
         f"nothing while idle). ARN: {found['arn']}"
     )
     after = f"`genai customize register {found['name']} --display-name NAME` offers it in the chat"
-    ctx.output.result(found, [line, f"다음 / Next: {after}" + ("" if found["status"] == "Active" else " once Active")])
+    next_line = f"다음 / Next: {after}" + ("" if found["status"] == "Active" else " once Active")
+    ctx.output.result(found, [line, *warnings, next_line])
     return 0 if found["status"] != "Failed" else REFUSED
 
 

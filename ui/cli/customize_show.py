@@ -161,7 +161,9 @@ def job_lines(job: dict[str, Any]) -> list[str]:
     return lines
 
 
-def deployable(option: dict[str, Any]) -> str:
+def deployable(option: dict[str, Any], lifecycle: dict[str, Any] | None = None) -> str:
+    if (lifecycle or {}).get("status") == "END_OF_LIFE":
+        return f"지원 종료 / end of life {lifecycle.get('end_of_life') if lifecycle else ''}"
     if option.get("on_demand"):
         return "온디맨드 / on demand"
     hourly = option.get("provisioned_throughput_per_hour_usd")
@@ -177,7 +179,7 @@ def models_lines(models: list[dict[str, Any]]) -> list[str]:
             state(m.get("status")),
             str(m.get("base_model_id") or ""),
             _usd(m.get("storage_per_month_usd")),
-            deployable(m.get("deployment") or {}),
+            deployable(m.get("deployment") or {}, m.get("base_lifecycle")),
             local_time(m.get("created_at")),
         ]
         for m in models
@@ -190,7 +192,21 @@ def models_lines(models: list[dict[str, Any]]) -> list[str]:
         "배포 / Deploy",
         "만든 때 / Created",
     ]
-    return table(headings, rows, right=frozenset({3}))
+    return table(headings, rows, right=frozenset({3})) + [retired_line(m) for m in models if _retired(m)]
+
+
+def _retired(model: dict[str, Any]) -> bool:
+    return (model.get("base_lifecycle") or {}).get("status") == "END_OF_LIFE"
+
+
+def retired_line(model: dict[str, Any]) -> str:
+    """A custom model whose base model is past its Bedrock end of life: it serves nothing, and costs storage until deleted."""
+    found, name = model["base_lifecycle"], model["name"]
+    return (
+        f"{name}: 삭제할 때까지 보관 비용만 듭니다 / it only costs storage until deleted — 기반 모델 {found.get('base_name')} "
+        f"지원 종료({found.get('end_of_life')}), 더 이상 쓸 수 없습니다 / its base model reached its Bedrock end of life "
+        f"on {found.get('end_of_life')} and it can no longer be used: genai customize delete model {name}"
+    )
 
 
 def deployments_lines(deployments: list[dict[str, Any]]) -> list[str]:

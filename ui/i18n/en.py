@@ -505,6 +505,13 @@ STRINGS: dict[str, str] = {
     "customize.models_title": "4. Custom models and deployments",
     "customize.no_models": "No custom models.",
     "customize.model_line": "**{name}** · storage {storage} a month · deployment: {deployment}",
+    "customize.base_retired": (
+        "{base} reached its Bedrock end of life on {date}: {name} can no longer be deployed or used in the chat, "
+        "and it only costs storage ({storage}) until you delete it."
+    ),
+    "customize.base_legacy": "{base} is a Legacy Bedrock model (end of life {date}): {name} works only until that date.",
+    "customize.storage_month": "{usd} a month",
+    "customize.storage_unpriced": "a monthly charge",
     "customize.not_deployed": "none",
     "customize.deploy": "Deploy on demand",
     "customize.deploying": "Deploying {name}.",

@@ -504,6 +504,15 @@ STRINGS: dict[str, str] = {
     "customize.models_title": "4. 맞춤 모델과 배포",
     "customize.no_models": "맞춤 모델이 없습니다.",
     "customize.model_line": "**{name}** · 보관 월 {storage} · 배포: {deployment}",
+    "customize.base_retired": (
+        "{base}은(는) {date}에 Bedrock 지원이 종료(EOL)되어 {name}은(는) 더 이상 배포하거나 채팅에 쓸 수 없고, "
+        "삭제할 때까지 보관 비용({storage})만 듭니다."
+    ),
+    "customize.base_legacy": (
+        "{base}은(는) 지원 종료 예정(Legacy) Bedrock 모델입니다(종료일 {date}): {name}은(는) 그날까지만 쓸 수 있습니다."
+    ),
+    "customize.storage_month": "월 {usd}",
+    "customize.storage_unpriced": "월 보관 비용",
     "customize.not_deployed": "없음",
     "customize.deploy": "온디맨드로 배포",
     "customize.deploying": "{name}을(를) 배포하는 중입니다.",

@@ -16,6 +16,7 @@ from ui.cli.customize import send_file
 from ui.cli.exits import CliError
 from ui.cli.figures import dollars
 from ui.client import ApiError
+from ui.custom_model_notes import base_note, retired
 from ui.i18n import current, t
 
 ENDS = {"Completed", "Failed", "Stopped"}
@@ -209,7 +210,11 @@ def follow() -> None:
                 deployment=_status(found["status"]) if found else t("customize.not_deployed"),
             )
         )
-        if not found:
+        note = base_note(model)  # past its base model's end of life: nothing to deploy or register, only delete
+        if note:
+            (st.error if note[0] == "retired" else st.warning)(note[1], icon=":material/schedule:")
+        usable = not retired(model)
+        if usable and not found:
             st.button(
                 t("customize.deploy"),
                 key=f"cust_deploy_{model['name']}",
@@ -217,16 +222,16 @@ def follow() -> None:
                 on_click=_deploy,
                 args=(model["name"],),
             )
-        elif found["status"] == "Active" and not found.get("registered"):
+        elif usable and found and found["status"] == "Active" and not found.get("registered"):
             shown_name = st.text_input(t("customize.display_name"), key=f"cust_display_{found['name']}")
             if st.button(t("customize.register"), key=f"cust_register_{found['name']}", disabled=not shown_name.strip()):
                 path = f"customize/deployments/{quote(found['name'], safe='')}/registration"
                 if session.call("POST", path, {"display_name": shown_name.strip()}) is not None:
                     session.flash(t("customize.registered", name=shown_name.strip()))
                     st.rerun()
-        elif found.get("registered"):
+        elif found and found.get("registered"):
             st.caption(t("customize.is_registered", name=found.get("display_name", "")))
-            if st.button(t("customize.open_chat"), key=f"cust_chat_{found['name']}", type="primary", icon=":material/chat:"):
+            if usable and st.button(t("customize.open_chat"), key=f"cust_chat_{found['name']}", type="primary", icon=":material/chat:"):
                 _open_chat(found["arn"])
             registration = f"customize/deployments/{quote(found['name'], safe='')}/registration"
             if (
