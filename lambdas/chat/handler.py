@@ -34,7 +34,7 @@ from common.stream_stop import STREAM_ID
 from common.titles import TITLE_MAX_CHARS
 
 env, config = deps.env, deps.config  # read at import (chat/deps.py): a missing variable fails the cold start
-clock = Clock()  # the system date (GET /models works out each model's lifecycle on it); tests set a fixed one
+clock = Clock()  # the system date (models' lifecycle, custom models' base end of life); tests set a fixed one
 app = build_resolver(max_body_bytes=config.limits.max_body_bytes, cors_origins=config.cors_origins)
 
 # The container's shared objects (chat/deps.py); the names the tests and benches use.
@@ -52,6 +52,7 @@ def _deps() -> service.ChatDeps:
         metering=_metering(),
         registry=_registry(),
         attachments=_attachments(),
+        clock=clock,
     )
 
 
@@ -67,7 +68,7 @@ def list_models() -> dict[str, Any]:
     return {
         # max_tokens_ceiling: the most a request may ask for here (the model's limit, or less within the 29 s API).
         "chat_models": [{**m.model_dump(), "max_tokens_ceiling": m.max_tokens_ceiling(read_seconds)} for m in current.chat_models]
-        + custom_model_entries(_registry(), read_seconds),
+        + custom_model_entries(_registry(), read_seconds, clock.today()),
         "default_chat_model": current.default_chat_model,
         "image_models": [m.listing(clock.today()) for m in current.image_models],
         "default_image_model": current.default_image_model,

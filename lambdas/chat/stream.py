@@ -21,10 +21,12 @@ from chat.turn_deps import ChatDeps
 from common import sse
 from common.auth import Caller
 from common.bedrock import stream_client
+from common.clock import Clock
 from common.stream_reader import Event
 from common.stream_stop import StreamControl
 
 env, config = deps.env, deps.config  # read at import (chat/deps.py): a missing variable fails the cold start
+clock = Clock()  # the system date (a custom model past its base's end of life is refused); tests set a fixed one
 
 # The container's shared objects (chat/deps.py); the names the tests and benches use.
 _store, _signals, _registry, _metering = deps.store, deps.signals, deps.registry, deps.usage_metering
@@ -41,6 +43,7 @@ def _turn(caller: Caller, request: ChatRequest, control: StreamControl) -> Itera
         metering=_metering(),
         registry=_registry(),
         attachments=_attachments(),
+        clock=clock,
     )
     return run_turn(caller, request, deps, control)
 

@@ -8,6 +8,7 @@ text through the guardrail, and the Converse request itself (chat/turn.py runs i
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from datetime import date
 from typing import Any
 
 from chat.doc_citations import DocumentCitations, citations_on, request_citations
@@ -62,19 +63,20 @@ def _check_sizes(request: ChatRequest, config: RuntimeConfig) -> None:
 
 
 def _turn_model(
-    config: RuntimeConfig, requested: str | None, stored: str | None, registry: ModelRegistry | None = None
+    config: RuntimeConfig, requested: str | None, stored: str | None, registry: ModelRegistry | None, today: date
 ) -> tuple[ChatModelSpec, Notice | None]:
     """The model named in the request, else the conversation's. A conversation whose model was later removed from
-    the allow-list (or a custom model whose registration was removed) moves to the default model (and says so)
-    instead of failing every turn; a request that names a model that is not allowed is still a 400."""
-    if requested is None and stored is not None and not is_allowed(config, registry, stored):
+    the allow-list (or a custom model whose registration was removed, or whose base model reached its end of life)
+    moves to the default model (and says so) instead of failing every turn; a request that names a model that is not
+    allowed is still a 400 (`model_end_of_life` for such a custom model)."""
+    if requested is None and stored is not None and not is_allowed(config, registry, stored, today):
         model = allowed_chat_model(config, None)
         message = (
             f"이 대화의 모델({stored})은 더 이상 허용되지 않아 기본 모델 {model.name}(으)로 답했습니다. / "
             f"This conversation's model ({stored}) is no longer allowed, so the default model, {model.name}, answered."
         )
         return model, Notice(code="model_fallback", message=message, previous_model_id=stored)
-    return pick_model(config, registry, requested or stored), None
+    return pick_model(config, registry, requested or stored, today), None
 
 
 def make_plan(caller: Caller, request: ChatRequest, deps: ChatDeps, *, streaming: bool) -> Plan:
@@ -94,7 +96,7 @@ def make_plan(caller: Caller, request: ChatRequest, deps: ChatDeps, *, streaming
         history = window.messages
         stored_system = window.summary.get("system_prompt")
         stored_model = window.summary.get("model_id")
-    model, notice = _turn_model(config, request.model_id, stored_model, deps.registry)
+    model, notice = _turn_model(config, request.model_id, stored_model, deps.registry, deps.clock.today())
     files = turn_files(caller, request, model, deps)  # checked, and documents read, before anything is paid for
     # A stream is read for as long as the model writes: its ceiling is the model's own (common/params.py).
     options = converse_options(request.params, model, None if streaming else config.bedrock_timeouts.read_seconds["chat"])

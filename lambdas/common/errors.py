@@ -24,6 +24,12 @@ class BadRequestError(ApiError):
     code = "bad_request"
 
 
+class ModelRetiredError(BadRequestError):
+    """A model past its Bedrock end of life (customize/lifecycle.py, common/custom_models.py): requests to it fail."""
+
+    code = "model_end_of_life"
+
+
 class ValidationFailedError(ApiError):
     status = 400
     code = "validation_error"

@@ -14,8 +14,9 @@ from __future__ import annotations
 
 from datetime import date
 
+from common.errors import ModelRetiredError
 from customize.customization_catalog import BaseModelInfo
-from customize.lifecycle import ModelRetiredError, legacy_warning
+from customize.lifecycle import legacy_warning
 from customize.models import BaseLifecycle
 
 SOURCE = "https://docs.aws.amazon.com/bedrock/latest/userguide/model-lifecycle.html"

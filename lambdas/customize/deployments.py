@@ -14,7 +14,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from common.custom_models import ModelRegistry
+from common.custom_models import END_OF_LIFE, ModelRegistry
 from common.errors import ApiError, ConflictError, NotFoundError
 from common.runtime_config import ChatModelSpec, ParamRanges, Price
 from customize import aws, base_lifecycle
@@ -193,7 +193,10 @@ def register(name: str, display_name: str, ctx: Context, registry: ModelRegistry
         output_tokens_per_second=rules.output_tokens_per_second,
         price=Price(input_per_million=base.prices.input_per_million or 0.0, output_per_million=base.prices.output_per_million or 0.0),
     )
-    registry.put(spec, {"deployment_name": name, "base_model_id": base.id})
+    details = {"deployment_name": name, "base_model_id": base.id}
+    if base.lifecycle.end_of_life:  # the chat functions stop offering it from that date (common/custom_models.py)
+        details[END_OF_LIFE] = base.lifecycle.end_of_life
+    registry.put(spec, details)
     return found.model_copy(update={"registered": True, "display_name": display_name})
 
 

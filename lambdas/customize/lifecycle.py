@@ -21,13 +21,9 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict
 
 from common import lifecycle
-from common.errors import BadRequestError
+from common.errors import ModelRetiredError
 
 ROLES = {"base model": "기본 모델", "teacher": "교사 모델"}
-
-
-class ModelRetiredError(BadRequestError):
-    code = "model_end_of_life"
 
 
 class Lifecycle(BaseModel):

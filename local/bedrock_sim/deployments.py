@@ -10,6 +10,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from infra.catalog import ChatModelInfo, Range, customizable
+from local.bedrock_sim import customization_data
 from local.bedrock_sim.protocol import SimError, json_answer
 from local.bedrock_sim.state import REGION
 
@@ -23,6 +24,7 @@ class DeploymentOperations:
     models: dict[str, dict[str, Any]]
     deploy_seconds: float
     _lock: threading.RLock
+    _sim: Any  # the simulator: its account scenario's date (`account.on()`)
 
     if TYPE_CHECKING:  # provided by Customization
 
@@ -118,6 +120,11 @@ class DeploymentOperations:
         if model is None:
             raise SimError("ResourceNotFoundException", "Model not found.")
         base = customizable.base_model(model["baseModelArn"].rsplit("/", 1)[-1]) or {}
+        if base and customizable.retired(base, self._sim.account.on()):
+            # Usable "until the EOL date of the base model version that you used for customization", then "requests
+            # made to this version will fail" (model-lifecycle.html); the runtime's answer to a deployment then is not
+            # documented: the end-of-life answer of a retired model (docs/local-bedrock.md).
+            raise SimError("ResourceNotFoundException", customization_data.END_OF_LIFE)
         rules = base.get("inference", {})
 
         def span(key: str) -> Range | None:

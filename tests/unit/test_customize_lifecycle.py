@@ -14,9 +14,8 @@ from datetime import date
 
 import pytest
 
-from common.errors import BadRequestError
+from common.errors import BadRequestError, ModelRetiredError
 from customize.customization_catalog import load_catalog
-from customize.lifecycle import ModelRetiredError
 from tests.clock import TODAY
 
 WEST = load_catalog()  # the unit tests' stack runs in us-west-2
