@@ -72,9 +72,7 @@ def test_given_a_module_the_house_split_when_counted_then_it_stays_within_300_li
 
 # Modules still over 300 lines, each at most its count when this list was written: they may shrink, never grow, and a
 # module that drops to 300 or under leaves the list. The word lists (ui/i18n) are tables of words, not code.
-OVER = {
-    "ui/client.py": 317,
-}
+OVER: dict[str, int] = {}
 WORD_LISTS = {"ui/i18n/ko.py", "ui/i18n/en.py"}
 
 

@@ -1,4 +1,4 @@
-"""The clients' server-sent events reader (ui/sse.py, ui/client.py EventStream) and what they show of a streamed
+"""The clients' server-sent events reader (ui/sse.py, ui/event_stream.py EventStream) and what they show of a streamed
 answer (ui/streamed.py): no network, the bytes as an HTTP response could deliver them."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from collections.abc import Iterable
 import pytest
 
 from ui import streamed, wording
-from ui.client import EventStream, ServerEvent, StreamBrokenError
+from ui.event_stream import EventStream, ServerEvent, StreamBrokenError
 from ui.sse import RawEvent, SseParser, read_events
 
 ANSWER = (
