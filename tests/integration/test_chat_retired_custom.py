@@ -10,6 +10,7 @@ demand in us-west-2 (the unit tests' stack) and is Legacy until its end of life,
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
@@ -20,16 +21,26 @@ from starlette.testclient import TestClient
 from chat import handler as chat_handler
 from chat import stream as chat_stream
 from common.clock import Clock
-from common.custom_models import ModelRegistry
+from common.custom_models import PARTITION, ModelRegistry
 from customize import handler as customize_handler
 from tests.clock import TODAY
 from tests.events import FakeContext, rest_event
 from tests.integration.conftest import TABLE
-from tests.integration.customize_helpers import jsonl, record
-from tests.integration.test_customize_retired_base import LLAMA33, _until, call
+from tests.integration.customize_helpers import jsonl, record, until
+from tests.integration.test_customize_retired_base import LLAMA33, call
 
 AFTER_LLAMA33_EOL = date(2027, 4, 1)
 DEFAULT = "us.anthropic.claude-haiku-5-5"  # models.chat.default in cdk.json
+
+
+@pytest.fixture(autouse=True)
+def no_registration_left() -> Iterator[None]:
+    """Each test's registrations go with it: the table is the session's, and every later GET /models would list them."""
+    yield
+    db = boto3.client("dynamodb")
+    found = db.query(TableName=TABLE, KeyConditionExpression="pk = :p", ExpressionAttributeValues={":p": {"S": PARTITION}})
+    for item in found["Items"]:
+        db.delete_item(TableName=TABLE, Key={"pk": item["pk"], "sk": item["sk"]})
 
 
 @pytest.fixture
@@ -63,10 +74,10 @@ def _registered_llama(name: str) -> str:
     status, report = call("POST", "/customize/datasets", {"base_model_id": LLAMA33, "content": content})
     assert status == 201, report
     assert call("POST", "/customize/jobs", {"dataset_id": report["dataset_id"], "name": name})[0] == 201
-    _until(lambda: call("GET", f"/customize/jobs/{name}")[1]["status"] == "Completed")
+    until(lambda: call("GET", f"/customize/jobs/{name}")[1]["status"] == "Completed")
     status, deployment = call("POST", "/customize/deployments", {"model_name": name})
     assert status == 202, deployment
-    _until(lambda: call("GET", f"/customize/deployments/{name}")[1]["status"] == "Active")
+    until(lambda: call("GET", f"/customize/deployments/{name}")[1]["status"] == "Active")
     status, registered = call("POST", f"/customize/deployments/{name}/registration", {"display_name": "하늘빛 라마"})
     assert status == 201, registered
     arn: str = deployment["arn"]

@@ -11,7 +11,6 @@ only) retired there on 2026-09-10; Llama 3.3 70B (on-demand deployment in us-wes
 from __future__ import annotations
 
 import json
-import time
 from datetime import date
 from typing import Any
 
@@ -21,7 +20,7 @@ from common.clock import Clock
 from customize import handler as customize_handler
 from tests.clock import TODAY
 from tests.events import FakeContext, rest_event
-from tests.integration.customize_helpers import jsonl, record
+from tests.integration.customize_helpers import jsonl, record, until
 from ui.cli.customize_show import models_lines
 from ui.custom_model_notes import base_note
 
@@ -50,22 +49,12 @@ def call(method: str, path: str, body: Any = None) -> tuple[int, Any]:
     return response["statusCode"], json.loads(response["body"]) if response["body"] else None
 
 
-def _until(check: Any, timeout: float = 15.0) -> Any:
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        found = check()
-        if found:
-            return found
-        time.sleep(0.2)
-    raise AssertionError("condition not met in time")
-
-
 def _custom_model(base_model_id: str, content: str, name: str) -> list[str]:
     status, report = call("POST", "/customize/datasets", {"base_model_id": base_model_id, "content": content})
     assert status == 201, report
     status, job = call("POST", "/customize/jobs", {"dataset_id": report["dataset_id"], "name": name})
     assert status == 201, job
-    _until(lambda: call("GET", f"/customize/jobs/{name}")[1]["status"] == "Completed")
+    until(lambda: call("GET", f"/customize/jobs/{name}")[1]["status"] == "Completed")
     warnings: list[str] = job["warnings"]
     return warnings
 
@@ -132,7 +121,7 @@ def _legacy_deployment(name: str) -> tuple[str, dict[str, Any]]:
     (warning,) = _custom_model(LLAMA33, jsonl([record(f"질문 {i}", f"답변 {i}") for i in range(100)]), name)
     status, deployment = call("POST", "/customize/deployments", {"model_name": name})
     assert status == 202, deployment
-    _until(lambda: call("GET", f"/customize/deployments/{name}")[1]["status"] == "Active")
+    until(lambda: call("GET", f"/customize/deployments/{name}")[1]["status"] == "Active")
     return warning, deployment
 
 

@@ -67,6 +67,8 @@ def test_given_an_id_that_starts_with_a_dash_then_it_is_read_as_the_id_not_as_an
         ("conversations", "delete", "-h" + "A" * 22, "--yes"),
         ("--json", "conversations", "delete", "--yes", "--" + "A" * 22),
         ("chat", "--conversation", "-" + "A" * 23, "이어서"),
+        ("conversations", "rename", "-" + "A" * 23, "새 제목"),
+        ("conversations", "rename", "--json", "-x" + "A" * 22, "-새 제목-"),  # a title may start with `-` too
     ]
     for command in commands:
         done = user.run(*command)

@@ -68,15 +68,22 @@ def parser() -> argparse.ArgumentParser:
     return top
 
 
-NAMED = {("conversations", "show"), ("conversations", "delete"), ("documents", "delete"), ("images", "--delete")}
+NAMED = {
+    ("conversations", "show"),
+    ("conversations", "delete"),
+    ("conversations", "rename"),
+    ("documents", "delete"),
+    ("images", "--delete"),
+}
 THEIR_OPTIONS = {"--yes", "--json", "--debug", "-h", "--help"}
 
 
 def dash_names_last(argv: list[str]) -> list[str]:
     """The API's conversation ids are `[A-Za-z0-9_-]{16,64}`, so one in 64 starts with `-`, which argparse would read
-    as an option (picture ids too). After `conversations show|delete`, `documents delete` or `images delete` (by then
-    `images --delete`: image_list.list_alias), the one word that starts with `-` and is
-    none of the command's options moves after `--`, where it is read as the id or name; `--conversation -x…` becomes
+    as an option (picture ids too; a new title may start with one). After `conversations show|delete|rename`,
+    `documents delete` or `images delete` (by then `images --delete`: image_list.list_alias), when a word starts with
+    `-` and is none of the command's options, the command's own options stay before a `--` and every other word
+    follows it in its order, where argparse reads them as the id (and title) or name; `--conversation -x…` becomes
     `--conversation=-x…`."""
     at = argv.index("--conversation") if "--conversation" in argv[:-1] else -1
     if at >= 0 and argv[at + 1].startswith("-"):
@@ -84,9 +91,9 @@ def dash_names_last(argv: list[str]) -> list[str]:
     for at in range(len(argv) - 1):
         if (argv[at], argv[at + 1]) in NAMED and "--" not in argv:
             rest = argv[at + 2 :]
-            odd = [i for i, word in enumerate(rest) if word.startswith("-") and word not in THEIR_OPTIONS]
-            if len(odd) == 1:
-                return [*argv[: at + 2], *rest[: odd[0]], *rest[odd[0] + 1 :], "--", rest[odd[0]]]
+            if any(word.startswith("-") and word not in THEIR_OPTIONS for word in rest):
+                options = [word for word in rest if word in THEIR_OPTIONS]
+                return [*argv[: at + 2], *options, "--", *(word for word in rest if word not in THEIR_OPTIONS)]
     return argv
 
 
