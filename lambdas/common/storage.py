@@ -62,7 +62,7 @@ def object_missing(err: ClientError) -> bool:
     https://docs.aws.amazon.com/AmazonS3/latest/API/API_HeadObject.html). The functions hold none, or (rag) only one
     conditioned on s3:prefix, which a GetObject request does not carry, and whether S3 then answers 404 is not
     documented: both answers count. A 403 can mean only "not there" for these callers, as each reads keys under a
-    prefix its role holds s3:GetObject on (infra/attachments.py: chat and chat_stream on attachments/; infra/stack.py:
+    prefix its role holds s3:GetObject on (infra/attachments.py: chat and chat_stream on attachments/; infra/grants.py:
     image on images/, rag and rag_stream on the documents prefix; infra/constructs/customization.py: customize on
     uploads/ and datasets/; tests/infra/test_attachments_infra.py, test_iam.py, test_image_records.py,
     test_stream_functions.py and test_snapshot.py hold them), and every bucket is SSE-S3 (infra/constructs/buckets.py),

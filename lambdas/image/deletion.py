@@ -47,16 +47,11 @@ from botocore.exceptions import ClientError
 from common.errors import NotFoundError
 from common.observability import MetricUnit, metrics
 from common.storage import storage_failure
-from image.gallery import PARTITION
+from image.gallery import object_key, partition
 
-PREFIX = "images/"
 # The id POST /images gives a stored picture (image/service.py `secrets.token_urlsafe(18)`): 24 URL-safe characters.
 IMAGE_ID = r"^[A-Za-z0-9_-]{24}$"
 NOT_FOUND = "image not found"
-
-
-def object_key(sub: str, image_id: str) -> str:
-    return f"{PREFIX}{sub}/{image_id}.png"
 
 
 def delete_image(db: Any, s3: Any, *, table: str, bucket: str, sub: str, image_id: str) -> None:
@@ -81,7 +76,7 @@ def _record_sort_key(db: Any, table: str, sub: str, key: str) -> str | None:
         "FilterExpression": "#key = :key",  # KEY is a DynamoDB reserved word
         "ProjectionExpression": "sk",
         "ExpressionAttributeNames": {"#key": "key"},
-        "ExpressionAttributeValues": {":pk": {"S": f"{PARTITION}{sub}"}, ":key": {"S": key}},
+        "ExpressionAttributeValues": {":pk": {"S": partition(sub)}, ":key": {"S": key}},
         # The picture just made must be found by a DELETE sent right after it
         # (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/HowItWorks.ReadConsistency.html).
         "ConsistentRead": True,
@@ -104,7 +99,7 @@ def _delete_record(db: Any, table: str, sub: str, sort_key: str) -> bool:
     try:
         db.delete_item(
             TableName=table,
-            Key={"pk": {"S": f"{PARTITION}{sub}"}, "sk": {"S": sort_key}},
+            Key={"pk": {"S": partition(sub)}, "sk": {"S": sort_key}},
             ConditionExpression="attribute_exists(sk)",
         )
     except ClientError as err:

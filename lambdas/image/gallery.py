@@ -30,6 +30,7 @@ from common.observability import MetricUnit, logger, metrics
 from common.pagination import TokenShape, decode_token, encode_token, start_key_errors
 from common.storage import storage_failure
 
+PREFIX = "images/"  # the pictures' objects in the images bucket (infra/constants.py IMAGES_PREFIX grants this prefix)
 PARTITION = "IMAGES#"  # infra/constructs/image_records.py grants the image function these partitions only
 URL_SECONDS = 900
 RECORD_FAILED = "ImageRecordFailed"
@@ -51,6 +52,11 @@ class StoredImage(BaseModel):
 class ImageList(BaseModel):
     images: list[StoredImage]
     next_token: str | None
+
+
+def object_key(sub: str, image_id: str) -> str:
+    """Where a stored picture's PNG is: under the caller's own prefix, named by its id."""
+    return f"{PREFIX}{sub}/{image_id}.png"
 
 
 def partition(sub: str) -> str:

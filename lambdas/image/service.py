@@ -36,7 +36,6 @@ from image.families import adapter_for
 from image.metering import request_estimate
 from image.models import ImageRequest
 
-PREFIX = "images/"
 URL_SECONDS = gallery.URL_SECONDS
 
 
@@ -81,7 +80,7 @@ def _picture(caller: Caller, raw: str | None, field: str, deps: ImageDeps) -> by
     if raw is None:
         return None
     limit = deps.config.limits.max_image_body_bytes
-    if raw.startswith(PREFIX):
+    if raw.startswith(gallery.PREFIX):
         data = own_image(caller, raw, deps)
     else:
         try:
@@ -98,7 +97,7 @@ def _picture(caller: Caller, raw: str | None, field: str, deps: ImageDeps) -> by
 
 def own_image(caller: Caller, key: str, deps: ImageDeps) -> bytes:
     """An image under the caller's own prefix; anyone else's answers exactly like a missing one."""
-    if not key.startswith(f"{PREFIX}{caller.sub}/") or ".." in key:
+    if not key.startswith(f"{gallery.PREFIX}{caller.sub}/") or ".." in key:
         raise NotFoundError("image not found")
     try:
         obj = deps.s3.get_object(Bucket=deps.bucket, Key=key)
@@ -233,7 +232,7 @@ def _blocked(model_id: str, outcome: GuardrailOutcome, *, translated: bool) -> d
 
 
 def _store(caller: Caller, image: Generated, model_id: str, deps: ImageDeps, request: ImageRequest) -> dict[str, Any]:
-    key = f"{PREFIX}{caller.sub}/{secrets.token_urlsafe(18)}.png"
+    key = gallery.object_key(caller.sub, secrets.token_urlsafe(18))
     try:
         deps.s3.put_object(
             Bucket=deps.bucket,
