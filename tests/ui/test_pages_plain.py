@@ -105,6 +105,8 @@ def test_given_metadata_that_is_not_json_then_the_form_keeps_the_file_and_the_te
 def test_given_an_upload_then_the_listing_says_it_waits_until_the_document_is_indexed_and_the_tables_read_plainly(outputs_file):
     at = app(outputs_file, "admin@example.com")
     at.switch_page("pages/documents.py").run()
+    # The seed corpus is listed; if not, what the page showed instead (an API error, an exception) is the message.
+    assert at.dataframe, ([e.value for e in at.error], [e.value for e in at.exception], texts(at, "caption"))
     assert list(at.dataframe[0].value.columns) == ["이름", "색인 상태", "크기", "마지막 변경 (KST)", "메타데이터"]
     assert list(at.dataframe[1].value.columns) == ["상태", "시작 (KST)", "마지막 갱신 (KST)", "색인한 문서", "실패한 문서", "작업 ID"]
     at.file_uploader[0].set_value(("출장 규정.txt", "출장비는 실비로 정산합니다.".encode(), "text/plain"))
